@@ -1,0 +1,187 @@
+/**
+ * The simulation core: the clock, the seeded streams, the trace, and the bridge between the
+ * event loop of the simulator and the learner's async code.
+ *
+ * Learner code (task bodies, main, timers, handlers) is always entered from a kernel event that
+ * belongs to one execution context. When that code returns a promise, or when a promise it awaits
+ * is settled, its continuation runs as microtasks; the run loop then yields one macrotask to the host
+ * so that every microtask has run before the next event. Since each such event wakes one context,
+ * `current` tells which task a call to `delay`, `sleep` or `console.log` comes from.
+ */
+import { Scheduler, type SimEvent } from "../kernel/scheduler";
+import { RngStreams } from "../kernel/rng";
+import { Trace, type TraceKind } from "../kernel/trace";
+
+/** What the host (Node or a Web Worker) lends the simulator. Nothing else reaches the outside. */
+export interface Host {
+  /** Resolve after the host's microtask queue has drained (setImmediate, MessageChannel). */
+  yieldMacrotask(): Promise<void>;
+  /** Told whenever learner code is about to run under another label (for hang reports). */
+  onEnter?(label: string): void;
+}
+
+export type ContextKind = "main" | "module" | "task" | "timer" | "handler" | "eager" | "system";
+
+export class ExecContext {
+  alive = true;
+  /** Promises handed to this context's code and not yet settled. */
+  readonly waits = new Set<Pending<unknown>>();
+  constructor(
+    readonly kind: ContextKind,
+    readonly label: string,
+    /** Task index when the context is a task execution, else -1. */
+    readonly taskIndex = -1,
+    /** The Celery request (id, retries…) when inside a task. */
+    public request: unknown = null,
+  ) {}
+}
+
+export class Pending<T> {
+  settled = false;
+  timer: SimEvent | null = null;
+  resolve!: (v: T) => void;
+  reject!: (e: unknown) => void;
+  readonly promise: Promise<T>;
+  constructor(readonly ctx: ExecContext) {
+    this.promise = new Promise<T>((res, rej) => {
+      this.resolve = res;
+      this.reject = rej;
+    });
+  }
+}
+
+export type EndReason = "completed" | "until" | "error" | "running";
+
+export class Sim {
+  readonly sched = new Scheduler();
+  readonly rng: RngStreams;
+  readonly trace = new Trace();
+  readonly system = new ExecContext("system", "simulator");
+  current: ExecContext = this.system;
+  /** Set when learner code may have continuations waiting in the microtask queue. */
+  private needFlush = false;
+  private lastLabel = "";
+  private traceListeners: ((i: number) => void)[] = [];
+
+  constructor(
+    readonly seed: number,
+    readonly host: Host,
+  ) {
+    this.rng = new RngStreams(seed);
+  }
+
+  get nowS(): number {
+    return this.sched.nowS;
+  }
+
+  /** Append to the trace and tell the listeners (metrics, alert rules). */
+  record(kind: TraceKind, task = -1, worker = -1, num = NaN, data?: unknown): number {
+    const i = this.trace.append(kind, this.sched.nowS, task, worker, num, data);
+    for (const l of this.traceListeners) l(i);
+    return i;
+  }
+
+  onRecord(listener: (i: number) => void): () => void {
+    this.traceListeners.push(listener);
+    return () => {
+      this.traceListeners = this.traceListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /**
+   * Run learner code `fn` now under `ctx`. Returns what it returns; a thrown error propagates.
+   * A returned promise marks the loop to flush before the next event.
+   */
+  enter<T>(ctx: ExecContext, fn: () => T): T {
+    const prev = this.current;
+    this.current = ctx;
+    if (ctx.label !== this.lastLabel) {
+      this.lastLabel = ctx.label;
+      this.host.onEnter?.(ctx.label);
+    }
+    try {
+      const r = fn();
+      if (isThenable(r)) this.needFlush = true;
+      return r;
+    } finally {
+      // Continuations of `ctx` run during the flush that follows this event: keep `ctx` current.
+      this.current = this.needFlush ? ctx : prev;
+    }
+  }
+
+  /** A promise for `ctx`'s code, settled later through `settle`. */
+  pending<T>(ctx: ExecContext = this.current): Pending<T> {
+    const p = new Pending<T>(ctx);
+    ctx.waits.add(p as Pending<unknown>);
+    return p;
+  }
+
+  /**
+   * Settle `p` in an event of its own, so its continuation runs with its context current.
+   * Nothing happens when the context died meanwhile (a killed worker, a terminated task).
+   */
+  settle<T>(p: Pending<T>, ok: boolean, value: T | unknown, delayS = 0): void {
+    if (p.settled) return;
+    p.settled = true;
+    this.sched.cancel(p.timer);
+    p.timer = null;
+    this.sched.schedule(delayS, () => this.settleNow(p, ok, value));
+  }
+
+  /** Settle `p` from inside an event that belongs to it (a timer of its own). */
+  settleNow<T>(p: Pending<T>, ok: boolean, value: T | unknown): void {
+    p.settled = true;
+    p.ctx.waits.delete(p as Pending<unknown>);
+    if (!p.ctx.alive) return;
+    this.enter(p.ctx, () => {
+      if (ok) p.resolve(value as T);
+      else p.reject(value);
+      this.needFlush = true;
+    });
+    this.current = p.ctx;
+  }
+
+  /** `await sleep(s)`: a promise settled after `delayS` of simulated time. */
+  sleep(delayS: number, ctx: ExecContext = this.current): Promise<void> {
+    if (!(delayS >= 0)) delayS = 0;
+    const p = this.pending<void>(ctx);
+    p.timer = this.sched.schedule(delayS, () => this.settleNow(p, true, undefined));
+    return p.promise;
+  }
+
+  /** The context is gone (its worker or pool child died): its promises never settle. */
+  kill(ctx: ExecContext): void {
+    ctx.alive = false;
+    for (const p of ctx.waits) {
+      this.sched.cancel(p.timer);
+      p.settled = true;
+    }
+    ctx.waits.clear();
+  }
+
+  /** Reject every promise `ctx` waits on with `error` (a soft time limit raised where it waits). */
+  interrupt(ctx: ExecContext, error: unknown): void {
+    for (const p of [...ctx.waits]) this.settle(p, false, error);
+  }
+
+  /** Flush learner microtasks if the last event asked for it. */
+  async flush(): Promise<void> {
+    while (this.needFlush) {
+      this.needFlush = false;
+      await this.host.yieldMacrotask();
+    }
+    this.current = this.system;
+  }
+
+  /** Fire one event and flush. Returns false when nothing is scheduled. */
+  async stepOne(): Promise<boolean> {
+    const ok = this.sched.step();
+    if (this.needFlush) await this.flush();
+    else this.current = this.system;
+    return ok;
+  }
+}
+
+export function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return x !== null && (typeof x === "object" || typeof x === "function") && typeof (x as { then?: unknown }).then === "function";
+}

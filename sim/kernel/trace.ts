@@ -1,0 +1,239 @@
+/**
+ * The append-only trace: the single source of truth every view, check and report is built from.
+ *
+ * Stored in columns (typed arrays that grow by doubling) so a run of a million tasks keeps its
+ * several million events in tens of megabytes rather than as millions of objects. Per-task fields
+ * (args, name, result) live in the task table; an event points at its task by index. Events that
+ * carry something unique (an exception, a log line, a fault) keep it in `data`.
+ *
+ * The hash is folded in as events are appended, over the kind, the time's bits, the indices, the
+ * number and a canonical JSON of the data, so it is the same in Node and in every browser.
+ */
+export const TRACE_KINDS = [
+  // Celery's own event types, with Celery's names.
+  "task-sent",
+  "task-received",
+  "task-started",
+  "task-succeeded",
+  "task-failed",
+  "task-retried",
+  "task-rejected",
+  "task-revoked",
+  "worker-online",
+  "worker-heartbeat",
+  "worker-offline",
+  // What the simulator adds: the backend, the broker, faults, the scenario's own output.
+  "task-state", // a state stored in the result backend; data {state, meta?}
+  "message-published", // num = priority; data {queue, tag, redelivered?}
+  "message-delivered", // a worker reserved a message; data {tag, redelivered}
+  "message-acked", // data {tag}
+  "message-requeued", // data {tag, reason}
+  "message-restored", // Redis: an unacked message put back by restore_visible; data {tag}
+  "message-lost", // data {tag, reason}
+  "message-dead-lettered", // data {tag, exchange, reason}
+  "worker-lost", // a pool child died; data {pid, reason}
+  "worker-killed", // the whole worker was killed; data {inFlight}
+  "broker-restarted", // data {persistence, survived, lost}
+  "fault", // an injected fault; data {fault, cause}
+  "control", // app.control command; data {command, args}
+  "canvas", // canvas structure; data {node...}
+  "log", // console output; data {level, text}
+  "alert", // alert rule fired or resolved; data
+  "timer", // a scenario timer fired (setTimeout/setInterval)
+  "note", // anything else worth showing; data {text}
+] as const;
+
+export type TraceKind = (typeof TRACE_KINDS)[number];
+const KIND_CODE = new Map<TraceKind, number>(TRACE_KINDS.map((k, i) => [k, i]));
+
+export interface TraceEvent {
+  /** Position in the trace. */
+  i: number;
+  kind: TraceKind;
+  atS: number;
+  /** Task index in the task table, or -1. */
+  task: number;
+  /** Worker index, or -1. */
+  worker: number;
+  /** A number whose meaning depends on the kind (runtime, retries, priority), or NaN. */
+  num: number;
+  data?: unknown;
+}
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+export class Trace {
+  length = 0;
+  private kinds = new Uint8Array(1024);
+  private times = new Float64Array(1024);
+  private tasks = new Int32Array(1024);
+  private workers = new Int16Array(1024);
+  private nums = new Float64Array(1024);
+  private datas = new Map<number, unknown>();
+  private h1 = 0x811c9dc5;
+  private h2 = 0x1b873593;
+
+  append(kind: TraceKind, atS: number, task = -1, worker = -1, num = NaN, data?: unknown): number {
+    const i = this.length;
+    if (i === this.kinds.length) this.grow();
+    const code = KIND_CODE.get(kind)!;
+    this.kinds[i] = code;
+    this.times[i] = atS;
+    this.tasks[i] = task;
+    this.workers[i] = worker;
+    this.nums[i] = num;
+    this.mix(code);
+    f64[0] = atS;
+    this.mix(u32[0]!);
+    this.mix(u32[1]!);
+    this.mix(task);
+    this.mix(worker);
+    if (!Number.isNaN(num)) {
+      f64[0] = num;
+      this.mix(u32[0]!);
+      this.mix(u32[1]!);
+    }
+    if (data !== undefined) {
+      this.datas.set(i, data);
+      this.mixString(canonicalJson(data));
+    }
+    this.length++;
+    return i;
+  }
+
+  get(i: number): TraceEvent {
+    if (i < 0 || i >= this.length) throw new RangeError(`no trace event ${i}`);
+    const ev: TraceEvent = {
+      i,
+      kind: TRACE_KINDS[this.kinds[i]!]!,
+      atS: this.times[i]!,
+      task: this.tasks[i]!,
+      worker: this.workers[i]!,
+      num: this.nums[i]!,
+    };
+    const d = this.datas.get(i);
+    if (d !== undefined) ev.data = d;
+    return ev;
+  }
+
+  kindAt(i: number): TraceKind {
+    return TRACE_KINDS[this.kinds[i]!]!;
+  }
+  timeAt(i: number): number {
+    return this.times[i]!;
+  }
+  taskAt(i: number): number {
+    return this.tasks[i]!;
+  }
+
+  /** Events [from, to) as objects. */
+  slice(from = 0, to = this.length): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    for (let i = Math.max(0, from); i < Math.min(to, this.length); i++) out.push(this.get(i));
+    return out;
+  }
+
+  *[Symbol.iterator](): IterableIterator<TraceEvent> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
+  }
+
+  /** 64-bit hash of everything appended so far, as 16 hex digits. */
+  hash(): string {
+    const fin = (h: number) => {
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      return (h >>> 0).toString(16).padStart(8, "0");
+    };
+    return fin(this.h1 ^ this.length) + fin(this.h2 + this.length);
+  }
+
+  private mix(v: number): void {
+    this.h1 = Math.imul(this.h1 ^ v, 0x01000193);
+    let k = Math.imul(v, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    this.h2 ^= k;
+    this.h2 = (this.h2 << 13) | (this.h2 >>> 19);
+    this.h2 = (Math.imul(this.h2, 5) + 0xe6546b64) | 0;
+  }
+
+  private mixString(s: string): void {
+    for (let i = 0; i < s.length; i++) this.mix(s.charCodeAt(i));
+  }
+
+  private grow(): void {
+    const n = this.kinds.length * 2;
+    const k = new Uint8Array(n);
+    k.set(this.kinds);
+    this.kinds = k;
+    const t = new Float64Array(n);
+    t.set(this.times);
+    this.times = t;
+    const ta = new Int32Array(n);
+    ta.set(this.tasks);
+    this.tasks = ta;
+    const w = new Int16Array(n);
+    w.set(this.workers);
+    this.workers = w;
+    const nu = new Float64Array(n);
+    nu.set(this.nums);
+    this.nums = nu;
+  }
+}
+
+/**
+ * JSON with sorted object keys, and with the values JSON cannot hold (undefined, NaN, Infinity,
+ * functions, errors) spelled in a fixed way, so equal data always hashes alike.
+ */
+export function canonicalJson(v: unknown): string {
+  const seen = new Set<unknown>();
+  const walk = (x: unknown): string => {
+    if (x === null) return "null";
+    switch (typeof x) {
+      case "number":
+        return Number.isFinite(x) ? String(x) : `"${String(x)}"`;
+      case "string":
+        return JSON.stringify(x);
+      case "boolean":
+        return x ? "true" : "false";
+      case "undefined":
+        return '"undefined"';
+      case "bigint":
+        return `"${x}n"`;
+      case "function":
+        return `"[function ${(x as { name?: string }).name ?? ""}]"`;
+      case "symbol":
+        return `"${String(x)}"`;
+    }
+    if (seen.has(x)) return '"[circular]"';
+    seen.add(x);
+    try {
+      if (Array.isArray(x)) return `[${x.map(walk).join(",")}]`;
+      if (x instanceof Error) return `{"$error":${JSON.stringify(errorTypeName(x))},"message":${JSON.stringify(x.message)}}`;
+      if (x instanceof Map) return walk(Object.fromEntries(x));
+      if (x instanceof Set) return walk([...x]);
+      const o = x as Record<string, unknown>;
+      const keys = Object.keys(o).sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${walk(o[k])}`).join(",")}}`;
+    } finally {
+      seen.delete(x);
+    }
+  };
+  return walk(v);
+}
+
+/** The Python-style class name of an error: its constructor's name, else its `name`. */
+export function errorTypeName(e: unknown): string {
+  if (e instanceof Error) {
+    // Our own classes set `name` (minifiers rename constructors); a learner's `class X extends Error`
+    // keeps the inherited name "Error", and esbuild's keepNames keeps the constructor's.
+    if (e.name && e.name !== "Error") return e.name;
+    const ctor = (e.constructor as { name?: string } | undefined)?.name;
+    return ctor || "Error";
+  }
+  return "Error";
+}
