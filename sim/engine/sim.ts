@@ -104,8 +104,10 @@ export class Sim {
       if (isThenable(r)) this.needFlush = true;
       return r;
     } finally {
-      // Continuations of `ctx` run during the flush that follows this event: keep `ctx` current.
-      this.current = this.needFlush ? ctx : prev;
+      // Entered from the simulator itself: continuations of `ctx` run in the flush that follows
+      // this event, so `ctx` stays current. Entered from learner code (an eager apply, a hook):
+      // the caller's context comes back.
+      this.current = prev === this.system && this.needFlush ? ctx : prev;
     }
   }
 

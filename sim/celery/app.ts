@@ -1,0 +1,422 @@
+/**
+ * The Celery app: configuration, the task registry, sending, eager application, and the handles to
+ * the broker, the result backend, the workers, events, signals and control. One app per scenario is
+ * usual; several share one simulated broker and backend (they are one deployment).
+ */
+import { ExecContext, isThenable, type Sim } from "../engine/sim";
+import { Broker, type Message, type TaskMessage, type Transport } from "./broker";
+import { ResultBackend } from "./backend";
+import { defaultConf, routeFor, type Conf } from "./conf";
+import { RuntimeError, asError, reprError } from "./errors";
+import type { TaskRecord, TaskTable } from "./records";
+import { AsyncResult, EagerResult, willBlockError, type GetOptions } from "./result";
+import { makeSignals } from "./signals";
+import { Task, backoffCountdown, emptyRequest, type ApplyOptions, type Request, type TaskOptions } from "./task";
+import { Worker, type WorkerOptions } from "./worker";
+import { FAILURE, PENDING, RETRY, SUCCESS } from "./states";
+import { Retry } from "./errors";
+import type { World } from "./world";
+import { Control } from "./control";
+import { EventsApi, type CeleryEventName } from "./events";
+import { tracebackOf } from "./execution";
+import { CanvasRuntime } from "./canvas-runtime";
+import type { SignatureData } from "./signature-data";
+import { Signature } from "./signature";
+
+export interface CeleryOptions {
+  broker?: Transport | string;
+  backend?: string;
+  /** Redis broker persistence: "none", "rdb" (default, as Redis ships) or "aof". */
+  brokerPersistence?: "none" | "rdb" | "aof";
+  [key: string]: unknown;
+}
+
+type Body = (...args: any[]) => unknown;
+
+export class CeleryApp {
+  readonly conf: Conf & { update(values: Partial<Conf>): void };
+  readonly _registry = new Map<string, Task>();
+  readonly signals;
+  readonly control: Control;
+  readonly events: EventsApi;
+  readonly _canvas: CanvasRuntime;
+
+  constructor(
+    readonly _world: World,
+    readonly main: string = "app",
+    readonly options: CeleryOptions = {},
+  ) {
+    const conf = defaultConf();
+    this.conf = Object.assign(conf, {
+      update: (values: Partial<Conf>) => {
+        for (const [k, v] of Object.entries(values)) {
+          if (k === "update") continue;
+          (conf as Record<string, unknown>)[k] = v;
+        }
+        this._world.configureBroker(conf);
+      },
+    });
+    if (options.brokerPersistence) conf.brokerPersistence = options.brokerPersistence;
+    _world.attachApp(this, options);
+    this.signals = makeSignals((h, args, name) => this._callHandler(`signal ${name}`, () => h(args)));
+    this.control = new Control(this);
+    this.events = new EventsApi(this);
+    this._canvas = new CanvasRuntime(this);
+  }
+
+  get _sim(): Sim {
+    return this._world.sim;
+  }
+  get _broker(): Broker {
+    return this._world.broker;
+  }
+  get _backend(): ResultBackend {
+    return this._world.backend;
+  }
+  get _tasks(): TaskTable {
+    return this._world.tasks;
+  }
+
+  /** Python's `app.broker_connection()`-ish handle: queue lengths, restart, persistence. */
+  get broker() {
+    const b = this._broker;
+    return {
+      transport: b.transport,
+      queueLength: (name = this.conf.taskDefaultQueue) => b.queueLength(name),
+      restart: (opts?: { graceful?: boolean; persistent?: boolean; downtimeS?: number }) => this._world.restartBroker(opts ?? {}, "app.broker.restart()"),
+      declareQueue: (name: string, opts?: { durable?: boolean; maxPriority?: number }) => void b.declare(name, opts),
+      get persistence() {
+        return b.options.persistence;
+      },
+      set persistence(p: "none" | "rdb" | "aof") {
+        b.options.persistence = p;
+      },
+      unackedCount: () => b.unacked.size,
+    };
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------------
+
+  task<A extends unknown[], R>(fn: (...args: A) => R): Task<A, Awaited<R>>;
+  task<A extends unknown[], R>(options: TaskOptions & { bind: true }, fn: (self: Task & { request: Request }, ...args: A) => R): Task<A, Awaited<R>>;
+  task<A extends unknown[], R>(options: TaskOptions, fn: (...args: A) => R): Task<A, Awaited<R>>;
+  task(a: TaskOptions | Body, b?: Body): Task {
+    const options: TaskOptions = typeof a === "function" ? {} : a;
+    const fn = (typeof a === "function" ? a : b) as Body | undefined;
+    if (typeof fn !== "function") throw new TypeError("app.task needs a function: app.task(fn) or app.task(options, fn)");
+    const name = options.name ?? fn.name;
+    if (!name) throw new TypeError("a task needs a name: give the function a name or pass { name }");
+    const Base = options.base ?? Task;
+    const t = new Base();
+    t.app = this;
+    t.name = name;
+    t.fn = fn;
+    t.defaultRetryDelay = this.conf.taskDefaultRetryDelay;
+    for (const [k, v] of Object.entries(options)) {
+      if (k === "base" || k === "name" || v === undefined) continue;
+      (t as unknown as Record<string, unknown>)[k] = v;
+    }
+    this._registry.set(name, t);
+    this._world.registerTask(name, t);
+    return t;
+  }
+
+  /** Python's `app.send_task(name, args)`: send by name, registered or not. */
+  sendTask(name: string, args: unknown[] = [], options: ApplyOptions = {}): AsyncResult {
+    const t = this._registry.get(name) ?? this._world.findTask(name);
+    if (t) return this._sendTask(t, args, options.kwargs ?? {}, options);
+    return this._send(name, null, args, options.kwargs ?? {}, options);
+  }
+
+  signature(name: string, opts: { args?: unknown[]; kwargs?: Record<string, unknown>; options?: Record<string, unknown>; immutable?: boolean } = {}): Signature {
+    return new Signature(this, { task: name, args: opts.args ?? [], kwargs: opts.kwargs ?? {}, options: opts.options ?? {}, immutable: !!opts.immutable, subtaskType: null });
+  }
+
+  AsyncResult(id: string): AsyncResult {
+    return new AsyncResult(id, this);
+  }
+
+  worker(opts: WorkerOptions = {}): WorkerHandle {
+    const w = this._world.addWorker(this, opts);
+    w.start();
+    return new WorkerHandle(w);
+  }
+
+  // ---- internals used by tasks, results and the worker ---------------------------------------
+
+  _sendTask(task: Task, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions): AsyncResult {
+    if (this.conf.taskAlwaysEager) return this._applyEager(task, args, kwargs, options) as unknown as AsyncResult;
+    return this._send(task.name, task, args, kwargs, options);
+  }
+
+  /** Send a task message: record, event `task-sent`, publish. */
+  _send(name: string, task: Task | null, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions, parent?: Request | null): AsyncResult {
+    const sim = this._sim;
+    const id = options.taskId ?? sim.rng.stream("task-ids").uuid();
+    const callerReq = parent !== undefined ? parent : this._currentRequest();
+    const parentId = options.parentId as string | undefined ?? callerReq?.id ?? null;
+    const rootId = (options.rootId as string | undefined) ?? callerReq?.rootId ?? id;
+    const route = routeFor(this.conf, name, args, kwargs);
+    const queue = options.queue ?? route?.queue ?? task?.queue ?? this.conf.taskDefaultQueue;
+    const priority = options.priority ?? route?.priority ?? task?.priority ?? this.conf.taskDefaultPriority;
+    const eta = options.eta ?? (options.countdown != null ? sim.nowS + options.countdown : null);
+    const expiresIn = options.expires ?? task?.expires ?? null;
+    const expires = expiresIn === null ? null : sim.nowS + expiresIn;
+    const body: TaskMessage = {
+      id,
+      task: name,
+      args,
+      kwargs,
+      retries: options.retries ?? 0,
+      eta,
+      expires,
+      parentId,
+      rootId,
+      groupId: options.groupId ?? null,
+      groupIndex: options.groupIndex ?? null,
+      link: toSigList(options.link),
+      linkError: toSigList(options.linkError),
+      chain: (options.chain as SignatureData[] | undefined) ?? [],
+      chord: options.chord ?? null,
+      timeLimit: [options.softTimeLimit ?? null, options.timeLimit ?? null],
+      ignoreResult: options.ignoreResult ?? task?.ignoreResult ?? this.conf.taskIgnoreResult,
+      origin: callerReq?.hostname ?? null,
+    };
+    const fresh = !this._tasks.get(id);
+    const rec = this._tasks.create(id, name, { args, kwargs, queue, parentId, rootId, groupId: body.groupId });
+    if (fresh && parentId) this._tasks.get(parentId)?.children.push(id);
+    rec.sentAt ??= sim.nowS;
+    rec.eta = eta;
+    rec.expires = expires;
+    rec.retries = body.retries;
+    rec.ignoreResult = body.ignoreResult;
+    if (options.signature) rec.signature = options.signature as SignatureData;
+    this._publish(rec, body, queue, priority);
+    const result = new AsyncResult(id, this);
+    return result;
+  }
+
+  private _publish(rec: TaskRecord, body: TaskMessage, queue: string, priority: number | null): void {
+    const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
+    const msg: Message = this._broker.newMessage(rec.index, body, queue, priority, persistent);
+    this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta } : undefined);
+    this._broker.publish(msg);
+  }
+
+  /** `self.retry()`: a new message for the same id, retries + 1, with an ETA (from the worker). */
+  _publishRetry(task: Task, req: Request, o: { retries: number; args: unknown[]; kwargs: Record<string, unknown>; countdown?: number; eta?: number; queue?: string }): void {
+    const rec = this._tasks.get(req.id!);
+    if (!rec) return;
+    const eta = o.eta ?? this._sim.nowS + (o.countdown ?? 0);
+    const body: TaskMessage = {
+      id: req.id!,
+      task: task.name,
+      args: o.args,
+      kwargs: o.kwargs,
+      retries: o.retries,
+      eta,
+      expires: req.expires,
+      parentId: req.parentId,
+      rootId: req.rootId ?? req.id!,
+      groupId: req.groupId,
+      groupIndex: req.groupIndex,
+      link: req.callbacks,
+      linkError: req.errbacks,
+      chain: req.chain ?? [],
+      chord: req.chord,
+      timeLimit: req.timeLimit,
+      ignoreResult: req.ignoreResult,
+      origin: req.hostname,
+    };
+    rec.retries = o.retries;
+    rec.eta = eta;
+    const queue = o.queue ?? req.deliveryInfo?.routingKey ?? rec.queue;
+    this._publish(rec, body, queue, req.deliveryInfo?.priority ?? null);
+  }
+
+  /** The body with autoretry_for and backoff applied. */
+  _runBody(task: Task, self: Task, args: unknown[], kwargs: Record<string, unknown>): unknown {
+    const call = () => {
+      const a = Object.keys(kwargs).length ? [...args, kwargs] : args;
+      return task.bind ? task.fn(self, ...a) : task.fn(...a);
+    };
+    if (!task.autoretryFor.length) return call();
+    const onError = (e: unknown): never => {
+      if (e instanceof Retry || !task.autoretryFor.some((cls) => e instanceof cls)) throw e;
+      let countdown = task.retryKwargs.countdown;
+      if (task.retryBackoff) {
+        const factor = task.retryBackoff === true ? 1 : Number(task.retryBackoff);
+        countdown = backoffCountdown(factor, self.request.retries, task.retryBackoffMax, task.retryJitter, () => this._sim.rng.stream("retry-jitter").random());
+      }
+      const opts: Parameters<Task["retry"]>[0] = { exc: e };
+      if (countdown !== undefined) opts.countdown = countdown;
+      if ("maxRetries" in task.retryKwargs) opts.maxRetries = task.retryKwargs.maxRetries ?? null;
+      return self.retry(opts);
+    };
+    try {
+      const out = call();
+      return isThenable(out) ? Promise.resolve(out).catch(onError) : out;
+    } catch (e) {
+      return onError(e);
+    }
+  }
+
+  /** `apply()`: run at once in the caller, no broker; retries run inline (FINDINGS §1). */
+  _applyEager(task: Task, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions): EagerResult {
+    const id = options.taskId ?? this._sim.rng.stream("task-ids").uuid();
+    const result = new EagerResult(id, this);
+    const caller = this._currentRequest();
+    const rec = this._tasks.create(id, task.name, { args, kwargs, parentId: caller?.id ?? null, rootId: caller?.rootId ?? id });
+    rec.sentAt ??= this._sim.nowS;
+    const attempt = (retries: number): unknown => {
+      const req: Request = { ...emptyRequest(task.name), id, args, kwargs, retries, isEager: true, calledDirectly: false, rootId: rec.rootId, parentId: rec.parentId };
+      const self = task.withRequest(req);
+      const ctx = new ExecContext("eager", `${task.name}[${id}] (eager)`, rec.index, req);
+      const settle = (ok: boolean, v: unknown): unknown => {
+        if (!ok && v instanceof Retry) {
+          const exc = v.exc instanceof Error ? v.exc : v;
+          this._callHook(ctx, () => task.onRetry?.call(self, exc, id, args, kwargs, { type: exc.name, exception: exc, traceback: tracebackOf(exc, task.name) }));
+          return attempt(retries + 1);
+        }
+        rec.executions++;
+        rec.retries = retries;
+        rec.eventState = ok ? SUCCESS : FAILURE;
+        rec.finishedAt = this._sim.nowS;
+        this._tasks.touch(rec);
+        if (ok) {
+          this._callHook(ctx, () => task.onSuccess?.call(self, v, id, args, kwargs));
+          this._callHook(ctx, () => task.afterReturn?.call(self, SUCCESS, v, id, args, kwargs, null));
+          result._settle(SUCCESS, v);
+        } else {
+          const exc = asError(v);
+          const tb = tracebackOf(exc, task.name);
+          const einfo = { type: exc.name, exception: exc, traceback: tb };
+          this._callHook(ctx, () => task.onFailure?.call(self, exc, id, args, kwargs, einfo));
+          this._callHook(ctx, () => task.afterReturn?.call(self, FAILURE, exc, id, args, kwargs, einfo));
+          result._settle(FAILURE, exc, tb);
+          if (this.conf.taskEagerPropagates) throw exc;
+        }
+        return undefined;
+      };
+      let out: unknown;
+      try {
+        out = this._sim.enter(ctx, () => {
+          task.beforeStart?.call(self, id, args, kwargs);
+          return this._runBody(task, self, args, kwargs);
+        });
+      } catch (e) {
+        return settle(false, e);
+      }
+      if (isThenable(out)) return Promise.resolve(out).then((v) => settle(true, v), (e) => settle(false, e));
+      return settle(true, out);
+    };
+    rec.startedAt = this._sim.nowS;
+    const r = attempt(options.retries ?? 0);
+    if (isThenable(r)) (r as Promise<unknown>).catch(() => undefined);
+    return result;
+  }
+
+  _updateState(id: string, state: string, meta: unknown, name: string): void {
+    const rec = this._tasks.get(id) ?? this._tasks.create(id, name);
+    this._backend.store(rec, state, meta);
+  }
+
+  _currentRequest(): Request | null {
+    const ctx = this._sim.current;
+    return ctx.kind === "task" || ctx.kind === "eager" ? (ctx.request as Request) : null;
+  }
+
+  _assertWillNotBlock(opts: GetOptions): Error | null {
+    if (opts.disableSyncSubtasks === false) return null;
+    return this._sim.current.kind === "task" ? willBlockError() : null;
+  }
+
+  _hookContext(ctx: ExecContext): ExecContext {
+    return new ExecContext("task", ctx.label, ctx.taskIndex, ctx.request);
+  }
+
+  _callHook(ctx: ExecContext, fn: () => void): void {
+    try {
+      this._sim.enter(ctx, fn);
+    } catch (e) {
+      this._log("error", `a hook raised ${reprError(e)}`, ctx.label);
+    }
+  }
+
+  _callHandler(label: string, fn: () => void): void {
+    const ctx = new ExecContext("handler", label);
+    try {
+      this._sim.enter(ctx, fn);
+    } catch (e) {
+      this._log("error", `${label} raised ${reprError(e)}`, label);
+    }
+  }
+
+  _nextPid(): number {
+    return this._world.nextPid();
+  }
+
+  _log(level: "log" | "info" | "warn" | "error", text: string, source: string): void {
+    this._world.log(level, text, source);
+  }
+
+  _emitTask(type: CeleryEventName, rec: TaskRecord, worker: Worker | null, num = NaN, data?: Record<string, unknown>): void {
+    this._sim.record(type, rec.index, worker?.index ?? -1, num, data);
+    this.events._dispatch(type, rec, worker, num, data);
+  }
+
+  _emitWorker(type: CeleryEventName, worker: Worker): void {
+    const active = worker.activeExecutions().length;
+    this._sim.record(type, -1, worker.index, active, type === "worker-heartbeat" ? undefined : { freq: this.conf.workerHeartbeatIntervalS });
+    this.events._dispatchWorker(type, worker);
+  }
+}
+
+function toSigList(x: unknown): SignatureData[] {
+  if (!x) return [];
+  const list = Array.isArray(x) ? x : [x];
+  return list.map((s) => (s instanceof Signature ? s.toData() : (s as SignatureData)));
+}
+
+/** What `app.worker()` returns. */
+export class WorkerHandle {
+  constructor(readonly _w: Worker) {}
+  get hostname(): string {
+    return this._w.name;
+  }
+  get status(): string {
+    return this._w.status;
+  }
+  get concurrency(): number {
+    return this._w.concurrency;
+  }
+  /** SIGKILL: in-flight work is lost or redelivered as the acks settings say. */
+  kill(): void {
+    this._w.app._world.faultKillWorker(this._w, "handle.kill()");
+  }
+  /** Warm shutdown: finish running tasks, give back reserved ones, go offline. */
+  shutdown(): void {
+    this._w.shutdown();
+  }
+  restart(): void {
+    this._w.restart();
+  }
+  /** Kill the pool child running task `taskId` (or the first busy child). */
+  killChild(taskId?: string): boolean {
+    return this._w.app._world.faultKillChild(this._w, taskId ?? null, "handle.killChild()");
+  }
+  poolGrow(n = 1): void {
+    this._w.poolGrow(n);
+  }
+  poolShrink(n = 1): void {
+    this._w.poolShrink(n);
+  }
+  addConsumer(queue: string): void {
+    this._w.app.control.addConsumer(queue, { destination: [this._w.name] });
+  }
+  cancelConsumer(queue: string): void {
+    this._w.app.control.cancelConsumer(queue, { destination: [this._w.name] });
+  }
+}
+
+export { PENDING, RETRY, RuntimeError };

@@ -1,0 +1,94 @@
+/**
+ * The result backend: the state and result stored per task id, and the waiters of `get()`.
+ * States are stored only where Celery stores them (STARTED only with trackStarted, nothing for
+ * RECEIVED, nothing after a Reject or an Ignore).
+ */
+import type { Sim } from "../engine/sim";
+import type { Pending } from "../engine/sim";
+import { TimeoutError } from "./errors";
+import type { TaskRecord, TaskTable } from "./records";
+import type { GetOptions } from "./result";
+import { FAILURE, PENDING, READY_STATES, REVOKED, SUCCESS } from "./states";
+
+interface Waiter {
+  p: Pending<unknown>;
+  propagate: boolean;
+}
+
+export class ResultBackend {
+  /** Waiters on ids the simulator has never seen (AsyncResult of an unknown id waits forever). */
+  private orphanWaiters = new Map<string, Waiter[]>();
+  private waiters = new Map<string, Waiter[]>();
+  /** Chord counters: how many header members have returned, per group id. */
+  readonly chordCounters = new Map<string, number>();
+
+  constructor(
+    private readonly sim: Sim,
+    private readonly tasks: TaskTable,
+  ) {}
+
+  state(id: string): string {
+    return this.tasks.get(id)?.state ?? PENDING;
+  }
+  result(id: string): unknown {
+    return this.tasks.get(id)?.result ?? null;
+  }
+  traceback(id: string): string | null {
+    return this.tasks.get(id)?.traceback ?? null;
+  }
+
+  /** Store a state (and its result or meta), record it in the trace and wake ready waiters. */
+  store(rec: TaskRecord, state: string, result: unknown, traceback: string | null = null): void {
+    rec.state = state;
+    rec.result = result;
+    rec.traceback = traceback;
+    this.tasks.touch(rec);
+    this.sim.record("task-state", rec.index, -1, NaN, state === SUCCESS ? undefined : { state, meta: state === FAILURE || state === REVOKED ? undefined : result });
+    if (READY_STATES.has(state)) this.wake(rec.id, rec);
+  }
+
+  forget(id: string): void {
+    const rec = this.tasks.get(id);
+    if (rec) {
+      rec.state = PENDING;
+      rec.result = null;
+      this.tasks.touch(rec);
+    }
+  }
+
+  wait(id: string, opts: GetOptions): Promise<unknown> {
+    const rec = this.tasks.get(id);
+    const propagate = opts.propagate ?? true;
+    if (rec && READY_STATES.has(rec.state)) {
+      return rec.state === SUCCESS || !propagate ? Promise.resolve(rec.result) : Promise.reject(rec.result);
+    }
+    const p = this.sim.pending<unknown>();
+    const w: Waiter = { p, propagate };
+    const list = this.waiters.get(id) ?? [];
+    list.push(w);
+    this.waiters.set(id, list);
+    if (opts.timeout != null) {
+      p.timer = this.sim.sched.schedule(Math.max(0, opts.timeout), () => {
+        const l = this.waiters.get(id);
+        if (l) this.waiters.set(id, l.filter((x) => x !== w));
+        this.sim.settleNow(p, false, new TimeoutError());
+      });
+    }
+    return p.promise;
+  }
+
+  private wake(id: string, rec: TaskRecord): void {
+    const list = this.waiters.get(id);
+    if (!list?.length) return;
+    this.waiters.delete(id);
+    for (const w of list) {
+      const ok = rec.state === SUCCESS || !w.propagate;
+      this.sim.settle(w.p, ok, rec.result);
+    }
+  }
+
+  /** Ids with someone waiting on them (for "main is waiting on …" messages). */
+  waitedIds(): string[] {
+    return [...this.waiters.entries()].filter(([, l]) => l.length).map(([id]) => id).concat([...this.orphanWaiters.keys()]);
+  }
+}

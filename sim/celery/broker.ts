@@ -1,0 +1,373 @@
+/**
+ * The broker: named queues, consumers served in round-robin (Redis BRPOP hands a message to the
+ * client that has waited longest; RabbitMQ round-robins among consumers with prefetch room), and
+ * what happens to a message that was delivered and not acknowledged:
+ *
+ * - Redis (kombu's virtual transport): it sits in the `unacked` hash with its delivery time.
+ *   `restoreVisible()` puts back entries older than the visibility timeout. kombu calls it when a
+ *   consumer starts and then, in effect, every 100 s (FINDINGS §4). A dead worker's messages wait
+ *   for that; a long ETA outlives the timeout and runs twice.
+ * - RabbitMQ: when a consumer's connection dies its unacked messages go back to the queue at once,
+ *   flagged `redelivered`.
+ *
+ * Persistence across a broker restart follows FINDINGS §5.
+ */
+import type { Sim } from "../engine/sim";
+import { Deque } from "./deque";
+import type { SignatureData } from "./signature-data";
+
+export type Transport = "redis" | "rabbitmq";
+export type RedisPersistence = "none" | "rdb" | "aof";
+
+export interface TaskMessage {
+  id: string;
+  task: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  retries: number;
+  eta: number | null;
+  expires: number | null;
+  parentId: string | null;
+  rootId: string;
+  groupId: string | null;
+  groupIndex: number | null;
+  link: SignatureData[];
+  linkError: SignatureData[];
+  /** Remaining chain steps, last step first (as Celery's protocol 2 carries them). */
+  chain: SignatureData[];
+  chord: SignatureData | null;
+  timeLimit: [number | null, number | null];
+  ignoreResult: boolean;
+  /** Hostname of the worker that sent it (a retry or a chain step), else null. */
+  origin: string | null;
+}
+
+export interface Message {
+  tag: number;
+  taskIndex: number;
+  body: TaskMessage;
+  queue: string;
+  priority: number | null;
+  redelivered: boolean;
+  /** delivery_mode 2: survives a RabbitMQ restart when its queue is durable. */
+  persistent: boolean;
+  /** The consumer holding it unacknowledged, or null while queued. */
+  holder: Consumer | null;
+  deliveredAtS: number;
+  acked: boolean;
+}
+
+export interface Consumer {
+  readonly name: string;
+  readonly index: number;
+  queues: string[];
+  connected: boolean;
+  hasCapacity(): boolean;
+  deliver(msg: Message): void;
+  /** The broker went away (restart): drop what it holds that was not started. */
+  onBrokerLost?(): void;
+  onBrokerBack?(): void;
+}
+
+export interface BrokerQueue {
+  name: string;
+  durable: boolean;
+  /** RabbitMQ x-max-priority; 0 = no priorities. */
+  maxPriority: number;
+  messages: Deque<Message>;
+  published: number;
+  delivered: number;
+  acked: number;
+}
+
+export interface BrokerOptions {
+  transport: Transport;
+  visibilityTimeoutS: number;
+  /** Redis only: what survives a restart. Redis's built-in default is RDB snapshots. */
+  persistence: RedisPersistence;
+}
+
+export class Broker {
+  readonly queues = new Map<string, BrokerQueue>();
+  private consumers: Consumer[] = [];
+  private nextTag = 1;
+  up = true;
+  private dispatching = false;
+  private again = false;
+  /** Redis's `unacked` hash, and RabbitMQ's per-channel unacked set, in one map by tag. */
+  readonly unacked = new Map<number, Message>();
+  /** Messages published while the broker was down (the producer retries them when it is back). */
+  private held: Message[] = [];
+  restarts = 0;
+
+  constructor(
+    private readonly sim: Sim,
+    public options: BrokerOptions,
+  ) {}
+
+  get transport(): Transport {
+    return this.options.transport;
+  }
+
+  declare(name: string, opts: { durable?: boolean; maxPriority?: number } = {}): BrokerQueue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = { name, durable: opts.durable ?? true, maxPriority: opts.maxPriority ?? 0, messages: new Deque(), published: 0, delivered: 0, acked: 0 };
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  queueLength(name: string): number {
+    return this.queues.get(name)?.messages.length ?? 0;
+  }
+
+  newMessage(taskIndex: number, body: TaskMessage, queue: string, priority: number | null, persistent: boolean): Message {
+    return { tag: this.nextTag++, taskIndex, body, queue, priority, redelivered: false, persistent, holder: null, deliveredAtS: 0, acked: false };
+  }
+
+  publish(msg: Message): void {
+    const q = this.declare(msg.queue);
+    this.sim.record("message-published", msg.taskIndex, -1, msg.tag);
+    if (!this.up) {
+      this.held.push(msg);
+      return;
+    }
+    q.published++;
+    this.enqueue(q, msg, false);
+    this.dispatch();
+  }
+
+  private enqueue(q: BrokerQueue, msg: Message, front: boolean): void {
+    msg.holder = null;
+    if (msg.priority !== null && this.usesPriority(q)) {
+      // Insert by priority, keeping FIFO among equals. Redis: lower number first (kombu's
+      // priority steps); RabbitMQ: higher first, and only on queues declared with x-max-priority.
+      const items = q.messages.toArray();
+      const better = (a: number, b: number) => (this.transport === "redis" ? a < b : a > b);
+      let at = items.length;
+      for (let i = 0; i < items.length; i++) {
+        const p = items[i]!.priority ?? (this.transport === "redis" ? 0 : 0);
+        if (better(msg.priority, p) || (front && msg.priority === p)) {
+          at = i;
+          break;
+        }
+      }
+      items.splice(at, 0, msg);
+      q.messages.clear();
+      for (const m of items) q.messages.push(m);
+    } else if (front) q.messages.unshift(msg);
+    else q.messages.push(msg);
+  }
+
+  private usesPriority(q: BrokerQueue): boolean {
+    return this.transport === "redis" || q.maxPriority > 0;
+  }
+
+  addConsumer(c: Consumer): void {
+    if (!this.consumers.includes(c)) this.consumers.push(c);
+    for (const name of c.queues) this.declare(name);
+    this.dispatch();
+  }
+
+  removeConsumer(c: Consumer): void {
+    this.consumers = this.consumers.filter((x) => x !== c);
+  }
+
+  /** Hand queued messages to consumers with room, the longest-waiting first. */
+  dispatch(): void {
+    if (!this.up) return;
+    if (this.dispatching) {
+      this.again = true;
+      return;
+    }
+    this.dispatching = true;
+    try {
+      do {
+        this.again = false;
+        let progress = true;
+        while (progress) {
+          progress = false;
+          for (let i = 0; i < this.consumers.length; i++) {
+            const c = this.consumers[i]!;
+            if (!c.connected || !c.hasCapacity()) continue;
+            const msg = this.popFor(c);
+            if (!msg) continue;
+            // Served: to the back of the line (BRPOP is issued again after this message).
+            this.consumers.splice(i, 1);
+            this.consumers.push(c);
+            this.deliverTo(c, msg);
+            progress = true;
+            break;
+          }
+        }
+      } while (this.again);
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private popFor(c: Consumer): Message | undefined {
+    for (const name of c.queues) {
+      const q = this.queues.get(name);
+      if (q && q.messages.length) {
+        // Rotate the consumer's queue order so one busy queue cannot starve the others (kombu's cycle).
+        if (c.queues.length > 1) c.queues.push(c.queues.shift()!);
+        return q.messages.shift();
+      }
+    }
+    return undefined;
+  }
+
+  private deliverTo(c: Consumer, msg: Message): void {
+    msg.holder = c;
+    msg.deliveredAtS = this.sim.nowS;
+    this.unacked.set(msg.tag, msg);
+    const q = this.queues.get(msg.queue);
+    if (q) q.delivered++;
+    this.sim.record("message-delivered", msg.taskIndex, c.index, msg.tag, msg.redelivered ? { redelivered: true } : undefined);
+    c.deliver(msg);
+  }
+
+  ack(msg: Message): void {
+    if (msg.acked) return;
+    msg.acked = true;
+    // Redis: HDEL from the unacked hash. If restore_visible already put the message back, the
+    // restored copy stays queued: that is how a long ETA runs twice.
+    if (this.unacked.get(msg.tag) === msg) this.unacked.delete(msg.tag);
+    const q = this.queues.get(msg.queue);
+    if (q) q.acked++;
+    this.sim.record("message-acked", msg.taskIndex, msg.holder?.index ?? -1, msg.tag);
+    msg.holder = null;
+    this.dispatch();
+  }
+
+  /** basic_reject: back to the queue (front) when `requeue`, else dropped. */
+  reject(msg: Message, requeue: boolean, reason: string): void {
+    this.unacked.delete(msg.tag);
+    const worker = msg.holder?.index ?? -1;
+    msg.holder = null;
+    if (requeue) {
+      const copy = this.redeliveryOf(msg, true);
+      this.sim.record("message-requeued", msg.taskIndex, worker, copy.tag, { reason, from: msg.tag });
+      this.enqueue(this.declare(copy.queue), copy, true);
+    } else {
+      msg.acked = true;
+      this.sim.record("message-lost", msg.taskIndex, worker, msg.tag, { reason });
+    }
+    this.dispatch();
+  }
+
+  /** A fresh delivery of the same message (a new tag, so acks of the old one cannot touch it). */
+  private redeliveryOf(msg: Message, redelivered: boolean): Message {
+    msg.acked = true; // the old delivery can no longer be acknowledged
+    return { ...msg, tag: this.nextTag++, holder: null, redelivered, acked: false };
+  }
+
+  /** A consumer's connection died (worker killed or lost the broker). */
+  consumerLost(c: Consumer): void {
+    this.removeConsumer(c);
+    if (this.transport !== "rabbitmq") return; // Redis: stays in `unacked` until restored
+    const held = [...this.unacked.values()].filter((m) => m.holder === c).sort((a, b) => a.tag - b.tag);
+    // Requeued at the head, in their original order, flagged redelivered.
+    for (let i = held.length - 1; i >= 0; i--) {
+      const m = held[i]!;
+      this.unacked.delete(m.tag);
+      const copy = this.redeliveryOf(m, true);
+      this.sim.record("message-requeued", m.taskIndex, c.index, copy.tag, { reason: "consumer connection lost", from: m.tag });
+      this.enqueue(this.declare(copy.queue), copy, true);
+    }
+    this.dispatch();
+  }
+
+  /** kombu's QoS.restore_visible: unacked entries older than the visibility timeout go back. */
+  restoreVisible(): number {
+    if (this.transport !== "redis" || !this.up) return 0;
+    const cutoff = this.sim.nowS - this.options.visibilityTimeoutS;
+    const old = [...this.unacked.values()].filter((m) => m.deliveredAtS < cutoff).sort((a, b) => a.tag - b.tag);
+    for (const m of old) {
+      this.unacked.delete(m.tag);
+      // Redis sets no redelivered flag on a restored message (delivery_info redelivered=None).
+      const copy = this.redeliveryOf(m, false);
+      this.sim.record("message-restored", m.taskIndex, m.holder?.index ?? -1, copy.tag, { from: m.tag, ageS: this.sim.nowS - m.deliveredAtS });
+      this.enqueue(this.declare(copy.queue), copy, false);
+    }
+    if (old.length) this.dispatch();
+    return old.length;
+  }
+
+  /**
+   * Restart the broker. `graceful` is a clean stop (Redis SHUTDOWN saves an RDB snapshot;
+   * `rabbitmqctl stop`), otherwise SIGKILL. `persistent` overrides the configured persistence.
+   */
+  restart(opts: { graceful?: boolean; persistent?: boolean; downtimeS?: number } = {}): void {
+    if (!this.up) return;
+    const graceful = opts.graceful ?? true;
+    const downtimeS = opts.downtimeS ?? (this.transport === "redis" ? 0.02 : 4.6);
+    this.up = false;
+    this.restarts++;
+    for (const c of [...this.consumers]) {
+      c.connected = false;
+      c.onBrokerLost?.();
+    }
+    const survives = (m: Message, q: BrokerQueue | undefined): boolean => {
+      if (opts.persistent !== undefined) return opts.persistent;
+      if (this.transport === "redis") {
+        const p = this.options.persistence;
+        return p === "aof" || (p === "rdb" && graceful);
+      }
+      return !!q?.durable && m.persistent;
+    };
+    // What was delivered and not acked: RabbitMQ requeues it (connections died); Redis keeps its
+    // unacked hash, restored when the consumers reconnect.
+    let survived = 0;
+    let lost = 0;
+    const unacked = [...this.unacked.values()].sort((a, b) => a.tag - b.tag);
+    this.unacked.clear();
+    for (const q of this.queues.values()) {
+      const keep: Message[] = [];
+      const requeued = unacked.filter((m) => m.queue === q.name);
+      for (const m of [...requeued.map((m) => this.redeliveryOf(m, this.transport === "rabbitmq")), ...q.messages.toArray()]) {
+        if (survives(m, q)) {
+          keep.push(m);
+          survived++;
+        } else {
+          lost++;
+          this.sim.record("message-lost", m.taskIndex, -1, m.tag, { reason: `broker restarted (${graceful ? "graceful" : "killed"}) and the message was not persisted` });
+        }
+      }
+      q.messages.clear();
+      for (const m of keep) q.messages.push(m);
+    }
+    this.sim.record("broker-restarted", -1, -1, downtimeS, {
+      transport: this.transport,
+      graceful,
+      persistence: this.transport === "redis" ? this.options.persistence : "durable queues, delivery_mode from each message",
+      survived,
+      lost,
+    });
+    this.sim.sched.schedule(downtimeS, () => {
+      this.up = true;
+      const held = this.held;
+      this.held = [];
+      for (const m of held) this.publish(m);
+      for (const c of this.consumers) {
+        c.connected = true;
+        c.onBrokerBack?.();
+      }
+      this.dispatch();
+    });
+  }
+
+  /** Consumers that lost the broker re-register when it is back. */
+  reconnect(c: Consumer): void {
+    if (this.up) {
+      c.connected = true;
+      this.addConsumer(c);
+    }
+  }
+
+  allConsumers(): readonly Consumer[] {
+    return this.consumers;
+  }
+}

@@ -1,0 +1,73 @@
+/** Celery's settings in camelCase, with Celery's defaults (and a few of the simulator's own). */
+export type Route = string | { queue?: string; priority?: number };
+export type RouteFn = (name: string, args: unknown[], kwargs: Record<string, unknown>) => Route | null | undefined;
+
+export interface Conf {
+  taskAcksLate: boolean;
+  taskRejectOnWorkerLost: boolean;
+  taskTrackStarted: boolean;
+  taskDefaultRetryDelay: number;
+  taskDefaultQueue: string;
+  taskRoutes: Record<string, Route> | RouteFn | (Record<string, Route> | RouteFn)[];
+  taskTimeLimit: number | null;
+  taskSoftTimeLimit: number | null;
+  taskAlwaysEager: boolean;
+  taskEagerPropagates: boolean;
+  taskIgnoreResult: boolean;
+  taskDefaultPriority: number | null;
+  /** "persistent" (delivery_mode 2, Celery's default) or "transient". */
+  taskDefaultDeliveryMode: "persistent" | "transient";
+  workerPrefetchMultiplier: number;
+  workerConcurrency: number;
+  workerDisableRateLimits: boolean;
+  /** Seconds between worker-heartbeat events (Celery: 2). */
+  workerHeartbeatIntervalS: number;
+  brokerTransportOptions: { visibilityTimeout?: number; [k: string]: unknown };
+  /** Redis only: "none", "rdb" (Redis's default) or "aof". */
+  brokerPersistence: "none" | "rdb" | "aof";
+  resultExpires: number;
+  [key: string]: unknown;
+}
+
+export function defaultConf(): Conf {
+  return {
+    taskAcksLate: false,
+    taskRejectOnWorkerLost: false,
+    taskTrackStarted: false,
+    taskDefaultRetryDelay: 180,
+    taskDefaultQueue: "celery",
+    taskRoutes: {},
+    taskTimeLimit: null,
+    taskSoftTimeLimit: null,
+    taskAlwaysEager: false,
+    taskEagerPropagates: false,
+    taskIgnoreResult: false,
+    taskDefaultPriority: null,
+    taskDefaultDeliveryMode: "persistent",
+    workerPrefetchMultiplier: 4,
+    workerConcurrency: 4,
+    workerDisableRateLimits: false,
+    workerHeartbeatIntervalS: 2,
+    brokerTransportOptions: { visibilityTimeout: 3600 },
+    brokerPersistence: "rdb",
+    resultExpires: 86400,
+  };
+}
+
+/** Glob match as Celery's router does for task_routes keys ("tasks.*"). */
+export function globMatch(pattern: string, name: string): boolean {
+  if (!pattern.includes("*")) return pattern === name;
+  const re = new RegExp("^" + pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+  return re.test(name);
+}
+
+export function routeFor(conf: Conf, name: string, args: unknown[], kwargs: Record<string, unknown>): { queue?: string; priority?: number } | null {
+  const routers = Array.isArray(conf.taskRoutes) ? conf.taskRoutes : [conf.taskRoutes];
+  for (const r of routers) {
+    let route: Route | null | undefined = null;
+    if (typeof r === "function") route = r(name, args, kwargs);
+    else for (const key of Object.keys(r)) if (globMatch(key, name)) { route = r[key]; break; }
+    if (route) return typeof route === "string" ? { queue: route } : route;
+  }
+  return null;
+}

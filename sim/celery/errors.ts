@@ -1,0 +1,146 @@
+/**
+ * Error classes with Celery's (and Python's) names. Each sets `name` explicitly: a minifier may
+ * rename constructors, and reports, checks and learners match on these names.
+ */
+function named<T extends new (...a: any[]) => Error>(cls: T, name: string): T {
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+  Object.defineProperty(cls, "name", { value: name });
+  return cls;
+}
+
+export class CeleryError extends Error {}
+named(CeleryError, "CeleryError");
+
+/** Thrown by `self.retry()`: the worker records RETRY and the retry message is already published. */
+export class Retry extends CeleryError {
+  constructor(
+    message = "Retry in ?s",
+    readonly exc: unknown = null,
+    readonly whenS: number | null = null,
+  ) {
+    super(message);
+  }
+}
+named(Retry, "Retry");
+
+/** Reject the message (with `requeue`, put it back; else drop it, or dead-letter it on RabbitMQ). */
+export class Reject extends CeleryError {
+  readonly requeue: boolean;
+  constructor(reason = "", opts: { requeue?: boolean } | boolean = {}) {
+    super(String(reason));
+    this.requeue = typeof opts === "boolean" ? opts : !!opts.requeue;
+  }
+}
+named(Reject, "Reject");
+
+/** Ignore the task: no state is stored, the message is acknowledged. */
+export class Ignore extends CeleryError {}
+named(Ignore, "Ignore");
+
+export class MaxRetriesExceededError extends CeleryError {}
+named(MaxRetriesExceededError, "MaxRetriesExceededError");
+
+export class SoftTimeLimitExceeded extends CeleryError {
+  constructor(message = "SoftTimeLimitExceeded()") {
+    super(message);
+  }
+}
+named(SoftTimeLimitExceeded, "SoftTimeLimitExceeded");
+
+export class TimeLimitExceeded extends CeleryError {
+  constructor(readonly limitS: number = 0) {
+    super(`TimeLimitExceeded(${limitS},)`);
+  }
+}
+named(TimeLimitExceeded, "TimeLimitExceeded");
+
+export class WorkerLostError extends CeleryError {}
+named(WorkerLostError, "WorkerLostError");
+
+export class TaskRevokedError extends CeleryError {}
+named(TaskRevokedError, "TaskRevokedError");
+
+export class ChordError extends CeleryError {}
+named(ChordError, "ChordError");
+
+export class TimeoutError extends CeleryError {
+  constructor(message = "The operation timed out.") {
+    super(message);
+  }
+}
+named(TimeoutError, "TimeoutError");
+
+export class NotRegistered extends CeleryError {}
+named(NotRegistered, "NotRegistered");
+
+export class ImproperlyConfigured extends CeleryError {}
+named(ImproperlyConfigured, "ImproperlyConfigured");
+
+// Python's built-ins that lessons raise.
+export class ValueError extends Error {}
+named(ValueError, "ValueError");
+export class KeyError extends Error {}
+named(KeyError, "KeyError");
+export class RuntimeError extends Error {}
+named(RuntimeError, "RuntimeError");
+export class ConnectionError extends Error {}
+named(ConnectionError, "ConnectionError");
+export class IOError extends Error {}
+named(IOError, "IOError");
+
+/** Python's repr of an exception: ValueError('boom 1'). */
+export function reprError(e: unknown): string {
+  if (e instanceof TimeLimitExceeded) return `TimeLimitExceeded(${e.limitS})`;
+  if (e instanceof SoftTimeLimitExceeded) return "SoftTimeLimitExceeded()";
+  if (e instanceof Error) return `${typeNameOf(e)}(${pyStr(e.message)})`;
+  return `Exception(${pyStr(String(e))})`;
+}
+
+export function typeNameOf(e: unknown): string {
+  if (e instanceof Error) {
+    if (e.name && e.name !== "Error") return e.name;
+    const ctor = (e.constructor as { name?: string } | undefined)?.name;
+    return ctor || "Error";
+  }
+  return "Error";
+}
+
+function pyStr(s: string): string {
+  return s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/'/g, "\\'")}'`;
+}
+
+/** Whatever a task threw, as an Error (a thrown string becomes an Error with that message). */
+export function asError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  const err = new Error(typeof e === "string" ? e : safeString(e));
+  return err;
+}
+
+function safeString(x: unknown): string {
+  try {
+    return typeof x === "object" ? JSON.stringify(x) : String(x);
+  } catch {
+    return String(x);
+  }
+}
+
+export const ERROR_CLASSES = {
+  CeleryError,
+  Retry,
+  Reject,
+  Ignore,
+  MaxRetriesExceededError,
+  SoftTimeLimitExceeded,
+  TimeLimitExceeded,
+  WorkerLostError,
+  TaskRevokedError,
+  ChordError,
+  TimeoutError,
+  NotRegistered,
+  ImproperlyConfigured,
+  ValueError,
+  KeyError,
+  RuntimeError,
+  ConnectionError,
+  IOError,
+};

@@ -1,0 +1,345 @@
+/**
+ * One execution of a task on a worker's pool slot: the early or late ack, STARTED, the hooks in
+ * Celery's order (before_start, body, on_success / on_failure / on_retry, after_return — none after
+ * on_retry), time limits, termination, and what a dying pool child means for the message.
+ */
+import type { SimEvent } from "../kernel/scheduler";
+import { ExecContext, isThenable } from "../engine/sim";
+import type { Worker, Reserved, Slot } from "./worker";
+import type { TaskRecord } from "./records";
+import type { Message } from "./broker";
+import type { Request, Task, ExceptionInfo } from "./task";
+import {
+  Ignore,
+  NotRegistered,
+  Reject,
+  Retry,
+  SoftTimeLimitExceeded,
+  TaskRevokedError,
+  TimeLimitExceeded,
+  WorkerLostError,
+  asError,
+  reprError,
+  typeNameOf,
+} from "./errors";
+import { FAILURE, IGNORED, REJECTED, RETRY, REVOKED, STARTED, SUCCESS } from "./states";
+
+/** Seconds until the worker notices a dead pool child and fails its job (FINDINGS §4). */
+const WORKER_LOST_DETECTION_S = { redis: 4.0, rabbitmq: 0.05 } as const;
+
+export function requestFromMessage(msg: Message, worker: Worker): Request {
+  const b = msg.body;
+  return {
+    id: b.id,
+    task: b.task,
+    args: b.args,
+    kwargs: b.kwargs,
+    retries: b.retries,
+    hostname: worker.name,
+    deliveryInfo: { exchange: "", routingKey: msg.queue, priority: msg.priority, redelivered: msg.redelivered ? true : worker.app._broker.transport === "redis" ? null : false },
+    isEager: false,
+    calledDirectly: false,
+    eta: b.eta,
+    expires: b.expires,
+    parentId: b.parentId,
+    rootId: b.rootId,
+    groupId: b.groupId,
+    groupIndex: b.groupIndex,
+    chain: b.chain,
+    callbacks: b.link,
+    errbacks: b.linkError,
+    chord: b.chord,
+    timeLimit: b.timeLimit,
+    ignoreResult: b.ignoreResult,
+    origin: b.origin,
+  };
+}
+
+export function einfoOf(e: Error, traceback: string): ExceptionInfo {
+  return { type: typeNameOf(e), exception: e, traceback };
+}
+
+/** A Python-looking traceback for the learner (never hashed: stacks differ between engines). */
+export function tracebackOf(e: unknown, taskName: string): string {
+  const err = asError(e);
+  const frames = (err.stack ?? "")
+    .split("\n")
+    .slice(1)
+    .filter((l) => /scenario|<anonymous>|eval/.test(l))
+    .slice(0, 8)
+    .map((l) => `  ${l.trim()}`);
+  return ["Traceback (most recent call last):", `  task ${taskName}`, ...frames, `${typeNameOf(err)}: ${err.message}`].join("\n");
+}
+
+/** A reserved request that turned out revoked or expired: REVOKED, acked, never run. */
+export function revokeReserved(worker: Worker, r: Reserved, reason: "revoked" | "expired"): void {
+  const app = worker.app;
+  const rec = r.rec;
+  app._backend.store(rec, REVOKED, new TaskRevokedError(reason));
+  rec.eventState = REVOKED;
+  rec.finishedAt = worker.sim.nowS;
+  app._emitTask("task-revoked", rec, worker, NaN, { terminated: false, signum: null, expired: reason === "expired" });
+  worker.released(r);
+  app._broker.ack(r.msg);
+  app._canvas.onRevoked(rec, requestFromMessage(r.msg, worker), reason);
+}
+
+export class Execution {
+  readonly ctx: ExecContext;
+  readonly rec: TaskRecord;
+  readonly req: Request;
+  readonly task: Task | null;
+  startedAtS = 0;
+  done = false;
+  private acked = false;
+  private softTimer: SimEvent | null = null;
+  private hardTimer: SimEvent | null = null;
+
+  constructor(
+    readonly worker: Worker,
+    readonly slot: Slot,
+    readonly reserved: Reserved,
+  ) {
+    this.rec = reserved.rec;
+    this.task = reserved.task;
+    this.req = requestFromMessage(reserved.msg, worker);
+    this.ctx = new ExecContext("task", `${this.rec.name}[${this.rec.id}]`, this.rec.index, this.req);
+  }
+
+  get app() {
+    return this.worker.app;
+  }
+  get sim() {
+    return this.worker.sim;
+  }
+  get msg(): Message {
+    return this.reserved.msg;
+  }
+
+  private acksLate(): boolean {
+    return this.task?.acksLate ?? this.app.conf.taskAcksLate;
+  }
+
+  private ack(): void {
+    if (this.acked) return;
+    this.acked = true;
+    this.worker.released(this.reserved);
+    this.app._broker.ack(this.msg);
+  }
+
+  start(): void {
+    const { worker, rec, app, sim } = this;
+    const reason = worker.revokedReason(this.reserved);
+    if (reason) {
+      revokeReserved(worker, this.reserved, reason);
+      worker.pump();
+      return;
+    }
+    this.slot.exec = this;
+    worker.contexts.add(this.ctx);
+    rec.running.add(this.ctx);
+    if (!this.acksLate()) this.ack();
+    this.startedAtS = sim.nowS;
+    rec.startedAt = sim.nowS;
+    rec.executions++;
+    rec.retries = this.req.retries;
+    rec.eventState = STARTED;
+    rec.worker = worker.name;
+    app._tasks.touch(rec);
+    app._emitTask("task-started", rec, worker, this.slot.pid);
+    const task = this.task;
+    if (!task) {
+      this.finish(false, new NotRegistered(`'${this.req.task}'`));
+      return;
+    }
+    if (task.trackStarted ?? app.conf.taskTrackStarted) app._backend.store(rec, STARTED, { pid: this.slot.pid, hostname: worker.name });
+    const [softS, hardS] = this.limits(task);
+    if (softS) this.softTimer = sim.sched.schedule(softS, () => this.softLimit());
+    if (hardS) this.hardTimer = sim.sched.schedule(hardS, () => this.hardLimit(hardS));
+    const self = task.withRequest(this.req);
+    let out: unknown;
+    try {
+      out = sim.enter(this.ctx, () => {
+        app.signals.taskPrerun.send(task, { sender: task, taskId: rec.id, task, args: this.req.args, kwargs: this.req.kwargs });
+        task.beforeStart?.call(self, rec.id, this.req.args, this.req.kwargs);
+        return app._runBody(task, self, this.req.args, this.req.kwargs);
+      });
+    } catch (e) {
+      this.finish(false, e);
+      return;
+    }
+    if (isThenable(out)) {
+      out.then(
+        (v) => this.finish(true, v),
+        (e) => this.finish(false, e),
+      );
+    } else this.finish(true, out);
+  }
+
+  private limits(task: Task): [number | null, number | null] {
+    const [msgSoft, msgHard] = this.req.timeLimit;
+    const soft = msgSoft ?? task.softTimeLimit ?? this.app.conf.taskSoftTimeLimit ?? null;
+    const hard = msgHard ?? task.timeLimit ?? this.app.conf.taskTimeLimit ?? null;
+    return [soft, hard];
+  }
+
+  /** Raise SoftTimeLimitExceeded where the body waits (catchable, as in billiard). */
+  private softLimit(): void {
+    this.softTimer = null;
+    if (this.done) return;
+    this.sim.interrupt(this.ctx, new SoftTimeLimitExceeded());
+  }
+
+  /** The hard limit kills the pool child; FAILURE TimeLimitExceeded, acked even with acks_late. */
+  private hardLimit(limitS: number): void {
+    this.hardTimer = null;
+    if (this.done) return;
+    this.stop();
+    this.worker.replaceChild(this.slot);
+    this.app._log("error", `Hard time limit (${limitS}s) exceeded for ${this.rec.name}[${this.rec.id}]`, "worker " + this.worker.name);
+    this.failWithoutHooks(new TimeLimitExceeded(limitS));
+    this.ack();
+    this.worker.executionEnded(this);
+  }
+
+  /** revoke(terminate=True): the child gets the signal; REVOKED 'terminated'. */
+  terminate(signum: number): void {
+    if (this.done) return;
+    this.stop();
+    this.worker.replaceChild(this.slot);
+    const { rec, app, worker } = this;
+    app._backend.store(rec, REVOKED, new TaskRevokedError("terminated"));
+    rec.eventState = REVOKED;
+    rec.finishedAt = this.sim.nowS;
+    app._emitTask("task-revoked", rec, worker, NaN, { terminated: true, signum, expired: false });
+    this.ack();
+    app._canvas.onRevoked(rec, this.req, "terminated");
+    worker.executionEnded(this);
+  }
+
+  /** A fault killed this pool child (SIGKILL): detected later, then WorkerLostError or a requeue. */
+  childKilled(): void {
+    if (this.done) return;
+    this.stop();
+    const { worker, sim } = this;
+    const pid = this.slot.pid;
+    worker.replaceChild(this.slot);
+    if (this.slot.exec === this) this.slot.exec = null;
+    sim.record("worker-lost", this.rec.index, worker.index, pid, { pid, reason: "pool child killed (SIGKILL)" });
+    const delayS = WORKER_LOST_DETECTION_S[this.app._broker.transport];
+    sim.sched.schedule(delayS, () => {
+      if (worker.status === "offline") return; // the whole worker died meanwhile
+      const rejectOnLost = this.task?.rejectOnWorkerLost ?? this.app.conf.taskRejectOnWorkerLost;
+      if (this.acksLate() && rejectOnLost && !this.acked) {
+        this.acked = true;
+        worker.released(this.reserved);
+        this.app._broker.reject(this.msg, true, "WorkerLostError with reject_on_worker_lost");
+      } else {
+        this.failWithoutHooks(new WorkerLostError(`Worker exited prematurely: signal 9 (SIGKILL) Job: ${this.rec.executions - 1}.`));
+        this.ack();
+      }
+      worker.executionEnded(this);
+    });
+    worker.pump();
+  }
+
+  /** The whole worker died: nothing more happens for this execution. */
+  abandon(why: string): void {
+    if (this.done) return;
+    this.stop();
+    if (this.acked) {
+      this.rec.lostReason = `${why}; its message was acknowledged before it ran (acks_late off), so nothing will run it again`;
+      this.sim.record("message-lost", this.rec.index, this.worker.index, this.msg.tag, { reason: this.rec.lostReason });
+    }
+  }
+
+  private stop(): void {
+    this.done = true;
+    this.sim.sched.cancel(this.softTimer);
+    this.sim.sched.cancel(this.hardTimer);
+    this.sim.kill(this.ctx);
+    this.rec.running.delete(this.ctx);
+    this.worker.contexts.delete(this.ctx);
+  }
+
+  private failWithoutHooks(exc: Error): void {
+    const { rec, app, worker } = this;
+    const tb = tracebackOf(exc, rec.name);
+    app._backend.store(rec, FAILURE, exc, tb);
+    rec.eventState = FAILURE;
+    rec.finishedAt = this.sim.nowS;
+    rec.runtime = this.sim.nowS - this.startedAtS;
+    app._emitTask("task-failed", rec, worker, NaN, { exception: reprError(exc), type: typeNameOf(exc) });
+    app._canvas.onFailure(rec, this.req, exc);
+  }
+
+  /** The body returned or threw. */
+  finish(ok: boolean, value: unknown): void {
+    if (this.done) return;
+    this.stop();
+    this.rec.completedExecutions++;
+    const { rec, app, worker, sim, task } = this;
+    const self = task?.withRequest(this.req);
+    const args = this.req.args;
+    const kwargs = this.req.kwargs;
+    rec.finishedAt = sim.nowS;
+    rec.runtime = sim.nowS - this.startedAtS;
+    app._tasks.touch(rec);
+    const hook = (fn: () => void) => {
+      try {
+        sim.enter(this.ctx.alive ? this.ctx : app._hookContext(this.ctx), fn);
+      } catch (e) {
+        app._log("error", `a hook of ${rec.name} raised ${reprError(e)}`, this.ctx.label);
+      }
+    };
+    if (ok) {
+      if (!(task?.ignoreResult ?? this.req.ignoreResult ?? app.conf.taskIgnoreResult)) app._backend.store(rec, SUCCESS, value);
+      rec.eventState = SUCCESS;
+      app._emitTask("task-succeeded", rec, worker, rec.runtime);
+      if (task && self) {
+        hook(() => task.onSuccess?.call(self, value, rec.id, args, kwargs));
+        hook(() => task.afterReturn?.call(self, SUCCESS, value, rec.id, args, kwargs, null));
+        app.signals.taskSuccess.send(task, { sender: task, result: value });
+        app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: value, state: SUCCESS });
+      }
+      this.ack();
+      app._canvas.onSuccess(rec, this.req, value);
+    } else if (value instanceof Retry) {
+      const exc = value.exc instanceof Error ? value.exc : value;
+      const tb = tracebackOf(exc, rec.name);
+      app._backend.store(rec, RETRY, exc, tb);
+      rec.eventState = RETRY;
+      app._emitTask("task-retried", rec, worker, NaN, { exception: reprError(exc), type: typeNameOf(exc) });
+      if (task && self) {
+        hook(() => task.onRetry?.call(self, exc, rec.id, args, kwargs, einfoOf(exc, tb)));
+        app.signals.taskRetry.send(task, { sender: task, request: this.req, reason: exc });
+      }
+      this.ack();
+    } else if (value instanceof Reject) {
+      rec.eventState = REJECTED;
+      app._emitTask("task-rejected", rec, worker, NaN, { requeue: value.requeue });
+      this.acked = true;
+      worker.released(this.reserved);
+      app._broker.reject(this.msg, value.requeue, `Reject(${JSON.stringify(value.message)})`);
+    } else if (value instanceof Ignore) {
+      rec.eventState = IGNORED;
+      this.ack();
+    } else {
+      const exc = asError(value);
+      const tb = tracebackOf(exc, rec.name);
+      app._backend.store(rec, FAILURE, exc, tb);
+      rec.eventState = FAILURE;
+      app._emitTask("task-failed", rec, worker, NaN, { exception: reprError(exc), type: typeNameOf(exc) });
+      if (task && self) {
+        const einfo = einfoOf(exc, tb);
+        hook(() => task.onFailure?.call(self, exc, rec.id, args, kwargs, einfo));
+        hook(() => task.afterReturn?.call(self, FAILURE, exc, rec.id, args, kwargs, einfo));
+        app.signals.taskFailure.send(task, { sender: task, taskId: rec.id, exception: exc, args, kwargs, einfo });
+        app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: exc, state: FAILURE });
+      }
+      this.ack();
+      app._canvas.onFailure(rec, this.req, exc);
+    }
+    worker.executionEnded(this);
+  }
+}

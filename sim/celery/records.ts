@@ -1,0 +1,116 @@
+/**
+ * The simulator's table of tasks: one record per task id (a retry keeps its id), holding what the
+ * result backend stores and what a monitor sees from events. Views and reports read it; the trace
+ * points into it by index.
+ */
+import type { ExecContext, Pending } from "../engine/sim";
+import type { SignatureData } from "./signature-data";
+import { PENDING } from "./states";
+
+export interface TaskRecord {
+  index: number;
+  id: string;
+  name: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  queue: string;
+  /** Backend state: what AsyncResult.state reads. PENDING until something is stored. */
+  state: string;
+  /** Backend result or meta (the return value, the exception, a custom state's meta). */
+  result: unknown;
+  traceback: string | null;
+  /** The state Flower shows, from events. */
+  eventState: string;
+  retries: number;
+  executions: number;
+  worker: string | null;
+  sentAt: number | null;
+  receivedAt: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  runtime: number | null;
+  eta: number | null;
+  expires: number | null;
+  parentId: string | null;
+  rootId: string;
+  groupId: string | null;
+  children: string[];
+  ignoreResult: boolean;
+  /** Set when the task can never finish, with why (message acked early and the worker died…). */
+  lostReason: string | null;
+  /** Promises waiting on `get()`. */
+  waiters: Pending<unknown>[];
+  /** Canvas: the signature this task was sent from, when it came from one. */
+  signature: SignatureData | null;
+  /** Contexts currently executing this task (usually 0 or 1; 2 means a duplicate delivery). */
+  running: Set<ExecContext>;
+  /** Executions that ran to an end (used to count duplicates). */
+  completedExecutions: number;
+}
+
+export class TaskTable {
+  readonly all: TaskRecord[] = [];
+  private byId = new Map<string, TaskRecord>();
+  /** Records changed since the last `takeDirty()` (frames send only these). */
+  private dirty = new Set<number>();
+
+  get(id: string): TaskRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  at(index: number): TaskRecord | undefined {
+    return this.all[index];
+  }
+
+  create(id: string, name: string, fields: Partial<TaskRecord> = {}): TaskRecord {
+    const existing = this.byId.get(id);
+    if (existing) return existing;
+    const rec: TaskRecord = {
+      index: this.all.length,
+      id,
+      name,
+      args: [],
+      kwargs: {},
+      queue: "celery",
+      state: PENDING,
+      result: null,
+      traceback: null,
+      eventState: PENDING,
+      retries: 0,
+      executions: 0,
+      worker: null,
+      sentAt: null,
+      receivedAt: null,
+      startedAt: null,
+      finishedAt: null,
+      runtime: null,
+      eta: null,
+      expires: null,
+      parentId: null,
+      rootId: id,
+      groupId: null,
+      children: [],
+      ignoreResult: false,
+      lostReason: null,
+      waiters: [],
+      signature: null,
+      running: new Set(),
+      completedExecutions: 0,
+      ...fields,
+    };
+    this.all.push(rec);
+    this.byId.set(id, rec);
+    this.dirty.add(rec.index);
+    return rec;
+  }
+
+  touch(rec: TaskRecord): void {
+    this.dirty.add(rec.index);
+  }
+
+  takeDirty(): number[] {
+    const out = [...this.dirty];
+    this.dirty.clear();
+    return out;
+  }
+}

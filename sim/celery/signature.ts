@@ -1,0 +1,129 @@
+/**
+ * Signatures and the canvas constructors. A Signature wraps plain data (SignatureData) so that it
+ * can travel inside messages; applying it is the CanvasRuntime's job.
+ */
+import type { CeleryApp } from "./app";
+import type { AsyncResult, GroupResult } from "./result";
+import type { SignatureData, SignatureOptions } from "./signature-data";
+
+export type AnyResult = AsyncResult | GroupResult;
+
+function cloneData(d: SignatureData): SignatureData {
+  return {
+    ...d,
+    args: [...d.args],
+    kwargs: { ...d.kwargs },
+    options: { ...d.options, link: d.options.link?.map(cloneData), linkError: d.options.linkError?.map(cloneData) },
+    tasks: d.tasks?.map(cloneData),
+    body: d.body ? cloneData(d.body) : d.body,
+  };
+}
+
+export class Signature {
+  constructor(
+    readonly app: CeleryApp,
+    readonly data: SignatureData,
+  ) {}
+
+  get task(): string {
+    return this.data.task;
+  }
+  get args(): unknown[] {
+    return this.data.args;
+  }
+  get kwargs(): Record<string, unknown> {
+    return this.data.kwargs;
+  }
+  get options(): SignatureOptions {
+    return this.data.options;
+  }
+  get immutable(): boolean {
+    return this.data.immutable;
+  }
+  get subtaskType(): string | null {
+    return this.data.subtaskType;
+  }
+  /** Members of a chain or group; the header of a chord. */
+  get tasks(): Signature[] {
+    return (this.data.tasks ?? []).map((t) => new Signature(this.app, t));
+  }
+  get body(): Signature | null {
+    return this.data.body ? new Signature(this.app, this.data.body) : null;
+  }
+  /** Python's type name: "Signature", "_chain", "group", "_chord", "chunks", "xmap", "xstarmap". */
+  get type(): string {
+    const t = this.data.subtaskType;
+    return t === null ? "Signature" : t === "chain" ? "_chain" : t === "chord" ? "_chord" : t;
+  }
+
+  toData(): SignatureData {
+    return this.data;
+  }
+
+  clone(overrides: { args?: unknown[]; kwargs?: Record<string, unknown>; options?: SignatureOptions; immutable?: boolean } = {}): Signature {
+    const d = cloneData(this.data);
+    if (overrides.args) d.args = [...overrides.args, ...d.args];
+    if (overrides.kwargs) d.kwargs = { ...d.kwargs, ...overrides.kwargs };
+    if (overrides.options) d.options = { ...d.options, ...overrides.options };
+    if (overrides.immutable !== undefined) d.immutable = overrides.immutable;
+    return new Signature(this.app, d);
+  }
+
+  /** Set options (queue, countdown, priority…) in place; returns the signature. */
+  set(options: SignatureOptions & { immutable?: boolean }): this {
+    const { immutable, ...rest } = options;
+    Object.assign(this.data.options, rest);
+    if (immutable !== undefined) this.data.immutable = immutable;
+    return this;
+  }
+
+  /** Call `callback` with this task's result when it succeeds. */
+  link(callback: Signature): Signature {
+    (this.data.options.link ??= []).push(callback.toData());
+    return callback;
+  }
+
+  /** Call `errback` when this task fails. */
+  linkError(errback: Signature): Signature {
+    if (this.data.subtaskType === "chord" && this.data.body) {
+      (this.data.body.options.linkError ??= []).push(errback.toData());
+    } else if (this.data.subtaskType === "chain" && this.data.tasks) {
+      for (const t of this.data.tasks) (t.options.linkError ??= []).push(errback.toData());
+    } else if (this.data.subtaskType === "group" && this.data.tasks) {
+      for (const t of this.data.tasks) (t.options.linkError ??= []).push(errback.toData());
+    } else {
+      (this.data.options.linkError ??= []).push(errback.toData());
+    }
+    return errback;
+  }
+
+  /** Python's `a | b`. */
+  pipe(...others: Signature[]): Signature {
+    let acc: Signature = this;
+    for (const o of others) acc = this.app._canvas.pipe(acc, o);
+    return acc;
+  }
+
+  applyAsync(args: unknown[] = [], options: SignatureOptions & { kwargs?: Record<string, unknown> } = {}): any {
+    const { kwargs, ...opts } = options;
+    return this.app._canvas.apply(this.data, args, kwargs ?? {}, opts);
+  }
+
+  delay(...args: unknown[]): any {
+    return this.applyAsync(args);
+  }
+
+  /** Python's `sig()`: run inline in the caller and return the value (map/starmap/chunks too). */
+  call(...args: unknown[]): unknown {
+    return this.app._canvas.callInline(this.data, args);
+  }
+
+  /** Freeze: assign the ids the parts will have and return the result that applying will give. */
+  freeze(): AnyResult {
+    return this.app._canvas.freeze(this.data);
+  }
+
+  toString(): string {
+    return this.app._canvas.describe(this.data);
+  }
+}

@@ -1,0 +1,432 @@
+/**
+ * A worker: a consumer with prefetch (QoS), a pool of `concurrency` children, an ETA timer, rate
+ * limit buckets, a revoked set, heartbeats. What a task's execution does lives in execution.ts.
+ *
+ * Prefetch as measured (FINDINGS §7): with early acks a running task's message is already acked,
+ * so a worker holds `concurrency` running tasks plus `prefetchMultiplier × concurrency` reserved
+ * ones. ETA tasks do not count (Celery raises the prefetch count for them).
+ */
+import type { SimEvent } from "../kernel/scheduler";
+import type { ExecContext } from "../engine/sim";
+import type { CeleryApp } from "./app";
+import type { Consumer, Message } from "./broker";
+import { Deque } from "./deque";
+import type { TaskRecord } from "./records";
+import { TokenBucketClock, parseRate } from "./ratelimit";
+import { RECEIVED } from "./states";
+import type { Task } from "./task";
+import { Execution, revokeReserved } from "./execution";
+
+export interface WorkerOptions {
+  hostname?: string;
+  concurrency?: number;
+  queues?: string[];
+  prefetchMultiplier?: number;
+  pool?: "prefork" | "solo" | "threads";
+  /** Celery's --autoscale=max,min. */
+  autoscale?: [number, number];
+  /** Seconds from start (or restart) until the worker consumes. Default 0. */
+  startupS?: number;
+}
+
+export interface Reserved {
+  msg: Message;
+  rec: TaskRecord;
+  task: Task | null;
+  /** Counts against the prefetch limit (not while waiting for its ETA). */
+  counted: boolean;
+  etaTimer: SimEvent | null;
+}
+
+export interface Slot {
+  index: number;
+  pid: number;
+  exec: Execution | null;
+  /** A start event is scheduled for this slot. */
+  starting: Reserved | null;
+}
+
+interface Bucket {
+  bucket: TokenBucketClock;
+  queue: Deque<Reserved>;
+  timer: SimEvent | null;
+  rate: number;
+}
+
+export type WorkerStatus = "starting" | "online" | "stopping" | "offline";
+
+export class Worker implements Consumer {
+  readonly name: string;
+  readonly index: number;
+  queues: string[];
+  connected = false;
+  status: WorkerStatus = "offline";
+  concurrency: number;
+  prefetchMultiplier: number;
+  readonly autoscale: [number, number] | null;
+  slots: Slot[] = [];
+  ready = new Deque<Reserved>();
+  etaHeld = new Set<Reserved>();
+  private buckets = new Map<string, Bucket>();
+  /** Messages delivered, not acked, counted against prefetch. */
+  qosCount = 0;
+  readonly revoked = new Set<string>();
+  processed = 0;
+  processedByName = new Map<string, number>();
+  lastHeartbeatS: number | null = null;
+  private timers: SimEvent[] = [];
+  private lastScaleUpS = -Infinity;
+  /** Rate limits changed at run time by app.control.rateLimit. */
+  readonly rateOverrides = new Map<string, number>();
+  readonly startupS: number;
+  /** Executions of this worker's current life (killed ones are dropped). */
+  readonly contexts = new Set<ExecContext>();
+
+  constructor(
+    readonly app: CeleryApp,
+    index: number,
+    opts: WorkerOptions,
+  ) {
+    this.index = index;
+    this.name = opts.hostname ?? `celery@worker${index + 1}`;
+    this.queues = [...(opts.queues ?? [app.conf.taskDefaultQueue])];
+    this.autoscale = opts.autoscale ?? null;
+    const conc = opts.pool === "solo" ? 1 : (opts.concurrency ?? app.conf.workerConcurrency);
+    this.concurrency = this.autoscale ? this.autoscale[1] : conc;
+    this.prefetchMultiplier = opts.prefetchMultiplier ?? app.conf.workerPrefetchMultiplier;
+    this.startupS = opts.startupS ?? 0;
+  }
+
+  get sim() {
+    return this.app._sim;
+  }
+
+  /** Prefetch count: multiplier × concurrency (× max concurrency under autoscale); 0 = unlimited. */
+  get prefetchCount(): number {
+    return this.prefetchMultiplier * (this.autoscale ? this.autoscale[0] : this.concurrency);
+  }
+
+  hasCapacity(): boolean {
+    if (this.status !== "online") return false;
+    const pc = this.prefetchCount;
+    return pc === 0 || this.qosCount < pc;
+  }
+
+  // ---- life cycle -------------------------------------------------------------------------
+
+  start(): void {
+    if (this.status === "online" || this.status === "starting") return;
+    this.status = "starting";
+    this.slots = [];
+    for (let i = 0; i < this.concurrency; i++) this.slots.push({ index: i, pid: this.app._nextPid(), exec: null, starting: null });
+    this.sim.sched.schedule(this.startupS, () => this.online());
+  }
+
+  private online(): void {
+    if (this.status !== "starting") return;
+    this.status = "online";
+    this.connected = this.app._broker.up;
+    this.app._emitWorker("worker-online", this);
+    this.heartbeat(false);
+    this.app.signals.workerReady.send(this, { sender: this.name });
+    this.app._broker.addConsumer(this);
+    if (this.app._broker.transport === "redis") {
+      // kombu restores old unacked messages once when the consumer starts, then (in effect) every 100 s.
+      this.app._broker.restoreVisible();
+      this.every(100, () => this.app._broker.restoreVisible());
+    }
+    if (this.autoscale) this.every(1, () => this.autoscaleTick());
+  }
+
+  private every(periodS: number, fn: () => void): void {
+    const tick = () => {
+      if (this.status === "offline") return;
+      fn();
+      this.timers.push(this.sim.sched.schedule(periodS, tick, true));
+    };
+    this.timers.push(this.sim.sched.schedule(periodS, tick, true));
+  }
+
+  private heartbeat(emit = true): void {
+    if (emit) this.app._emitWorker("worker-heartbeat", this);
+    this.lastHeartbeatS = this.sim.nowS;
+    this.timers.push(
+      this.sim.sched.schedule(this.app.conf.workerHeartbeatIntervalS, () => {
+        if (this.status === "online" || this.status === "stopping") this.heartbeat();
+      }, true),
+    );
+  }
+
+  private cancelTimers(): void {
+    for (const t of this.timers) this.sim.sched.cancel(t);
+    this.timers = [];
+  }
+
+  /** SIGKILL to the whole worker: in-flight work is lost or redelivered as the acks settings say. */
+  kill(reason = "killed"): void {
+    if (this.status === "offline") return;
+    const inFlight = this.slots.filter((s) => s.exec).length;
+    this.sim.record("worker-killed", -1, this.index, inFlight, { reason });
+    this.status = "offline";
+    this.connected = false;
+    this.cancelTimers();
+    for (const slot of this.slots) {
+      const ex = slot.exec;
+      if (ex) ex.abandon(`worker ${this.name} was killed while the task ran`);
+      slot.exec = null;
+      slot.starting = null;
+    }
+    this.dropReserved();
+    this.app._broker.consumerLost(this);
+  }
+
+  /** Warm shutdown: stop consuming, give back what was not started, finish what runs. */
+  shutdown(): void {
+    if (this.status !== "online" && this.status !== "starting") return;
+    this.status = "stopping";
+    this.app._broker.removeConsumer(this);
+    this.giveBackReserved("warm shutdown");
+    this.maybeOffline();
+  }
+
+  /** Restart: a warm shutdown when running, then a new process with the same hostname. */
+  restart(): void {
+    if (this.status === "online" || this.status === "starting") {
+      this.shutdown();
+      this.afterOffline = () => this.start();
+      return;
+    }
+    if (this.status === "stopping") {
+      this.afterOffline = () => this.start();
+      return;
+    }
+    this.start();
+  }
+
+  private afterOffline: (() => void) | null = null;
+
+  private maybeOffline(): void {
+    if (this.status !== "stopping") return;
+    if (this.slots.some((s) => s.exec || s.starting)) return;
+    this.status = "offline";
+    this.connected = false;
+    this.cancelTimers();
+    this.app._emitWorker("worker-offline", this);
+    const next = this.afterOffline;
+    this.afterOffline = null;
+    next?.();
+  }
+
+  /** Reserved, ETA-held and rate-held requests: their messages stay unacked (broker decides). */
+  private dropReserved(): void {
+    for (const r of this.etaHeld) this.sim.sched.cancel(r.etaTimer);
+    this.etaHeld.clear();
+    this.ready.clear();
+    for (const b of this.buckets.values()) {
+      this.sim.sched.cancel(b.timer);
+      b.queue.clear();
+      b.timer = null;
+    }
+    this.qosCount = 0;
+  }
+
+  /** On warm shutdown or lost connection, unstarted messages go back to the queue. */
+  private giveBackReserved(reason: string): void {
+    const msgs: Message[] = [];
+    for (const r of this.ready.toArray()) msgs.push(r.msg);
+    for (const r of this.etaHeld) msgs.push(r.msg);
+    for (const b of this.buckets.values()) for (const r of b.queue.toArray()) msgs.push(r.msg);
+    for (const s of this.slots) if (s.starting) msgs.push(s.starting.msg);
+    for (const s of this.slots) s.starting = null;
+    this.dropReserved();
+    msgs.sort((a, b) => b.tag - a.tag);
+    for (const m of msgs) this.app._broker.reject(m, true, reason);
+  }
+
+  onBrokerLost(): void {
+    // Celery clears its reserved requests and ETA timer when the connection goes; running tasks go on.
+    this.dropReserved();
+    for (const s of this.slots) s.starting = null;
+  }
+
+  onBrokerBack(): void {
+    if (this.status === "online") this.app._broker.dispatch();
+  }
+
+  // ---- receiving ---------------------------------------------------------------------------
+
+  deliver(msg: Message): void {
+    const rec = this.app._tasks.at(msg.taskIndex)!;
+    const task = this.app._registry.get(msg.body.task) ?? null;
+    rec.receivedAt = this.sim.nowS;
+    rec.worker = this.name;
+    rec.eventState = RECEIVED;
+    this.app._tasks.touch(rec);
+    this.app._emitTask("task-received", rec, this, msg.body.retries);
+    const r: Reserved = { msg, rec, task, counted: false, etaTimer: null };
+    const reason = this.revokedReason(r);
+    if (reason) {
+      revokeReserved(this, r, reason);
+      return;
+    }
+    const eta = msg.body.eta;
+    if (eta !== null && eta > this.sim.nowS) {
+      this.etaHeld.add(r);
+      r.etaTimer = this.sim.sched.scheduleAt(eta, () => {
+        this.etaHeld.delete(r);
+        r.etaTimer = null;
+        r.counted = true;
+        this.qosCount++;
+        this.toReady(r);
+      });
+      return;
+    }
+    r.counted = true;
+    this.qosCount++;
+    this.toReady(r);
+  }
+
+  revokedReason(r: Reserved): "revoked" | "expired" | null {
+    if (this.revoked.has(r.msg.body.id)) return "revoked";
+    const exp = r.msg.body.expires;
+    if (exp !== null && this.sim.nowS >= exp) return "expired";
+    return null;
+  }
+
+  /** Called when a message this worker held is acked, rejected or given back. */
+  released(r: Reserved): void {
+    if (r.counted) {
+      r.counted = false;
+      this.qosCount--;
+    }
+  }
+
+  private rateFor(name: string, task: Task | null): number {
+    if (this.app.conf.workerDisableRateLimits) return 0;
+    if (this.rateOverrides.has(name)) return this.rateOverrides.get(name)!;
+    return parseRate(task?.rateLimit ?? null);
+  }
+
+  private toReady(r: Reserved): void {
+    if (this.status !== "online" && this.status !== "stopping") return;
+    const reason = this.revokedReason(r);
+    if (reason) {
+      revokeReserved(this, r, reason);
+      return;
+    }
+    const name = r.msg.body.task;
+    const rate = this.rateFor(name, r.task);
+    if (rate > 0) {
+      let b = this.buckets.get(name);
+      if (!b || b.rate !== rate) {
+        const old = b;
+        b = { bucket: new TokenBucketClock(rate, 1, this.sim.nowS), queue: old?.queue ?? new Deque(), timer: old?.timer ?? null, rate };
+        this.buckets.set(name, b);
+      }
+      b.queue.push(r);
+      this.drainBucket(b);
+      return;
+    }
+    this.ready.push(r);
+    this.pump();
+  }
+
+  /** Celery's _schedule_bucket_request: move to the pool while tokens last, else wait for one. */
+  private drainBucket(b: Bucket): void {
+    if (b.timer) return;
+    while (b.queue.length) {
+      if (b.bucket.canConsume(this.sim.nowS)) {
+        this.ready.push(b.queue.shift()!);
+        this.pump();
+      } else {
+        const waitS = b.bucket.expectedTimeS(this.sim.nowS);
+        b.timer = this.sim.sched.schedule(waitS, () => {
+          b.timer = null;
+          this.drainBucket(b);
+        });
+        return;
+      }
+    }
+  }
+
+  /** Start ready requests on free pool slots, each in an event of its own. */
+  pump(): void {
+    if (this.status !== "online" && this.status !== "stopping") return;
+    for (const slot of this.slots) {
+      if (!this.ready.length) break;
+      if (slot.exec || slot.starting) continue;
+      const r = this.ready.shift()!;
+      slot.starting = r;
+      this.sim.sched.schedule(0, () => {
+        if (slot.starting !== r) return; // dropped meanwhile (killed, connection lost)
+        slot.starting = null;
+        new Execution(this, slot, r).start();
+      });
+    }
+    if (this.status === "stopping") this.maybeOffline();
+  }
+
+  /** An execution ended (any outcome): free the slot, count it, start the next. */
+  executionEnded(ex: Execution): void {
+    if (ex.slot.exec === ex) ex.slot.exec = null;
+    this.processed++;
+    this.processedByName.set(ex.rec.name, (this.processedByName.get(ex.rec.name) ?? 0) + 1);
+    this.pump();
+    this.maybeOffline();
+  }
+
+  /** The pool child in `slot` died; a new one takes its place at once. */
+  replaceChild(slot: Slot): void {
+    slot.pid = this.app._nextPid();
+  }
+
+  // ---- pool size ----------------------------------------------------------------------------
+
+  poolGrow(n = 1): void {
+    for (let i = 0; i < n; i++) this.slots.push({ index: this.slots.length, pid: this.app._nextPid(), exec: null, starting: null });
+    this.concurrency = this.slots.length;
+    this.pump();
+    this.app._broker.dispatch();
+  }
+
+  poolShrink(n = 1): void {
+    for (let i = 0; i < n && this.slots.length > 1; i++) {
+      const idle = [...this.slots].reverse().find((s) => !s.exec && !s.starting);
+      if (!idle) break;
+      this.slots = this.slots.filter((s) => s !== idle);
+    }
+    this.slots.forEach((s, i) => (s.index = i));
+    this.concurrency = this.slots.length;
+  }
+
+  /** Celery's autoscaler: grow to the demand at once, shrink after 30 s without need. */
+  private autoscaleTick(): void {
+    if (!this.autoscale) return;
+    const [max, min] = this.autoscale;
+    const busy = this.slots.filter((s) => s.exec || s.starting).length;
+    const want = Math.max(min, Math.min(max, busy + this.ready.length));
+    if (want > this.slots.length) {
+      this.poolGrow(want - this.slots.length);
+      this.lastScaleUpS = this.sim.nowS;
+    } else if (want < this.slots.length && this.sim.nowS - this.lastScaleUpS >= 30) {
+      this.poolShrink(this.slots.length - want);
+    }
+  }
+
+  // ---- views ---------------------------------------------------------------------------------
+
+  activeExecutions(): Execution[] {
+    return this.slots.map((s) => s.exec).filter((e): e is Execution => !!e);
+  }
+
+  reservedRequests(): Reserved[] {
+    const out = this.ready.toArray();
+    for (const b of this.buckets.values()) out.push(...b.queue.toArray());
+    for (const s of this.slots) if (s.starting) out.push(s.starting);
+    return out;
+  }
+
+  scheduledRequests(): Reserved[] {
+    return [...this.etaHeld];
+  }
+}

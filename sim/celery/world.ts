@@ -1,0 +1,98 @@
+/**
+ * The deployment every app of a scenario shares: one broker, one result backend, the task table,
+ * the workers, the logs. Faults act here so that each is recorded with its cause.
+ */
+import type { Sim } from "../engine/sim";
+import type { LogLine } from "../engine/types";
+import { Broker, type Transport } from "./broker";
+import { ResultBackend } from "./backend";
+import type { CeleryApp, CeleryOptions } from "./app";
+import type { Conf } from "./conf";
+import { TaskTable } from "./records";
+import type { Task } from "./task";
+import { Worker, type WorkerOptions } from "./worker";
+
+export class World {
+  broker!: Broker;
+  readonly backend: ResultBackend;
+  readonly tasks = new TaskTable();
+  readonly workers: Worker[] = [];
+  readonly apps: CeleryApp[] = [];
+  readonly logs: LogLine[] = [];
+  private readonly registry = new Map<string, Task>();
+  private pid = 1000;
+
+  constructor(readonly sim: Sim) {
+    this.backend = new ResultBackend(sim, this.tasks);
+  }
+
+  attachApp(app: CeleryApp, options: CeleryOptions): void {
+    this.apps.push(app);
+    if (!this.broker) {
+      const transport: Transport = /amqp|rabbit/i.test(String(options.broker ?? "redis")) ? "rabbitmq" : "redis";
+      this.broker = new Broker(this.sim, {
+        transport,
+        visibilityTimeoutS: app.conf.brokerTransportOptions.visibilityTimeout ?? 3600,
+        persistence: app.conf.brokerPersistence,
+      });
+    }
+  }
+
+  configureBroker(conf: Conf): void {
+    if (!this.broker) return;
+    this.broker.options.visibilityTimeoutS = conf.brokerTransportOptions?.visibilityTimeout ?? 3600;
+    this.broker.options.persistence = conf.brokerPersistence;
+  }
+
+  registerTask(name: string, t: Task): void {
+    this.registry.set(name, t);
+  }
+
+  findTask(name: string): Task | undefined {
+    return this.registry.get(name);
+  }
+
+  addWorker(app: CeleryApp, opts: WorkerOptions): Worker {
+    const hostname = opts.hostname ?? `celery@worker${this.workers.length + 1}`;
+    const existing = this.workers.find((w) => w.name === hostname);
+    if (existing) {
+      if (existing.status !== "offline") throw new Error(`a worker named ${hostname} is already running`);
+      return existing;
+    }
+    const w = new Worker(app, this.workers.length, { ...opts, hostname });
+    this.workers.push(w);
+    // Tasks registered on any app of the deployment are known to every worker.
+    for (const a of this.apps) for (const [n, t] of a._registry) if (!app._registry.has(n)) app._registry.set(n, t);
+    return w;
+  }
+
+  nextPid(): number {
+    return ++this.pid;
+  }
+
+  log(level: LogLine["level"], text: string, source: string): void {
+    const line: LogLine = { atS: this.sim.nowS, level, text, source };
+    this.logs.push(line);
+    this.sim.record("log", this.sim.current.taskIndex, -1, NaN, { level, text, source });
+  }
+
+  // ---- faults (each recorded with its cause) ------------------------------------------------
+
+  faultKillWorker(w: Worker, cause: string): void {
+    this.sim.record("fault", -1, w.index, NaN, { fault: "kill-worker", worker: w.name, cause });
+    w.kill(cause);
+  }
+
+  faultKillChild(w: Worker, taskId: string | null, cause: string): boolean {
+    const ex = w.activeExecutions().find((e) => taskId === null || e.rec.id === taskId);
+    if (!ex) return false;
+    this.sim.record("fault", ex.rec.index, w.index, ex.slot.pid, { fault: "kill-child", worker: w.name, pid: ex.slot.pid, cause });
+    ex.childKilled();
+    return true;
+  }
+
+  restartBroker(opts: { graceful?: boolean; persistent?: boolean; downtimeS?: number }, cause: string): void {
+    this.sim.record("fault", -1, -1, NaN, { fault: "restart-broker", ...opts, cause });
+    this.broker.restart(opts);
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * A scenario loaded into a fresh world, played event by event. Same code + same seed = the same
+ * trace, in Node and in every browser.
+ */
+import { ExecContext, Sim, type EndReason, type Host } from "./sim";
+import { World } from "../celery/world";
+import { createCeleryModule } from "../celery/api";
+import { makeScenarioGlobals } from "./globals";
+import { celeryEvents, plain, queueViews, runStats, serializeError, taskView, workerViews } from "./report";
+import type { Frame, Report, SerializedError, Session, SessionOptions } from "./types";
+import { READY_STATES } from "../celery/states";
+
+export const DEFAULT_UNTIL_S = 3600;
+
+/** Extra names for the "celery" module (the world's redis, services, faults, patterns). */
+export type ModuleExtras = (world: World) => Record<string, unknown>;
+let extrasProviders: ModuleExtras[] = [];
+export function registerModuleExtras(p: ModuleExtras): void {
+  extrasProviders.push(p);
+}
+
+class ScenarioSession implements Session {
+  readonly sim: Sim;
+  readonly world: World;
+  private mainSettled = false;
+  private mainStarted = false;
+  returned: unknown = null;
+  error: SerializedError | null = null;
+  endReason: EndReason = "running";
+  endMessage = "";
+  untilS: number;
+  private exports: Record<string, unknown> = {};
+  private logCursor = 0;
+
+  constructor(
+    code: string,
+    readonly opts: SessionOptions & { host: Host },
+  ) {
+    this.sim = new Sim(opts.seed, opts.host);
+    this.world = new World(this.sim);
+    this.untilS = opts.untilS ?? DEFAULT_UNTIL_S;
+    this.load(code);
+  }
+
+  get seed(): number {
+    return this.opts.seed;
+  }
+  get nowS(): number {
+    return this.sim.nowS;
+  }
+  get done(): boolean {
+    return this.endReason !== "running";
+  }
+  get eventsFired(): number {
+    return this.sim.sched.fired;
+  }
+
+  private load(code: string): void {
+    const extras: Record<string, unknown> = {};
+    for (const p of extrasProviders) Object.assign(extras, p(this.world));
+    const celery = createCeleryModule(this.world, extras);
+    const module = { exports: {} as Record<string, unknown> };
+    const require = (name: string) => {
+      if (name === "celery") return celery;
+      throw new Error(`Cannot find module '${name}': a scenario can import only "celery"`);
+    };
+    const g = makeScenarioGlobals(this.sim, this.world);
+    const moduleCtx = new ExecContext("module", "module top level");
+    try {
+      // The learner's compiled module; the parameters shadow the host's globals inside it.
+      const fn = new Function("require", "module", "exports", "Math", "Date", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "console", "performance", code);
+      this.sim.enter(moduleCtx, () => fn(require, module, module.exports, g.Math, g.Date, g.setTimeout, g.setInterval, g.clearTimeout, g.clearInterval, g.console, g.performance));
+    } catch (e) {
+      this.fail(e, "the scenario's top level threw");
+      return;
+    }
+    this.exports = module.exports;
+    const until = this.exports.until;
+    if (this.opts.untilS === undefined && typeof until === "number" && until > 0) this.untilS = until;
+    const main = this.exports.default;
+    const mainCtx = new ExecContext("main", "main");
+    this.sim.sched.schedule(0, () => {
+      this.mainStarted = true;
+      if (typeof main !== "function") {
+        this.mainSettled = true;
+        return;
+      }
+      let out: unknown;
+      try {
+        out = this.sim.enter(mainCtx, () => (main as () => unknown)());
+      } catch (e) {
+        this.fail(e, "main() threw");
+        return;
+      }
+      Promise.resolve(out).then(
+        (v) => {
+          this.returned = plain(v);
+          this.mainSettled = true;
+        },
+        (e) => this.fail(e, "main() threw"),
+      );
+    });
+  }
+
+  private fail(e: unknown, what: string): void {
+    this.mainSettled = true;
+    this.error = serializeError(e, e instanceof Error ? (e.stack ?? null) : null);
+    this.endReason = "error";
+    this.endMessage = `${what}: ${this.error.type}: ${this.error.message}`;
+  }
+
+  taskNames(): string[] {
+    const names = new Set<string>();
+    for (const app of this.world.apps) for (const n of app._registry.keys()) if (!n.startsWith("celery.")) names.add(n);
+    return [...names];
+  }
+
+  private finishedNow(): boolean {
+    if (this.done) return true;
+    if (this.mainStarted && this.mainSettled && this.sim.sched.pendingNonDaemon === 0) {
+      this.endReason = "completed";
+      this.endMessage = "main() returned and nothing is left to run";
+      return true;
+    }
+    if (this.sim.sched.peekTime() > this.untilS) {
+      this.sim.sched.nowS = Math.max(this.sim.sched.nowS, this.untilS);
+      this.endReason = "until";
+      this.endMessage = this.mainSettled ? `stopped at until = ${this.untilS} s with work still scheduled` : `stopped at until = ${this.untilS} s; main() was still waiting${this.waitingOn()}`;
+      return true;
+    }
+    return false;
+  }
+
+  private waitingOn(): string {
+    const ids = this.world.backend.waitedIds();
+    if (!ids.length) return "";
+    const names = ids.slice(0, 3).map((id) => {
+      const rec = this.world.tasks.get(id);
+      return rec ? `${rec.name}[${id}] (${rec.state}${rec.lostReason ? `, lost: ${rec.lostReason}` : ""})` : id;
+    });
+    return ` on the result of ${names.join(", ")}`;
+  }
+
+  async advance(o: { toS?: number; maxEvents?: number; shouldYield?: () => boolean } = {}): Promise<void> {
+    const toS = o.toS ?? Infinity;
+    const maxEvents = o.maxEvents ?? Infinity;
+    let n = 0;
+    while (!this.finishedNow()) {
+      if (this.sim.sched.peekTime() > toS) {
+        if (toS > this.sim.nowS && toS <= this.untilS) this.sim.sched.nowS = toS;
+        return;
+      }
+      if (n >= maxEvents) return;
+      await this.sim.stepOne();
+      n++;
+      if ((n & 255) === 0 && o.shouldYield?.()) return;
+    }
+  }
+
+  async step(): Promise<void> {
+    if (!this.finishedNow()) await this.sim.stepOne();
+    this.finishedNow();
+  }
+
+  frame(fromTrace: number, maxEvents = 5000): Frame {
+    const tr = this.sim.trace;
+    const to = Math.min(tr.length, fromTrace + maxEvents);
+    const dirty = this.world.tasks.takeDirty();
+    const logs = this.world.logs.slice(this.logCursor);
+    this.logCursor = this.world.logs.length;
+    const counts: Record<string, number> = {};
+    for (const rec of this.world.tasks.all) counts[rec.eventState] = (counts[rec.eventState] ?? 0) + 1;
+    return {
+      nowS: this.sim.nowS,
+      done: this.done,
+      endReason: this.endReason,
+      endMessage: this.endMessage,
+      traceLength: tr.length,
+      traceHash: tr.hash(),
+      events: tr.slice(fromTrace, to).map((e) => ({ ...e, data: e.data === undefined ? undefined : plain(e.data) })),
+      truncated: to < tr.length,
+      tasks: dirty.map((i) => taskView(this.world.tasks.at(i)!)),
+      workers: workerViews(this.world),
+      queues: queueViews(this.world),
+      logs,
+      stateCounts: counts,
+      returned: this.returned,
+      error: this.error,
+    };
+  }
+
+  report(o: { events?: boolean } = {}): Report {
+    return {
+      seed: this.seed,
+      simTime: this.sim.nowS,
+      traceHash: this.sim.trace.hash(),
+      endReason: this.endReason,
+      endMessage: this.endMessage,
+      returned: this.returned,
+      error: this.error,
+      logs: this.world.logs.map((l) => l.text),
+      tasks: this.world.tasks.all.map(taskView),
+      events: o.events === false ? [] : celeryEvents(this.world),
+      workers: workerViews(this.world),
+      queues: queueViews(this.world),
+      stats: runStats(this.world),
+    };
+  }
+
+  /** Ready states reached by every task (for tests). */
+  allReady(): boolean {
+    return this.world.tasks.all.every((t) => READY_STATES.has(t.state));
+  }
+}
+
+export type { ScenarioSession };
+
+export async function createSession(code: string, opts: SessionOptions & { host: Host }): Promise<ScenarioSession> {
+  return new ScenarioSession(code, opts);
+}
+
+/** Load, run to the end, report. */
+export async function runScenario(code: string, opts: SessionOptions & { host: Host }): Promise<{ report: Report; session: ScenarioSession }> {
+  const session = await createSession(code, opts);
+  await session.advance();
+  return { report: session.report(), session };
+}
