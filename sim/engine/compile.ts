@@ -63,7 +63,8 @@ export async function compileScenario(esbuild: EsbuildLike, source: string, file
 function toDiagnostic(m: EsbuildMessage, severity: "error" | "warning", file: string): Diagnostic {
   const loc = m.location;
   return {
-    file: loc?.file && loc.file !== "<stdin>" ? loc.file : file,
+    // One file per scenario: esbuild names it relative to "/", people know it by the name they gave.
+    file,
     line: loc?.line ?? 1,
     // esbuild's columns are 0-based; editors and people count from 1.
     column: (loc?.column ?? 0) + 1,

@@ -1,0 +1,52 @@
+/** `check`: run a lab's checks against its solution (or --file), as the labs test does. */
+import { existsSync, readFileSync, mkdirSync, rmSync } from "node:fs";
+import { join, resolve, basename } from "node:path";
+import { pathToFileURL } from "node:url";
+import * as esbuild from "esbuild";
+import type { Flags } from "./main";
+import { runFile } from "./run";
+import { makeLabRun, runChecks, type CheckSuite } from "../sim/check/define";
+
+export async function loadSuite(labDir: string): Promise<CheckSuite> {
+  const checkPath = join(labDir, "check.ts");
+  if (!existsSync(checkPath)) throw new Error(`${labDir} has no check.ts`);
+  const outDir = join(process.cwd(), "node_modules", ".cache", "celery-playground");
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, `check-${basename(labDir)}-${process.pid}.mjs`);
+  await esbuild.build({ entryPoints: [checkPath], outfile: out, bundle: true, platform: "node", format: "esm", logLevel: "error" });
+  try {
+    const mod = (await import(pathToFileURL(out).href)) as { default: CheckSuite };
+    return mod.default;
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
+export async function checkCommand(target: string, flags: Flags, selfFile: string): Promise<number> {
+  const labDir = resolve(target);
+  const file = flags.file ? resolve(flags.file) : join(labDir, "solution.ts");
+  let suite: CheckSuite;
+  try {
+    suite = await loadSuite(labDir);
+  } catch (e) {
+    console.error(`cannot load the checks of ${target}: ${(e as Error).message}`);
+    return 1;
+  }
+  const source = readFileSync(file, "utf8");
+  const r = await runFile(file, source, { seed: suite.seed, untilS: suite.untilS, events: true, timeoutS: flags.timeoutS }, selfFile);
+  if (r.kind !== "report") {
+    console.error(r.message);
+    return r.kind === "hang" ? 2 : 1;
+  }
+  const results = runChecks(suite, makeLabRun(r.report, r.report.events as never));
+  if (flags.json) console.log(JSON.stringify({ lab: basename(labDir), file, results }, null, 2));
+  else {
+    for (const c of results) {
+      console.log(`${c.passed ? "✔" : "✘"} ${c.title}`);
+      if (!c.passed) console.log(`    ${c.detail}\n    ${c.explain}`);
+    }
+    const passed = results.filter((c) => c.passed).length;
+    console.log(`\n${passed} passed, ${results.length - passed} failed`);
+  }
+  return results.every((c) => c.passed) ? 0 : 1;
+}

@@ -1,0 +1,41 @@
+/** The worker-thread side: run one compiled scenario and post the report back. */
+import type { MessagePort } from "node:worker_threads";
+import { createSession } from "../sim/engine/session";
+import "../sim/engine/install-world";
+
+export interface ScenarioJob {
+  role: "scenario";
+  code: string;
+  seed: number;
+  untilS?: number;
+  events: boolean;
+  /** [0] progress counter, [1] label length; bytes after 8 hold the current label (UTF-8). */
+  shared: SharedArrayBuffer;
+}
+
+export async function workerMain(job: ScenarioJob, port: MessagePort): Promise<void> {
+  const counter = new Int32Array(job.shared, 0, 2);
+  const labelBytes = new Uint8Array(job.shared, 8);
+  const enc = new TextEncoder();
+  const host = {
+    yieldMacrotask: () => {
+      Atomics.add(counter, 0, 1);
+      return new Promise<void>((r) => setImmediate(r));
+    },
+    onEnter: (label: string) => {
+      const b = enc.encode(label).slice(0, labelBytes.length);
+      labelBytes.set(b);
+      Atomics.store(counter, 1, b.length);
+    },
+  };
+  process.on("unhandledRejection", () => {
+    /* a learner's stray rejected promise must not take the run down */
+  });
+  try {
+    const session = await createSession(job.code, { seed: job.seed, untilS: job.untilS, host });
+    await session.advance({ shouldYield: () => (Atomics.add(counter, 0, 1), false) });
+    port.postMessage({ ok: true, report: session.report({ events: job.events }) });
+  } catch (e) {
+    port.postMessage({ ok: false, message: String((e as Error)?.stack ?? e) });
+  }
+}

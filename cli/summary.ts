@@ -1,0 +1,31 @@
+/** The readable summary of a report (what `run` prints without --json). */
+import type { Report } from "../sim/engine/types";
+
+export function summary(r: Report): string {
+  const lines: string[] = [];
+  lines.push(`seed ${r.seed}  simulated ${r.simTime.toFixed(3)} s  trace ${r.traceHash}  (${r.endReason}: ${r.endMessage})`);
+  const s = r.stats;
+  lines.push(`tasks: ${s.sent} sent, ${s.succeeded} succeeded, ${s.failed} failed, ${s.retried} retries, ${s.revoked} revoked, ${s.lost} lost, ${s.duplicates} duplicate runs`);
+  if (r.logs.length) {
+    lines.push("", "console:");
+    for (const l of r.logs.slice(0, 50)) lines.push(`  ${l}`);
+    if (r.logs.length > 50) lines.push(`  … ${r.logs.length - 50} more lines`);
+  }
+  if (r.tasks.length) {
+    lines.push("", "  state      name                      retries  worker        sent    started  finished  result");
+    for (const t of r.tasks.slice(0, 30)) {
+      const res = t.exception ? `${t.exception.type}: ${t.exception.message}` : JSON.stringify(t.result);
+      lines.push(
+        `  ${t.state.padEnd(10)} ${t.name.slice(0, 25).padEnd(25)} ${String(t.retries).padStart(7)}  ${(t.worker ?? "-").slice(0, 12).padEnd(12)} ${fmt(t.sentAt)} ${fmt(t.startedAt)} ${fmt(t.finishedAt)}   ${(res ?? "").slice(0, 60)}`,
+      );
+    }
+    if (r.tasks.length > 30) lines.push(`  … ${r.tasks.length - 30} more tasks (use --json for all)`);
+  }
+  if (r.returned !== null && r.returned !== undefined) lines.push("", `main() returned ${JSON.stringify(r.returned)}`);
+  if (r.error) lines.push("", `error: ${r.error.type}: ${r.error.message}`);
+  return lines.join("\n");
+}
+
+function fmt(x: number | null): string {
+  return x === null ? "      -" : x.toFixed(3).padStart(7);
+}

@@ -1,0 +1,135 @@
+/**
+ * FINDINGS §4: acks_late and worker death. The task sleeps 5 s with track_started, is killed ~1 s
+ * after it started; worker c=1, prefetch multiplier 1; Redis visibility_timeout 10 s.
+ */
+import { describe, expect, it } from "vitest";
+import { run } from "../testing/harness";
+
+type Kill = "worker" | "child";
+interface Case {
+  broker: "redis" | "rabbitmq";
+  acksLate: boolean;
+  rejectOnWorkerLost?: boolean;
+  kill: Kill;
+  restartAfterS?: number;
+  watchS?: number;
+}
+
+async function scenario(c: Case) {
+  const r = await run(`
+import { Celery, sleep, now } from "celery";
+const app = new Celery("s4", { broker: "${c.broker}" });
+app.conf.update({ taskAcksLate: ${c.acksLate}, taskRejectOnWorkerLost: ${!!c.rejectOnWorkerLost}, workerPrefetchMultiplier: 1,
+  brokerTransportOptions: { visibilityTimeout: 10 } });
+const runs: { at: number; redelivered: unknown }[] = [];
+export const slow = app.task({ name: "s4.slow", bind: true, trackStarted: true }, async function slow(self: any) {
+  runs.push({ at: now(), redelivered: self.request.deliveryInfo.redelivered });
+  await sleep(5);
+  return "done";
+});
+export default async function main() {
+  const w = app.worker({ hostname: "w1", concurrency: 1 });
+  const res = slow.delay();
+  await sleep(1);
+  const killedAt = now();
+  ${c.kill === "worker" ? `w.kill(); await sleep(${c.restartAfterS ?? 0}); w.restart();` : `w.killChild();`}
+  let outcome = "";
+  try { outcome = String(await res.get({ timeout: ${c.watchS ?? 30} })); } catch (e: any) { outcome = e.name + ": " + e.message; }
+  return { state: res.state, outcome, runs: runs.map((x) => ({ after: Math.round((x.at - killedAt) * 100) / 100, redelivered: x.redelivered })), failedAt: Math.round((now() - killedAt) * 100) / 100 };
+}`);
+  return { ...(r.report.returned as { state: string; outcome: string; runs: { after: number; redelivered: unknown }[]; failedAt: number }), r };
+}
+
+describe("FINDINGS §4 acks_late and worker death", () => {
+  it("Redis, early ack, whole worker killed: 1 execution, the task is lost and stays STARTED", async () => {
+    const o = await scenario({ broker: "redis", acksLate: false, kill: "worker", watchS: 28 });
+    expect(o.runs.length).toBe(1);
+    expect(o.state).toBe("STARTED");
+    expect(o.outcome).toMatch(/^TimeoutError/);
+    expect(o.r.report.stats.lost).toBe(1);
+    expect(o.r.task("s4.slow").lostReason).toMatch(/acknowledged before it ran/);
+  });
+
+  it("Redis, acks_late, worker restarted at once: not redelivered within 30 s; the message sits in unacked", async () => {
+    const o = await scenario({ broker: "redis", acksLate: true, kill: "worker", watchS: 30 });
+    expect(o.runs.length).toBe(1);
+    expect(o.state).toBe("STARTED");
+    expect(o.r.session.world.broker.unacked.size).toBe(1);
+    expect(o.r.report.stats.lost).toBe(0); // not lost: waiting to be restored
+  });
+
+  it("Redis, acks_late, worker restarted 12 s later: re-executed right at startup (age > visibility timeout), redelivered None, SUCCESS", async () => {
+    const o = await scenario({ broker: "redis", acksLate: true, kill: "worker", restartAfterS: 12 });
+    expect(o.runs.length).toBe(2);
+    expect(o.runs[1]).toEqual({ after: 12, redelivered: null });
+    expect(o.state).toBe("SUCCESS");
+  });
+
+  it("Redis, acks_late, restarted at once, watched 130 s: re-executed ~100 s after the kill (kombu's restore check), SUCCESS", async () => {
+    const o = await scenario({ broker: "redis", acksLate: true, kill: "worker", watchS: 130 });
+    expect(o.runs.length).toBe(2);
+    expect(o.runs[1]!.after).toBeCloseTo(100, 0);
+    expect(o.state).toBe("SUCCESS");
+    // The trace explains the duplicate: the message was restored from unacked.
+    expect(o.r.trace.some((e) => e.kind === "message-restored")).toBe(true);
+  });
+
+  it("Redis, acks_late + reject_on_worker_lost, whole worker killed: same as without (irrelevant when the parent dies)", async () => {
+    const o = await scenario({ broker: "redis", acksLate: true, rejectOnWorkerLost: true, kill: "worker", watchS: 30 });
+    expect(o.runs.length).toBe(1);
+    expect(o.state).toBe("STARTED");
+  });
+
+  it("Redis, early ack, pool child killed: FAILURE WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL) Job: 0.') detected 4.0 s after the kill", async () => {
+    const o = await scenario({ broker: "redis", acksLate: false, kill: "child" });
+    expect(o.state).toBe("FAILURE");
+    expect(o.outcome).toBe("WorkerLostError: Worker exited prematurely: signal 9 (SIGKILL) Job: 0.");
+    expect(o.failedAt).toBe(4);
+    expect(o.runs.length).toBe(1);
+  });
+
+  it("Redis, acks_late, pool child killed: FAILURE WorkerLostError after 4.0 s; acked, not redelivered", async () => {
+    const o = await scenario({ broker: "redis", acksLate: true, kill: "child" });
+    expect(o.state).toBe("FAILURE");
+    expect(o.failedAt).toBe(4);
+    expect(o.runs.length).toBe(1);
+    expect(o.r.session.world.broker.unacked.size).toBe(0);
+  });
+
+  it("Redis, acks_late + reject_on_worker_lost, pool child killed: re-executed (redelivered True), SUCCESS, no FAILURE stored", async () => {
+    const o = await scenario({ broker: "redis", acksLate: true, rejectOnWorkerLost: true, kill: "child" });
+    expect(o.runs.length).toBe(2);
+    expect(o.runs[1]!.redelivered).toBe(true);
+    expect(o.runs[1]!.after).toBeCloseTo(4, 0);
+    expect(o.state).toBe("SUCCESS");
+    expect(o.r.trace.filter((e) => e.kind === "task-state" && (e.data as { state?: string })?.state === "FAILURE")).toEqual([]);
+  });
+
+  it("RabbitMQ, early ack, whole worker killed: lost, STARTED forever", async () => {
+    const o = await scenario({ broker: "rabbitmq", acksLate: false, kill: "worker" });
+    expect(o.runs.length).toBe(1);
+    expect(o.state).toBe("STARTED");
+    expect(o.r.report.stats.lost).toBe(1);
+  });
+
+  it("RabbitMQ, acks_late, whole worker killed: redelivered to the new worker as soon as it consumes, redelivered True, SUCCESS", async () => {
+    const o = await scenario({ broker: "rabbitmq", acksLate: true, kill: "worker" });
+    expect(o.runs.length).toBe(2);
+    expect(o.runs[1]).toEqual({ after: 0, redelivered: true });
+    expect(o.state).toBe("SUCCESS");
+  });
+
+  it("RabbitMQ, acks_late, pool child killed: FAILURE WorkerLostError after 0.05 s", async () => {
+    const o = await scenario({ broker: "rabbitmq", acksLate: true, kill: "child" });
+    expect(o.state).toBe("FAILURE");
+    expect(o.failedAt).toBe(0.05);
+  });
+
+  it("RabbitMQ, acks_late + reject_on_worker_lost, pool child killed: re-executed ~0.06 s after the kill, redelivered True, SUCCESS", async () => {
+    const o = await scenario({ broker: "rabbitmq", acksLate: true, rejectOnWorkerLost: true, kill: "child" });
+    expect(o.runs.length).toBe(2);
+    expect(o.runs[1]!.redelivered).toBe(true);
+    expect(o.runs[1]!.after).toBeCloseTo(0.05, 2);
+    expect(o.state).toBe("SUCCESS");
+  });
+});
