@@ -345,8 +345,18 @@ export class CanvasRuntime {
   }
 }
 
+/** A chain, built as Celery builds one: nested chains flattened, "group then a step" made a chord. */
 export function makeChain(tasks: SignatureData[]): SignatureData {
-  return { task: "celery.chain", args: [], kwargs: {}, options: {}, immutable: false, subtaskType: "chain", tasks };
+  const flat = tasks.flatMap((t) => (t.subtaskType === "chain" ? (t.tasks ?? []) : [t]));
+  const steps: SignatureData[] = [];
+  for (let i = 0; i < flat.length; i++) {
+    const t = flat[i]!;
+    if (t.subtaskType === "group" && i + 1 < flat.length) {
+      steps.push(makeChord(t, flat[i + 1]!));
+      i++;
+    } else steps.push(t);
+  }
+  return { task: "celery.chain", args: [], kwargs: {}, options: {}, immutable: false, subtaskType: "chain", tasks: steps };
 }
 export function makeGroup(tasks: SignatureData[]): SignatureData {
   return { task: "celery.group", args: [], kwargs: {}, options: {}, immutable: false, subtaskType: "group", tasks };
