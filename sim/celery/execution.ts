@@ -228,7 +228,11 @@ export class Execution {
     sim.record("worker-lost", this.rec.index, worker.index, pid, { pid, reason: "pool child killed (SIGKILL)" });
     const delayS = WORKER_LOST_DETECTION_S[this.app._broker.transport];
     sim.sched.schedule(delayS, () => {
-      if (worker.status === "offline") return; // the whole worker died meanwhile
+      if (worker.status === "offline") {
+        // The whole worker died before it noticed: with the message acked, nothing runs it again.
+        if (this.acked) this.markLost(`pool child ${pid} was killed and then worker ${worker.name} died`);
+        return;
+      }
       const rejectOnLost = this.task?.rejectOnWorkerLost ?? this.app.conf.taskRejectOnWorkerLost;
       if (this.acksLate() && rejectOnLost && !this.acked) {
         this.acked = true;
@@ -247,10 +251,13 @@ export class Execution {
   abandon(why: string): void {
     if (this.done) return;
     this.stop();
-    if (this.acked) {
-      this.rec.lostReason = `${why}; its message was acknowledged before it ran (acks_late off), so nothing will run it again`;
-      this.sim.record("message-lost", this.rec.index, this.worker.index, this.msg.tag, { reason: this.rec.lostReason });
-    }
+    if (this.acked) this.markLost(why);
+  }
+
+  private markLost(why: string): void {
+    this.rec.lostReason = `${why}; its message was acknowledged before it ran (acks_late off), so nothing will run it again`;
+    this.app._tasks.touch(this.rec);
+    this.sim.record("message-lost", this.rec.index, this.worker.index, this.msg.tag, { reason: this.rec.lostReason });
   }
 
   private stop(): void {

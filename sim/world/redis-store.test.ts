@@ -262,7 +262,7 @@ describe("SimRedisStore KEYS", () => {
     const { r, at } = store();
     for (const k of ["hello", "hallo", "hxllo", "hllo", "heeeello", "h*llo", "rate:1", "rate:2"]) r.set(k, 1);
     r.set("rate:3", 1, { EX: 1 });
-    expect(r.keys("h?llo")).toEqual(["hallo", "hello", "hxllo"]);
+    expect(r.keys("h?llo")).toEqual(["h*llo", "hallo", "hello", "hxllo"]); // "?" matches "*" too
     expect(r.keys("h*llo")).toEqual(["h*llo", "hallo", "heeeello", "hello", "hllo", "hxllo"]);
     expect(r.keys("h[ae]llo")).toEqual(["hallo", "hello"]);
     expect(r.keys("h[^e]llo")).toEqual(["h*llo", "hallo", "hxllo"]);
