@@ -53,7 +53,7 @@ export class CeleryApp {
           if (k === "update") continue;
           (conf as Record<string, unknown>)[k] = v;
         }
-        this._world.configureBroker(conf);
+        this._world.configureBroker(this, conf);
       },
     });
     if (options.brokerPersistence) conf.brokerPersistence = options.brokerPersistence;
@@ -68,7 +68,7 @@ export class CeleryApp {
     return this._world.sim;
   }
   get _broker(): Broker {
-    return this._world.broker;
+    return this._world.brokerOf(this);
   }
   get _backend(): ResultBackend {
     return this._world.backend;
@@ -83,7 +83,7 @@ export class CeleryApp {
     return {
       transport: b.transport,
       queueLength: (name = this.conf.taskDefaultQueue) => b.queueLength(name),
-      restart: (opts?: { graceful?: boolean; persistent?: boolean; downtimeS?: number }) => this._world.restartBroker(opts ?? {}, "app.broker.restart()"),
+      restart: (opts?: { graceful?: boolean; persistent?: boolean; downtimeS?: number }) => this._world.restartBroker(b, opts ?? {}, "app.broker.restart()"),
       declareQueue: (name: string, opts?: { durable?: boolean; maxPriority?: number }) => void b.declare(name, opts),
       get persistence() {
         return b.options.persistence;

@@ -82,6 +82,8 @@ export interface BrokerQueue {
 
 export interface BrokerOptions {
   transport: Transport;
+  /** What the app named it ("redis", "amqp://…"); apps naming the same URL share the broker. */
+  url: string;
   visibilityTimeoutS: number;
   /** Redis only: what survives a restart. Redis's built-in default is RDB snapshots. */
   persistence: RedisPersistence;

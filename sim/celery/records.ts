@@ -62,16 +62,16 @@ export class TaskTable {
     return this.all[index];
   }
 
-  create(id: string, name: string, fields: Partial<TaskRecord> = {}): TaskRecord {
+  create(id: string, name: string, fields: Pick<Partial<TaskRecord>, "args" | "kwargs" | "queue" | "parentId" | "rootId" | "groupId"> = {}): TaskRecord {
     const existing = this.byId.get(id);
     if (existing) return existing;
     const rec: TaskRecord = {
       index: this.all.length,
       id,
       name,
-      args: [],
-      kwargs: {},
-      queue: "celery",
+      args: fields.args ?? [],
+      kwargs: fields.kwargs ?? {},
+      queue: fields.queue ?? "celery",
       state: PENDING,
       result: null,
       traceback: null,
@@ -86,9 +86,9 @@ export class TaskTable {
       runtime: null,
       eta: null,
       expires: null,
-      parentId: null,
-      rootId: id,
-      groupId: null,
+      parentId: fields.parentId ?? null,
+      rootId: fields.rootId ?? id,
+      groupId: fields.groupId ?? null,
       children: [],
       ignoreResult: false,
       lostReason: null,
@@ -96,7 +96,6 @@ export class TaskTable {
       signature: null,
       running: new Set(),
       completedExecutions: 0,
-      ...fields,
     };
     this.all.push(rec);
     this.byId.set(id, rec);

@@ -13,7 +13,9 @@ import type { Task } from "./task";
 import { Worker, type WorkerOptions } from "./worker";
 
 export class World {
-  broker!: Broker;
+  /** One broker per broker URL: apps that name the same broker share it (one deployment). */
+  readonly brokers = new Map<string, Broker>();
+  private appBrokers = new Map<CeleryApp, Broker>();
   readonly backend: ResultBackend;
   readonly tasks = new TaskTable();
   readonly workers: Worker[] = [];
@@ -26,22 +28,37 @@ export class World {
     this.backend = new ResultBackend(sim, this.tasks);
   }
 
+  /** The first app's broker (most scenarios have one). */
+  get broker(): Broker {
+    return this.brokers.values().next().value!;
+  }
+
   attachApp(app: CeleryApp, options: CeleryOptions): void {
     this.apps.push(app);
-    if (!this.broker) {
-      const transport: Transport = /amqp|rabbit/i.test(String(options.broker ?? "redis")) ? "rabbitmq" : "redis";
-      this.broker = new Broker(this.sim, {
+    const url = String(options.broker ?? "redis");
+    let broker = this.brokers.get(url);
+    if (!broker) {
+      const transport: Transport = /amqp|rabbit/i.test(url) ? "rabbitmq" : "redis";
+      broker = new Broker(this.sim, {
         transport,
+        url,
         visibilityTimeoutS: app.conf.brokerTransportOptions.visibilityTimeout ?? 3600,
         persistence: app.conf.brokerPersistence,
       });
+      this.brokers.set(url, broker);
     }
+    this.appBrokers.set(app, broker);
   }
 
-  configureBroker(conf: Conf): void {
-    if (!this.broker) return;
-    this.broker.options.visibilityTimeoutS = conf.brokerTransportOptions?.visibilityTimeout ?? 3600;
-    this.broker.options.persistence = conf.brokerPersistence;
+  brokerOf(app: CeleryApp): Broker {
+    return this.appBrokers.get(app)!;
+  }
+
+  configureBroker(app: CeleryApp, conf: Conf): void {
+    const b = this.appBrokers.get(app);
+    if (!b) return;
+    b.options.visibilityTimeoutS = conf.brokerTransportOptions?.visibilityTimeout ?? 3600;
+    b.options.persistence = conf.brokerPersistence;
   }
 
   registerTask(name: string, t: Task): void {
@@ -91,8 +108,8 @@ export class World {
     return true;
   }
 
-  restartBroker(opts: { graceful?: boolean; persistent?: boolean; downtimeS?: number }, cause: string): void {
-    this.sim.record("fault", -1, -1, NaN, { fault: "restart-broker", ...opts, cause });
-    this.broker.restart(opts);
+  restartBroker(broker: Broker, opts: { graceful?: boolean; persistent?: boolean; downtimeS?: number }, cause: string): void {
+    this.sim.record("fault", -1, -1, NaN, { fault: "restart-broker", broker: broker.options.url, ...opts, cause });
+    broker.restart(opts);
   }
 }

@@ -46,8 +46,10 @@ export function plain(v: unknown, depth = 0): unknown {
 /** Where a task stands at the end: finished, still somewhere, or lost. */
 export function liveTaskIndices(world: World): Set<number> {
   const live = new Set<number>();
-  for (const q of world.broker?.queues.values() ?? []) for (const m of q.messages.toArray()) live.add(m.taskIndex);
-  for (const m of world.broker?.unacked.values() ?? []) live.add(m.taskIndex);
+  for (const b of world.brokers.values()) {
+    for (const q of b.queues.values()) for (const m of q.messages.toArray()) live.add(m.taskIndex);
+    for (const m of b.unacked.values()) live.add(m.taskIndex);
+  }
   for (const w of world.workers) {
     for (const r of w.reservedRequests()) live.add(r.rec.index);
     for (const r of w.scheduledRequests()) live.add(r.rec.index);
@@ -113,17 +115,24 @@ export function workerViews(world: World): WorkerView[] {
 }
 
 export function queueViews(world: World): QueueView[] {
-  if (!world.broker) return [];
-  const unacked = new Map<string, number>();
-  for (const m of world.broker.unacked.values()) unacked.set(m.queue, (unacked.get(m.queue) ?? 0) + 1);
-  return [...world.broker.queues.values()].map((q) => ({
-    name: q.name,
-    depth: q.messages.length,
-    unacked: unacked.get(q.name) ?? 0,
-    published: q.published,
-    delivered: q.delivered,
-    acked: q.acked,
-  }));
+  const out: QueueView[] = [];
+  const several = world.brokers.size > 1;
+  for (const b of world.brokers.values()) {
+    const unacked = new Map<string, number>();
+    for (const m of b.unacked.values()) unacked.set(m.queue, (unacked.get(m.queue) ?? 0) + 1);
+    for (const q of b.queues.values()) {
+      out.push({
+        // With several brokers a queue is named by its broker too ("amqp://b celery").
+        name: several ? `${b.options.url} ${q.name}` : q.name,
+        depth: q.messages.length,
+        unacked: unacked.get(q.name) ?? 0,
+        published: q.published,
+        delivered: q.delivered,
+        acked: q.acked,
+      });
+    }
+  }
+  return out;
 }
 
 export function celeryEvents(world: World, from = 0, to = world.sim.trace.length): CeleryEventView[] {

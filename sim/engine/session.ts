@@ -96,8 +96,12 @@ class ScenarioSession implements Session {
         (v) => {
           this.returned = plain(v);
           this.mainSettled = true;
+          this.sim.kill(mainCtx);
         },
-        (e) => this.fail(e, "main() threw"),
+        (e) => {
+          this.fail(e, "main() threw");
+          this.sim.kill(mainCtx);
+        },
       );
     });
   }

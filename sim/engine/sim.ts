@@ -24,6 +24,11 @@ export type ContextKind = "main" | "module" | "task" | "timer" | "handler" | "ea
 
 export class ExecContext {
   alive = true;
+  /**
+   * The context's code is waiting on a promise the simulator will settle (a sleep, a get()).
+   * While it is not, its continuation may still be running in the microtask queue.
+   */
+  parked = false;
   /** Promises handed to this context's code and not yet settled. */
   readonly waits = new Set<Pending<unknown>>();
   constructor(
@@ -49,6 +54,8 @@ export class Pending<T> {
     });
   }
 }
+
+const MICROTASK_TURNS = 32;
 
 export type EndReason = "completed" | "until" | "error" | "running";
 
@@ -95,6 +102,7 @@ export class Sim {
   enter<T>(ctx: ExecContext, fn: () => T): T {
     const prev = this.current;
     this.current = ctx;
+    ctx.parked = false;
     if (ctx.label !== this.lastLabel) {
       this.lastLabel = ctx.label;
       this.host.onEnter?.(ctx.label);
@@ -114,6 +122,7 @@ export class Sim {
   /** A promise for `ctx`'s code, settled later through `settle`. */
   pending<T>(ctx: ExecContext = this.current): Pending<T> {
     const p = new Pending<T>(ctx);
+    ctx.parked = true;
     ctx.waits.add(p as Pending<unknown>);
     return p;
   }
@@ -166,11 +175,18 @@ export class Sim {
     for (const p of [...ctx.waits]) this.settle(p, false, error);
   }
 
-  /** Flush learner microtasks if the last event asked for it. */
+  /**
+   * Let the learner code the last event woke run until it waits on the simulator again (a sleep,
+   * a get()) or ends. Microtask turns are cheap; a context that neither parks nor ends within a
+   * few dozen turns (it awaits a promise of its own) gets one full macrotask turn, which drains
+   * every microtask there is.
+   */
   async flush(): Promise<void> {
     while (this.needFlush) {
       this.needFlush = false;
-      await this.host.yieldMacrotask();
+      const ctx = this.current;
+      for (let i = 0; i < MICROTASK_TURNS && ctx.alive && !ctx.parked; i++) await null;
+      if (ctx.alive && !ctx.parked) await this.host.yieldMacrotask();
     }
     this.current = this.system;
   }
