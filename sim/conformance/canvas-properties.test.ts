@@ -201,3 +201,12 @@ describe("canvas properties", () => {
     );
   });
 });
+
+describe("canvas regressions", () => {
+  it("a chord with a chain body inside a chain that goes on and ends in a group", async () => {
+    const raw: Node = {"k":"chain","steps":[{"k":"chain","steps":[{"k":"leaf","label":"L60","imm":false},{"k":"chord","header":[{"k":"leaf","label":"L63","imm":false}],"body":{"k":"chain","steps":[{"k":"leaf","label":"L64","imm":false},{"k":"leaf","label":"L65","imm":false}]}},{"k":"leaf","label":"L66","imm":false},{"k":"leaf","label":"L67","imm":false}]},{"k":"group","members":[{"k":"leaf","label":"L70","imm":false}]}]};
+    const n = relabel(raw, { i: 0 });
+    const r = await run(SCENARIO(expr(n)), { seed: 1 });
+    expect(JSON.stringify(r.report.returned)).toBe(JSON.stringify({ value: evaluate(n, []) }));
+  });
+});

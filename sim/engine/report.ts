@@ -25,22 +25,25 @@ export function serializeError(e: unknown, traceback: string | null = null): Ser
   return { type: typeNameOf(err), message: err.message, traceback };
 }
 
-/** Plain data for anything a task may return (JSON-safe; errors as {type, message}). */
-export function plain(v: unknown, depth = 0): unknown {
+/** Plain data for anything a task may return (JSON-safe; errors as {type, message}; cycles cut). */
+export function plain(v: unknown, depth = 0, seen: Set<object> = new Set()): unknown {
   if (v === undefined) return null;
   if (v === null || typeof v === "number" || typeof v === "string" || typeof v === "boolean") return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
   if (typeof v === "bigint") return String(v);
   if (typeof v === "function") return `[function ${v.name}]`;
+  if (typeof v === "symbol") return String(v);
   if (v instanceof Error) return { type: typeNameOf(v), message: v.message, repr: reprError(v) };
-  if (depth > 8) return "[…]";
-  if (Array.isArray(v)) return v.map((x) => plain(x, depth + 1));
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), plain(x, depth + 1)]));
-  if (v instanceof Set) return [...v].map((x) => plain(x, depth + 1));
-  if (typeof v === "object") {
-    if (typeof (v as { toJSON?: unknown }).toJSON === "function") return plain((v as { toJSON(): unknown }).toJSON(), depth + 1);
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, plain(x, depth + 1)]));
+  if (depth > 200 || seen.has(v as object)) return "[circular]";
+  seen.add(v as object);
+  try {
+    if (Array.isArray(v)) return v.map((x) => plain(x, depth + 1, seen));
+    if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), plain(x, depth + 1, seen)]));
+    if (v instanceof Set) return [...v].map((x) => plain(x, depth + 1, seen));
+    if (typeof (v as { toJSON?: unknown }).toJSON === "function") return plain((v as { toJSON(): unknown }).toJSON(), depth + 1, seen);
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, plain(x, depth + 1, seen)]));
+  } finally {
+    seen.delete(v as object);
   }
-  return String(v);
 }
 
 /** Where a task stands at the end: finished, still somewhere, or lost. */

@@ -1,4 +1,4 @@
-import parsePrometheusTextFormat, { type ParsedFamily } from "parse-prometheus-text-format";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { describe, expect, it } from "vitest";
 import { Sim } from "../../engine/sim";
 import { FlowerMetrics, type MetricsLookups } from "./flower";
@@ -38,19 +38,31 @@ function craftedRun(): Sim {
 }
 
 function runTo(sim: Sim, t: number): void {
-  while (sim.sched.peekTime() <= t) sim.sched.step();
+  while (sim.sched.peekTime() <= t && sim.sched.step()) {
+    /* fire */
+  }
 }
 
-/** metric name -> "label=value,..." -> value, from the parser's output. */
-function table(families: ParsedFamily[]): Record<string, Record<string, string>> {
+/** Every sample line, as the real parser reads it when no TYPE line groups them (it folds labelled histograms). */
+function untypedSamples(text: string): { name: string; labels: Record<string, string>; value: string }[] {
+  const families = parsePrometheusTextFormat(
+    text
+      .split("\n")
+      .filter((l) => !l.startsWith("# TYPE "))
+      .join("\n"),
+  );
+  return families.flatMap((f) => f.metrics.map((m) => ({ name: f.name, labels: m.labels ?? {}, value: m.value! })));
+}
+
+/** metric name -> "label=value,..." -> value, read back by the real parser. */
+function table(text: string): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
-  for (const f of families)
-    for (const m of f.metrics) {
-      const key = Object.entries(m.labels ?? {})
-        .map(([k, v]) => `${k}=${v}`)
-        .join(",");
-      (out[f.name] ??= {})[key] = m.value ?? `count=${m.count} sum=${m.sum}`;
-    }
+  for (const x of untypedSamples(text)) {
+    const key = Object.entries(x.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",");
+    (out[x.name] ??= {})[key] = x.value;
+  }
   return out;
 }
 
@@ -60,7 +72,7 @@ describe("FlowerMetrics", () => {
     const fm = new FlowerMetrics(sim, lookups);
     fm.attach();
     runTo(sim, 2.5);
-    const t = table(parsePrometheusTextFormat(fm.render()));
+    const t = table(fm.render());
     expect(t.flower_worker_prefetched_tasks).toEqual({
       "worker=celery@w1,task=tasks.add": "0",
       "worker=celery@w1,task=tasks.mul": "1",
@@ -71,7 +83,7 @@ describe("FlowerMetrics", () => {
     expect(t.flower_worker_online).toEqual({ "worker=celery@w1": "1", "worker=celery@w2": "1" });
     expect(t.celery_queue_length).toEqual({ "queue=celery": "0", "queue=math": "0" });
     runTo(sim, 3.2);
-    const t2 = table(parsePrometheusTextFormat(fm.render()));
+    const t2 = table(fm.render());
     expect(t2.flower_task_prefetch_time_seconds).toEqual({ "worker=celery@w1,task=tasks.add": "0", "worker=celery@w1,task=tasks.mul": "1.5" });
   });
 
@@ -83,7 +95,17 @@ describe("FlowerMetrics", () => {
     const text = fm.render();
     expect(text.startsWith("# celery-playground metrics at simulated time 6 s\n")).toBe(true);
     const parsed = parsePrometheusTextFormat(text);
-    const t = table(parsed);
+    expect(parsed.map((f) => `${f.name} ${f.type}`)).toEqual([
+      "flower_events_total COUNTER",
+      "flower_task_runtime_seconds HISTOGRAM",
+      "flower_task_prefetch_time_seconds GAUGE",
+      "flower_worker_prefetched_tasks GAUGE",
+      "flower_worker_online GAUGE",
+      "flower_worker_number_of_currently_executing_tasks GAUGE",
+      "celery_queue_wait_seconds HISTOGRAM",
+      "celery_queue_length GAUGE",
+    ]);
+    const t = table(text);
     expect(t.flower_events_total).toEqual({
       "worker=,type=task-sent,task=tasks.add": "1",
       "worker=,type=task-sent,task=tasks.mul": "1",
@@ -107,23 +129,18 @@ describe("FlowerMetrics", () => {
       }
     expect(Object.fromEntries(Object.entries(t.flower_events_total!).map(([k, v]) => [k, Number(v)]))).toEqual(fromTrace);
 
-    const runtime = parsed.find((f) => f.name === "flower_task_runtime_seconds")!;
-    expect(runtime.type).toBe("HISTOGRAM");
-    const add = runtime.metrics.find((m) => m.labels?.task === "tasks.add")!;
-    expect(add.count).toBe("1");
-    expect(add.sum).toBe("1");
-    expect(add.buckets!["0.75"]).toBe("0");
-    expect(add.buckets!["1.0"]).toBe("1");
-    const weird = runtime.metrics.find((m) => m.labels?.task === 'we"ird')!;
-    expect(weird.buckets!["0.0025"] ?? weird.buckets!["0.005"]).toBe("1");
-    expect(weird.buckets!["+Inf"]).toBe("1");
-
-    const wait = parsed.find((f) => f.name === "celery_queue_wait_seconds")!;
-    expect(wait.metrics.map((m) => [m.labels, m.sum])).toEqual([
-      [{ task: "tasks.add", queue: "celery" }, "1"],
-      [{ task: "tasks.mul", queue: "celery" }, "2"],
-      [{ task: 'we"ird', queue: "math" }, "3"],
-    ]);
+    const runtime = t.flower_task_runtime_seconds_bucket!;
+    expect(runtime["worker=celery@w1,task=tasks.add,le=0.75"]).toBe("0");
+    expect(runtime["worker=celery@w1,task=tasks.add,le=1.0"]).toBe("1");
+    expect(runtime['worker=celery@w2,task=we"ird,le=0.0025']).toBeUndefined();
+    expect(runtime['worker=celery@w2,task=we"ird,le=0.005']).toBe("1");
+    expect(runtime['worker=celery@w2,task=we"ird,le=+Inf']).toBe("1");
+    expect(t.flower_task_runtime_seconds_count).toEqual({ "worker=celery@w1,task=tasks.add": "1", 'worker=celery@w2,task=we"ird': "1" });
+    expect(t.flower_task_runtime_seconds_sum).toEqual({ "worker=celery@w1,task=tasks.add": "1", 'worker=celery@w2,task=we"ird': "0.003" });
+    // Sent at 1; started at 2, 3 and 4.
+    expect(t.celery_queue_wait_seconds_sum).toEqual({ "task=tasks.add,queue=celery": "1", "task=tasks.mul,queue=celery": "2", 'task=we"ird,queue=math': "3" });
+    expect(t.celery_queue_wait_seconds_bucket!["task=tasks.mul,queue=celery,le=2.5"]).toBe("1");
+    expect(t.celery_queue_wait_seconds_bucket!["task=tasks.mul,queue=celery,le=1.0"]).toBe("0");
     expect(t.flower_task_prefetch_time_seconds).toEqual({
       "worker=celery@w1,task=tasks.add": "0",
       "worker=celery@w1,task=tasks.mul": "0",

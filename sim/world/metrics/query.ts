@@ -12,7 +12,7 @@ import { clockFn, type Clock } from "../patterns/clock";
 import type { Labels, MetricFamily, MetricsRegistry, Series } from "./registry";
 
 export interface MetricsQueryOptions {
-  /** How far back samples are kept (default 600 s); windows longer than this read 0 as the past. */
+  /** How far back samples are kept (default 600 s); a longer window is cut to what is kept. */
   retentionS?: number;
 }
 
@@ -22,6 +22,8 @@ interface Ring {
   atS: number[];
   /** Counter: [value]. Histogram: [count, sum, ...per-bucket counts]. */
   snap: number[][];
+  /** Older samples were dropped: before the oldest kept, the series was not at 0 but unknown. */
+  pruned: boolean;
 }
 
 export class MetricsQuery {
@@ -45,7 +47,7 @@ export class MetricsQuery {
       if (f.type === "gauge") continue;
       for (const s of f.series.values()) {
         let ring = this.rings.get(s);
-        if (!ring) this.rings.set(s, (ring = { atS: [], snap: [] }));
+        if (!ring) this.rings.set(s, (ring = { atS: [], snap: [], pruned: false }));
         const snap = snapshot(f, s);
         if (ring.atS.length && ring.atS[ring.atS.length - 1] === atS) ring.snap[ring.snap.length - 1] = snap;
         else {
@@ -56,6 +58,7 @@ export class MetricsQuery {
         let drop = 0;
         while (drop + 1 < ring.atS.length && ring.atS[drop + 1]! <= atS - this.retentionS) drop++;
         if (drop) {
+          ring.pruned = true;
           ring.atS.splice(0, drop);
           ring.snap.splice(0, drop);
         }
@@ -129,7 +132,8 @@ export class MetricsQuery {
       if (ring.atS[mid]! <= atS + 1e-9) lo = mid + 1;
       else hi = mid;
     }
-    return lo ? ring.snap[lo - 1] : undefined;
+    if (lo) return ring.snap[lo - 1];
+    return ring.pruned ? ring.snap[0] : undefined;
   }
 }
 

@@ -2,6 +2,17 @@ import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { describe, expect, it } from "vitest";
 import { MetricsRegistry } from "./registry";
 
+/** Every sample line, as the real parser reads it when no TYPE line groups them. */
+function untypedSamples(text: string): { name: string; labels: Record<string, string>; value: string }[] {
+  const families = parsePrometheusTextFormat(
+    text
+      .split("\n")
+      .filter((l) => !l.startsWith("# TYPE "))
+      .join("\n"),
+  );
+  return families.flatMap((f) => f.metrics.map((m) => ({ name: f.name, labels: m.labels ?? {}, value: m.value! })));
+}
+
 describe("MetricsRegistry", () => {
   it("renders counters, gauges and histograms in the text format, parsed back by a real parser", () => {
     const r = new MetricsRegistry();
@@ -42,12 +53,16 @@ describe("MetricsRegistry", () => {
       ["depth", "GAUGE"],
       ["latency_seconds", "HISTOGRAM"],
     ]);
-    expect(parsed[2]!.metrics[0]).toEqual({
-      labels: { op: "get" },
-      buckets: { "0.1": "2", "1.0": "3", "5.0": "4", "+Inf": "5" },
-      count: "5",
-      sum: "11.45",
-    });
+    // The package folds a labelled histogram into one label-less set of buckets, so read the samples
+    // themselves by parsing again with the TYPE lines left out (each line is then an untyped sample).
+    expect(untypedSamples(text).filter((x) => x.name.startsWith("latency_seconds"))).toEqual([
+      { name: "latency_seconds_bucket", labels: { op: "get", le: "0.1" }, value: "2" },
+      { name: "latency_seconds_bucket", labels: { op: "get", le: "1.0" }, value: "3" },
+      { name: "latency_seconds_bucket", labels: { op: "get", le: "5.0" }, value: "4" },
+      { name: "latency_seconds_bucket", labels: { op: "get", le: "+Inf" }, value: "5" },
+      { name: "latency_seconds_count", labels: { op: "get" }, value: "5" },
+      { name: "latency_seconds_sum", labels: { op: "get" }, value: "11.45" },
+    ]);
   });
 
   it("escapes label values and help text so they parse back unchanged", () => {
