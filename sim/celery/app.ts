@@ -156,7 +156,7 @@ export class CeleryApp {
     const callerReq = parent !== undefined ? parent : this._currentRequest();
     const parentId = options.parentId as string | undefined ?? callerReq?.id ?? null;
     const rootId = (options.rootId as string | undefined) ?? callerReq?.rootId ?? id;
-    const route = routeFor(this.conf, name, args, kwargs);
+    const route = this.conf.taskRoutes === NO_ROUTES || isEmptyRoutes(this.conf.taskRoutes) ? null : routeFor(this.conf, name, args, kwargs);
     const queue = options.queue ?? route?.queue ?? task?.queue ?? this.conf.taskDefaultQueue;
     const priority = options.priority ?? route?.priority ?? task?.priority ?? this.conf.taskDefaultPriority;
     const eta = options.eta ?? (options.countdown != null ? sim.nowS + options.countdown : null);
@@ -176,7 +176,7 @@ export class CeleryApp {
       groupIndex: options.groupIndex ?? null,
       link: toSigList(options.link),
       linkError: toSigList(options.linkError),
-      chain: (options.chain as SignatureData[] | undefined) ?? [],
+      chain: (options.chain as SignatureData[] | undefined) ?? NO_SIGS,
       chord: options.chord ?? null,
       timeLimit: [options.softTimeLimit ?? null, options.timeLimit ?? null],
       ignoreResult: options.ignoreResult ?? task?.ignoreResult ?? this.conf.taskIgnoreResult,
@@ -372,8 +372,16 @@ export class CeleryApp {
   }
 }
 
+const NO_SIGS: SignatureData[] = [];
+const NO_ROUTES = {};
+function isEmptyRoutes(r: unknown): boolean {
+  if (Array.isArray(r) || typeof r === "function") return false;
+  for (const _ in r as object) return false;
+  return true;
+}
+
 function toSigList(x: unknown): SignatureData[] {
-  if (!x) return [];
+  if (!x) return NO_SIGS;
   const list = Array.isArray(x) ? x : [x];
   return list.map((s) => (s instanceof Signature ? s.toData() : (s as SignatureData)));
 }

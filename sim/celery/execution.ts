@@ -103,7 +103,8 @@ export class Execution {
     this.rec = reserved.rec;
     this.task = reserved.task;
     this.req = requestFromMessage(reserved.msg, worker);
-    this.ctx = new ExecContext("task", `${this.rec.name}[${this.rec.id}]`, this.rec.index, this.req);
+    const rec = this.rec;
+    this.ctx = new ExecContext("task", () => `${rec.name}[${rec.id}]`, rec.index, this.req);
   }
 
   get app() {
@@ -136,8 +137,6 @@ export class Execution {
       return;
     }
     this.slot.exec = this;
-    worker.contexts.add(this.ctx);
-    rec.running.add(this.ctx);
     if (!this.acksLate()) this.ack();
     this.startedAtS = sim.nowS;
     rec.startedAt = sim.nowS;
@@ -265,8 +264,6 @@ export class Execution {
     this.sim.sched.cancel(this.softTimer);
     this.sim.sched.cancel(this.hardTimer);
     this.sim.kill(this.ctx);
-    this.rec.running.delete(this.ctx);
-    this.worker.contexts.delete(this.ctx);
   }
 
   private failWithoutHooks(exc: Error): void {
@@ -284,7 +281,6 @@ export class Execution {
   finish(ok: boolean, value: unknown): void {
     if (this.done) return;
     this.stop();
-    this.rec.completedExecutions++;
     const { rec, app, worker, sim, task } = this;
     const self = task?.withRequest(this.req);
     const args = this.req.args;

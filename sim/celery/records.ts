@@ -3,7 +3,6 @@
  * result backend stores and what a monitor sees from events. Views and reports read it; the trace
  * points into it by index.
  */
-import type { ExecContext, Pending } from "../engine/sim";
 import type { SignatureData } from "./signature-data";
 import { PENDING } from "./states";
 
@@ -38,14 +37,8 @@ export interface TaskRecord {
   ignoreResult: boolean;
   /** Set when the task can never finish, with why (message acked early and the worker died…). */
   lostReason: string | null;
-  /** Promises waiting on `get()`. */
-  waiters: Pending<unknown>[];
   /** Canvas: the signature this task was sent from, when it came from one. */
   signature: SignatureData | null;
-  /** Contexts currently executing this task (usually 0 or 1; 2 means a duplicate delivery). */
-  running: Set<ExecContext>;
-  /** Executions that ran to an end (used to count duplicates). */
-  completedExecutions: number;
 }
 
 export class TaskTable {
@@ -53,6 +46,8 @@ export class TaskTable {
   private byId = new Map<string, TaskRecord>();
   /** Records changed since the last `takeDirty()` (frames send only these). */
   private dirty = new Set<number>();
+  /** Off until a live view asks for frames: a headless run of a million tasks needs no dirty set. */
+  trackDirty = false;
 
   get(id: string): TaskRecord | undefined {
     return this.byId.get(id);
@@ -92,22 +87,24 @@ export class TaskTable {
       children: [],
       ignoreResult: false,
       lostReason: null,
-      waiters: [],
       signature: null,
-      running: new Set(),
-      completedExecutions: 0,
     };
     this.all.push(rec);
     this.byId.set(id, rec);
-    this.dirty.add(rec.index);
+    if (this.trackDirty) this.dirty.add(rec.index);
     return rec;
   }
 
   touch(rec: TaskRecord): void {
-    this.dirty.add(rec.index);
+    if (this.trackDirty) this.dirty.add(rec.index);
   }
 
+  /** Indices changed since the last call (every record, the first time). */
   takeDirty(): number[] {
+    if (!this.trackDirty) {
+      this.trackDirty = true;
+      return this.all.map((r) => r.index);
+    }
     const out = [...this.dirty];
     this.dirty.clear();
     return out;

@@ -7,7 +7,6 @@
  * ones. ETA tasks do not count (Celery raises the prefetch count for them).
  */
 import type { SimEvent } from "../kernel/scheduler";
-import type { ExecContext } from "../engine/sim";
 import type { CeleryApp } from "./app";
 import type { Consumer, Message } from "./broker";
 import { Deque } from "./deque";
@@ -79,8 +78,6 @@ export class Worker implements Consumer {
   /** Rate limits changed at run time by app.control.rateLimit. */
   readonly rateOverrides = new Map<string, number>();
   readonly startupS: number;
-  /** Executions of this worker's current life (killed ones are dropped). */
-  readonly contexts = new Set<ExecContext>();
 
   constructor(
     readonly app: CeleryApp,

@@ -33,12 +33,18 @@ export class ExecContext {
   readonly waits = new Set<Pending<unknown>>();
   constructor(
     readonly kind: ContextKind,
-    readonly label: string,
+    private labelText: string | (() => string),
     /** Task index when the context is a task execution, else -1. */
     readonly taskIndex = -1,
     /** The Celery request (id, retries…) when inside a task. */
     public request: unknown = null,
   ) {}
+
+  /** "main", "add[5f1c…]": who is running (built only when asked: a million tasks need none). */
+  get label(): string {
+    if (typeof this.labelText === "function") this.labelText = this.labelText();
+    return this.labelText;
+  }
 }
 
 export class Pending<T> {
@@ -68,6 +74,7 @@ export class Sim {
   /** Set when learner code may have continuations waiting in the microtask queue. */
   private needFlush = false;
   private lastLabel = "";
+  private lastEntered: ExecContext | null = null;
   private traceListeners: ((i: number) => void)[] = [];
 
   constructor(
@@ -103,9 +110,13 @@ export class Sim {
     const prev = this.current;
     this.current = ctx;
     ctx.parked = false;
-    if (ctx.label !== this.lastLabel) {
-      this.lastLabel = ctx.label;
-      this.host.onEnter?.(ctx.label);
+    if (this.host.onEnter && ctx !== this.lastEntered) {
+      this.lastEntered = ctx;
+      const label = ctx.label;
+      if (label !== this.lastLabel) {
+        this.lastLabel = label;
+        this.host.onEnter(label);
+      }
     }
     try {
       const r = fn();

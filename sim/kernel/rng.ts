@@ -61,15 +61,20 @@ export class Rng {
 
   /** A UUID4-shaped id, as Celery's task ids look. */
   uuid(): string {
-    const h = (n: number) => n.toString(16).padStart(8, "0");
-    const a = h(this.nextU32());
-    const b = h(this.nextU32());
-    const c = h(this.nextU32());
-    const d = h(this.nextU32());
-    const variant = ((parseInt(c[0]!, 16) & 0x3) | 0x8).toString(16);
-    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+    const a = this.nextU32();
+    const b = this.nextU32();
+    const c = this.nextU32();
+    const d = this.nextU32();
+    const x = (n: number) => HEX[(n >>> 24) & 255]! + HEX[(n >>> 16) & 255]! + HEX[(n >>> 8) & 255]! + HEX[n & 255]!;
+    const b4 = HEX[(b >>> 24) & 255]! + HEX[(b >>> 16) & 255]!;
+    const b3 = (HEX[(b >>> 8) & 255]! + HEX[b & 255]!).slice(1);
+    const cHi = 8 | ((c >>> 28) & 3);
+    const c3 = (HEX[(c >>> 24) & 255]! + HEX[(c >>> 16) & 255]!).slice(1);
+    return `${x(a)}-${b4}-4${b3}-${cHi.toString(16)}${c3}-${HEX[(c >>> 8) & 255]}${HEX[c & 255]}${x(d)}`;
   }
 }
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /** Named streams from one seed. */
 export class RngStreams {

@@ -162,6 +162,18 @@ describe("FlowerMetrics", () => {
     expect(fm.events.matching({ type: "task-succeeded" }).map((s) => s.value)).toEqual([1]); // add's, not we"ird's
   });
 
+  it("knows an ETA task from its task-sent event's data", () => {
+    const sim = new Sim(1, host);
+    sim.sched.scheduleAt(1, () => void sim.record("task-sent", 0, -1, 0, { eta: 10 }));
+    sim.sched.scheduleAt(1, () => void sim.record("task-sent", 1, -1, 0));
+    sim.sched.scheduleAt(2, () => void sim.record("task-received", 0, 0, 0));
+    sim.sched.scheduleAt(2, () => void sim.record("task-received", 1, 0, 0));
+    const fm = new FlowerMetrics(sim, { taskName: (i) => NAMES[i]!, workerHostname: (i) => HOSTS[i]! });
+    fm.attach();
+    runTo(sim, Infinity);
+    expect(fm.prefetched.matching({}).map((s) => [s.labels.task, s.value])).toEqual([["tasks.mul", 1]]);
+  });
+
   it("leaves ETA tasks out of the prefetch metrics and queue wait; counts worker events when asked", () => {
     const sim = craftedRun();
     const fm = new FlowerMetrics(sim, { ...lookups, hasEta: (i) => i === 2, queueOf: undefined }, { countWorkerEvents: true });

@@ -37,7 +37,10 @@ export interface MetricsLookups {
   workerHostname(workerIndex: number): string;
   /** The queue a task was sent to; enables `celery_queue_length`. */
   queueOf?(taskIndex: number): string;
-  /** Whether the task has an ETA or countdown (Flower leaves those out of the prefetch metrics). */
+  /**
+   * Whether the task has an ETA or countdown (Flower leaves those out of the prefetch metrics).
+   * Default: whether its last task-sent event carried a non-null `eta` in its data.
+   */
   hasEta?(taskIndex: number): boolean;
   /** The hostname on events with no worker (task-sent comes from the client). Default "". */
   clientHostname?: string;
@@ -63,6 +66,7 @@ export class FlowerMetrics {
 
   private receivedAtS = new Map<number, number>();
   private sentAtS = new Map<number, number>();
+  private etaTasks = new Set<number>();
   private detachListener: (() => void) | null = null;
   private readonly countWorkerEvents: boolean;
 
@@ -118,7 +122,12 @@ export class FlowerMetrics {
   private onTaskEvent(ev: TraceEvent, worker: string): void {
     const t = ev.task;
     const task = this.lookups.taskName(t);
-    const eta = this.lookups.hasEta?.(t) ?? false;
+    if (ev.kind === "task-sent") {
+      const eta = (ev.data as { eta?: unknown } | undefined)?.eta;
+      if (eta !== undefined && eta !== null) this.etaTasks.add(t);
+      else this.etaTasks.delete(t);
+    }
+    const eta = this.lookups.hasEta?.(t) ?? this.etaTasks.has(t);
     switch (ev.kind) {
       case "task-sent":
       case "task-received":
@@ -167,6 +176,7 @@ export class FlowerMetrics {
         // The task is done: forget its times (a million-task run must not keep them all).
         this.receivedAtS.delete(t);
         this.sentAtS.delete(t);
+        this.etaTasks.delete(t);
         break;
     }
   }
