@@ -29,8 +29,14 @@ export class ExecContext {
    * While it is not, its continuation may still be running in the microtask queue.
    */
   parked = false;
-  /** Promises handed to this context's code and not yet settled. */
-  readonly waits = new Set<Pending<unknown>>();
+  /** Promises handed to this context's code and not yet settled (made on first use). */
+  private waitSet: Set<Pending<unknown>> | null = null;
+  get waits(): Set<Pending<unknown>> {
+    return (this.waitSet ??= new Set());
+  }
+  get hasWaits(): boolean {
+    return !!this.waitSet?.size;
+  }
   constructor(
     readonly kind: ContextKind,
     private labelText: string | (() => string),
@@ -174,6 +180,7 @@ export class Sim {
   /** The context is gone (its worker or pool child died): its promises never settle. */
   kill(ctx: ExecContext): void {
     ctx.alive = false;
+    if (!ctx.hasWaits) return;
     for (const p of ctx.waits) {
       this.sched.cancel(p.timer);
       p.settled = true;
@@ -183,6 +190,7 @@ export class Sim {
 
   /** Reject every promise `ctx` waits on with `error` (a soft time limit raised where it waits). */
   interrupt(ctx: ExecContext, error: unknown): void {
+    if (!ctx.hasWaits) return;
     for (const p of [...ctx.waits]) this.settle(p, false, error);
   }
 
