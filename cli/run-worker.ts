@@ -1,7 +1,6 @@
 /** The worker-thread side: run one compiled scenario and post the report back. */
 import type { MessagePort } from "node:worker_threads";
 import { createSession } from "../sim/engine/session";
-import "../sim/engine/install-world";
 
 export interface ScenarioJob {
   role: "scenario";

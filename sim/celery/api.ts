@@ -11,6 +11,11 @@ import { makeChain, makeChord, makeGroup } from "./canvas-runtime";
 import { Task } from "./task";
 import { states } from "./states";
 import type { World } from "./world";
+import { SimRedis, type SimRedisOptions } from "../world/redis";
+import { SimService, type ServiceOptions } from "../world/service";
+import { HttpError, CircuitOpenError, ResponseError } from "../world/errors";
+import { CircuitBreaker, TokenBucket, FixedWindowLimiter, SlidingWindowLimiter, type CircuitBreakerOptions, type TokenBucketOptions, type FixedWindowOptions, type SlidingWindowOptions } from "../world/patterns/index";
+import type { Clock } from "../world/patterns/clock";
 
 type SigLike = Signature | Signature[];
 
@@ -24,8 +29,44 @@ function appOf(sigs: Signature[], world: World): CeleryApp {
   return app;
 }
 
-export function createCeleryModule(world: World, extras: Record<string, unknown> = {}) {
+export function createCeleryModule(world: World) {
   const sim: Sim = world.sim;
+  /** The scenario's shared Redis (what a "distributed" limiter or lock is built on). */
+  const redis = new SimRedis(sim);
+  const services = new Map<string, SimService>();
+  const service = (name: string, opts: ServiceOptions = {}): SimService => {
+    let s = services.get(name);
+    if (!s) {
+      s = new SimService(sim, name, opts);
+      services.set(name, s);
+      world.faults.registerService(s);
+    }
+    return s;
+  };
+  // The reference patterns run on the simulated clock unless handed another.
+  type NoClock<T> = Omit<T, "clock"> & { clock?: Clock };
+  class SimCircuitBreaker extends CircuitBreaker {
+    constructor(opts: NoClock<CircuitBreakerOptions> = {}) {
+      super({ clock: sim, ...opts });
+    }
+  }
+  class SimTokenBucket extends TokenBucket {
+    constructor(opts: NoClock<TokenBucketOptions>) {
+      super({ clock: sim, ...opts });
+    }
+  }
+  /** `new FixedWindowLimiter(redis, { limit, windowS })`, as the seed's RedisRateLimiter(redis_client). */
+  class SimFixedWindowLimiter extends FixedWindowLimiter {
+    constructor(client: ConstructorParameters<typeof FixedWindowLimiter>[0] = redis, opts: FixedWindowOptions = {}) {
+      super(client, opts);
+    }
+  }
+  class SimSlidingWindowLimiter extends SlidingWindowLimiter {
+    constructor(client: ConstructorParameters<typeof SlidingWindowLimiter>[0] = redis, opts: NoClock<SlidingWindowOptions> = {}) {
+      super(client, { clock: sim, ...opts });
+    }
+  }
+  const newRedis = (opts: SimRedisOptions = {}) => new SimRedis(sim, { store: redis.store, ...opts });
 
   class Celery extends CeleryApp {
     constructor(main = "app", options: CeleryOptions = {}) {
@@ -69,7 +110,18 @@ export function createCeleryModule(world: World, extras: Record<string, unknown>
     sleep: (seconds: number) => sim.sleep(seconds),
     /** Simulated seconds since the start of the run. */
     now: () => sim.nowS,
-    ...extras,
+    redis,
+    /** Another client of the same Redis (its own round-trip time, same data). */
+    redisClient: newRedis,
+    service,
+    faults: world.faults,
+    HttpError,
+    CircuitOpenError,
+    ResponseError,
+    CircuitBreaker: SimCircuitBreaker,
+    TokenBucket: SimTokenBucket,
+    FixedWindowLimiter: SimFixedWindowLimiter,
+    SlidingWindowLimiter: SimSlidingWindowLimiter,
   };
 }
 

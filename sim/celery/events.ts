@@ -30,7 +30,7 @@ export class EventsApi {
   constructor(private readonly app: CeleryApp) {}
 
   /** Listen to one event type, or "*" for all. Returns a function that stops listening. */
-  on(type: CeleryEventName | "*", handler: Handler): () => void {
+  on(type: CeleryEventName | "*" | (string & {}), handler: Handler): () => void {
     const list = this.handlers.get(type) ?? [];
     list.push(handler);
     this.handlers.set(type, list);

@@ -21,6 +21,7 @@ import {
   asError,
   reprError,
   typeNameOf,
+  ERROR_CLASSES,
 } from "./errors";
 import { FAILURE, IGNORED, REJECTED, RETRY, REVOKED, STARTED, SUCCESS } from "./states";
 
@@ -152,6 +153,12 @@ export class Execution {
       return;
     }
     if (task.trackStarted ?? app.conf.taskTrackStarted) app._backend.store(rec, STARTED, { pid: this.slot.pid, hostname: worker.name });
+    const injected = app._world.faults.failureFor(rec.name);
+    if (injected) {
+      const Cls = ((ERROR_CLASSES as unknown as Record<string, new (m: string) => Error>)[injected]) ?? Error;
+      this.finish(false, new Cls(`injected fault: ${injected} in ${rec.name}`));
+      return;
+    }
     const [softS, hardS] = this.limits(task);
     if (softS) this.softTimer = sim.sched.schedule(softS, () => this.softLimit());
     if (hardS) this.hardTimer = sim.sched.schedule(hardS, () => this.hardLimit(hardS));

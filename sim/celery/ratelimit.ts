@@ -11,39 +11,3 @@ export function parseRate(rate: string | number | null | undefined): number {
   const per = m[2] === "m" ? 60 : m[2] === "h" ? 3600 : 1;
   return n / per;
 }
-
-export class TokenBucketClock {
-  private tokens: number;
-  private lastS: number;
-  constructor(
-    readonly fillRatePerS: number,
-    readonly capacity = 1,
-    nowS = 0,
-  ) {
-    this.tokens = capacity;
-    this.lastS = nowS;
-  }
-
-  private refill(nowS: number): void {
-    if (nowS > this.lastS) {
-      this.tokens = Math.min(this.capacity, this.tokens + (nowS - this.lastS) * this.fillRatePerS);
-      this.lastS = nowS;
-    }
-  }
-
-  canConsume(nowS: number, n = 1): boolean {
-    this.refill(nowS);
-    // A small tolerance: 6 s at 1/6 per second must give exactly one token despite rounding.
-    if (this.tokens + 1e-9 >= n) {
-      this.tokens = Math.max(0, this.tokens - n);
-      return true;
-    }
-    return false;
-  }
-
-  /** Seconds until `n` tokens are there. */
-  expectedTimeS(nowS: number, n = 1): number {
-    this.refill(nowS);
-    return this.tokens >= n ? 0 : (n - this.tokens) / this.fillRatePerS;
-  }
-}

@@ -11,7 +11,8 @@ import type { CeleryApp } from "./app";
 import type { Consumer, Message } from "./broker";
 import { Deque } from "./deque";
 import type { TaskRecord } from "./records";
-import { TokenBucketClock, parseRate } from "./ratelimit";
+import { parseRate } from "./ratelimit";
+import { TokenBucket } from "../world/patterns/token-bucket";
 import { RECEIVED } from "./states";
 import type { Task } from "./task";
 import { Execution, revokeReserved } from "./execution";
@@ -46,7 +47,7 @@ export interface Slot {
 }
 
 interface Bucket {
-  bucket: TokenBucketClock;
+  bucket: TokenBucket;
   queue: Deque<Reserved>;
   timer: SimEvent | null;
   rate: number;
@@ -126,6 +127,12 @@ export class Worker implements Consumer {
     this.app._emitWorker("worker-online", this);
     this.heartbeat(false);
     this.app.signals.workerReady.send(this, { sender: this.name });
+    // Celery makes each task type's bucket when the consumer starts; kombu's bucket then keeps
+    // that timestamp while full, so the first tasks after an idle spell may run back to back.
+    for (const [name, task] of this.app._registry) {
+      const rate = this.rateFor(name, task);
+      if (rate > 0) this.buckets.set(name, this.newBucket(rate));
+    }
     this.app._broker.addConsumer(this);
     if (this.app._broker.transport === "redis") {
       // kombu restores old unacked messages once when the consumer starts, then (in effect) every 100 s.
@@ -133,6 +140,10 @@ export class Worker implements Consumer {
       this.every(100, () => this.app._broker.restoreVisible());
     }
     if (this.autoscale) this.every(1, () => this.autoscaleTick());
+  }
+
+  private newBucket(rate: number, old?: Bucket): Bucket {
+    return { bucket: new TokenBucket({ fillRatePerS: rate, capacity: 1, clock: this.sim }), queue: old?.queue ?? new Deque(), timer: old?.timer ?? null, rate };
   }
 
   private every(periodS: number, fn: () => void): void {
@@ -252,7 +263,41 @@ export class Worker implements Consumer {
 
   // ---- receiving ---------------------------------------------------------------------------
 
+  /** Extra one-way delay on the link to the broker (a network fault), until `slowUntilS`. */
+  private linkLatencyS = 0;
+  private slowUntilS = 0;
+
+  /** The link to the broker is cut for `durationS`: like a lost connection, then a reconnect. */
+  partition(durationS: number): void {
+    if (this.status !== "online") return;
+    this.connected = false;
+    this.app._broker.consumerLost(this);
+    this.dropReserved();
+    for (const s of this.slots) s.starting = null;
+    this.sim.sched.schedule(durationS, () => {
+      if (this.status !== "online") return;
+      this.connected = true;
+      this.app._broker.addConsumer(this);
+      if (this.app._broker.transport === "redis") this.app._broker.restoreVisible();
+    });
+  }
+
+  slowLink(latencyS: number, durationS: number): void {
+    this.linkLatencyS = latencyS;
+    this.slowUntilS = this.sim.nowS + durationS;
+  }
+
   deliver(msg: Message): void {
+    if (this.linkLatencyS > 0 && this.sim.nowS < this.slowUntilS) {
+      this.sim.sched.schedule(this.linkLatencyS, () => {
+        if (this.status === "online" || this.status === "stopping") this.receive(msg);
+      });
+      return;
+    }
+    this.receive(msg);
+  }
+
+  private receive(msg: Message): void {
     const rec = this.app._tasks.at(msg.taskIndex)!;
     const task = this.app._registry.get(msg.body.task) ?? null;
     rec.receivedAt = this.sim.nowS;
@@ -316,8 +361,7 @@ export class Worker implements Consumer {
     if (rate > 0) {
       let b = this.buckets.get(name);
       if (!b || b.rate !== rate) {
-        const old = b;
-        b = { bucket: new TokenBucketClock(rate, 1, this.sim.nowS), queue: old?.queue ?? new Deque(), timer: old?.timer ?? null, rate };
+        b = this.newBucket(rate, b);
         this.buckets.set(name, b);
       }
       b.queue.push(r);
@@ -332,11 +376,13 @@ export class Worker implements Consumer {
   private drainBucket(b: Bucket): void {
     if (b.timer) return;
     while (b.queue.length) {
-      if (b.bucket.canConsume(this.sim.nowS)) {
+      if (b.bucket.consume(1)) {
         this.ready.push(b.queue.shift()!);
         this.pump();
       } else {
-        const waitS = b.bucket.expectedTimeS(this.sim.nowS);
+        // Floor the wait: a refill that lands a hair short of a token (1/6 × 6 in floating point)
+        // must still move the clock, or the bucket would be polled forever at the same instant.
+        const waitS = Math.max(b.bucket.expectedTimeS(1), 1e-9 * Math.max(1, this.sim.nowS) * 4, 1e-9);
         b.timer = this.sim.sched.schedule(waitS, () => {
           b.timer = null;
           this.drainBucket(b);

@@ -11,6 +11,7 @@ import type { Conf } from "./conf";
 import { TaskTable } from "./records";
 import type { Task } from "./task";
 import { Worker, type WorkerOptions } from "./worker";
+import { Faults } from "../world/faults";
 
 export class World {
   /** One broker per broker URL: apps that name the same broker share it (one deployment). */
@@ -24,8 +25,11 @@ export class World {
   private readonly registry = new Map<string, Task>();
   private pid = 1000;
 
+  readonly faults: Faults;
+
   constructor(readonly sim: Sim) {
     this.backend = new ResultBackend(sim, this.tasks);
+    this.faults = new Faults(sim, this);
   }
 
   /** The first app's broker (most scenarios have one). */

@@ -67,7 +67,7 @@ export function taskFate(rec: TaskRecord, live: Set<number>): "done" | "pending"
   return live.has(rec.index) ? "pending" : "lost";
 }
 
-export function taskView(rec: TaskRecord): TaskView & { lostReason: string | null; eager: boolean } {
+export function taskView(rec: TaskRecord): TaskView {
   const failed = rec.state === FAILURE || rec.state === REVOKED || rec.eventState === FAILURE;
   const exc = failed && rec.result instanceof Error ? rec.result : rec.state === "RETRY" && rec.result instanceof Error ? rec.result : null;
   return {

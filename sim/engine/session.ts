@@ -11,13 +11,8 @@ import type { Frame, Report, SerializedError, Session, SessionOptions } from "./
 import { READY_STATES } from "../celery/states";
 
 export const DEFAULT_UNTIL_S = 3600;
+const MAX_EVENTS_AT_ONE_INSTANT = 20_000_000;
 
-/** Extra names for the "celery" module (the world's redis, services, faults, patterns). */
-export type ModuleExtras = (world: World) => Record<string, unknown>;
-let extrasProviders: ModuleExtras[] = [];
-export function registerModuleExtras(p: ModuleExtras): void {
-  extrasProviders.push(p);
-}
 
 class ScenarioSession implements Session {
   readonly sim: Sim;
@@ -56,9 +51,7 @@ class ScenarioSession implements Session {
   }
 
   private load(code: string): void {
-    const extras: Record<string, unknown> = {};
-    for (const p of extrasProviders) Object.assign(extras, p(this.world));
-    const celery = createCeleryModule(this.world, extras);
+    const celery = createCeleryModule(this.world);
     const module = { exports: {} as Record<string, unknown> };
     const require = (name: string) => {
       if (name === "celery") return celery;
@@ -135,6 +128,27 @@ class ScenarioSession implements Session {
     return false;
   }
 
+  private sameTimeS = -1;
+  private sameTimeEvents = 0;
+
+  /**
+   * Events that keep coming at one instant (`while (true) await sleep(0)`) never let the clock move:
+   * the run ends with an error that says so, rather than spinning forever.
+   */
+  private livelocked(): boolean {
+    const t = this.sim.nowS;
+    if (t !== this.sameTimeS) {
+      this.sameTimeS = t;
+      this.sameTimeEvents = this.sim.sched.fired;
+      return false;
+    }
+    if (this.sim.sched.fired - this.sameTimeEvents < MAX_EVENTS_AT_ONE_INSTANT) return false;
+    this.error = { type: "SimulationLivelock", message: `more than ${MAX_EVENTS_AT_ONE_INSTANT} events at t = ${t} s without the clock moving (a loop of sleep(0) or setTimeout(…, 0)?)`, traceback: null };
+    this.endReason = "error";
+    this.endMessage = `stopped: ${this.error.message}`;
+    return true;
+  }
+
   private waitingOn(): string {
     const ids = this.world.backend.waitedIds();
     if (!ids.length) return "";
@@ -150,6 +164,7 @@ class ScenarioSession implements Session {
     const maxEvents = o.maxEvents ?? Infinity;
     let n = 0;
     while (!this.finishedNow()) {
+      if (this.livelocked()) return;
       if (this.sim.sched.peekTime() > toS) {
         if (toS > this.sim.nowS && toS <= this.untilS) this.sim.sched.nowS = toS;
         return;
@@ -162,7 +177,7 @@ class ScenarioSession implements Session {
   }
 
   async step(): Promise<void> {
-    if (!this.finishedNow()) await this.sim.stepOne();
+    if (!this.finishedNow() && !this.livelocked()) await this.sim.stepOne();
     this.finishedNow();
   }
 

@@ -41,6 +41,10 @@ export interface TaskView {
   rootId: string;
   groupId: string | null;
   children: string[];
+  /** Why the task can never finish, when it was lost (message acked early and the worker died…). */
+  lostReason: string | null;
+  /** Run by apply() (or taskAlwaysEager): no message, no worker. */
+  eager: boolean;
 }
 
 export interface CeleryEventView {

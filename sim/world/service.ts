@@ -61,11 +61,16 @@ export class SimService {
   private readonly rng: Rng;
   private readonly latency: LatencySpec;
   private readonly failureRate: number;
-  private readonly outages: readonly Outage[];
+  private readonly outages: Outage[];
   private readonly rate: { limit: number; perS: number } | null;
   private readonly respond: (payload: unknown) => unknown;
   /** Times of the calls accepted within the last rate window, oldest first. */
   private accepted: number[] = [];
+
+  /** An outage from now on (fault injection): every call fails with ConnectionError until `toS`. */
+  addOutage(fromS: number, toS: number): void {
+    this.outages.push({ fromS, toS });
+  }
 
   constructor(
     private readonly sim: Sim,

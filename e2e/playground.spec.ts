@@ -1,0 +1,115 @@
+import { expect, prepare, test } from "./fixtures";
+import { button, open, phase, runToEnd, setCode, snapshot, typeCode, waitPhase } from "./helpers";
+
+const ADD = `import { Celery, sleep } from "celery";
+
+const app = new Celery("e2e", { broker: "redis" });
+
+export const add = app.task(async function add(x: number, y: number) {
+  await sleep(0.5);
+  return x + y;
+});
+
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 2 });
+  const r = add.delay(2, 2);
+  console.log("sum =", await r.get({ timeout: 10 }));
+}
+`;
+
+test("write a scenario, run it, see the tasks table and the console", async ({ app: page }) => {
+  await prepare(page);
+  await typeCode(page, ADD);
+  await button(page, "Run").click();
+  await waitPhase(page, "done");
+  const table = page.getByRole("table", { name: "Tasks" });
+  const row = table.locator("tbody tr").first();
+  await expect(row).toContainText("add");
+  await expect(row).toContainText("SUCCESS");
+  await expect(row).toContainText("(2, 2)");
+  await expect(row).toContainText("w1");
+  await expect(page.getByRole("log")).toContainText("sum = 4");
+  await expect(page.getByRole("list", { name: "State counts" })).toContainText("SUCCESS");
+
+  // The task's detail shows its event history.
+  await row.click();
+  const detail = page.getByRole("complementary", { name: "Task detail" });
+  await expect(detail.getByRole("table", { name: "Task events" })).toContainText("task-succeeded");
+
+  // The other views are fed from the same run.
+  await page.getByRole("tab", { name: "Workers" }).click();
+  await expect(page.getByRole("table", { name: "Workers" })).toContainText("w1");
+  await page.getByRole("tab", { name: "Queues" }).click();
+  await expect(page.getByRole("table", { name: "Queues" })).toContainText("celery");
+  await page.getByRole("tab", { name: "Timeline" }).click();
+  await expect(page.getByRole("button", { name: "add success" })).toBeVisible();
+});
+
+test("a compile error shows at its line and column, and the code stays", async ({ app: page }) => {
+  await prepare(page);
+  const bad = `import { Celery } from "celery";\nconst app = new Celery("x");\nexport const t = app.task(function t() { return 1 +; });\n`;
+  await setCode(page, bad);
+  await button(page, "Run").click();
+  await waitPhase(page, "error");
+  await expect(page.getByTestId("message")).toContainText("scenario.ts:3:");
+  await expect(page.getByTestId("problems")).toContainText("Line 3, column");
+  // The lint marker sits on line 3 of the editor.
+  await expect(page.locator(".cm-line").nth(2).locator(".cm-lintRange-error")).toHaveCount(1);
+  await expect(page.locator(".cm-line").nth(0).locator(".cm-lintRange-error")).toHaveCount(0);
+  expect(await page.evaluate(() => window.__playground!.getCode())).toBe(bad);
+});
+
+test("an infinite loop in a task is stopped within 2 s, names the task, and the page still answers", async ({ app: page }) => {
+  await prepare(page);
+  const spin = `import { Celery } from "celery";
+const app = new Celery("spin", { broker: "redis" });
+export const spin = app.task(function spin() {
+  while (true) {}
+});
+export default async function main() {
+  app.worker({ hostname: "w1" });
+  spin.delay();
+}
+`;
+  await setCode(page, spin);
+  // Timed inside the page, from the moment the run starts playing to the moment it is stopped.
+  await page.evaluate(() => {
+    const el = document.querySelector("[data-testid=phase]")!;
+    const marks: Record<string, number> = {};
+    (window as unknown as { __marks: Record<string, number> }).__marks = marks;
+    new MutationObserver(() => (marks[el.textContent ?? ""] ??= performance.now())).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  await button(page, "Run").click();
+  await expect(page.getByTestId("message")).toHaveText("Stopped: task spin did not yield for 2 s (infinite loop?)", { timeout: 15_000 });
+  const marks = await page.evaluate(() => (window as unknown as { __marks: Record<string, number> }).__marks);
+  // The watchdog's 2 s, plus a little for a busy machine to schedule the timer and paint.
+  expect(marks.stopped! - marks.running!).toBeGreaterThanOrEqual(1900);
+  expect(marks.stopped! - marks.running!).toBeLessThan(2600);
+  expect(await phase(page)).toBe("stopped");
+
+  // The page answers, the code is still there, and a fixed scenario runs in the respawned worker.
+  expect(await page.evaluate(() => window.__playground!.getCode())).toBe(spin);
+  await page.getByRole("tab", { name: "Workers" }).click();
+  await expect(page.getByRole("tab", { name: "Workers" })).toHaveAttribute("aria-selected", "true");
+  await setCode(page, spin.replace("while (true) {}", "return 1;"));
+  await button(page, "Run").click();
+  await waitPhase(page, "done");
+});
+
+test("the draft survives a reload", async ({ page }) => {
+  await open(page);
+  await typeCode(page, ADD.replace("sum =", "total ="));
+  await page.waitForTimeout(300); // saved on a short debounce while typing
+  await page.reload();
+  await expect(page.locator(".cm-content")).toContainText("total =");
+});
+
+test("the Examples menu loads the chain and chord example, which runs", async ({ app: page }) => {
+  await prepare(page);
+  await page.getByLabel("Examples").selectOption({ label: "Chain and chord" });
+  await expect(page.locator(".cm-content")).toContainText("chord(");
+  await runToEnd(page);
+  await expect(page.getByRole("log")).toContainText("chain result: 16");
+  await expect(page.getByRole("log")).toContainText("chord result:");
+  expect((await snapshot(page)).stateCounts.SUCCESS).toBeGreaterThan(5);
+});

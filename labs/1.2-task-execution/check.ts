@@ -1,0 +1,106 @@
+import { defineChecks } from "../../sim/check/define";
+import { fmt, returned, storedStates } from "../check-helpers";
+
+export default defineChecks({
+  seed: 1,
+  untilS: 60,
+  checks: [
+    {
+      id: "three-modes",
+      title: "apply, delay and run each return 8",
+      explain:
+        "Complete TODO 1: `add.delay(4, 4)` returns an AsyncResult (log its `id`, then `await result.get({ timeout: 10 })`); `add.run(4, 4)` calls the function directly and returns 8 itself. `apply` is done for you.",
+      run: (r) => {
+        const m = returned(r).modes ?? {};
+        const got = `apply → ${fmt(m.apply?.result, 0)}, delay → ${fmt(m.delay?.result, 0)}, run → ${fmt(m.run?.result, 0)}`;
+        return m.apply?.result === 8 && m.delay?.result === 8 && m.run?.result === 8 ? true : `${got}; expected 8 from each`;
+      },
+    },
+    {
+      id: "only-delay-uses-broker",
+      title: "Only delay() goes through the broker and a worker",
+      explain:
+        "`apply` runs the task at once in the caller (an EagerResult, no message); `run` is a plain function call (no request, no hooks). Only `delay` publishes a message a worker executes. The id you log must be that task's id.",
+      run: (r) => {
+        const viaWorker = r.tasksNamed("add").filter((t) => t.worker !== null);
+        const id = returned(r).modes?.delay?.id;
+        if (viaWorker.length !== 1) return `${viaWorker.length} add tasks ran on a worker, expected exactly 1 (the delay() call)`;
+        return viaWorker[0]!.id === id ? true : `main reported delay id ${fmt(id)}, but the worker ran ${viaWorker[0]!.id}`;
+      },
+    },
+    {
+      id: "delay-takes-time",
+      title: "delay() takes simulated time; apply() and run() do not wait for a worker",
+      explain:
+        "Measure each mode with `now()` before and after. A round trip through the broker and a worker takes time; the two in-process modes do not.",
+      run: (r) => {
+        const m = returned(r).modes ?? {};
+        const d = m.delay?.tookS;
+        if (!(typeof d === "number" && d > 0)) return `delay took ${fmt(d, 3)} s, expected more than 0`;
+        return m.apply?.tookS < d && m.run?.tookS < d
+          ? true
+          : `apply took ${fmt(m.apply?.tookS, 3)} s and run ${fmt(m.run?.tookS, 3)} s, delay ${fmt(d, 3)} s: the in-process modes should be quicker`;
+      },
+    },
+    {
+      id: "hooks-log",
+      title: "TrackableTask's hooks report success, retry and failure",
+      explain:
+        "Fill in the three hooks (TODO 2) with console.log lines: `✓ Task <id> completed with result: <retval>`, `↻ Task <id> retrying...`, `✗ Task <id> failed: <exc>`. Celery calls on_success, on_retry and on_failure in the worker, after the body.",
+      run: (r) => {
+        const long = r.tasksNamed("long_running_task")[0];
+        const unreliable = r.tasksNamed("unreliable_task");
+        const retried = unreliable.find((t) => t.args[0] === "retry-once");
+        const failed = unreliable.find((t) => t.args[0] === "fail");
+        if (!long || !retried || !failed) return "the long-running and unreliable tasks were not all sent";
+        const missing: string[] = [];
+        if (!r.logsContaining(`✓ Task ${long.id} completed with result: Completed 5 seconds of work`).length) missing.push("✓ for long_running_task");
+        if (!r.logsContaining(`↻ Task ${retried.id} retrying`).length) missing.push("↻ for the retried task");
+        if (!r.logsContaining(`✗ Task ${failed.id} failed`).length) missing.push("✗ for the failing task");
+        return missing.length === 0 ? true : `no log line for: ${missing.join(", ")}`;
+      },
+    },
+    {
+      id: "progress-stored",
+      title: "The task stores PROGRESS ten times, 10% to 100%",
+      explain:
+        "Call `self.updateState({ state: \"PROGRESS\", meta: { current, total, percent } })` after each step (TODO 3). Each call writes a custom state to the result backend that any client polling the AsyncResult can read.",
+      run: (r) => {
+        const long = r.tasksNamed("long_running_task")[0];
+        if (!long) return "long_running_task was not sent";
+        const progress = storedStates(r, long.index).filter((s) => s.state === "PROGRESS");
+        const percents = progress.map((s) => s.meta?.percent);
+        const want = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+        return JSON.stringify(percents) === JSON.stringify(want)
+          ? true
+          : `stored PROGRESS percents were [${percents.join(", ")}], expected [${want.join(", ")}]`;
+      },
+    },
+    {
+      id: "started-tracked",
+      title: "STARTED is stored before the first PROGRESS",
+      explain:
+        "Without `taskTrackStarted: true` Celery stores no STARTED state: a client sees PENDING until the first update. Turn it on (TODO 4).",
+      run: (r) => {
+        const long = r.tasksNamed("long_running_task")[0];
+        if (!long) return "long_running_task was not sent";
+        const states = storedStates(r, long.index).map((s) => s.state);
+        const started = states.indexOf("STARTED");
+        const progress = states.indexOf("PROGRESS");
+        if (started < 0) return `stored states were ${states.join(" → ") || "none"}: no STARTED`;
+        return progress < 0 || started < progress ? true : `STARTED came after PROGRESS (${states.join(" → ")})`;
+      },
+    },
+    {
+      id: "monitor-sees-progress",
+      title: "The monitor sees PROGRESS and ends on SUCCESS",
+      explain:
+        "`monitorTaskProgress` polls `result.state` every 0.25 s. Once the task stores PROGRESS, the monitor sees it with its `info` (the meta dict), and stops at SUCCESS.",
+      run: (r) => {
+        const seen: string[] = returned(r).seen ?? [];
+        if (!seen.includes("PROGRESS")) return `the monitor saw ${[...new Set(seen)].join(", ") || "nothing"}, never PROGRESS`;
+        return seen[seen.length - 1] === "SUCCESS" ? true : `the monitor's last state was ${seen[seen.length - 1]}, expected SUCCESS`;
+      },
+    },
+  ],
+});

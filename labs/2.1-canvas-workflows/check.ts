@@ -1,0 +1,102 @@
+import { defineChecks, type LabRun } from "../../sim/check/define";
+import type { TaskView } from "../../sim/engine/types";
+import { fmt, returned, stateSummary, tasksNamedAny } from "../check-helpers";
+
+/** True when every task started before any of them finished: they ran side by side. */
+function overlapped(tasks: TaskView[]): boolean {
+  if (tasks.some((t) => t.startedAt === null || t.finishedAt === null)) return false;
+  const lastStart = Math.max(...tasks.map((t) => t.startedAt!));
+  const firstEnd = Math.min(...tasks.map((t) => t.finishedAt!));
+  return lastStart < firstEnd;
+}
+
+/** Tasks of the chain started by fetch_data("empty"). */
+function brokenChain(r: LabRun): TaskView[] | null {
+  const head = r.tasksNamed("fetch_data").find((t) => t.args[0] === "empty");
+  return head ? r.report.tasks.filter((t) => t.rootId === head.rootId) : null;
+}
+
+export default defineChecks({
+  seed: 1,
+  untilS: 120,
+  checks: [
+    {
+      id: "pipeline",
+      title: "The pipeline fetches, validates, transforms, loads, then notifies",
+      explain:
+        "Chain all five steps (TODO 1): `designer.chainTasks(\"fetch\", \"validate\", \"transform\", \"load\", \"notify\")`. Each step receives the previous step's result as its first argument, so the notification gets load's message.",
+      run: (r) => {
+        const want = "Notified: Loaded 5 records into database";
+        const got = returned(r).pipeline;
+        if (got !== want) return `the pipeline returned ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`;
+        const load = r.tasksNamed("load_data").find((t) => t.state === "SUCCESS");
+        const notify = r.tasksNamed("send_notification").find((t) => t.state === "SUCCESS");
+        if (!load || !notify) return "load_data and send_notification did not both succeed";
+        return (notify.startedAt ?? 0) >= (load.finishedAt ?? Infinity) ? true : "send_notification started before load_data finished";
+      },
+    },
+    {
+      id: "map-reduce",
+      title: "MapReduce: a chord sums the squares of 0..99 on a worker (328350)",
+      explain:
+        "Use a chord (TODO 2): `chord(group(...items.map((i) => mapTask.s(i))), reduceTask.s())`. The header's 100 square tasks run in parallel; Celery calls sum_results once, with the list of all 100 results, after the last one finishes.",
+      run: (r) => {
+        if (returned(r).mapReduce !== 328350) return `map-reduce returned ${fmt(returned(r).mapReduce, 0)}, expected 328350`;
+        const sums = r.tasksNamed("sum_results");
+        if (sums.length !== 1 || sums[0]!.result !== 328350)
+          return `sum_results ran ${sums.length} times on a worker (${stateSummary(sums)}), expected once, returning 328350`;
+        const squares = r.tasksNamed("square");
+        if (squares.length !== 100) return `${squares.length} square tasks ran, expected 100`;
+        const lastSquare = Math.max(...squares.map((t) => t.finishedAt ?? Infinity));
+        return (sums[0]!.startedAt ?? 0) >= lastSquare ? true : "sum_results started before every square task had finished";
+      },
+    },
+    {
+      id: "fan-out-fan-in",
+      title: "Fan-out/fan-in: three processors in parallel, one aggregation of all three",
+      explain:
+        "A chain runs the processors one after the other and hands the aggregator only the last result. Use `chord(group(...processors.map((p) => p.s(data))), aggregator.s())` (TODO 3): group results come back in submission order.",
+      run: (r) => {
+        const want = "a(data) + b(data) + c(data)";
+        if (returned(r).fanOut !== want) return `fan-out/fan-in returned ${JSON.stringify(returned(r).fanOut)}, expected ${JSON.stringify(want)}`;
+        const procs = tasksNamedAny(r, "process_a", "process_b", "process_c");
+        return overlapped(procs) ? true : "the three processors did not run at the same time";
+      },
+    },
+    {
+      id: "diamond",
+      title: "Diamond: split, two parallel branches, join",
+      explain:
+        "Build it in `PatternExplorer.diamond` (TODO 4): a group of `t1.s(data)` and `t2.s(data)`, joined by `join.s()` in a chord, and return its `applyAsync()`.",
+      run: (r) => {
+        const want = "input→A & input→B";
+        if (returned(r).diamond !== want) return `the diamond returned ${JSON.stringify(returned(r).diamond)}, expected ${JSON.stringify(want)}`;
+        return overlapped(tasksNamedAny(r, "transform_a", "transform_b")) ? true : "transform_a and transform_b did not run in parallel";
+      },
+    },
+    {
+      id: "error-stops-chain",
+      title: "A failing step stops the chain: the steps after it never run",
+      explain:
+        "validate_data raises ValueError for the empty source. Celery marks every later step of the chain FAILURE with the same error without running it, and `get()` on the chain raises that original ValueError.",
+      run: (r) => {
+        const tasks = brokenChain(r);
+        if (!tasks) return "fetch_data(\"empty\") was never sent";
+        const ranAfter = tasks.filter((t) => ["transform_data", "load_data", "send_notification"].includes(t.name) && t.executions > 0);
+        if (ranAfter.length) return `${ranAfter.map((t) => t.name).join(", ")} ran after validate_data failed`;
+        const err = String(returned(r).brokenError ?? "");
+        return err.startsWith("ValueError") ? true : `get() on the broken chain raised ${JSON.stringify(err) || "nothing"}, expected the original ValueError`;
+      },
+    },
+    {
+      id: "errback-once",
+      title: "The chain's error callback runs exactly once",
+      explain:
+        "Attach it with `broken.linkError(onPipelineError.s())` (TODO 5). Celery calls it once, for the task that failed, with (request, exc, traceback); not once per skipped step.",
+      run: (r) => {
+        const calls = r.tasksNamed("on_pipeline_error").filter((t) => t.executions > 0);
+        return calls.length === 1 ? true : `on_pipeline_error ran ${calls.length} times, expected once`;
+      },
+    },
+  ],
+});

@@ -1,0 +1,126 @@
+import { defineChecks, type LabRun } from "../../sim/check/define";
+import { countBy, fmt, percentile, returned, runtimeOf } from "../check-helpers";
+
+/** Samples of a metric in Prometheus text: labels → value. */
+function samples(text: string, metric: string): { labels: Record<string, string>; value: number }[] {
+  const out: { labels: Record<string, string>; value: number }[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})?\s+(\S+)/.exec(line.trim());
+    if (!m || m[1] !== metric) continue;
+    const labels: Record<string, string> = {};
+    for (const pair of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]!] = pair[2]!;
+    out.push({ labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+function alertsOf(r: LabRun, kind: "firing" | "resolved"): { atS: number; type: string }[] {
+  const a = returned(r).alerts;
+  return Array.isArray(a) ? a.filter((x) => x?.kind === kind && x?.type === "failure_rate") : [];
+}
+
+export default defineChecks({
+  seed: 1,
+  untilS: 150,
+  checks: [
+    {
+      id: "state-counts",
+      title: "The monitor's counts per state match the run",
+      explain:
+        "Events have types like `task-succeeded`; states are `SUCCESS`. Track each task's current state by uuid with EVENT_STATE and count the states (TODO 1). At the end every order is SUCCESS or FAILURE, and your counts must match the tasks table.",
+      run: (r) => {
+        const want = countBy(r.report.tasks, (t) => t.eventState);
+        const got = returned(r).stateCounts ?? {};
+        const wrong = ["SUCCESS", "FAILURE"].filter((s) => (got[s] ?? 0) !== (want[s] ?? 0));
+        if (wrong.length) return wrong.map((s) => `${s}: counted ${got[s] ?? 0}, the run has ${want[s] ?? 0}`).join("; ");
+        const total = Object.values(got).reduce((a: number, b) => a + Number(b), 0);
+        return total === r.report.tasks.length ? true : `your counts add up to ${total} tasks, the run has ${r.report.tasks.length}`;
+      },
+    },
+    {
+      id: "worker-stats",
+      title: "Per-worker stats: tasks processed by w1 and w2, and their heartbeats",
+      explain:
+        "Count task-succeeded and task-failed events by `hostname`, and keep the last worker-heartbeat's `timestamp` (TODO 2). Heartbeats come every 2 s while a worker is online.",
+      run: (r) => {
+        const stats = returned(r).workerStats ?? {};
+        for (const host of ["w1", "w2"]) {
+          const want = r.report.tasks.filter((t) => t.worker === host && (t.state === "SUCCESS" || t.state === "FAILURE")).length;
+          const got = stats[host]?.processed;
+          if (got !== want) return `${host}: you counted ${fmt(got, 0)} processed tasks, the run shows ${want}`;
+          if (typeof stats[host]?.lastHeartbeat !== "number") return `${host}: no heartbeat recorded`;
+        }
+        return true;
+      },
+    },
+    {
+      id: "metrics-counter",
+      title: "/metrics exposes celery_tasks_total by task and status",
+      explain:
+        "Feed the collector from the events (TODO 3): `metrics.recordTask(name, \"SUCCESS\" | \"FAILURE\", runtime)`. Its `render()` then prints `celery_tasks_total{task_name=\"process_order\",status=\"SUCCESS\"} N` in Prometheus's text format.",
+      run: (r) => {
+        const text = String(returned(r).metricsText ?? "");
+        const counter = samples(text, "celery_tasks_total");
+        for (const status of ["SUCCESS", "FAILURE"]) {
+          const want = r.tasksNamed("process_order").filter((t) => t.state === status).length;
+          const got = counter.find((s) => s.labels.task_name === "process_order" && s.labels.status === status)?.value ?? 0;
+          if (got !== want) return `celery_tasks_total for process_order ${status} is ${got}, the run has ${want}`;
+        }
+        const count = samples(text, "celery_task_duration_seconds_count").find((s) => s.labels.task_name === "process_order")?.value ?? 0;
+        const ok = r.tasksNamed("process_order").filter((t) => t.state === "SUCCESS").length;
+        return count === ok ? true : `the runtime histogram counted ${count} observations, expected ${ok} (one per success)`;
+      },
+    },
+    {
+      id: "runtime-p95",
+      title: "The p95 runtime of process_order is right",
+      explain:
+        "Implement `percentile` (TODO 4): sort the recorded runtimes and take the value at rank ceil(p/100 × n). It must fall between the run's own p90 and p99 of process_order's runtimes.",
+      run: (r) => {
+        const xs = r.tasksNamed("process_order")
+          .filter((t) => t.state === "SUCCESS")
+          .map(runtimeOf)
+          .filter((x): x is number => x !== null);
+        const got = returned(r).p95Runtime;
+        const lo = percentile(xs, 90) - 1e-6;
+        const hi = percentile(xs, 99) + 1e-6;
+        return typeof got === "number" && got >= lo && got <= hi ? true : `p95 reported ${fmt(got, 3)} s; the run's p90..p99 is ${fmt(lo, 3)}..${fmt(hi, 3)} s`;
+      },
+    },
+    {
+      id: "alert-fires",
+      title: "The failure-rate alert fires when the payment API goes down",
+      explain:
+        "The payment API is down from t=30 s to t=50 s. With a 10 s window, a 10% threshold and a 5 s `for`, the alert should fire between t=30 s and t=45 s (TODO 5).",
+      run: (r) => {
+        const firing = alertsOf(r, "firing");
+        if (firing.length === 0) return "no failure_rate alert fired";
+        const first = firing[0]!.atS;
+        return first >= 30 && first <= 45 ? true : `the first alert fired at t=${fmt(first, 1)} s, expected between 30 and 45 s`;
+      },
+    },
+    {
+      id: "no-flapping",
+      title: "One incident, one alert: no flapping, no false alarm",
+      explain:
+        "Firing on every failed task sends dozens of alerts during one outage. Evaluate once a second, require the condition to hold for `forS` (TODO 5), and honour the cooldown in `sendAlert` (TODO 6). Exactly one failure_rate alert should fire in the whole run, and none before the outage.",
+      run: (r) => {
+        const firing = alertsOf(r, "firing");
+        const early = firing.filter((a) => a.atS < 30);
+        if (early.length) return `${early.length} alerts fired before the outage began (first at t=${fmt(early[0]!.atS, 1)} s)`;
+        return firing.length === 1 ? true : `${firing.length} failure_rate alerts fired, expected exactly 1`;
+      },
+    },
+    {
+      id: "alert-resolves",
+      title: "The alert resolves after the API recovers",
+      explain:
+        "When the rate drops back under the threshold, record a `resolved` alert (and log it). The API is back at t=50 s, so the alert resolves a little after that, once the window has moved past the failures.",
+      run: (r) => {
+        const resolved = alertsOf(r, "resolved");
+        if (resolved.length === 0) return "the alert never resolved";
+        return resolved[0]!.atS >= 50 ? true : `the alert resolved at t=${fmt(resolved[0]!.atS, 1)} s, while the API was still down`;
+      },
+    },
+  ],
+});

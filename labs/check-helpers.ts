@@ -1,0 +1,139 @@
+/**
+ * Small readers over a finished run, shared by the labs' checks. Pure functions of the report and
+ * the trace: no simulator internals, so a check reads what a learner could read in the page.
+ */
+import type { LabRun } from "../sim/check/define";
+import type { TaskView } from "../sim/engine/types";
+
+/** What `main` returned, as an object (an empty one when it returned nothing or a non-object). */
+export function returned(r: LabRun): Record<string, any> {
+  const v = r.report.returned;
+  return v !== null && typeof v === "object" ? (v as Record<string, any>) : {};
+}
+
+/** "3 SUCCESS, 2 PENDING" for a set of tasks (or "no tasks"). */
+export function stateSummary(tasks: TaskView[]): string {
+  if (tasks.length === 0) return "no tasks";
+  const counts = countBy(tasks, (t) => t.state);
+  return Object.entries(counts)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(", ");
+}
+
+export function countBy<T>(xs: T[], key: (x: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) {
+    const k = key(x);
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+/** Tasks whose name is one of `names`. */
+export function tasksNamedAny(r: LabRun, ...names: string[]): TaskView[] {
+  return r.report.tasks.filter((t) => names.includes(t.name));
+}
+
+/** Simulated seconds from the first send to the last finish of `tasks`, or null if one never finished. */
+export function makespanS(tasks: TaskView[]): number | null {
+  if (tasks.length === 0) return null;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of tasks) {
+    if (t.sentAt === null || t.finishedAt === null) return null;
+    first = Math.min(first, t.sentAt);
+    last = Math.max(last, t.finishedAt);
+  }
+  return last - first;
+}
+
+/** Times at which the task `uuid` started an execution (one per attempt or redelivery), in order. */
+export function startTimes(r: LabRun, uuid: string): number[] {
+  return r
+    .events("task-started")
+    .filter((e) => e.uuid === uuid)
+    .map((e) => e.timestamp)
+    .sort((a, b) => a - b);
+}
+
+/** Gaps between consecutive values. */
+export function gaps(times: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < times.length; i++) out.push(times[i]! - times[i - 1]!);
+  return out;
+}
+
+/** Nearest-rank percentile of `values` (p in 0..100); NaN for no values. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+/** |a - b| within `rel` of b (and within `abs`, whichever is looser). */
+export function near(a: number, b: number, rel: number, abs = 0): boolean {
+  return Number.isFinite(a) && Math.abs(a - b) <= Math.max(abs, Math.abs(b) * rel);
+}
+
+export function fmt(x: number | null | undefined, digits = 2): string {
+  return typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : String(x);
+}
+
+/** The task's runtime in seconds (the report's runtime, else finished − started), or null. */
+export function runtimeOf(t: TaskView): number | null {
+  if (typeof t.runtime === "number") return t.runtime;
+  if (t.startedAt !== null && t.finishedAt !== null) return t.finishedAt - t.startedAt;
+  return null;
+}
+
+/**
+ * Workers whose hostname starts with `prefix`, counted online over time from worker-online and
+ * worker-offline events: the most that were online at once, and how many were online at the end.
+ */
+export function onlineOverTime(r: LabRun, prefix: string): { max: number; final: number; min: number } {
+  const evs = r.report.events
+    .filter((e) => (e.type === "worker-online" || e.type === "worker-offline") && (e.hostname ?? "").startsWith(prefix))
+    .sort((a, b) => a.timestamp - b.timestamp);
+  const online = new Set<string>();
+  let max = 0;
+  let min = Infinity;
+  for (const e of evs) {
+    if (e.type === "worker-online") online.add(e.hostname!);
+    else online.delete(e.hostname!);
+    max = Math.max(max, online.size);
+    if (max > 0) min = Math.min(min, online.size);
+  }
+  return { max, final: online.size, min: min === Infinity ? 0 : min };
+}
+
+/** State changes stored in the backend for task index `index` (trace kind "task-state"), in order. */
+export function storedStates(r: LabRun, index: number): { atS: number; state: string; meta: any }[] {
+  return r.trace
+    .filter((e) => e.kind === "task-state" && e.task === index)
+    .map((e) => ({ atS: e.atS, state: String((e.data as any)?.state ?? ""), meta: (e.data as any)?.meta ?? null }));
+}
+
+/** Times (seconds) printed by a scenario as "t=12.345" in log lines containing `marker`. */
+export function loggedTimes(r: LabRun, marker: string): number[] {
+  const out: number[] = [];
+  for (const line of r.logsContaining(marker)) {
+    const m = /t=(-?\d+(?:\.\d+)?)/.exec(line);
+    if (m) out.push(Number(m[1]));
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** Most values falling in one aligned window [k·w, (k+1)·w). */
+export function maxPerAlignedWindow(times: number[], windowS: number): { max: number; atS: number } {
+  const counts = countBy(times, (t) => String(Math.floor(t / windowS + 1e-9)));
+  let max = 0;
+  let atS = 0;
+  for (const [k, n] of Object.entries(counts)) {
+    if (n > max) {
+      max = n;
+      atS = Number(k) * windowS;
+    }
+  }
+  return { max, atS };
+}

@@ -1,0 +1,42 @@
+import { defineChecks } from "../../sim/check/define";
+import { fmt, returned } from "../check-helpers";
+
+export default defineChecks({
+  seed: 1,
+  untilS: 300,
+  checks: [
+    {
+      id: "email-once",
+      title: "The reminder email goes out exactly once",
+      explain:
+        "With a visibility timeout (10 s) shorter than the countdown (60 s), Redis restores the unacknowledged message when w2 starts, w2 reserves it too, and both workers send the email at t=60. Raise `visibilityTimeout` above the longest ETA (TODO 1), and make the task idempotent (TODO 2).",
+      run: (r) => {
+        const lines = r.logsContaining("📧 reminder sent to user-42");
+        const n = returned(r).emailsSent;
+        return lines.length === 1 && n === 1 ? true : `${lines.length} reminder emails were logged (emails_sent counter: ${fmt(n, 0)}), expected 1`;
+      },
+    },
+    {
+      id: "delivered-once",
+      title: "The broker hands the task out once",
+      explain:
+        "Idempotency hides the duplicate; the visibility timeout prevents it. Set `brokerTransportOptions: { visibilityTimeout: 3600 }` (anything above 60 s) so the message is not restored while w1 holds it for its ETA.",
+      run: (r) => {
+        const t = r.tasksNamed("send_reminder")[0];
+        if (!t) return "send_reminder was never sent";
+        return t.executions === 1 ? true : `send_reminder ran ${t.executions} times (workers: ${[...new Set(r.events("task-started").filter((e) => e.uuid === t.id).map((e) => e.hostname))].join(", ")})`;
+      },
+    },
+    {
+      id: "on-time",
+      title: "The reminder still runs at its ETA and succeeds",
+      explain: "The fix must not delay or drop the reminder: it starts at t=60 s and succeeds.",
+      run: (r) => {
+        const t = r.tasksNamed("send_reminder")[0];
+        if (!t) return "send_reminder was never sent";
+        if (t.state !== "SUCCESS") return `send_reminder is ${t.state}`;
+        return (t.startedAt ?? 0) >= 59.9 && (t.startedAt ?? 0) <= 62 ? true : `it started at t=${fmt(t.startedAt, 1)} s, expected about 60 s`;
+      },
+    },
+  ],
+});

@@ -1,0 +1,43 @@
+import { defineChecks } from "../../sim/check/define";
+import { fmt, makespanS, stateSummary } from "../check-helpers";
+
+export default defineChecks({
+  seed: 1,
+  untilS: 60,
+  checks: [
+    {
+      id: "all-done",
+      title: "All 24 tasks succeed",
+      explain: "Whatever you change, every task must still run once and succeed.",
+      run: (r) => {
+        const tasks = r.tasksNamed("work");
+        return tasks.length === 24 && tasks.every((t) => t.state === "SUCCESS") ? true : `work: ${stateSummary(tasks)}, expected 24 SUCCESS`;
+      },
+    },
+    {
+      id: "makespan",
+      title: "The batch finishes within 4.5 s (ideal 3.5 s)",
+      explain:
+        "With `workerPrefetchMultiplier: 4`, each worker reserves up to 8 messages beyond the 2 it runs. The messages are handed out alternately, so one worker can end up holding all four 3 s tasks and the short ones queued behind them, while the other worker runs out of work. Set the multiplier to 1, and `taskAcksLate: true` so a running task's message counts against the prefetch window too.",
+      run: (r) => {
+        const span = makespanS(r.tasksNamed("work"));
+        if (span === null) return "the batch did not finish";
+        return span <= 4.5 ? true : `the batch took ${fmt(span)} s`;
+      },
+    },
+    {
+      id: "short-not-blocked",
+      title: "No short task waits behind a long one: all finish within 4 s",
+      explain:
+        "Head-of-line blocking: a 0.1 s task reserved by a worker busy with two 3 s tasks waits until one finishes, even if the other worker is idle. Measured on real Celery with ×4: a short task finished at 6.3 s while the other worker was idle from 0.73 s.",
+      run: (r) => {
+        const tasks = r.tasksNamed("work");
+        const t0 = Math.min(...tasks.map((t) => t.sentAt ?? Infinity));
+        const late = tasks.filter((t) => t.args[1] !== 3 && (t.finishedAt ?? Infinity) - t0 > 4);
+        if (late.length === 0) return true;
+        const worst = late.reduce((a, b) => ((a.finishedAt ?? 0) > (b.finishedAt ?? 0) ? a : b));
+        return `${late.length} short tasks finished after 4 s; task #${worst.args[0]} on ${worst.worker} at ${fmt((worst.finishedAt ?? 0) - t0)} s`;
+      },
+    },
+  ],
+});

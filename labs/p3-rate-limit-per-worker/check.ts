@@ -1,0 +1,43 @@
+import { defineChecks } from "../../sim/check/define";
+import { fmt, loggedTimes, maxPerAlignedWindow, stateSummary } from "../check-helpers";
+
+export default defineChecks({
+  seed: 1,
+  untilS: 200,
+  checks: [
+    {
+      id: "under-limit",
+      title: "The partner never sees more than 10 calls in one second",
+      explain:
+        "Celery's `rate_limit` is a token bucket inside each worker: six workers at \"10/s\" allow up to 60 calls a second. Share one limit through Redis (INCR a key per second, EXPIRE it, retry the call in the next second when over 10), or send these tasks to one queue consumed by a single worker.",
+      run: (r) => {
+        const times = loggedTimes(r, "→ partner API call");
+        if (times.length === 0) return "no partner API calls were logged";
+        const { max, atS } = maxPerAlignedWindow(times, 1);
+        return max <= 10 ? true : `${max} calls in the second starting at t=${atS} s`;
+      },
+    },
+    {
+      id: "all-calls",
+      title: "All 100 calls go through, each once",
+      explain: "Throttled calls must be delayed (retried), not dropped, and none may be made twice.",
+      run: (r) => {
+        const tasks = r.tasksNamed("call_partner_api");
+        if (tasks.length !== 100 || tasks.some((t) => t.state !== "SUCCESS")) return `call_partner_api: ${stateSummary(tasks)}, expected 100 SUCCESS`;
+        const n = r.logsContaining("→ partner API call").length;
+        return n === 100 ? true : `${n} partner calls were made for 100 tasks`;
+      },
+    },
+    {
+      id: "still-fast",
+      title: "…and it still uses the allowance: done within 40 s",
+      explain: "100 calls at 10 per second need about 10 s. Limiting far below the allowance (\"1/s\" per worker) passes the limit but wastes it.",
+      run: (r) => {
+        const times = loggedTimes(r, "→ partner API call");
+        if (times.length < 2) return "too few calls were logged";
+        const span = times[times.length - 1]! - times[0]!;
+        return span <= 40 ? true : `the calls took ${fmt(span, 1)} s`;
+      },
+    },
+  ],
+});

@@ -1,0 +1,80 @@
+/**
+ * The types of the `"celery"` module as a scenario sees it (tsconfig maps "celery" here). Nothing in
+ * this file runs: each session builds its own module with createCeleryModule; this only names its
+ * parts, with Celery's names, for the type checker and the editor's completions.
+ */
+import type { CeleryModule } from "./api";
+
+declare const celery: CeleryModule;
+
+export const {
+  Celery,
+  Task,
+  Signature,
+  AsyncResult,
+  EagerResult,
+  GroupResult,
+  WorkerHandle,
+  chain,
+  group,
+  chord,
+  signature,
+  states,
+  sleep,
+  now,
+  redis,
+  redisClient,
+  service,
+  faults,
+  CircuitBreaker,
+  TokenBucket,
+  FixedWindowLimiter,
+  SlidingWindowLimiter,
+  HttpError,
+  CircuitOpenError,
+  ResponseError,
+  CeleryError,
+  Retry,
+  Reject,
+  Ignore,
+  MaxRetriesExceededError,
+  SoftTimeLimitExceeded,
+  TimeLimitExceeded,
+  WorkerLostError,
+  TaskRevokedError,
+  ChordError,
+  TimeoutError,
+  NotRegistered,
+  ImproperlyConfigured,
+  ValueError,
+  KeyError,
+  RuntimeError,
+  ConnectionError,
+  IOError,
+  PENDING,
+  RECEIVED,
+  STARTED,
+  SUCCESS,
+  FAILURE,
+  REVOKED,
+  RETRY,
+  REJECTED,
+  IGNORED,
+} = celery;
+
+type Inst<T> = T extends abstract new (...a: any[]) => infer I ? I : never;
+export type Celery = Inst<typeof Celery>;
+export type Task<A extends unknown[] = any[], R = any> = import("./task").Task<A, R>;
+export type Signature = Inst<typeof Signature>;
+export type AsyncResult<R = any> = import("./result").AsyncResult<R>;
+export type EagerResult<R = any> = import("./result").EagerResult<R>;
+export type GroupResult<R = any> = import("./result").GroupResult<R>;
+export type WorkerHandle = Inst<typeof WorkerHandle>;
+export type CircuitBreaker = Inst<typeof CircuitBreaker>;
+export type TokenBucket = Inst<typeof TokenBucket>;
+export type FixedWindowLimiter = Inst<typeof FixedWindowLimiter>;
+export type SlidingWindowLimiter = Inst<typeof SlidingWindowLimiter>;
+export type Request = import("./task").Request;
+export type TaskOptions = import("./task").TaskOptions;
+export type ExceptionInfo = import("./task").ExceptionInfo;
+export type FaultSpec = import("../world/faults").FaultSpec;

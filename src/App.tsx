@@ -1,0 +1,177 @@
+/**
+ * The sandbox page: editor and console on the left, the run's views on the right, the run
+ * controls and the time scrubber on top.
+ */
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
+import { BLANK_SOURCE, findExample } from "./examples";
+import { Console } from "./features/console/Console";
+import { Editor } from "./features/editor/Editor";
+import { ExamplesMenu } from "./features/examples/ExamplesMenu";
+import { RunControls } from "./features/controls/RunControls";
+import { Scrubber } from "./features/controls/Scrubber";
+import { QueuesView, WorkersView } from "./features/cluster/WorkersView";
+import { StateCounts } from "./features/tasks/StateCounts";
+import { TaskDetail } from "./features/tasks/TaskDetail";
+import { TasksTable } from "./features/tasks/TasksTable";
+import { Timeline } from "./features/timeline/Timeline";
+import type { DraftStore } from "./lib/drafts";
+import { createPlayground, type Speed } from "./state/playground";
+import { installTestHook } from "./test-hook";
+
+const TABS = ["Tasks", "Timeline", "Workers", "Queues"] as const;
+type Tab = (typeof TABS)[number];
+
+export interface AppProps {
+  drafts: DraftStore;
+  exampleId: string;
+  initialCode: string;
+  seed?: number;
+  speed?: Speed;
+}
+
+const sourceOf = (id: string) => findExample(id)?.source ?? BLANK_SOURCE;
+
+export function App(props: AppProps) {
+  const pg = createPlayground(props.initialCode, { ...(props.seed !== undefined ? { seed: props.seed } : {}), ...(props.speed !== undefined ? { speed: props.speed } : {}) });
+  onCleanup(() => pg.dispose());
+  installTestHook(pg);
+
+  const [exampleId, setExampleId] = createSignal(props.exampleId);
+  const [tab, setTab] = createSignal<Tab>("Tasks");
+  const [selected, setSelected] = createSignal<number | null>(null);
+
+  // Save as you type (debounced a little), and lint the same way.
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  let lintTimer: ReturnType<typeof setTimeout> | undefined;
+  const saveNow = () => void props.drafts.save(exampleId(), pg.code());
+  createEffect(
+    on(pg.code, () => {
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(saveNow, 150);
+      clearTimeout(lintTimer);
+      lintTimer = setTimeout(() => void pg.lint(), 300);
+    }),
+  );
+  const flush = () => {
+    clearTimeout(saveTimer);
+    saveNow();
+  };
+  addEventListener("pagehide", flush);
+  onCleanup(() => removeEventListener("pagehide", flush));
+
+  async function switchExample(id: string) {
+    flush();
+    setExampleId(id);
+    const draft = await props.drafts.load(id);
+    pg.setCode(draft ?? sourceOf(id));
+    const url = new URL(location.href);
+    url.searchParams.set("example", id);
+    history.replaceState(null, "", url);
+  }
+
+  const selectedTask = createMemo(() => {
+    const i = selected();
+    void pg.run().version;
+    return i === null ? undefined : pg.run().tasks.get(i);
+  });
+
+  const phaseLabel = () => pg.phase();
+
+  return (
+    <div class="app">
+      <header class="topbar">
+        <div class="brand">
+          <span class="logo" aria-hidden="true">
+            ◆
+          </span>
+          Celery Playground
+          <span class="tag">sandbox</span>
+        </div>
+        <ExamplesMenu value={exampleId()} onChange={(id) => void switchExample(id)} />
+        <RunControls pg={pg} />
+        <div class="status" aria-live="polite">
+          <span class={`phase ph-${pg.phase()}`} data-testid="phase">
+            {phaseLabel()}
+          </span>
+          <span class="muted mono" title="Trace events so far">
+            {pg.run().traceLength} ev
+          </span>
+          <span class="muted mono" title="Trace hash: same file + same seed = same hash" data-testid="trace-hash">
+            {pg.run().traceHash || "–"}
+          </span>
+        </div>
+      </header>
+      <Scrubber pg={pg} />
+      <Show when={pg.message()}>
+        {(m) => (
+          <div class={`banner ${m().kind}`} role={m().kind === "error" ? "alert" : "status"} data-testid="message">
+            {m().text}
+          </div>
+        )}
+      </Show>
+      <main class="panes">
+        <section class="left">
+          <div class="pane-title">
+            scenario.ts
+            <button class="btn small ghost" title="Replace your draft with the example's original text" onClick={() => pg.setCode(sourceOf(exampleId()))}>
+              Revert to example
+            </button>
+          </div>
+          <Editor code={pg.code()} diagnostics={pg.diagnostics()} onChange={pg.setCode} onRun={() => void pg.play(true)} />
+          <Show when={pg.diagnostics().length > 0}>
+            <ul class="problems" aria-label="Problems" data-testid="problems">
+              <For each={pg.diagnostics()}>
+                {(d) => (
+                  <li class={`problem ${d.severity}`}>
+                    <span aria-hidden="true">{d.severity === "error" ? "✕" : "⚠"}</span> Line {d.line}, column {d.column}: {d.message}
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+          <div class="pane-title">Console</div>
+          <Console run={pg.run()} />
+        </section>
+        <section class="right">
+          <StateCounts counts={pg.run().stateCounts} />
+          <div class="tabs" role="tablist" aria-label="Views">
+            <For each={TABS}>
+              {(t) => (
+                <button role="tab" class="tab" aria-selected={tab() === t} onClick={() => setTab(t)}>
+                  {t}
+                </button>
+              )}
+            </For>
+          </div>
+          <div class="tabpanel" role="tabpanel" aria-label={tab()}>
+            <Switch>
+              <Match when={tab() === "Tasks"}>
+                <div class="tasks-split">
+                  <TasksTable run={pg.run()} selected={selected()} onSelect={setSelected} />
+                  <Show when={selectedTask()}>
+                    {(t) => <TaskDetail task={t()} history={pg.taskHistory} onClose={() => setSelected(null)} />}
+                  </Show>
+                </div>
+              </Match>
+              <Match when={tab() === "Timeline"}>
+                <Timeline
+                  run={pg.run()}
+                  onSelect={(i) => {
+                    setSelected(i);
+                    setTab("Tasks");
+                  }}
+                />
+              </Match>
+              <Match when={tab() === "Workers"}>
+                <WorkersView run={pg.run()} />
+              </Match>
+              <Match when={tab() === "Queues"}>
+                <QueuesView run={pg.run()} />
+              </Match>
+            </Switch>
+          </div>
+        </section>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+/** The time scrubber: dragging seeks by replaying from the seed (exact, thanks to determinism). */
+import { fmtS } from "../../lib/format";
+import type { Playground } from "../../state/playground";
+
+export function Scrubber(props: { pg: Playground }) {
+  const pg = props.pg;
+  const max = () => Math.max(pg.horizonS(), pg.timeS(), 1);
+  return (
+    <div class="scrubber">
+      <label for="time-scrubber">Time</label>
+      <input
+        id="time-scrubber"
+        type="range"
+        min="0"
+        max={max()}
+        step="any"
+        value={pg.timeS()}
+        aria-valuetext={fmtS(pg.timeS())}
+        onInput={(e) => pg.seek(Number(e.currentTarget.value))}
+      />
+      <output class="mono" data-testid="sim-time">
+        {fmtS(pg.timeS())} / {fmtS(max())}
+      </output>
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * Everything CodeMirror, in one lazily imported module: the page shows and runs without it, and
+ * its ~170 kB gzip load after the first paint.
+ */
+import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from "@codemirror/view";
+import { EditorState, type Extension } from "@codemirror/state";
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { bracketMatching, indentOnInput, syntaxHighlighting, HighlightStyle, foldGutter } from "@codemirror/language";
+import { javascript, javascriptLanguage } from "@codemirror/lang-javascript";
+import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from "@codemirror/lint";
+import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
+import { tags as t } from "@lezer/highlight";
+import type { Diagnostic } from "../../workers/protocol";
+import { API_NAMES } from "./completions";
+
+const highlight = HighlightStyle.define([
+  { tag: t.keyword, color: "#c792ea" },
+  { tag: [t.string, t.special(t.string)], color: "#c3e88d" },
+  { tag: [t.number, t.bool, t.null], color: "#f78c6c" },
+  { tag: [t.comment, t.lineComment, t.blockComment], color: "#6b7686", fontStyle: "italic" },
+  { tag: [t.function(t.variableName), t.function(t.propertyName)], color: "#82aaff" },
+  { tag: [t.typeName, t.className], color: "#ffcb6b" },
+  { tag: t.propertyName, color: "#b2ccd6" },
+  { tag: [t.operator, t.punctuation], color: "#89ddff" },
+  { tag: t.definition(t.variableName), color: "#eeffff" },
+]);
+
+const theme = EditorView.theme(
+  {
+    "&": { height: "100%", fontSize: "13px", backgroundColor: "var(--editor-bg)", color: "#d6deeb" },
+    ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "1.55" },
+    ".cm-content": { caretColor: "#82aaff" },
+    ".cm-cursor": { borderLeftColor: "#82aaff" },
+    ".cm-gutters": { backgroundColor: "var(--editor-bg)", color: "#4b5563", border: "none" },
+    ".cm-activeLine": { backgroundColor: "#ffffff08" },
+    ".cm-activeLineGutter": { backgroundColor: "#ffffff08", color: "#9aa4b2" },
+    "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": { backgroundColor: "#2d4f7c !important" },
+    ".cm-tooltip": { backgroundColor: "#1c2129", border: "1px solid #2c333d", color: "#d6deeb" },
+    ".cm-tooltip-autocomplete > ul > li[aria-selected]": { backgroundColor: "#2d4f7c", color: "#fff" },
+    ".cm-completionInfo": { maxWidth: "420px" },
+    ".cm-diagnostic-error": { borderLeftColor: "#ff5370" },
+    ".cm-lintRange-error": { backgroundImage: "none", textDecoration: "underline wavy #ff5370", textUnderlineOffset: "3px" },
+  },
+  { dark: true },
+);
+
+function apiCompletions(ctx: CompletionContext): CompletionResult | null {
+  const word = ctx.matchBefore(/[A-Za-z_$][\w$]*/);
+  if (!word || (word.from === word.to && !ctx.explicit)) return null;
+  return { from: word.from, options: API_NAMES.map((n) => ({ label: n.label, type: n.type, info: n.info })), validFor: /^[\w$]*$/ };
+}
+
+export interface EditorHandle {
+  view: EditorView;
+  setText(text: string): void;
+  setDiagnostics(diags: Diagnostic[]): void;
+  destroy(): void;
+}
+
+/** Character offsets of a 1-based line and column, clamped to the document. */
+export function toRange(state: EditorState, d: Diagnostic): { from: number; to: number } {
+  const line = state.doc.line(Math.min(Math.max(1, d.line), state.doc.lines));
+  const from = Math.min(line.to, line.from + Math.max(0, d.column - 1));
+  const to = Math.min(line.to, from + Math.max(1, d.length));
+  return { from, to: Math.max(to, from) };
+}
+
+export function createEditor(parent: HTMLElement, opts: { doc: string; onChange(text: string): void; onRun(): void }): EditorHandle {
+  const runKeys = keymap.of([
+    { key: "Mod-Enter", preventDefault: true, run: () => (opts.onRun(), true) },
+  ]);
+  const extensions: Extension[] = [
+    lineNumbers(),
+    highlightActiveLineGutter(),
+    foldGutter(),
+    lintGutter(),
+    history(),
+    drawSelection(),
+    indentOnInput(),
+    bracketMatching(),
+    closeBrackets(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+    autocompletion({ activateOnTyping: true }),
+    javascript({ typescript: true }),
+    javascriptLanguage.data.of({ autocomplete: apiCompletions }),
+    syntaxHighlighting(highlight),
+    theme,
+    EditorState.tabSize.of(2),
+    runKeys,
+    keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
+    EditorView.contentAttributes.of({ "aria-label": "Scenario code" }),
+    EditorView.updateListener.of((u) => {
+      if (u.docChanged) opts.onChange(u.state.doc.toString());
+    }),
+  ];
+  const view = new EditorView({ parent, state: EditorState.create({ doc: opts.doc, extensions }) });
+  return {
+    view,
+    setText(text) {
+      if (text === view.state.doc.toString()) return;
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+    },
+    setDiagnostics(diags) {
+      const cm: CmDiagnostic[] = diags.map((d) => ({ ...toRange(view.state, d), severity: d.severity, message: d.message, source: "esbuild" }));
+      view.dispatch(setDiagnostics(view.state, cm));
+    },
+    destroy: () => view.destroy(),
+  };
+}

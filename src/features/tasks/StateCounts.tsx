@@ -1,0 +1,23 @@
+import { For } from "solid-js";
+import { StateBadge } from "./StateBadge";
+
+const ORDER = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED", "REJECTED"];
+
+export function StateCounts(props: { counts: Record<string, number> }) {
+  const entries = () => {
+    const c = props.counts;
+    const keys = Object.keys(c).sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
+    return keys.filter((k) => c[k]! > 0).map((k) => [k, c[k]!] as const);
+  };
+  return (
+    <div class="counts" aria-label="State counts" role="list">
+      <For each={entries()} fallback={<span class="muted">No tasks yet</span>}>
+        {([k, n]) => (
+          <span role="listitem">
+            <StateBadge state={k} count={n} />
+          </span>
+        )}
+      </For>
+    </div>
+  );
+}

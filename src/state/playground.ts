@@ -1,0 +1,290 @@
+/**
+ * The playground's controller: compile → load → play, and the time controls. It owns the two
+ * worker clients and exposes Solid signals the views read. The play loop pulls one frame per
+ * animation frame, and never asks again before the last answer came, so a huge run cannot flood
+ * the page: it just plays slower than asked.
+ *
+ * Learner code never reaches this thread; every failure of it (compile error, thrown error, hang)
+ * arrives as data and is shown, and the editor text is never touched by any of them.
+ */
+import { batch, createSignal } from "solid-js";
+import { compile, warmCompiler } from "../workers/compile-client";
+import { isAbort, type Diagnostic, type Frame, type HangError } from "../workers/protocol";
+import { SimClient } from "../workers/sim-client";
+import { emptyRun, reduceFrame, type RunView } from "./run-store";
+
+export const FILE = "scenario.ts";
+export type Speed = number | "max";
+export const SPEEDS: readonly Speed[] = [0.5, 1, 2, 5, 10, 50, 100, "max"];
+export type Phase = "idle" | "compiling" | "loading" | "running" | "paused" | "seeking" | "done" | "error" | "stopped";
+
+/** Wall-clock budget per worker call; well under the watchdog, and short enough to keep 60 fps. */
+const BUDGET_MS = 24;
+const MAX_FRAME_EVENTS = 4000;
+
+export function createPlayground(initialCode: string, initial: { seed?: number; speed?: Speed } = {}) {
+  const [code, setCode] = createSignal(initialCode);
+  const [seed, setSeedSignal] = createSignal(initial.seed ?? 42);
+  const [speed, setSpeed] = createSignal<Speed>(initial.speed ?? 5);
+  const [phase, setPhase] = createSignal<Phase>("idle");
+  const [run, setRun] = createSignal<RunView>(emptyRun(), { equals: false });
+  const [diagnostics, setDiagnostics] = createSignal<Diagnostic[]>([]);
+  const [message, setMessage] = createSignal<{ kind: "info" | "error"; text: string } | null>(null);
+  /** Simulated time shown (the playhead), which runs ahead of the last event during quiet gaps. */
+  const [timeS, setTimeS] = createSignal(0);
+  /** The furthest simulated time reached for the loaded code and seed (the scrubber's range). */
+  const [horizonS, setHorizonS] = createSignal(0);
+
+  let loadedKey: string | null = null;
+  let raf = 0;
+  let lastWall = 0;
+  let busy = false;
+  let token = 0; // bumps on every command, so a command's stale continuation stops itself
+
+  const sim = new SimClient(onHang);
+  sim.start();
+  // Fetch and start esbuild-wasm now, while the learner reads; the first Run is then fast.
+  warmCompiler().catch(() => {});
+
+  function onHang(e: HangError): void {
+    stopLoop();
+    loadedKey = null;
+    batch(() => {
+      setPhase("stopped");
+      setMessage({ kind: "error", text: e.message });
+    });
+  }
+
+  function fail(e: unknown): void {
+    if (isAbort(e) || (e as Error)?.name === "HangError") return;
+    stopLoop();
+    batch(() => {
+      setPhase("error");
+      setMessage({ kind: "error", text: `Internal error: ${(e as Error)?.message ?? String(e)}` });
+    });
+    console.error(e);
+  }
+
+  function fold(frame: Frame, from: number, fresh = false): void {
+    const v = reduceFrame(fresh ? emptyRun() : run(), frame, from);
+    batch(() => {
+      setRun(v);
+      if (v.nowS > timeS() || fresh) setTimeS(v.nowS);
+      if (v.nowS > horizonS()) setHorizonS(v.nowS);
+      if (v.done) {
+        setTimeS(v.nowS);
+        setHorizonS(v.nowS);
+      }
+    });
+  }
+
+  /** Compile and load unless the loaded session is already this code and seed. */
+  async function ensureLoaded(force: boolean, t: number): Promise<boolean> {
+    const src = code();
+    const key = `${seed()}\u0000${src}`;
+    if (!force && key === loadedKey) return true;
+    setPhase("compiling");
+    setMessage(null);
+    const out = await compile(src, FILE, "run");
+    if (t !== token) return false;
+    if (!out.ok) {
+      batch(() => {
+        setDiagnostics(out.diagnostics);
+        setPhase("error");
+        const d = out.diagnostics[0]!;
+        setMessage({ kind: "error", text: `${d.file}:${d.line}:${d.column}: ${d.message}` });
+      });
+      return false;
+    }
+    setDiagnostics(out.warnings);
+    setPhase("loading");
+    const res = await sim.load({ code: out.code, seed: seed(), file: FILE });
+    if (t !== token) return false;
+    if (!res.ok) {
+      batch(() => {
+        setPhase("error");
+        setMessage({ kind: "error", text: `${res.error.type}: ${res.error.message}` });
+      });
+      return false;
+    }
+    if (key !== loadedKey) setHorizonS(0);
+    loadedKey = key;
+    fold(res.frame, 0, true);
+    setTimeS(0);
+    return true;
+  }
+
+  function stopLoop(): void {
+    cancelAnimationFrame(raf);
+    raf = 0;
+  }
+
+  function tick(now: number): void {
+    raf = requestAnimationFrame(tick);
+    if (busy) return;
+    const dtS = Math.min(0.1, Math.max(0, (now - lastWall) / 1000));
+    lastWall = now;
+    const sp = speed();
+    const from = run().cursor;
+    const target = sp === "max" ? undefined : timeS() + sp * dtS;
+    busy = true;
+    const t = token;
+    const started = performance.now();
+    sim
+      .advance({ ...(target !== undefined ? { toS: target } : {}), budgetMs: BUDGET_MS, fromTrace: from, maxFrameEvents: MAX_FRAME_EVENTS })
+      .then((frame) => {
+        if (t !== token) return;
+        fold(frame, from);
+        // Ran out of budget before reaching the target: the sim cannot keep up, so the playhead
+        // waits for it instead of running away from the events.
+        if (target !== undefined) setTimeS(performance.now() - started >= BUDGET_MS ? frame.nowS : Math.max(frame.nowS, target));
+        if (frame.done && !frame.truncated) finish();
+      })
+      .catch(fail)
+      .finally(() => (busy = false));
+  }
+
+  function finish(): void {
+    stopLoop();
+    const v = run();
+    batch(() => {
+      setPhase(v.endReason === "error" ? "error" : "done");
+      if (v.error) setMessage({ kind: "error", text: `${v.error.type}: ${v.error.message}` });
+      else setMessage({ kind: "info", text: v.endMessage || "Run finished" });
+    });
+  }
+
+  function startLoop(): void {
+    stopLoop();
+    setPhase("running");
+    lastWall = performance.now();
+    raf = requestAnimationFrame(tick);
+  }
+
+  /** Run: resume a paused run of this code and seed, else compile and start afresh. */
+  async function play(fresh = false): Promise<void> {
+    const t = ++token;
+    stopLoop();
+    busy = false;
+    try {
+      const restart = fresh || phase() === "done" || phase() === "error" || phase() === "stopped";
+      if (!(await ensureLoaded(restart, t))) return;
+      if (t !== token) return;
+      setMessage(null);
+      if (run().done) finish();
+      else startLoop();
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  function pause(): void {
+    token++;
+    stopLoop();
+    if (phase() === "running" || phase() === "seeking") setPhase("paused");
+  }
+
+  async function step(): Promise<void> {
+    const t = ++token;
+    stopLoop();
+    try {
+      if (!(await ensureLoaded(phase() === "done" || phase() === "stopped", t))) return;
+      if (run().done) return finish();
+      const from = run().cursor;
+      const frame = await sim.step(from);
+      if (t !== token) return;
+      fold(frame, from);
+      setTimeS(frame.nowS);
+      if (frame.done) finish();
+      else setPhase("paused");
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  /** Back to time 0 of the same code and seed, paused. */
+  async function reset(): Promise<void> {
+    const t = ++token;
+    stopLoop();
+    try {
+      if (await ensureLoaded(true, t)) {
+        setPhase("paused");
+        setMessage(null);
+      }
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  let seekTarget: number | null = null;
+  let seeking = false;
+
+  /** Replay from the seed to `toS`. Rapid scrubbing coalesces: only the newest target is run. */
+  function seek(toS: number): void {
+    seekTarget = toS;
+    setTimeS(toS);
+    // Set at once, so anything watching sees the seek start with the input event.
+    setPhase("seeking");
+    if (!seeking) void drainSeeks();
+  }
+
+  async function drainSeeks(): Promise<void> {
+    seeking = true;
+    const t = ++token;
+    stopLoop();
+    try {
+      if (!(await ensureLoaded(phase() === "stopped", t))) return;
+      while (seekTarget !== null && t === token) {
+        const toS = seekTarget;
+        seekTarget = null;
+        setPhase("seeking");
+        let frame = await sim.seek({ toS, budgetMs: 200, maxFrameEvents: 50_000 });
+        fold(frame, 0, true);
+        // A long replay comes in budgeted slices, so the watchdog only ever sees short calls.
+        while (t === token && seekTarget === null && !frame.done && (frame.nowS < toS || frame.truncated)) {
+          const from = run().cursor;
+          frame = await sim.advance({ toS, budgetMs: 200, fromTrace: from, maxFrameEvents: 50_000 });
+          fold(frame, from);
+        }
+        setTimeS(frame.done ? frame.nowS : toS);
+      }
+      if (t === token) {
+        if (run().done) finish();
+        else setPhase("paused");
+      }
+    } catch (e) {
+      fail(e);
+    } finally {
+      seeking = false;
+    }
+  }
+
+  function setSeed(s: number): void {
+    if (Number.isFinite(s)) setSeedSignal(Math.trunc(s));
+  }
+
+  /** Lint as you type: compile errors become editor markers (latest edit wins). */
+  async function lint(): Promise<void> {
+    try {
+      const out = await compile(code(), FILE, "lint");
+      setDiagnostics(out.ok ? out.warnings : out.diagnostics);
+    } catch (e) {
+      if (!isAbort(e)) console.warn(e);
+    }
+  }
+
+  async function taskHistory(index: number) {
+    return sim.taskHistory(index);
+  }
+
+  return {
+    code, setCode, seed, setSeed, speed, setSpeed, phase, run, diagnostics, message, timeS, horizonS,
+    play, pause, step, reset, seek, lint, taskHistory,
+    dispose: () => {
+      stopLoop();
+      sim.dispose();
+    },
+  };
+}
+
+export type Playground = ReturnType<typeof createPlayground>;

@@ -1,0 +1,151 @@
+/**
+ * The UI's model of a run, folded from frames. Pure in the sense that matters for tests: the
+ * output depends only on the frames given, in order (no clock, no I/O). For speed with 100k tasks
+ * the big collections are updated in place, so a `RunView` passed in must not be used again; the
+ * returned one (a new object with a higher `version`) replaces it.
+ */
+import type { EndReason, Frame, LogLine, QueueView, SerializedError, TaskView, WorkerView } from "../workers/protocol";
+import { addEvents, emptyTimeline, type TimelineModel } from "./timeline";
+
+export const MAX_LOGS = 5000;
+/** Simulated seconds of history the queue rates are averaged over. */
+export const RATE_WINDOW_S = 10;
+
+export interface QueueRate {
+  /** Messages published per simulated second, over the last RATE_WINDOW_S. */
+  inPerS: number;
+  /** Messages acknowledged per simulated second. */
+  outPerS: number;
+}
+
+interface RateSample {
+  atS: number;
+  published: number;
+  acked: number;
+}
+
+export interface RunView {
+  version: number;
+  nowS: number;
+  done: boolean;
+  endReason: EndReason;
+  endMessage: string;
+  traceLength: number;
+  traceHash: string;
+  /** The `fromTrace` for the next frame. */
+  cursor: number;
+  tasks: Map<number, TaskView>;
+  workers: WorkerView[];
+  queues: QueueView[];
+  rates: Map<string, QueueRate>;
+  logs: LogLine[];
+  logsDropped: number;
+  stateCounts: Record<string, number>;
+  returned: unknown;
+  error: SerializedError | null;
+  timeline: TimelineModel;
+  samples: Map<string, RateSample[]>;
+}
+
+export function emptyRun(): RunView {
+  return {
+    version: 0,
+    nowS: 0,
+    done: false,
+    endReason: "running",
+    endMessage: "",
+    traceLength: 0,
+    traceHash: "",
+    cursor: 0,
+    tasks: new Map(),
+    workers: [],
+    queues: [],
+    rates: new Map(),
+    logs: [],
+    logsDropped: 0,
+    stateCounts: {},
+    returned: undefined,
+    error: null,
+    timeline: emptyTimeline(),
+    samples: new Map(),
+  };
+}
+
+/** Where the next frame should start: after the events this one carried. */
+export function nextCursor(fromTrace: number, frame: Frame): number {
+  return frame.truncated ? fromTrace + frame.events.length : Math.max(fromTrace + frame.events.length, frame.traceLength);
+}
+
+function updateRates(v: RunView, queues: QueueView[], nowS: number): void {
+  for (const q of queues) {
+    let s = v.samples.get(q.name);
+    if (!s) v.samples.set(q.name, (s = []));
+    const last = s[s.length - 1];
+    if (!last || last.atS < nowS) s.push({ atS: nowS, published: q.published, acked: q.acked });
+    else if (last.atS === nowS) Object.assign(last, { published: q.published, acked: q.acked });
+    while (s.length > 2 && s[1]!.atS <= nowS - RATE_WINDOW_S) s.shift();
+    const first = s[0]!;
+    const span = nowS - first.atS;
+    v.rates.set(q.name, span > 0 ? { inPerS: (q.published - first.published) / span, outPerS: (q.acked - first.acked) / span } : { inPerS: 0, outPerS: 0 });
+  }
+}
+
+/**
+ * Fold `frame`, asked for from trace index `fromTrace`, into `prev`. A frame that starts at 0 after
+ * a seek or a reload must be folded into `emptyRun()`, not into the old run.
+ */
+export function reduceFrame(prev: RunView, frame: Frame, fromTrace = prev.cursor): RunView {
+  const v: RunView = { ...prev, version: prev.version + 1 };
+  if (fromTrace < prev.cursor) {
+    // Events we already folded: skip them rather than double-count bars and logs.
+    const skip = prev.cursor - fromTrace;
+    frame = { ...frame, events: frame.events.slice(skip) };
+    fromTrace = prev.cursor;
+  }
+  for (const t of frame.tasks) v.tasks.set(t.index, t);
+  v.workers = frame.workers;
+  v.queues = frame.queues;
+  if (frame.logs.length) {
+    v.logs = prev.logs.concat(frame.logs);
+    if (v.logs.length > MAX_LOGS) {
+      v.logsDropped += v.logs.length - MAX_LOGS;
+      v.logs = v.logs.slice(v.logs.length - MAX_LOGS);
+    }
+  }
+  v.timeline = addEvents(prev.timeline, frame.events);
+  updateRates(v, frame.queues, frame.nowS);
+  v.nowS = frame.nowS;
+  v.done = frame.done;
+  v.endReason = frame.endReason;
+  v.endMessage = frame.endMessage;
+  v.traceLength = frame.traceLength;
+  v.traceHash = frame.traceHash;
+  v.stateCounts = frame.stateCounts;
+  v.returned = frame.returned;
+  v.error = frame.error;
+  v.cursor = nextCursor(fromTrace, frame);
+  return v;
+}
+
+// ---------------------------------------------------------------- queries the views use
+
+export interface TaskFilter {
+  state: string;
+  name: string;
+}
+
+/** The rows the tasks table shows: newest first, filtered, at most `limit`. */
+export function selectTasks(v: RunView, f: TaskFilter, limit = 200): { rows: TaskView[]; matched: number } {
+  const rows: TaskView[] = [];
+  const name = f.name.trim().toLowerCase();
+  let matched = 0;
+  const all = [...v.tasks.values()];
+  for (let i = all.length - 1; i >= 0; i--) {
+    const t = all[i]!;
+    if (f.state && t.eventState !== f.state) continue;
+    if (name && !t.name.toLowerCase().includes(name) && !t.id.toLowerCase().startsWith(name)) continue;
+    matched++;
+    if (rows.length < limit) rows.push(t);
+  }
+  return { rows, matched };
+}

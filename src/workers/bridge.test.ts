@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from "vitest";
+import * as Comlink from "comlink";
+import { WorkerBridge, type WorkerLike } from "./bridge";
+import { ENTER_CHANNEL, HangError, isEnterMessage, StaleError } from "./protocol";
+
+interface TestApi {
+  echo(x: number): Promise<number>;
+  slow(x: number, ms: number): Promise<number>;
+  spin(label: string): Promise<void>;
+}
+
+/** A "worker" made of a MessageChannel: comlink on one port, the bridge on the other. */
+function fakeWorker(log: string[]): WorkerLike {
+  const { port1, port2 } = new MessageChannel();
+  let alive = true;
+  const api: TestApi = {
+    async echo(x) {
+      return x;
+    },
+    slow: (x, ms) => new Promise((r) => setTimeout(() => r(x), ms)),
+    async spin(label) {
+      port2.postMessage({ channel: ENTER_CHANNEL, label });
+      // Never answers: stands in for learner code stuck in a loop.
+      await new Promise(() => {});
+    },
+  };
+  Comlink.expose(api, port2 as unknown as Comlink.Endpoint);
+  return {
+    postMessage: (m, t) => alive && port1.postMessage(m, t ?? []),
+    addEventListener: (type, l) => port1.addEventListener(type, l as EventListener),
+    removeEventListener: (type, l) => port1.removeEventListener(type, l as EventListener),
+    terminate() {
+      alive = false;
+      log.push("terminated");
+      port1.close();
+      port2.close();
+    },
+    ...{ start: () => port1.start() },
+  };
+}
+
+const bridges: WorkerBridge<TestApi>[] = [];
+afterEach(() => {
+  for (const b of bridges.splice(0)) b.terminate();
+});
+
+function make(watchdogMs = 0, onHang?: (e: HangError) => void) {
+  const log: string[] = [];
+  let label: string | null = null;
+  const b = new WorkerBridge<TestApi>({
+    spawn: () => fakeWorker(log),
+    watchdogMs,
+    onSideMessage: (d) => {
+      if (isEnterMessage(d)) label = d.label;
+    },
+    blame: () => label,
+    ...(onHang ? { onHang } : {}),
+  });
+  bridges.push(b);
+  return { b, log };
+}
+
+describe("WorkerBridge", () => {
+  it("calls through comlink", async () => {
+    const { b } = make();
+    await expect(b.call("echo", [3])).resolves.toBe(3);
+  });
+
+  it("latest wins: a newer call with the same key drops the older answer", async () => {
+    const { b } = make();
+    const first = b.call("slow", [1, 30], { key: "k" });
+    const second = b.call("slow", [2, 5], { key: "k" });
+    await expect(first).rejects.toBeInstanceOf(StaleError);
+    await expect(second).resolves.toBe(2);
+  });
+
+  it("calls with different keys do not cancel each other", async () => {
+    const { b } = make();
+    const [a, c] = await Promise.all([b.call("slow", [1, 5], { key: "a" }), b.call("slow", [2, 5], { key: "c" })]);
+    expect([a, c]).toEqual([1, 2]);
+  });
+
+  it("an AbortSignal rejects the call and drops its answer", async () => {
+    const { b } = make();
+    const ctl = new AbortController();
+    const p = b.call("slow", [1, 30], { signal: ctl.signal });
+    ctl.abort();
+    await expect(p).rejects.toMatchObject({ name: "AbortError" });
+    const pre = new AbortController();
+    pre.abort();
+    await expect(b.call("echo", [1], { signal: pre.signal })).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("supersedeAll drops every answer in flight", async () => {
+    const { b } = make();
+    const p = b.call("slow", [1, 20]);
+    b.supersedeAll();
+    await expect(p).rejects.toBeInstanceOf(StaleError);
+  });
+
+  it("the watchdog kills a worker that does not answer, names the code, and respawns", async () => {
+    let hung: HangError | null = null;
+    const { b, log } = make(80, (e) => (hung = e));
+    const t0 = Date.now();
+    await expect(b.call("spin", ["spin"])).rejects.toBeInstanceOf(HangError);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(log).toEqual(["terminated"]);
+    expect(hung!.message).toBe("Stopped: task spin did not yield for 0.1 s (infinite loop?)");
+    expect(b.spawned).toBe(2);
+    await expect(b.call("echo", [5])).resolves.toBe(5);
+  });
+
+  it("answers in time never trip the watchdog", async () => {
+    const { b, log } = make(200);
+    for (let i = 0; i < 5; i++) await b.call("slow", [i, 10]);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(log).toEqual([]);
+  });
+});

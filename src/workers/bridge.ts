@@ -1,0 +1,144 @@
+/**
+ * A worker behind comlink with the three guarantees the UI relies on (the squoosh worker-bridge
+ * pattern): every call can be cancelled with an AbortSignal; a newer call with the same `key`
+ * supersedes an older one, whose answer is dropped (latest wins); and a call that gets no answer
+ * within the watchdog time terminates the worker, which is respawned for the next call.
+ *
+ * Generic over the API so the compile and simulation workers share it. It knows nothing of the
+ * DOM beyond the Worker-like endpoint it is handed, so it is unit-tested in Node with MessagePorts.
+ */
+import * as Comlink from "comlink";
+import { hangMessage, HangError, StaleError } from "./protocol";
+
+/** What the bridge needs of a Worker (a real one, or a MessagePort in tests). */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: "message" | "error", listener: (ev: MessageEvent) => void): void;
+  removeEventListener(type: "message" | "error", listener: (ev: MessageEvent) => void): void;
+  terminate(): void;
+}
+
+export interface BridgeOptions {
+  spawn: () => WorkerLike;
+  /** No answer within this long: kill and respawn. 0 disables the watchdog. */
+  watchdogMs: number;
+  /** Sees every message the worker posts outside comlink (the side channel). */
+  onSideMessage?: (data: unknown) => void;
+  /** Called after a hung worker was killed, with the error each pending call got. */
+  onHang?: (error: HangError) => void;
+  /** The label to blame in a hang report (the sim client tracks it from the side channel). */
+  blame?: () => string | null;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Calls sharing a key are latest-wins. */
+  key?: string;
+}
+
+type Method<Api, K extends keyof Api> = Api[K] extends (...a: infer A) => Promise<infer R> ? { args: A; result: R } : never;
+
+interface InFlight {
+  key: string | undefined;
+  reject: (e: unknown) => void;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+export class WorkerBridge<Api extends object> {
+  private worker: WorkerLike | null = null;
+  private remote: Comlink.Remote<Api> | null = null;
+  private readonly inFlight = new Set<InFlight>();
+  private readonly listener = (ev: MessageEvent) => this.opts.onSideMessage?.(ev.data);
+  /** Whether the current worker ever answered: an error event before that means it never started. */
+  private answered = false;
+  private readonly onError = () => {
+    if (this.answered) return;
+    // The script failed to load (offline without a cache, a bad deploy): fail fast instead of
+    // leaving every call to the watchdog, and start a new worker on the next call.
+    const err = new Error("The worker failed to start. Reload the page to try again.");
+    this.terminate();
+    for (const f of [...this.inFlight]) this.settle(f, err);
+  };
+  /** How many times a worker was started (tests and the status bar read it). */
+  spawned = 0;
+
+  constructor(private readonly opts: BridgeOptions) {}
+
+  /** Start the worker now (otherwise the first call does). */
+  start(): void {
+    if (this.worker) return;
+    this.worker = this.opts.spawn();
+    this.answered = false;
+    this.worker.addEventListener("message", this.listener);
+    this.worker.addEventListener("error", this.onError);
+    this.remote = Comlink.wrap<Api>(this.worker as unknown as Comlink.Endpoint);
+    this.spawned++;
+  }
+
+  call<K extends keyof Api>(method: K, args: Method<Api, K>["args"], opts: CallOptions = {}): Promise<Method<Api, K>["result"]> {
+    if (opts.signal?.aborted) return Promise.reject(abortError(opts.signal));
+    if (opts.key !== undefined) {
+      for (const f of this.inFlight) if (f.key === opts.key) this.settle(f, new StaleError());
+    }
+    this.start();
+    const fn = (this.remote as unknown as Record<PropertyKey, (...a: unknown[]) => Promise<unknown>>)[method as PropertyKey]!;
+    return new Promise((resolve, reject) => {
+      const f: InFlight = { key: opts.key, reject, timer: null };
+      this.inFlight.add(f);
+      const onAbort = () => this.settle(f, abortError(opts.signal!));
+      opts.signal?.addEventListener("abort", onAbort, { once: true });
+      if (this.opts.watchdogMs > 0) f.timer = setTimeout(() => this.hang(), this.opts.watchdogMs);
+      fn(...(args as unknown[])).then(
+        (v) => {
+          this.answered = true;
+          opts.signal?.removeEventListener("abort", onAbort);
+          // Dropped if cancelled, superseded or the worker was killed meanwhile.
+          if (this.finish(f)) resolve(v as Method<Api, K>["result"]);
+        },
+        (e) => {
+          opts.signal?.removeEventListener("abort", onAbort);
+          if (this.finish(f)) reject(e);
+        },
+      );
+    });
+  }
+
+  /** Drop the answers of every call in flight (a reset: nothing asked before it matters). */
+  supersedeAll(): void {
+    for (const f of [...this.inFlight]) this.settle(f, new StaleError());
+  }
+
+  /** Kill the worker now (a hang, or the page going away). */
+  terminate(): void {
+    this.worker?.removeEventListener("message", this.listener);
+    this.worker?.removeEventListener("error", this.onError);
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+  }
+
+  private hang(): void {
+    const label = this.opts.blame?.() ?? null;
+    const err = new HangError(label, hangMessage(label, this.opts.watchdogMs));
+    this.terminate();
+    for (const f of [...this.inFlight]) this.settle(f, err);
+    // Respawn at once so the next call does not pay the worker's start-up.
+    this.start();
+    this.opts.onHang?.(err);
+  }
+
+  private finish(f: InFlight): boolean {
+    if (!this.inFlight.has(f)) return false;
+    this.inFlight.delete(f);
+    if (f.timer) clearTimeout(f.timer);
+    return true;
+  }
+
+  private settle(f: InFlight, e: unknown): void {
+    if (this.finish(f)) f.reject(e);
+  }
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
+}

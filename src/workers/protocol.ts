@@ -1,0 +1,182 @@
+/**
+ * The one boundary file between the UI thread and the two workers. Both sides import it, and
+ * everything that crosses is plain data (structured-clone safe). The simulator's shapes are
+ * re-exported as types only, so the UI bundle never pulls simulator code in by accident.
+ *
+ * The few runtime helpers here are pure (no DOM, no worker globals) so they are unit-tested in Node.
+ */
+import type { CeleryEventView, Frame, Report, SerializedError } from "../../sim/engine/types";
+import type { CompileResult } from "../../sim/engine/compile";
+
+export type { Frame, Report, TaskView, WorkerView, QueueView, LogLine, SerializedError, CeleryEventView } from "../../sim/engine/types";
+export type { TraceEvent, TraceKind } from "../../sim/kernel/trace";
+export type { Diagnostic, CompileResult } from "../../sim/engine/compile";
+export type { EndReason } from "../../sim/engine/sim";
+
+// ---------------------------------------------------------------- compile worker
+
+export interface CompileApi {
+  /** Bundle a scenario. Compile errors come back as data (`ok: false`), never as a throw. */
+  compile(source: string, file: string): Promise<CompileResult>;
+  /** Initialise esbuild-wasm and run a tiny build so the first real compile is fast. Returns ms spent. */
+  warm(): Promise<number>;
+}
+
+// ---------------------------------------------------------------- simulation worker
+
+export interface LoadRequest {
+  /** The compiled CommonJS text (from the compile worker). */
+  code: string;
+  seed: number;
+  untilS?: number;
+  file: string;
+}
+
+export type LoadResult =
+  | { ok: true; taskNames: string[]; frame: Frame }
+  | { ok: false; error: SerializedError };
+
+export interface AdvanceRequest {
+  /** Run until this simulated time (inclusive). Omitted: until the end or the budget. */
+  toS?: number;
+  /** At most this many events (1 = a step). */
+  maxEvents?: number;
+  /**
+   * Wall-clock budget in ms. The worker stops at the next yield point after it, so no call holds
+   * the worker long enough to trip the watchdog unless learner code itself never yields.
+   */
+  budgetMs: number;
+  /** Trace index the UI has seen up to; the answer's frame starts there. */
+  fromTrace: number;
+  /** Cap on trace events in the answer (the rest come with the next frame). */
+  maxFrameEvents?: number;
+}
+
+export interface SimApi {
+  /** Start a fresh session from compiled code and a seed (runs the module's top level). */
+  load(req: LoadRequest): Promise<LoadResult>;
+  /** Advance the loaded session and return what changed since `fromTrace`. */
+  advance(req: AdvanceRequest): Promise<Frame>;
+  /** Fire exactly one event. */
+  step(fromTrace: number): Promise<Frame>;
+  frame(fromTrace: number, maxEvents?: number): Promise<Frame>;
+  report(): Promise<Report>;
+  /**
+   * Replay from the seed up to `toS` (determinism makes this exact). Bounded by `budgetMs` like
+   * `advance`; when `frame.nowS < toS` and the run is not done, the client continues with `advance`.
+   */
+  seek(req: { toS: number; budgetMs: number; maxFrameEvents?: number }): Promise<Frame>;
+  /** Every Celery event about one task, for the task detail view (the UI keeps no full history). */
+  taskHistory(taskIndex: number): Promise<CeleryEventView[]>;
+}
+
+// ---------------------------------------------------------------- side channel: which code runs
+
+/**
+ * Posted by the sim worker straight to `postMessage` (not through comlink, whose replies are queued
+ * behind the call that hangs) whenever learner code starts running under a new label. When the
+ * watchdog kills a hung worker, the last label received names the culprit.
+ */
+export interface EnterMessage {
+  channel: typeof ENTER_CHANNEL;
+  label: string;
+}
+
+export const ENTER_CHANNEL = "celery-playground/enter";
+
+export function isEnterMessage(data: unknown): data is EnterMessage {
+  return (
+    typeof data === "object" &&
+    data !== null &&
+    (data as EnterMessage).channel === ENTER_CHANNEL &&
+    typeof (data as EnterMessage).label === "string"
+  );
+}
+
+/**
+ * Decides which labels to post. A run of 100k tasks enters learner code millions of times; posting
+ * each would flood the UI thread. But the label of the code that hangs must get out *before* it
+ * runs, because after that the worker never speaks again. So: post a changed label at once while
+ * under a budget per window (a hang is almost always a fresh label after a quiet moment); past the
+ * budget keep only the newest, and post it at the next yield via `flush`.
+ */
+export class EnterThrottle {
+  private windowStart = -Infinity;
+  private sent = 0;
+  private lastSent: string | null = null;
+  private pending: string | null = null;
+
+  constructor(
+    private readonly budget = 64,
+    private readonly windowMs = 100,
+  ) {}
+
+  /** Returns the label to post now, or null to hold it back. */
+  offer(label: string, nowMs: number): string | null {
+    if (nowMs - this.windowStart >= this.windowMs) {
+      this.windowStart = nowMs;
+      this.sent = 0;
+    }
+    if (label === this.lastSent) {
+      this.pending = null;
+      return null;
+    }
+    if (this.sent < this.budget) {
+      this.sent++;
+      this.lastSent = label;
+      this.pending = null;
+      return label;
+    }
+    this.pending = label;
+    return null;
+  }
+
+  /** At a yield point: the held-back label, if any, to post now. */
+  flush(): string | null {
+    const p = this.pending;
+    this.pending = null;
+    if (p !== null) this.lastSent = p;
+    return p;
+  }
+}
+
+// ---------------------------------------------------------------- errors the client reports
+
+export const WATCHDOG_MS = 2000;
+
+/**
+ * The sentence shown when the watchdog stops a worker. Labels come from the simulator's execution
+ * contexts: a task's label is `name[id]`, others are "main", "module top level", "timer 3"…
+ */
+export function hangMessage(label: string | null, ms = WATCHDOG_MS): string {
+  const secs = `${+(ms / 1000).toFixed(1)} s`;
+  if (!label) return `Stopped: the scenario did not yield for ${secs} (infinite loop?)`;
+  // A task's label is `name[task-id]`: the name is what the learner recognises.
+  const l = label.trim().replace(/\[[^\]]*\]$/, "");
+  const nonTask = /^(main|module|timer|handler|system|simulator|eager)\b/i.test(l);
+  const named = /^task\b/i.test(l) || nonTask ? l : `task ${l}`;
+  return `Stopped: ${named} did not yield for ${secs} (infinite loop?)`;
+}
+
+/** Rejection for calls whose answer is no longer wanted (a newer call or a reset superseded it). */
+export class StaleError extends Error {
+  override name = "StaleError";
+  constructor() {
+    super("superseded by a newer request");
+  }
+}
+
+/** Rejection for every call in flight when the watchdog killed the worker. */
+export class HangError extends Error {
+  override name = "HangError";
+  constructor(
+    readonly label: string | null,
+    message = hangMessage(label),
+  ) {
+    super(message);
+  }
+}
+
+export function isAbort(e: unknown): boolean {
+  return e instanceof StaleError || (e instanceof Error && e.name === "AbortError") || (e as { name?: string })?.name === "AbortError";
+}

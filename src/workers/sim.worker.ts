@@ -1,0 +1,96 @@
+/**
+ * The simulation worker: owns one Session at a time and answers the UI's pulls.
+ *
+ * `./no-network` is the first import on purpose: ES modules evaluate in import order, so the network
+ * globals are gone before the simulator (and later the learner's code) is even evaluated.
+ */
+import "./no-network";
+import * as Comlink from "comlink";
+// Same imports as the headless runner (cli/run-worker.ts), so both build the same "celery" module.
+import { createSession } from "../../sim/engine/session";
+import type { Session } from "../../sim/engine/types";
+import type { AdvanceRequest, CeleryEventView, Frame, LoadRequest, LoadResult, SerializedError, SimApi } from "./protocol";
+import { createWorkerHost } from "./worker-host";
+
+const host = createWorkerHost((m) => (self as unknown as Worker).postMessage(m));
+
+let session: Session | null = null;
+let loaded: LoadRequest | null = null;
+
+function need(): Session {
+  if (!session) throw new Error("no scenario loaded");
+  return session;
+}
+
+function deadline(budgetMs: number): () => boolean {
+  const end = performance.now() + budgetMs;
+  return () => performance.now() >= end;
+}
+
+function toError(e: unknown): SerializedError {
+  const err = e as { name?: string; message?: string; stack?: string; traceback?: string } | null;
+  return {
+    type: err?.name && err.name !== "Error" ? err.name : (e as object)?.constructor?.name || "Error",
+    message: err?.message ?? String(e),
+    traceback: err?.traceback ?? err?.stack ?? null,
+  };
+}
+
+async function open(req: LoadRequest): Promise<Session> {
+  loaded = req;
+  session = null;
+  const opts = { seed: req.seed, file: req.file, host, ...(req.untilS !== undefined ? { untilS: req.untilS } : {}) };
+  const s = await createSession(req.code, opts);
+  session = s;
+  return s;
+}
+
+const api: SimApi = {
+  async load(req: LoadRequest): Promise<LoadResult> {
+    try {
+      const s = await open(req);
+      return { ok: true, taskNames: s.taskNames(), frame: s.frame(0) };
+    } catch (e) {
+      return { ok: false, error: toError(e) };
+    }
+  },
+
+  async advance(req: AdvanceRequest): Promise<Frame> {
+    const s = need();
+    const opts: { toS?: number; maxEvents?: number; shouldYield: () => boolean } = { shouldYield: deadline(req.budgetMs) };
+    if (req.toS !== undefined) opts.toS = req.toS;
+    if (req.maxEvents !== undefined) opts.maxEvents = req.maxEvents;
+    await s.advance(opts);
+    return s.frame(req.fromTrace, req.maxFrameEvents);
+  },
+
+  async step(fromTrace: number): Promise<Frame> {
+    const s = need();
+    await s.step();
+    return s.frame(fromTrace);
+  },
+
+  async frame(fromTrace: number, maxEvents?: number): Promise<Frame> {
+    return need().frame(fromTrace, maxEvents);
+  },
+
+  async report() {
+    return need().report({ events: true });
+  },
+
+  async seek(req): Promise<Frame> {
+    if (!loaded) throw new Error("no scenario loaded");
+    const s = await open(loaded);
+    await s.advance({ toS: req.toS, shouldYield: deadline(req.budgetMs) });
+    return s.frame(0, req.maxFrameEvents);
+  },
+
+  async taskHistory(taskIndex: number): Promise<CeleryEventView[]> {
+    const s = need();
+    const r = s.report({ events: true });
+    const id = r.tasks[taskIndex]?.id;
+    return id ? r.events.filter((e) => e.uuid === id) : [];
+  },
+};
+
+Comlink.expose(api);

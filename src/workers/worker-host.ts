@@ -1,0 +1,34 @@
+/**
+ * The Host the simulator borrows inside a Web Worker.
+ *
+ * `yieldMacrotask` uses a MessageChannel ping rather than setTimeout: browsers clamp nested
+ * setTimeout to 4 ms, which would cap a run at ~250 learner wake-ups per second. A port message is
+ * a real macrotask (every microtask drains first) with no clamp.
+ */
+import type { Host } from "../../sim/engine/sim";
+import { ENTER_CHANNEL, EnterThrottle, type EnterMessage } from "./protocol";
+
+export function createWorkerHost(post: (m: EnterMessage) => void, now: () => number = () => performance.now()): Host & { lastLabel: string | null } {
+  const channel = new MessageChannel();
+  const waiting: (() => void)[] = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  const throttle = new EnterThrottle();
+  const send = (label: string | null) => {
+    if (label !== null) post({ channel: ENTER_CHANNEL, label });
+  };
+  const host = {
+    lastLabel: null as string | null,
+    yieldMacrotask(): Promise<void> {
+      send(throttle.flush());
+      return new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        channel.port2.postMessage(0);
+      });
+    },
+    onEnter(label: string): void {
+      host.lastLabel = label;
+      send(throttle.offer(label, now()));
+    },
+  };
+  return host;
+}
