@@ -7,7 +7,10 @@ import { World } from "../celery/world";
 import { createCeleryModule } from "../celery/api";
 import { makeScenarioGlobals } from "./globals";
 import { celeryEvents, plain, queueViews, runStats, serializeError, taskView, workerViews } from "./report";
-import type { Frame, Report, SerializedError, Session, SessionOptions } from "./types";
+import type { Frame, LogLine, Report, SerializedError, Session, SessionOptions, TaskView } from "./types";
+import type { TraceEvent } from "../kernel/trace";
+import { FlowerMetrics } from "../world/metrics/flower";
+import { runCommand, type ControlCommand } from "./commands";
 import { READY_STATES } from "../celery/states";
 
 export const DEFAULT_UNTIL_S = 3600;
@@ -25,7 +28,6 @@ class ScenarioSession implements Session {
   endMessage = "";
   untilS: number;
   private exports: Record<string, unknown> = {};
-  private logCursor = 0;
 
   constructor(
     code: string,
@@ -181,12 +183,26 @@ class ScenarioSession implements Session {
     this.finishedNow();
   }
 
+  /**
+   * Everything new in trace [fromTrace, fromTrace + maxEvents): the events, the tasks they touch (as
+   * they are now) and the log lines among them. No state is kept between calls: asking twice for
+   * the same range gives the same frame, and two views can read side by side.
+   */
   frame(fromTrace: number, maxEvents = 5000): Frame {
     const tr = this.sim.trace;
-    const to = Math.min(tr.length, fromTrace + maxEvents);
-    const dirty = this.world.tasks.takeDirty();
-    const logs = this.world.logs.slice(this.logCursor);
-    this.logCursor = this.world.logs.length;
+    const to = Math.min(tr.length, Math.max(0, fromTrace) + maxEvents);
+    const touched = new Set<number>();
+    const logs: LogLine[] = [];
+    for (let i = Math.max(0, fromTrace); i < to; i++) {
+      const t = tr.taskAt(i);
+      if (t >= 0) touched.add(t);
+      if (tr.kindAt(i) === "log") {
+        const d = tr.get(i).data as { level: LogLine["level"]; text: string; source: string };
+        logs.push({ atS: tr.timeAt(i), level: d.level, text: d.text, source: d.source });
+      }
+    }
+    // Eager tasks (apply()) have no events of their own: the first frame shows them all.
+    if (fromTrace === 0) for (const r of this.world.tasks.all) if (r.sentAt === null) touched.add(r.index);
     const counts: Record<string, number> = {};
     for (const rec of this.world.tasks.all) counts[rec.eventState] = (counts[rec.eventState] ?? 0) + 1;
     return {
@@ -198,7 +214,7 @@ class ScenarioSession implements Session {
       traceHash: tr.hash(),
       events: tr.slice(fromTrace, to).map((e) => ({ ...e, data: e.data === undefined ? undefined : plain(e.data) })),
       truncated: to < tr.length,
-      tasks: dirty.map((i) => taskView(this.world.tasks.at(i)!)),
+      tasks: [...touched].sort((a, b) => a - b).map((i) => taskView(this.world.tasks.at(i)!)),
       workers: workerViews(this.world),
       queues: queueViews(this.world),
       logs,
@@ -224,6 +240,43 @@ class ScenarioSession implements Session {
       queues: queueViews(this.world),
       stats: runStats(this.world),
     };
+  }
+
+  /** Every trace event of one task, in order (a task's detail view). */
+  taskEvents(index: number): TraceEvent[] {
+    const tr = this.sim.trace;
+    const out: TraceEvent[] = [];
+    for (let i = 0; i < tr.length; i++) if (tr.taskAt(i) === index) out.push(tr.get(i));
+    return out.map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) }));
+  }
+
+  task(index: number): TaskView | null {
+    const rec = this.world.tasks.at(index);
+    return rec ? taskView(rec) : null;
+  }
+
+  private metrics: FlowerMetrics | null = null;
+
+  /** Flower's metrics as Prometheus text at the current simulated time (attached on first use). */
+  metricsText(): string {
+    if (!this.metrics) {
+      const w = this.world;
+      this.metrics = new FlowerMetrics(this.sim, {
+        taskName: (i) => w.tasks.at(i)?.name ?? "",
+        workerHostname: (i) => w.workers[i]?.name ?? "",
+        queueOf: (i) => w.tasks.at(i)?.queue ?? "celery",
+      });
+      this.metrics.attach();
+    }
+    return this.metrics.render();
+  }
+
+  /**
+   * A control action from the page (Flower's buttons), applied at `atS` (default: now) in an event
+   * of its own and recorded in the trace, so a replay from the seed with the same commands repeats it.
+   */
+  command(cmd: ControlCommand, atS = this.sim.nowS): void {
+    this.sim.sched.scheduleAt(atS, () => runCommand(this.world, cmd));
   }
 
   /** Ready states reached by every task (for tests). */
