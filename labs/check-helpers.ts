@@ -98,9 +98,12 @@ export function onlineOverTime(r: LabRun, prefix: string): { max: number; final:
   const online = new Set<string>();
   let max = 0;
   let min = Infinity;
-  for (const e of evs) {
+  // Count after all events of one instant: replicas started together come online together.
+  for (let i = 0; i < evs.length; i++) {
+    const e = evs[i]!;
     if (e.type === "worker-online") online.add(e.hostname!);
     else online.delete(e.hostname!);
+    if (i + 1 < evs.length && evs[i + 1]!.timestamp === e.timestamp) continue;
     max = Math.max(max, online.size);
     if (max > 0) min = Math.min(min, online.size);
   }

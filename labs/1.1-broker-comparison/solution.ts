@@ -13,10 +13,10 @@ interface BrokerConfig {
 }
 
 const CONFIGS: BrokerConfig[] = [
-  { label: "redis_none", broker: "redis", persistence: "none" },
-  { label: "redis_aof", broker: "redis", persistence: "aof" },
-  { label: "rabbit_durable", broker: "rabbitmq", deliveryMode: "persistent" },
-  { label: "rabbit_transient", broker: "rabbitmq", deliveryMode: "transient" },
+  { label: "redis_none", broker: "redis://redis-none:6379/0", persistence: "none" },
+  { label: "redis_aof", broker: "redis://redis-aof:6379/0", persistence: "aof" },
+  { label: "rabbit_durable", broker: "amqp://rabbit-durable//", deliveryMode: "persistent" },
+  { label: "rabbit_transient", broker: "amqp://rabbit-transient//", deliveryMode: "transient" },
 ];
 
 function makeLab(cfg: BrokerConfig) {

@@ -21,13 +21,13 @@ interface BrokerConfig {
 
 const CONFIGS: BrokerConfig[] = [
   // The control: a Redis that keeps nothing on disk (a common "cache" setup). Leave it as is.
-  { label: "redis_none", broker: "redis", persistence: "none" },
+  { label: "redis_none", broker: "redis://redis-none:6379/0", persistence: "none" },
   // TODO 1: make this Redis write every command to an append-only file ("aof").
-  { label: "redis_aof", broker: "redis", persistence: "none" },
+  { label: "redis_aof", broker: "redis://redis-aof:6379/0", persistence: "none" },
   // RabbitMQ with Celery's defaults: durable queue, persistent messages.
-  { label: "rabbit_durable", broker: "rabbitmq", deliveryMode: "persistent" },
+  { label: "rabbit_durable", broker: "amqp://rabbit-durable//", deliveryMode: "persistent" },
   // TODO 2: send this app's messages as transient (non-persistent) messages.
-  { label: "rabbit_transient", broker: "rabbitmq", deliveryMode: "persistent" },
+  { label: "rabbit_transient", broker: "amqp://rabbit-transient//", deliveryMode: "persistent" },
 ];
 
 function makeLab(cfg: BrokerConfig) {

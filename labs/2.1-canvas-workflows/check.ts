@@ -94,7 +94,9 @@ export default defineChecks({
       explain:
         "Attach it with `broken.linkError(onPipelineError.s())` (TODO 5). Celery calls it once, for the task that failed, with (request, exc, traceback); not once per skipped step.",
       run: (r) => {
-        const calls = r.tasksNamed("on_pipeline_error").filter((t) => t.executions > 0);
+        // An errback taking (request, exc, traceback) is called inline by the worker, not sent as a
+        // task (FINDINGS §3), so it shows as the line it prints, not as a task.
+        const calls = r.logsContaining("✗ step ");
         return calls.length === 1 ? true : `on_pipeline_error ran ${calls.length} times, expected once`;
       },
     },

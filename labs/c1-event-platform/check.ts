@@ -100,7 +100,8 @@ export default defineChecks({
       explain:
         "Attach it with `saga.linkError(onOrderSagaFailure.s())` (TODO 2). Celery calls it once with the failing task's request (its name and args), the exception and the traceback.",
       run: (r) => {
-        const calls = r.tasksNamed("on_order_saga_failure").filter((t) => t.executions > 0);
+        // Called inline by the worker with (request, exc, traceback), not sent as a task (FINDINGS §3).
+        const calls = r.logsContaining("✗ saga for ");
         return calls.length === 1 ? true : `on_order_saga_failure ran ${calls.length} times, expected once`;
       },
     },

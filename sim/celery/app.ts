@@ -267,7 +267,7 @@ export class CeleryApp {
     const result = new EagerResult(id, this);
     const caller = this._currentRequest();
     const rec = this._tasks.create(id, task.name, { args, kwargs, parentId: caller?.id ?? null, rootId: caller?.rootId ?? id });
-    rec.sentAt ??= this._sim.nowS;
+    rec.eager = true;
     const attempt = (retries: number): unknown => {
       const req: Request = { ...emptyRequest(task.name), id, args, kwargs, retries, isEager: true, calledDirectly: false, rootId: rec.rootId, parentId: rec.parentId };
       const self = task.withRequest(req);

@@ -35,6 +35,8 @@ export interface TaskRecord {
   groupId: string | null;
   children: string[];
   ignoreResult: boolean;
+  /** Run by apply() (or taskAlwaysEager): no message, no worker. */
+  eager: boolean;
   /** Set when the task can never finish, with why (message acked early and the worker died…). */
   lostReason: string | null;
   /** Canvas: the signature this task was sent from, when it came from one. */
@@ -86,6 +88,7 @@ export class TaskTable {
       groupId: fields.groupId ?? null,
       children: [],
       ignoreResult: false,
+      eager: false,
       lostReason: null,
       signature: null,
     };

@@ -63,7 +63,7 @@ export function liveTaskIndices(world: World): Set<number> {
 
 export function taskFate(rec: TaskRecord, live: Set<number>): "done" | "pending" | "lost" {
   if (READY_STATES.has(rec.state) || READY_STATES.has(rec.eventState) || rec.eventState === "REJECTED" || rec.eventState === "IGNORED") return "done";
-  if (rec.sentAt === null) return "done"; // eager or called directly: never had a message
+  if (rec.eager || rec.sentAt === null) return "done"; // never had a message
   return live.has(rec.index) ? "pending" : "lost";
 }
 
@@ -96,7 +96,7 @@ export function taskView(rec: TaskRecord): TaskView {
     groupId: rec.groupId,
     children: [...rec.children],
     lostReason: rec.lostReason,
-    eager: rec.sentAt === null,
+    eager: rec.eager,
   };
 }
 
@@ -173,7 +173,7 @@ export function runStats(world: World): RunStats {
     lost = 0,
     duplicates = 0;
   for (const rec of world.tasks.all) {
-    if (rec.sentAt !== null) sent++;
+    if (rec.sentAt !== null && !rec.eager) sent++;
     if (rec.state === SUCCESS || (rec.eventState === SUCCESS && rec.ignoreResult)) succeeded++;
     else if (rec.state === FAILURE) failed++;
     else if (rec.state === REVOKED) revoked++;

@@ -202,7 +202,7 @@ class ScenarioSession implements Session {
       }
     }
     // Eager tasks (apply()) have no events of their own: the first frame shows them all.
-    if (fromTrace === 0) for (const r of this.world.tasks.all) if (r.sentAt === null) touched.add(r.index);
+    if (fromTrace === 0) for (const r of this.world.tasks.all) if (r.eager) touched.add(r.index);
     const counts: Record<string, number> = {};
     for (const rec of this.world.tasks.all) counts[rec.eventState] = (counts[rec.eventState] ?? 0) + 1;
     return {
