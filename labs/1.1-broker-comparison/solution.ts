@@ -3,7 +3,8 @@
  */
 import { Celery, now, sleep } from "celery";
 
-type BrokerKind = "redis" | "rabbitmq";
+/** A broker URL: redis://… is Redis, amqp://… is RabbitMQ; each URL is its own broker. */
+type BrokerKind = `redis://${string}` | `amqp://${string}`;
 
 interface BrokerConfig {
   label: string;
