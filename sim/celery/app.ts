@@ -4,7 +4,8 @@
  * usual; several share one simulated broker and backend (they are one deployment).
  */
 import { ExecContext, isThenable, type Sim } from "../engine/sim";
-import { Broker, type Message, type TaskMessage, type Transport } from "./broker";
+import { Broker, type Message, type QueueOptions, type TaskMessage, type Transport } from "./broker";
+import type { ExchangeType } from "./exchanges";
 import { ResultBackend } from "./backend";
 import { defaultConf, routeFor, type Conf } from "./conf";
 import { RuntimeError, asError, reprError } from "./errors";
@@ -84,7 +85,12 @@ export class CeleryApp {
       transport: b.transport,
       queueLength: (name = this.conf.taskDefaultQueue) => b.queueLength(name),
       restart: (opts?: { graceful?: boolean; persistent?: boolean; downtimeS?: number }) => this._world.restartBroker(b, opts ?? {}, "app.broker.restart()"),
-      declareQueue: (name: string, opts?: { durable?: boolean; maxPriority?: number }) => void b.declare(name, opts),
+      /** Queue arguments: durable, maxPriority, messageTtlS, maxLength, deadLetterExchange, deadLetterRoutingKey. */
+      declareQueue: (name: string, opts?: QueueOptions) => void b.declare(name, opts),
+      declareExchange: (name: string, type: ExchangeType = "direct", opts: { durable?: boolean } = {}) => b.declareExchange(name, type, opts.durable ?? true),
+      bindQueue: (queue: string, exchange: string, routingKey = queue) => b.bindQueue(queue, exchange, routingKey),
+      /** Messages waiting in each queue. */
+      queues: () => Object.fromEntries([...b.queues.values()].map((q) => [q.name, q.messages.length])),
       get persistence() {
         return b.options.persistence;
       },
@@ -191,7 +197,13 @@ export class CeleryApp {
     rec.retries = body.retries;
     rec.ignoreResult = body.ignoreResult;
     if (options.signature) rec.signature = options.signature as SignatureData;
-    this._publish(rec, body, queue, priority);
+    const exchange = (options.exchange as string | undefined) ?? route?.exchange;
+    if (exchange !== undefined && exchange !== "") {
+      const routingKey = (options.routingKey as string | undefined) ?? route?.routingKey ?? queue;
+      const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
+      this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, exchange, routingKey } : { exchange, routingKey });
+      this._broker.publishVia(exchange, routingKey, (q) => this._broker.newMessage(rec.index, body, q, priority, persistent));
+    } else this._publish(rec, body, queue, priority);
     const result = new AsyncResult(id, this);
     return result;
   }
@@ -230,7 +242,7 @@ export class CeleryApp {
     };
     rec.retries = o.retries;
     rec.eta = eta;
-    const queue = o.queue ?? req.deliveryInfo?.routingKey ?? rec.queue;
+    const queue = o.queue ?? req.deliveryInfo?.queue ?? rec.queue;
     this._publish(rec, body, queue, req.deliveryInfo?.priority ?? null);
   }
 

@@ -15,6 +15,7 @@
 import type { Sim } from "../engine/sim";
 import { Deque } from "./deque";
 import type { SignatureData } from "./signature-data";
+import { Exchanges, type ExchangeType } from "./exchanges";
 
 export type Transport = "redis" | "rabbitmq";
 export type RedisPersistence = "none" | "rdb" | "aof";
@@ -55,6 +56,11 @@ export interface Message {
   holder: Consumer | null;
   deliveredAtS: number;
   acked: boolean;
+  /** The exchange and routing key it was published with ("" and the queue name by default). */
+  exchange: string;
+  routingKey: string;
+  /** How often it was dead-lettered, and why last (RabbitMQ's x-death). */
+  deaths: number;
 }
 
 export interface Consumer {
@@ -74,10 +80,26 @@ export interface BrokerQueue {
   durable: boolean;
   /** RabbitMQ x-max-priority; 0 = no priorities. */
   maxPriority: number;
+  /** x-message-ttl in seconds: a message queued longer is dropped or dead-lettered. */
+  messageTtlS: number | null;
+  /** x-max-length: past it the oldest message is dropped or dead-lettered (drop-head). */
+  maxLength: number | null;
+  /** x-dead-letter-exchange and x-dead-letter-routing-key. */
+  deadLetterExchange: string | null;
+  deadLetterRoutingKey: string | null;
   messages: Deque<Message>;
   published: number;
   delivered: number;
   acked: number;
+}
+
+export interface QueueOptions {
+  durable?: boolean;
+  maxPriority?: number;
+  messageTtlS?: number | null;
+  maxLength?: number | null;
+  deadLetterExchange?: string | null;
+  deadLetterRoutingKey?: string | null;
 }
 
 export interface BrokerOptions {
@@ -111,13 +133,65 @@ export class Broker {
     return this.options.transport;
   }
 
-  declare(name: string, opts: { durable?: boolean; maxPriority?: number } = {}): BrokerQueue {
+  readonly exchanges = new Exchanges();
+
+  declare(name: string, opts: QueueOptions = {}): BrokerQueue {
     let q = this.queues.get(name);
     if (!q) {
-      q = { name, durable: opts.durable ?? true, maxPriority: opts.maxPriority ?? 0, messages: new Deque(), published: 0, delivered: 0, acked: 0 };
+      q = {
+        name,
+        durable: opts.durable ?? true,
+        maxPriority: opts.maxPriority ?? 0,
+        messageTtlS: opts.messageTtlS ?? null,
+        maxLength: opts.maxLength ?? null,
+        deadLetterExchange: opts.deadLetterExchange ?? null,
+        deadLetterRoutingKey: opts.deadLetterRoutingKey ?? null,
+        messages: new Deque(),
+        published: 0,
+        delivered: 0,
+        acked: 0,
+      };
       this.queues.set(name, q);
+    } else {
+      // Declaring again with arguments sets the ones given (a simplification of RabbitMQ, which
+      // refuses inequivalent arguments; here a lab can tighten a queue after Celery declared it).
+      if (opts.messageTtlS !== undefined) q.messageTtlS = opts.messageTtlS;
+      if (opts.maxLength !== undefined) q.maxLength = opts.maxLength;
+      if (opts.deadLetterExchange !== undefined) q.deadLetterExchange = opts.deadLetterExchange;
+      if (opts.deadLetterRoutingKey !== undefined) q.deadLetterRoutingKey = opts.deadLetterRoutingKey;
+      if (opts.maxPriority !== undefined) q.maxPriority = opts.maxPriority;
     }
     return q;
+  }
+
+  declareExchange(name: string, type: ExchangeType = "direct", durable = true): void {
+    this.exchanges.declare(name, type, durable);
+  }
+
+  bindQueue(queue: string, exchange: string, routingKey: string): void {
+    this.declare(queue);
+    this.exchanges.bind(queue, exchange, routingKey);
+  }
+
+  /**
+   * Publish through an exchange: one copy per queue it routes to (a fanout of a task message runs
+   * the task once per queue, as Celery's broadcast queues do). Unroutable messages are dropped,
+   * as RabbitMQ drops them without the mandatory flag. Returns the copies published.
+   */
+  publishVia(exchange: string, routingKey: string, make: (queue: string) => Message): Message[] {
+    const queues = this.exchanges.route(exchange, routingKey);
+    if (!queues.length) {
+      const m = make(routingKey);
+      this.sim.record("message-lost", m.taskIndex, -1, m.tag, { reason: `unroutable: exchange '${exchange}' has no binding for routing key '${routingKey}'` });
+      return [];
+    }
+    return queues.map((q) => {
+      const m = make(q);
+      m.exchange = exchange;
+      m.routingKey = routingKey;
+      this.publish(m);
+      return m;
+    });
   }
 
   queueLength(name: string): number {
@@ -125,7 +199,7 @@ export class Broker {
   }
 
   newMessage(taskIndex: number, body: TaskMessage, queue: string, priority: number | null, persistent: boolean): Message {
-    return { tag: this.nextTag++, taskIndex, body, queue, priority, redelivered: false, persistent, holder: null, deliveredAtS: 0, acked: false };
+    return { tag: this.nextTag++, taskIndex, body, queue, priority, redelivered: false, persistent, holder: null, deliveredAtS: 0, acked: false, exchange: "", routingKey: queue, deaths: 0 };
   }
 
   publish(msg: Message): void {
@@ -137,7 +211,38 @@ export class Broker {
     }
     q.published++;
     this.enqueue(q, msg, false);
+    this.applyQueueLimits(q, msg);
     this.dispatch();
+  }
+
+  /** RabbitMQ's per-queue TTL and max length (Redis has neither: kombu ignores the arguments). */
+  private applyQueueLimits(q: BrokerQueue, msg: Message): void {
+    if (this.transport !== "rabbitmq") return;
+    if (q.maxLength !== null) {
+      while (q.messages.length > q.maxLength) this.deadLetter(q, q.messages.shift()!, "maxlen");
+    }
+    if (q.messageTtlS !== null) {
+      this.sim.sched.schedule(q.messageTtlS, () => {
+        const gone = q.messages.remove((m) => m === msg);
+        if (gone) this.deadLetter(q, gone, "expired");
+      });
+    }
+  }
+
+  /** Dead-letter `msg` from `q` (to its DLX when it has one, else it is dropped). */
+  private deadLetter(q: BrokerQueue, msg: Message, reason: "rejected" | "expired" | "maxlen"): void {
+    msg.acked = true;
+    if (!q.deadLetterExchange && q.deadLetterExchange !== "") {
+      this.sim.record("message-lost", msg.taskIndex, -1, msg.tag, { reason: `${reason === "maxlen" ? "queue over max length" : reason === "expired" ? "message TTL expired" : "rejected"} in '${q.name}' and the queue has no dead-letter exchange` });
+      return;
+    }
+    const key = q.deadLetterRoutingKey ?? msg.routingKey;
+    const copies = this.exchanges.route(q.deadLetterExchange, key);
+    this.sim.record("message-dead-lettered", msg.taskIndex, -1, msg.tag, { from: q.name, exchange: q.deadLetterExchange, routingKey: key, reason, queues: copies });
+    for (const target of copies) {
+      const copy: Message = { ...msg, tag: this.nextTag++, queue: target, holder: null, acked: false, redelivered: false, exchange: q.deadLetterExchange, routingKey: key, deaths: msg.deaths + 1 };
+      this.publish(copy);
+    }
   }
 
   private enqueue(q: BrokerQueue, msg: Message, front: boolean): void {
@@ -254,8 +359,12 @@ export class Broker {
       this.sim.record("message-requeued", msg.taskIndex, worker, copy.tag, { reason, from: msg.tag });
       this.enqueue(this.declare(copy.queue), copy, true);
     } else {
-      msg.acked = true;
-      this.sim.record("message-lost", msg.taskIndex, worker, msg.tag, { reason });
+      const q = this.queues.get(msg.queue);
+      if (this.transport === "rabbitmq" && q && q.deadLetterExchange !== null) this.deadLetter(q, msg, "rejected");
+      else {
+        msg.acked = true;
+        this.sim.record("message-lost", msg.taskIndex, worker, msg.tag, { reason });
+      }
     }
     this.dispatch();
   }

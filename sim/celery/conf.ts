@@ -1,5 +1,5 @@
 /** Celery's settings in camelCase, with Celery's defaults (and a few of the simulator's own). */
-export type Route = string | { queue?: string; priority?: number };
+export type Route = string | { queue?: string; priority?: number; exchange?: string; routingKey?: string };
 export type RouteFn = (name: string, args: unknown[], kwargs: Record<string, unknown>) => Route | null | undefined;
 
 export interface Conf {
@@ -61,7 +61,7 @@ export function globMatch(pattern: string, name: string): boolean {
   return re.test(name);
 }
 
-export function routeFor(conf: Conf, name: string, args: unknown[], kwargs: Record<string, unknown>): { queue?: string; priority?: number } | null {
+export function routeFor(conf: Conf, name: string, args: unknown[], kwargs: Record<string, unknown>): { queue?: string; priority?: number; exchange?: string; routingKey?: string } | null {
   const routers = Array.isArray(conf.taskRoutes) ? conf.taskRoutes : [conf.taskRoutes];
   for (const r of routers) {
     let route: Route | null | undefined = null;

@@ -37,7 +37,7 @@ export function requestFromMessage(msg: Message, worker: Worker): Request {
     kwargs: b.kwargs,
     retries: b.retries,
     hostname: worker.name,
-    deliveryInfo: { exchange: "", routingKey: msg.queue, priority: msg.priority, redelivered: msg.redelivered ? true : worker.app._broker.transport === "redis" ? null : false },
+    deliveryInfo: { exchange: msg.exchange, routingKey: msg.routingKey, queue: msg.queue, priority: msg.priority, redelivered: msg.redelivered ? true : worker.app._broker.transport === "redis" ? null : false },
     isEager: false,
     calledDirectly: false,
     eta: b.eta,

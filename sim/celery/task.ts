@@ -70,6 +70,8 @@ export interface ExceptionInfo {
 export interface DeliveryInfo {
   exchange: string;
   routingKey: string;
+  /** The queue the message came from. */
+  queue: string;
   priority: number | null;
   redelivered: boolean | null;
 }
