@@ -6,6 +6,7 @@
 import { ExecContext, isThenable, type Sim } from "../engine/sim";
 import { Broker, type Message, type QueueOptions, type TaskMessage, type Transport } from "./broker";
 import type { ExchangeType } from "./exchanges";
+import { Deployment, QueueLengthAutoscaler, type DeploymentOptions, type HpaOptions } from "../world/deployment";
 import { ResultBackend } from "./backend";
 import { defaultConf, routeFor, type Conf } from "./conf";
 import { RuntimeError, asError, reprError } from "./errors";
@@ -140,6 +141,16 @@ export class CeleryApp {
 
   AsyncResult(id: string): AsyncResult {
     return new AsyncResult(id, this);
+  }
+
+  /** N identical worker replicas, scaled like Kubernetes pods. */
+  deployment(opts: DeploymentOptions): Deployment {
+    return new Deployment(this, opts);
+  }
+
+  /** A HorizontalPodAutoscaler on a queue's length for a deployment. */
+  autoscaler(deployment: Deployment, opts: HpaOptions): QueueLengthAutoscaler {
+    return new QueueLengthAutoscaler(this, deployment, opts);
   }
 
   worker(opts: WorkerOptions = {}): WorkerHandle {

@@ -438,10 +438,21 @@ export class Broker {
     for (const q of this.queues.values()) {
       const keep: Message[] = [];
       const requeued = unacked.filter((m) => m.queue === q.name);
-      for (const m of [...requeued.map((m) => this.redeliveryOf(m, this.transport === "rabbitmq")), ...q.messages.toArray()]) {
+      const back = requeued.map((m) => {
+        const copy = this.redeliveryOf(m, this.transport === "rabbitmq");
+        (copy as Message & { fromTag?: number }).fromTag = m.tag;
+        return copy;
+      });
+      for (const m of [...back, ...q.messages.toArray()]) {
         if (survives(m, q)) {
           keep.push(m);
           survived++;
+          const from = (m as Message & { fromTag?: number }).fromTag;
+          if (from !== undefined) {
+            delete (m as Message & { fromTag?: number }).fromTag;
+            // Delivered, not acknowledged when the broker went down: it is delivered again.
+            this.sim.record("message-requeued", m.taskIndex, -1, m.tag, { reason: "broker restarted while the message was unacknowledged", from });
+          }
         } else {
           lost++;
           this.sim.record("message-lost", m.taskIndex, -1, m.tag, { reason: `broker restarted (${graceful ? "graceful" : "killed"}) and the message was not persisted` });

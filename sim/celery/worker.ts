@@ -448,11 +448,15 @@ export class Worker implements Consumer {
     const [max, min] = this.autoscale;
     const busy = this.slots.filter((s) => s.exec || s.starting).length;
     const want = Math.max(min, Math.min(max, busy + this.ready.length));
-    if (want > this.slots.length) {
-      this.poolGrow(want - this.slots.length);
+    const from = this.slots.length;
+    if (want > from) {
+      this.poolGrow(want - from);
       this.lastScaleUpS = this.sim.nowS;
-    } else if (want < this.slots.length && this.sim.nowS - this.lastScaleUpS >= 30) {
-      this.poolShrink(this.slots.length - want);
+    } else if (want < from && this.sim.nowS - this.lastScaleUpS >= 30) {
+      this.poolShrink(from - want);
+    }
+    if (this.slots.length !== from) {
+      this.sim.record("autoscale", -1, this.index, this.slots.length, { target: `${this.name} pool`, from, to: this.slots.length, reason: `${busy} busy + ${this.ready.length} waiting, autoscale ${max},${min}` });
     }
   }
 

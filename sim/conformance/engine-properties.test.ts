@@ -143,3 +143,30 @@ describe("engine properties", () => {
     );
   }, 180_000);
 });
+
+describe("fault plans with late acks, durable queues and persistent messages (RabbitMQ)", () => {
+  it("lose no message; every duplicate execution is explained by a redelivery in the trace", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 30 }), async (seed, faultCount, tasks) => {
+        const r = await run(`
+import { Celery, sleep, faults } from "celery";
+const app = new Celery("chaos", { broker: "rabbitmq" });
+app.conf.update({ taskAcksLate: true, taskRejectOnWorkerLost: true, workerPrefetchMultiplier: 1 });
+const job = app.task({ name: "job" }, async function job(i: number) { await sleep(0.5 + (i % 4)); return i; });
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 2 });
+  app.worker({ hostname: "w2", concurrency: 2 });
+  faults.plan(faults.random({ count: ${faultCount}, withinS: 20, workers: ["w1", "w2"], kinds: ["kill-worker", "kill-child", "restart-worker", "network", "restart-broker"] }));
+  const rs = Array.from({ length: ${tasks} }, (_, i) => job.delay(i));
+  return await Promise.all(rs.map((x) => x.get()));
+}`, { seed, untilS: 600 });
+        expect(r.report.endReason, `seed ${seed}`).toBe("completed");
+        expect(r.report.returned, `seed ${seed}`).toEqual(Array.from({ length: tasks }, (_, i) => i));
+        expect(r.report.stats.lost, `seed ${seed}`).toBe(0);
+        const redelivered = new Set(r.trace.filter((e) => e.kind === "message-requeued" || e.kind === "message-restored").map((e) => e.task));
+        for (const t of r.report.tasks) if (t.executions > 1) expect(redelivered.has(t.index), `seed ${seed}: task ${t.index} ran ${t.executions} times without a redelivery`).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
+  }, 180_000);
+});

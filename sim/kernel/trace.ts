@@ -41,6 +41,7 @@ export const TRACE_KINDS = [
   "alert", // alert rule fired or resolved; data
   "timer", // a scenario timer fired (setTimeout/setInterval)
   "note", // anything else worth showing; data {text}
+  "autoscale", // a replica autoscaler or Celery's --autoscale changed a size; data {target, from, to, reason}
 ] as const;
 
 export type TraceKind = (typeof TRACE_KINDS)[number];
