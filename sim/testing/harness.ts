@@ -27,13 +27,13 @@ export async function compile(source: string, file = "scenario.ts"): Promise<str
   return out.code;
 }
 
-export async function run(source: string, opts: { seed?: number; untilS?: number } = {}): Promise<RunOutcome> {
+export async function run(source: string, opts: { seed?: number; untilS?: number; events?: boolean; trace?: boolean } = {}): Promise<RunOutcome> {
   const code = await compile(source);
   const session = await createSession(code, { seed: opts.seed ?? 1, untilS: opts.untilS, host: nodeHost });
   await session.advance();
-  const report = session.report();
+  const report = session.report({ events: opts.events ?? true });
   if (report.error) throw new Error(`scenario failed (seed ${opts.seed ?? 1}): ${report.endMessage}\n${report.error.traceback ?? ""}`);
-  const trace = session.sim.trace.slice();
+  const trace = opts.trace === false ? [] : session.sim.trace.slice();
   return {
     report,
     trace,
