@@ -33,12 +33,12 @@ export async function checkCommand(target: string, flags: Flags, selfFile: strin
     return 1;
   }
   const source = readFileSync(file, "utf8");
-  const r = await runFile(file, source, { seed: suite.seed, untilS: suite.untilS, events: true, timeoutS: flags.timeoutS }, selfFile);
+  const r = await runFile(file, source, { seed: suite.seed, untilS: suite.untilS, events: true, timeoutS: flags.timeoutS, trace: true }, selfFile);
   if (r.kind !== "report") {
     console.error(r.message);
     return r.kind === "hang" ? 2 : 1;
   }
-  const results = runChecks(suite, makeLabRun(r.report, r.report.events as never));
+  const results = runChecks(suite, makeLabRun(r.report, r.trace ?? []));
   if (flags.json) console.log(JSON.stringify({ lab: basename(labDir), file, results }, null, 2));
   else {
     for (const c of results) {

@@ -1,6 +1,7 @@
 /** The worker-thread side: run one compiled scenario and post the report back. */
 import type { MessagePort } from "node:worker_threads";
 import { createSession } from "../sim/engine/session";
+import { plain } from "../sim/engine/report";
 
 export interface ScenarioJob {
   role: "scenario";
@@ -8,6 +9,8 @@ export interface ScenarioJob {
   seed: number;
   untilS?: number;
   events: boolean;
+  /** Send the whole trace back too (lab checks read it). */
+  trace?: boolean;
   /** [0] progress counter, [1] label length; bytes after 8 hold the current label (UTF-8). */
   shared: SharedArrayBuffer;
 }
@@ -33,7 +36,8 @@ export async function workerMain(job: ScenarioJob, port: MessagePort): Promise<v
   try {
     const session = await createSession(job.code, { seed: job.seed, untilS: job.untilS, host });
     await session.advance({ shouldYield: () => (Atomics.add(counter, 0, 1), false) });
-    port.postMessage({ ok: true, report: session.report({ events: job.events }) });
+    const trace = job.trace ? session.sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) })) : undefined;
+    port.postMessage({ ok: true, report: session.report({ events: job.events }), trace });
   } catch (e) {
     port.postMessage({ ok: false, message: String((e as Error)?.stack ?? e) });
   }

@@ -4,17 +4,18 @@ import * as esbuild from "esbuild";
 import { readFileSync } from "node:fs";
 import { compileScenario, formatDiagnostic } from "../sim/engine/compile";
 import type { Report } from "../sim/engine/types";
+import type { TraceEvent } from "../sim/kernel/trace";
 import type { Flags } from "./main";
 import type { ScenarioJob } from "./run-worker";
 import { summary } from "./summary";
 
-export type RunResult = { kind: "report"; report: Report } | { kind: "compile-error"; message: string } | { kind: "hang"; message: string } | { kind: "crash"; message: string };
+export type RunResult = { kind: "report"; report: Report; trace?: TraceEvent[] } | { kind: "compile-error"; message: string } | { kind: "hang"; message: string } | { kind: "crash"; message: string };
 
-export async function runFile(path: string, source: string, opts: { seed: number; untilS?: number; events: boolean; timeoutS: number }, selfFile: string): Promise<RunResult> {
+export async function runFile(path: string, source: string, opts: { seed: number; untilS?: number; events: boolean; timeoutS: number; trace?: boolean }, selfFile: string): Promise<RunResult> {
   const compiled = await compileScenario(esbuild, source, path);
   if (!compiled.ok) return { kind: "compile-error", message: compiled.diagnostics.map(formatDiagnostic).join("\n") };
   const shared = new SharedArrayBuffer(8 + 512);
-  const job: ScenarioJob = { role: "scenario", code: compiled.code, seed: opts.seed, untilS: opts.untilS, events: opts.events, shared };
+  const job: ScenarioJob = { role: "scenario", code: compiled.code, seed: opts.seed, untilS: opts.untilS, events: opts.events, trace: opts.trace, shared };
   const worker = new Worker(selfFile, { workerData: job });
   const counter = new Int32Array(shared, 0, 2);
   const labelBytes = new Uint8Array(shared, 8);
@@ -36,10 +37,10 @@ export async function runFile(path: string, source: string, opts: { seed: number
         resolve({ kind: "hang", message: `Stopped: ${label} did not yield for ${opts.timeoutS} s of real time (an infinite loop?). Simulated code must not loop forever; use await sleep(seconds) to take simulated time.` });
       }
     }, 100);
-    worker.on("message", (m: { ok: boolean; report?: Report; message?: string }) => {
+    worker.on("message", (m: { ok: boolean; report?: Report; trace?: TraceEvent[]; message?: string }) => {
       clearInterval(watchdog);
       void worker.terminate();
-      resolve(m.ok ? { kind: "report", report: m.report! } : { kind: "crash", message: m.message ?? "the simulator failed" });
+      resolve(m.ok ? { kind: "report", report: m.report!, trace: m.trace } : { kind: "crash", message: m.message ?? "the simulator failed" });
     });
     worker.on("error", (e) => {
       clearInterval(watchdog);

@@ -1,0 +1,90 @@
+/** The headless runner, as a person runs it: the command, its output and its exit codes. */
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "..");
+const dir = mkdtempSync(join(tmpdir(), "cp-cli-"));
+function cli(...args: string[]) {
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [join(root, "bin", "celery-playground.mjs"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr, ms: Date.now() - t0 };
+}
+function file(name: string, text: string) {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const FLAKY = file("flaky.ts", `
+import { Celery, sleep } from "celery";
+const app = new Celery("lab", { broker: "redis" });
+export const flaky = app.task({ bind: true, maxRetries: 3, defaultRetryDelay: 1 }, async function flaky(self, data: string) {
+  await sleep(0.2);
+  if (Math.random() < 0.7) throw self.retry({ exc: new Error("Random failure occurred") });
+  return \`Success after \${self.request.retries} retries\`;
+});
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 2 });
+  const r = flaky.delay("test data");
+  try { console.log(await r.get({ timeout: 30 })); } catch (e) { console.log("gave up: " + (e as Error).message); }
+}`);
+
+describe("celery-playground run", () => {
+  it("--json prints the report of the spec: seed, simTime, traceHash, returned, logs, tasks, events, stats", () => {
+    const r = cli("run", FLAKY, "--seed", "42", "--json");
+    expect(r.code, r.err).toBe(0);
+    const rep = JSON.parse(r.out);
+    expect(rep.seed).toBe(42);
+    expect(rep.traceHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(rep.tasks[0]).toMatchObject({ name: "flaky", worker: "w1", sentAt: 0, parentId: null });
+    expect(rep.tasks[0].executions).toBe(rep.tasks[0].retries + 1);
+    expect(rep.events[0]).toMatchObject({ type: "task-sent", timestamp: 0, hostname: null });
+    expect(Object.keys(rep.stats)).toEqual(expect.arrayContaining(["sent", "succeeded", "failed", "retried", "lost", "duplicates"]));
+    expect(rep.logs).toHaveLength(1);
+    // Same file, same seed: the same run.
+    expect(JSON.parse(cli("run", FLAKY, "--seed", "42", "--json").out).traceHash).toBe(rep.traceHash);
+  });
+
+  it("without --json, a readable summary", () => {
+    const r = cli("run", FLAKY, "--seed", "1");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^seed 1 {2}simulated [\d.]+ s {2}trace [0-9a-f]{16}/);
+    expect(r.out).toMatch(/tasks: 1 sent/);
+  });
+
+  it("a file that does not compile: the error at file:line:column on stderr, exit 1", () => {
+    const bad = file("bad.ts", `import { Celery } from "celery";\nconst app = new Celery("x");\nconst n: number = ;\n`);
+    const r = cli("run", bad);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${bad}:3:19: error: Unexpected ";"`);
+  });
+
+  it("a scenario whose code hangs is stopped within 5 s with a message naming the task, exit 2", () => {
+    const hang = file("hang.ts", `import { Celery } from "celery";\nconst app = new Celery("x");\nconst spin = app.task(function spin() { while (true) {} });\nexport default async function main() { app.worker({ hostname: "w1" }); spin.delay(); }\n`);
+    const r = cli("run", hang);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^Stopped: spin\[[0-9a-f-]+\] did not yield/);
+    expect(r.ms).toBeLessThan(5_000 + 1_500); // 3.5 s of silence, plus start-up
+  });
+
+  it("a scenario whose main() throws: exit 1 with the error", () => {
+    const boom = file("boom.ts", `export default async function main() { throw new Error("no app"); }\n`);
+    const r = cli("run", boom);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("main() threw: Error: no app");
+  });
+});
+
+describe("celery-playground check", () => {
+  it("passes a lab's solution (exit 0) and fails its starter (exit 1), saying what failed", () => {
+    const ok = cli("check", "labs/1.3-error-handling");
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    expect(ok.out).toMatch(/\d+ passed, 0 failed/);
+    const bad = cli("check", "labs/1.3-error-handling", "--file", "labs/1.3-error-handling/starter.ts");
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/✘ /);
+  });
+});
