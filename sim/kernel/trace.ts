@@ -64,26 +64,37 @@ export interface TraceEvent {
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
+/** Events per chunk: columns grow a chunk at a time, so a long run never copies what it has. */
+const CHUNK_BITS = 15;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
+
+interface Chunk {
+  kinds: Uint8Array;
+  times: Float64Array;
+  tasks: Int32Array;
+  workers: Int16Array;
+  nums: Float64Array;
+}
+
 export class Trace {
   length = 0;
-  private kinds = new Uint8Array(1024);
-  private times = new Float64Array(1024);
-  private tasks = new Int32Array(1024);
-  private workers = new Int16Array(1024);
-  private nums = new Float64Array(1024);
+  private chunks: Chunk[] = [];
   private datas = new Map<number, unknown>();
   private h1 = 0x811c9dc5;
   private h2 = 0x1b873593;
 
   append(kind: TraceKind, atS: number, task = -1, worker = -1, num = NaN, data?: unknown): number {
     const i = this.length;
-    if (i === this.kinds.length) this.grow();
+    const off = i & MASK;
+    if (off === 0) this.chunks.push({ kinds: new Uint8Array(CHUNK), times: new Float64Array(CHUNK), tasks: new Int32Array(CHUNK), workers: new Int16Array(CHUNK), nums: new Float64Array(CHUNK) });
+    const c = this.chunks[i >>> CHUNK_BITS]!;
     const code = KIND_CODE.get(kind)!;
-    this.kinds[i] = code;
-    this.times[i] = atS;
-    this.tasks[i] = task;
-    this.workers[i] = worker;
-    this.nums[i] = num;
+    c.kinds[off] = code;
+    c.times[off] = atS;
+    c.tasks[off] = task;
+    c.workers[off] = worker;
+    c.nums[off] = num;
     this.mix(code);
     f64[0] = atS;
     this.mix(u32[0]!);
@@ -103,15 +114,21 @@ export class Trace {
     return i;
   }
 
-  get(i: number): TraceEvent {
+  private chunk(i: number): Chunk {
     if (i < 0 || i >= this.length) throw new RangeError(`no trace event ${i}`);
+    return this.chunks[i >>> CHUNK_BITS]!;
+  }
+
+  get(i: number): TraceEvent {
+    const c = this.chunk(i);
+    const off = i & MASK;
     const ev: TraceEvent = {
       i,
-      kind: TRACE_KINDS[this.kinds[i]!]!,
-      atS: this.times[i]!,
-      task: this.tasks[i]!,
-      worker: this.workers[i]!,
-      num: this.nums[i]!,
+      kind: TRACE_KINDS[c.kinds[off]!]!,
+      atS: c.times[off]!,
+      task: c.tasks[off]!,
+      worker: c.workers[off]!,
+      num: c.nums[off]!,
     };
     const d = this.datas.get(i);
     if (d !== undefined) ev.data = d;
@@ -119,13 +136,13 @@ export class Trace {
   }
 
   kindAt(i: number): TraceKind {
-    return TRACE_KINDS[this.kinds[i]!]!;
+    return TRACE_KINDS[this.chunk(i).kinds[i & MASK]!]!;
   }
   timeAt(i: number): number {
-    return this.times[i]!;
+    return this.chunk(i).times[i & MASK]!;
   }
   taskAt(i: number): number {
-    return this.tasks[i]!;
+    return this.chunk(i).tasks[i & MASK]!;
   }
 
   /** Events [from, to) as objects. */
@@ -164,25 +181,6 @@ export class Trace {
 
   private mixString(s: string): void {
     for (let i = 0; i < s.length; i++) this.mix(s.charCodeAt(i));
-  }
-
-  private grow(): void {
-    const n = this.kinds.length * 2;
-    const k = new Uint8Array(n);
-    k.set(this.kinds);
-    this.kinds = k;
-    const t = new Float64Array(n);
-    t.set(this.times);
-    this.times = t;
-    const ta = new Int32Array(n);
-    ta.set(this.tasks);
-    this.tasks = ta;
-    const w = new Int16Array(n);
-    w.set(this.workers);
-    this.workers = w;
-    const nu = new Float64Array(n);
-    nu.set(this.nums);
-    this.nums = nu;
   }
 }
 
