@@ -8,6 +8,8 @@ export interface ScenarioJob {
   code: string;
   seed: number;
   untilS?: number;
+  /** The file's name as the learner gave it (in tracebacks). */
+  file?: string;
   events: boolean;
   /** Send the whole trace back too (lab checks read it). */
   trace?: boolean;
@@ -34,7 +36,7 @@ export async function workerMain(job: ScenarioJob, port: MessagePort): Promise<v
     /* a learner's stray rejected promise must not take the run down */
   });
   try {
-    const session = await createSession(job.code, { seed: job.seed, untilS: job.untilS, host });
+    const session = await createSession(job.code, { seed: job.seed, untilS: job.untilS, file: job.file, host });
     await session.advance({ shouldYield: () => (Atomics.add(counter, 0, 1), false) });
     const trace = job.trace ? session.sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) })) : undefined;
     port.postMessage({ ok: true, report: session.report({ events: job.events }), trace });

@@ -15,7 +15,7 @@ export async function runFile(path: string, source: string, opts: { seed: number
   const compiled = await compileScenario(esbuild, source, path);
   if (!compiled.ok) return { kind: "compile-error", message: compiled.diagnostics.map(formatDiagnostic).join("\n") };
   const shared = new SharedArrayBuffer(8 + 512);
-  const job: ScenarioJob = { role: "scenario", code: compiled.code, seed: opts.seed, untilS: opts.untilS, events: opts.events, trace: opts.trace, shared };
+  const job: ScenarioJob = { role: "scenario", code: compiled.code, seed: opts.seed, untilS: opts.untilS, events: opts.events, trace: opts.trace, file: path, shared };
   const worker = new Worker(selfFile, { workerData: job });
   const counter = new Int32Array(shared, 0, 2);
   const labelBytes = new Uint8Array(shared, 8);

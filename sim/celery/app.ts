@@ -298,7 +298,7 @@ export class CeleryApp {
       const settle = (ok: boolean, v: unknown): unknown => {
         if (!ok && v instanceof Retry) {
           const exc = v.exc instanceof Error ? v.exc : v;
-          this._callHook(ctx, () => task.onRetry?.call(self, exc, id, args, kwargs, { type: exc.name, exception: exc, traceback: tracebackOf(exc, task.name) }));
+          this._callHook(ctx, () => task.onRetry?.call(self, exc, id, args, kwargs, { type: exc.name, exception: exc, traceback: tracebackOf(exc, task.name, this._world.formatFrames) }));
           return attempt(retries + 1);
         }
         rec.executions++;
@@ -312,7 +312,7 @@ export class CeleryApp {
           result._settle(SUCCESS, v);
         } else {
           const exc = asError(v);
-          const tb = tracebackOf(exc, task.name);
+          const tb = tracebackOf(exc, task.name, this._world.formatFrames);
           const einfo = { type: exc.name, exception: exc, traceback: tb };
           this._callHook(ctx, () => task.onFailure?.call(self, exc, id, args, kwargs, einfo));
           this._callHook(ctx, () => task.afterReturn?.call(self, FAILURE, exc, id, args, kwargs, einfo));

@@ -60,15 +60,13 @@ export function einfoOf(e: Error, traceback: string): ExceptionInfo {
   return { type: typeNameOf(e), exception: e, traceback };
 }
 
-/** A Python-looking traceback for the learner (never hashed: stacks differ between engines). */
-export function tracebackOf(e: unknown, taskName: string): string {
+/**
+ * A Python-looking traceback that points into the learner's file, innermost call last (never
+ * hashed: stacks differ between engines).
+ */
+export function tracebackOf(e: unknown, taskName: string, formatFrames: (stack: string) => string[]): string {
   const err = asError(e);
-  const frames = (err.stack ?? "")
-    .split("\n")
-    .slice(1)
-    .filter((l) => /scenario|<anonymous>|eval/.test(l))
-    .slice(0, 8)
-    .map((l) => `  ${l.trim()}`);
+  const frames = formatFrames(err.stack ?? "").slice(0, 12).reverse().map((l) => `  ${l}`);
   return ["Traceback (most recent call last):", `  task ${taskName}`, ...frames, `${typeNameOf(err)}: ${err.message}`].join("\n");
 }
 
@@ -275,7 +273,7 @@ export class Execution {
 
   private failWithoutHooks(exc: Error): void {
     const { rec, app, worker } = this;
-    const tb = tracebackOf(exc, rec.name);
+    const tb = tracebackOf(exc, rec.name, this.app._world.formatFrames);
     app._backend.store(rec, FAILURE, exc, tb);
     rec.eventState = FAILURE;
     rec.finishedAt = this.sim.nowS;
@@ -316,7 +314,7 @@ export class Execution {
       app._canvas.onSuccess(rec, this.req, value);
     } else if (value instanceof Retry) {
       const exc = value.exc instanceof Error ? value.exc : value;
-      const tb = tracebackOf(exc, rec.name);
+      const tb = tracebackOf(exc, rec.name, this.app._world.formatFrames);
       app._backend.store(rec, RETRY, exc, tb);
       rec.eventState = RETRY;
       app._emitTask("task-retried", rec, worker, NaN, { exception: reprError(exc), type: typeNameOf(exc) });
@@ -336,7 +334,7 @@ export class Execution {
       this.ack();
     } else {
       const exc = asError(value);
-      const tb = tracebackOf(exc, rec.name);
+      const tb = tracebackOf(exc, rec.name, this.app._world.formatFrames);
       app._backend.store(rec, FAILURE, exc, tb);
       rec.eventState = FAILURE;
       app._emitTask("task-failed", rec, worker, NaN, { exception: reprError(exc), type: typeNameOf(exc) });

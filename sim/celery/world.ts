@@ -26,6 +26,8 @@ export class World {
   private pid = 1000;
 
   readonly faults: Faults;
+  /** The learner's frames of a stack, as "at name (file:line:column)" (set when the code is loaded). */
+  formatFrames: (stack: string) => string[] = () => [];
 
   constructor(readonly sim: Sim) {
     this.backend = new ResultBackend(sim, this.tasks);

@@ -49,7 +49,9 @@ export async function compileScenario(esbuild: EsbuildLike, source: string, file
       external: RUNTIME_MODULES,
       keepNames: true,
       logLevel: "silent",
-      sourcemap: false,
+      // Inline, so a runtime error can be mapped back to the learner's line (engine/sourcemap.ts).
+      sourcemap: "inline",
+      sourcesContent: false,
       charset: "utf8",
     });
     return { ok: true, code: out.outputFiles?.[0]?.text ?? "", warnings: out.warnings.map((w) => toDiagnostic(w, "warning", file)) };

@@ -11,6 +11,7 @@ import type { Frame, LogLine, Report, SerializedError, Session, SessionOptions, 
 import type { TraceEvent } from "../kernel/trace";
 import { FlowerMetrics } from "../world/metrics/flower";
 import { runCommand, type ControlCommand } from "./commands";
+import { inlineSourceMap, learnerFrames } from "./sourcemap";
 import { READY_STATES } from "../celery/states";
 
 export const DEFAULT_UNTIL_S = 3600;
@@ -61,6 +62,9 @@ class ScenarioSession implements Session {
     };
     const g = makeScenarioGlobals(this.sim, this.world);
     const moduleCtx = new ExecContext("module", "module top level");
+    const map = inlineSourceMap(code);
+    const file = this.opts.file ?? "scenario.ts";
+    this.world.formatFrames = (stack) => learnerFrames(stack, map, file);
     try {
       // The learner's compiled module; the parameters shadow the host's globals inside it.
       const fn = new Function("require", "module", "exports", "Math", "Date", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "console", "performance", code);
@@ -103,7 +107,9 @@ class ScenarioSession implements Session {
 
   private fail(e: unknown, what: string): void {
     this.mainSettled = true;
-    this.error = serializeError(e, e instanceof Error ? (e.stack ?? null) : null);
+    const frames = e instanceof Error ? this.world.formatFrames(e.stack ?? "") : [];
+    this.error = serializeError(e, frames.length ? frames.join("\n") : null);
+    if (frames.length) what += ` (${frames[0]!.replace(/^at .*\((.*)\)$/, "$1")})`;
     this.endReason = "error";
     this.endMessage = `${what}: ${this.error.type}: ${this.error.message}`;
   }
