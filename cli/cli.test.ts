@@ -74,7 +74,7 @@ describe("celery-playground run", () => {
     const boom = file("boom.ts", `export default async function main() { throw new Error("no app"); }\n`);
     const r = cli("run", boom);
     expect(r.code).toBe(1);
-    expect(r.err).toContain("main() threw: Error: no app");
+    expect(r.err).toMatch(/main\(\) threw \(.*boom\.ts:1:46\): Error: no app/);
   });
 });
 
