@@ -17,7 +17,7 @@ export interface Host {
   /** Resolve after the host's microtask queue has drained (setImmediate, MessageChannel). */
   yieldMacrotask(): Promise<void>;
   /** Told whenever learner code is about to run under another label (for hang reports). */
-  onEnter?(label: string): void;
+  onEnter?(label: string, kind: ContextKind): void;
 }
 
 export type ContextKind = "main" | "module" | "task" | "timer" | "handler" | "eager" | "system";
@@ -121,7 +121,7 @@ export class Sim {
       const label = ctx.label;
       if (label !== this.lastLabel) {
         this.lastLabel = label;
-        this.host.onEnter(label);
+        this.host.onEnter(label, ctx.kind);
       }
     }
     try {
