@@ -1,0 +1,105 @@
+/**
+ * Bench (issue 5): the built site in headless Chromium, served from a sub-path on localhost.
+ * - cold load of the playground to the first run's result (fresh context, empty cache)
+ * - edit → result for a small scenario (recompile + run), median of 15
+ * - the longest main-thread task (Long Tasks API) while 10k tasks animate
+ * - JavaScript on the first route, gzip
+ * Needs `npm run build` first. Prints one JSON line.
+ */
+import { chromium } from "playwright";
+import { spawn } from "node:child_process";
+import { readFileSync, existsSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+import { CHROMIUM_ARGS, chromiumPath } from "../chromium-path.mjs";
+
+const root = process.cwd();
+if (!existsSync(join(root, "dist", "index.html"))) {
+  console.log(JSON.stringify({ bench: "browser-playground", error: "no dist/: run npm run build first" }));
+  process.exit(0);
+}
+const PORT = 4391;
+const BASE = "/bench/playground/";
+const server = spawn(process.execPath, ["scripts/serve.mjs", "--dir", "dist", "--port", String(PORT), "--base", BASE], { stdio: "ignore" });
+await new Promise((r) => setTimeout(r, 600));
+const url = `http://127.0.0.1:${PORT}${BASE}?speed=max`;
+
+const SMALL = (n: number) => `import { Celery } from "celery";
+const app = new Celery("bench");
+const add = app.task(function add(x: number, y: number) { return x + y; });
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 4 });
+  return await add.delay(${n}, ${n}).get();
+}`;
+const BIG = `import { Celery, sleep } from "celery";
+const app = new Celery("bench");
+const job = app.task(async function job(i: number) { await sleep(0.05 + (i % 7) * 0.01); return i; });
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 16 });
+  app.worker({ hostname: "w2", concurrency: 16 });
+  for (let i = 0; i < 10000; i++) job.delay(i);
+}`;
+
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+const out: Record<string, unknown> = { bench: "browser-playground" };
+try {
+  // Cold load to the first run's result.
+  {
+    const ctx = await browser.newContext({ serviceWorkers: "block" });
+    const page = await ctx.newPage();
+    const t0 = Date.now();
+    await page.goto(url);
+    await page.waitForFunction(() => !!window.__playground);
+    await page.evaluate((c) => window.__playground!.setCode(c), SMALL(1));
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    await page.waitForFunction(() => window.__playground!.snapshot().done, undefined, { timeout: 60_000 });
+    out.coldLoadToFirstResultMs = Date.now() - t0;
+    out.coldLoadGoalMs = 1000;
+    // Edit → result (recompile and a tiny run), median of 15.
+    const times: number[] = [];
+    for (let i = 2; i < 17; i++) {
+      const t = Date.now();
+      await page.evaluate((c) => window.__playground!.setCode(c), SMALL(i));
+      await page.getByRole("button", { name: "Run", exact: true }).click();
+      await page.waitForFunction((n) => window.__playground!.snapshot().done && window.__playground!.snapshot().logs.length >= 0 && window.__playground!.getCode().includes(`delay(${n}`), i, { timeout: 30_000 });
+      await page.waitForFunction(() => window.__playground!.snapshot().done, undefined, { timeout: 30_000 });
+      times.push(Date.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    out.editToResultMedianMs = times[Math.floor(times.length / 2)];
+    out.recompileGoalMs = 30;
+    await ctx.close();
+  }
+  // Long tasks while 10k tasks animate.
+  {
+    const ctx = await browser.newContext({ serviceWorkers: "block" });
+    const page = await ctx.newPage();
+    await page.goto(url.replace("speed=max", "speed=50"));
+    await page.waitForFunction(() => !!window.__playground);
+    await page.evaluate(() => {
+      (window as unknown as { __long: number[] }).__long = [];
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => (window as unknown as { __long: number[] }).__long.push(e.duration))).observe({ type: "longtask", buffered: false });
+    });
+    await page.evaluate((c) => window.__playground!.setCode(c), BIG);
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    await page.waitForFunction(() => window.__playground!.snapshot().done, undefined, { timeout: 120_000 });
+    const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
+    out.longTasksWhile10kAnimate = long.length;
+    out.longestMainThreadTaskMs = Math.round(Math.max(0, ...long));
+    out.longTaskBudgetMs = 50;
+    await ctx.close();
+  }
+  // JavaScript on the first route: the entry script and what it preloads, gzip.
+  {
+    const html = readFileSync(join(root, "dist", "index.html"), "utf8");
+    const files = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    let gz = 0;
+    for (const f of new Set(files)) gz += gzipSync(readFileSync(join(root, "dist", f))).length;
+    out.firstRouteJsGzipKB = Math.round((gz / 1024) * 10) / 10;
+    out.firstRouteGoalKB = 200;
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+console.log(JSON.stringify(out));
