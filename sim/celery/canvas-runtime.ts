@@ -91,22 +91,9 @@ export class CanvasRuntime {
     return { ...makeGroup(members), options: { ...d.options } };
   }
 
-  /** Celery's prepare_steps: flatten nested chains, upgrade "group then something" to a chord. */
+  /** Celery's prepare_steps: chunks become groups, then makeChain flattens and upgrades. */
   private steps(d: SignatureData): SignatureData[] {
-    const flat: SignatureData[] = [];
-    for (const t of d.tasks ?? []) {
-      if (t.subtaskType === "chain") flat.push(...this.steps(t));
-      else flat.push(t.subtaskType === "chunks" ? this.chunksToGroup(t) : t);
-    }
-    const out: SignatureData[] = [];
-    for (let i = 0; i < flat.length; i++) {
-      const t = flat[i]!;
-      if (t.subtaskType === "group" && i + 1 < flat.length) {
-        out.push(makeChord(t, flat[i + 1]!));
-        i++;
-      } else out.push(t);
-    }
-    return out;
+    return makeChain((d.tasks ?? []).map((t) => (t.subtaskType === "chunks" ? this.chunksToGroup(t) : t))).tasks!;
   }
 
   // ---- freezing ------------------------------------------------------------------------------

@@ -13,7 +13,8 @@
  *   own `app.conf.update(...)` or `app.conf.x = ...` cannot change a pinned key, so the sweep wins),
  *   and merges every `worker.<opt>` value into each `app.worker({...})` call.
  *
- * The wrapper goes on the compiled text's first line, so line numbers in tracebacks do not move.
+ * The wrapper goes on the compiled text's first line and after its last, and the inline source map
+ * stays last, so tracebacks still point at the learner's line.
  * It is plain ES2022 text on purpose: it runs inside the scenario's own `new Function`.
  */
 import type { ParamValue } from "./types";
@@ -76,5 +77,9 @@ export function injectParams(code: string, params: Record<string, ParamValue>): 
   const inj = splitParams(params);
   // JSON.parse of a string literal: the values arrive as fresh plain data in every run.
   const data = `JSON.parse(${JSON.stringify(JSON.stringify(inj))})`;
-  return `(function (require) {${code}\n}).call(this, (${FACTORY})(require, ${data}));`;
+  // esbuild's inline source map must stay the text's last line (engine/sourcemap.ts looks for it there).
+  const map = /\n?\/\/# sourceMappingURL=[^\n]*\s*$/.exec(code);
+  const body = map ? code.slice(0, map.index) : code;
+  const tail = map ? `\n${map[0].trim()}\n` : "";
+  return `(function (require) {${body}\n}).call(this, (${FACTORY})(require, ${data}));${tail}`;
 }

@@ -12,6 +12,8 @@ import type { RunPoint, RunResult } from "./types";
 export interface RunOptions {
   host: Host;
   untilS?: number;
+  /** The scenario's file name, for tracebacks (default scenario.ts). */
+  file?: string;
   /** Checked every few hundred events; true stops the run where it is (a cancel). */
   shouldStop?: () => boolean;
   /** Told the events fired so far, every few hundred events (progress, a watchdog's heartbeat). */
@@ -19,7 +21,7 @@ export interface RunOptions {
 }
 
 export async function runSession(code: string, point: Pick<RunPoint, "seed" | "params">, o: RunOptions) {
-  const session = await createSession(injectParams(code, point.params), { seed: point.seed, host: o.host, ...(o.untilS !== undefined ? { untilS: o.untilS } : {}) });
+  const session = await createSession(injectParams(code, point.params), { seed: point.seed, host: o.host, ...(o.file !== undefined ? { file: o.file } : {}), ...(o.untilS !== undefined ? { untilS: o.untilS } : {}) });
   let stopped = false;
   await session.advance({
     shouldYield: () => {

@@ -105,7 +105,7 @@ export interface RunResult {
   figures: Record<string, number | null>;
   traceHash: string;
   endReason: string;
-  /** Set when the scenario threw, did not compile, or hung: the run has no figures then. */
+  /** Set when the scenario threw, did not compile, hung or was cancelled: its figures (if any) are left out of the summary. */
   error: string | null;
   /** Wall milliseconds the run took (not part of determinism). */
   wallMs: number;
