@@ -2,7 +2,7 @@
  * The sandbox page: editor and console on the left, the run's views on the right, the run
  * controls and the time scrubber on top.
  */
-import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, lazy, Match, on, onCleanup, Show, Suspense, Switch } from "solid-js";
 import { BLANK_SOURCE, findExample } from "./examples";
 import { Console } from "./features/console/Console";
 import { Editor } from "./features/editor/Editor";
@@ -15,10 +15,20 @@ import { TaskDetail } from "./features/tasks/TaskDetail";
 import { TasksTable } from "./features/tasks/TasksTable";
 import { Timeline } from "./features/timeline/Timeline";
 import type { DraftStore } from "./lib/drafts";
+import type { AppLab } from "./features/labs/app-lab";
 import { createPlayground, type Speed } from "./state/playground";
 import { installTestHook } from "./test-hook";
+import { createCanvasStore } from "./features/graph/canvas-store";
+import { createDashboardStore } from "./features/dashboard/store";
 
-const TABS = ["Tasks", "Timeline", "Workers", "Queues"] as const;
+// The graph (cytoscape, dagre) is a chunk of its own, fetched when the Graph tab first opens.
+const GraphPanel = lazy(() => import("./features/graph/GraphPanel"));
+// The monitoring dashboard (and uPlot) likewise, when its tab first opens.
+const Dashboard = lazy(() => import("./features/dashboard/Dashboard"));
+// The Experiments panel (sweeps on parallel workers, counterfactual diffs), when first opened.
+const ExperimentsPanel = lazy(() => import("./features/experiments/ExperimentsPanel"));
+
+const TABS = ["Tasks", "Timeline", "Workers", "Queues", "Graph", "Dashboard"] as const;
 type Tab = (typeof TABS)[number];
 
 export interface AppProps {
@@ -27,18 +37,26 @@ export interface AppProps {
   initialCode: string;
   seed?: number;
   speed?: Speed;
+  /** Set on a lab page: the lab's panel goes beside the editor, and drafts use the lab's key. */
+  lab?: AppLab;
 }
 
 const sourceOf = (id: string) => findExample(id)?.source ?? BLANK_SOURCE;
 
 export function App(props: AppProps) {
-  const pg = createPlayground(props.initialCode, { ...(props.seed !== undefined ? { seed: props.seed } : {}), ...(props.speed !== undefined ? { speed: props.speed } : {}) });
+  const pg = createPlayground(props.initialCode, { ...(props.seed !== undefined ? { seed: props.seed } : {}), ...(props.speed !== undefined ? { speed: props.speed } : {}), ...(props.lab?.untilS !== undefined ? { untilS: props.lab.untilS } : {}) });
   onCleanup(() => pg.dispose());
   installTestHook(pg);
+  // Collects the run's canvases from the first frame, so the lazy Graph tab can draw runs it did not watch.
+  const canvases = createCanvasStore(pg);
+  onCleanup(() => canvases.dispose());
+  // Folds every frame from the first, so the lazy Dashboard tab charts the whole run.
+  const dashboard = createDashboardStore(pg);
 
   const [exampleId, setExampleId] = createSignal(props.exampleId);
   const [tab, setTab] = createSignal<Tab>("Tasks");
   const [selected, setSelected] = createSignal<number | null>(null);
+  const [experiments, setExperiments] = createSignal(new URLSearchParams(location.search).get("view") === "experiments");
 
   // Save as you type (debounced a little), and lint the same way.
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -85,9 +103,17 @@ export function App(props: AppProps) {
             ◆
           </span>
           Celery Playground
-          <span class="tag">sandbox</span>
+          <span class="tag">{props.lab ? "lab" : "sandbox"}</span>
         </div>
-        <ExamplesMenu value={exampleId()} onChange={(id) => void switchExample(id)} />
+        <a class="btn small ghost" href="?view=labs">
+          Labs
+        </a>
+        <button class="btn small ghost" aria-pressed={experiments()} onClick={() => setExperiments(!experiments())}>
+          Experiments
+        </button>
+        <Show when={!props.lab}>
+          <ExamplesMenu value={exampleId()} onChange={(id) => void switchExample(id)} />
+        </Show>
         <RunControls pg={pg} />
         <div class="status" aria-live="polite">
           <span class={`phase ph-${pg.phase()}`} data-testid="phase">
@@ -109,13 +135,25 @@ export function App(props: AppProps) {
           </div>
         )}
       </Show>
-      <main class="panes">
+      <main class="panes" classList={{ "with-lab": !!props.lab }}>
+        <Show when={props.lab}>{(lab) => lab().panel(pg)}</Show>
         <section class="left">
           <div class="pane-title">
             scenario.ts
-            <button class="btn small ghost" title="Replace your draft with the example's original text" onClick={() => pg.setCode(sourceOf(exampleId()))}>
-              Revert to example
-            </button>
+            <Show
+              when={props.lab}
+              fallback={
+                <button class="btn small ghost" title="Replace your draft with the example's original text" onClick={() => pg.setCode(sourceOf(exampleId()))}>
+                  Revert to example
+                </button>
+              }
+            >
+              {(lab) => (
+                <button class="btn small ghost" title="Replace your draft with the lab's starter" onClick={() => pg.setCode(lab().starter)}>
+                  Reset to starter
+                </button>
+              )}
+            </Show>
           </div>
           <Editor code={pg.code()} diagnostics={pg.diagnostics()} onChange={pg.setCode} onRun={() => void pg.play(true)} />
           <Show when={pg.diagnostics().length > 0}>
@@ -168,10 +206,25 @@ export function App(props: AppProps) {
               <Match when={tab() === "Queues"}>
                 <QueuesView run={pg.run()} />
               </Match>
+              <Match when={tab() === "Graph"}>
+                <Suspense fallback={<p class="empty">Loading the graph…</p>}>
+                  <GraphPanel pg={pg} store={canvases} />
+                </Suspense>
+              </Match>
+              <Match when={tab() === "Dashboard"}>
+                <Suspense fallback={<p class="empty">Loading the dashboard…</p>}>
+                  <Dashboard pg={pg} store={dashboard} />
+                </Suspense>
+              </Match>
             </Switch>
           </div>
         </section>
       </main>
+      <Show when={experiments()}>
+        <Suspense fallback={<p class="empty">Loading experiments…</p>}>
+          <ExperimentsPanel code={pg.code} onClose={() => setExperiments(false)} />
+        </Suspense>
+      </Show>
     </div>
   );
 }

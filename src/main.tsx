@@ -9,6 +9,11 @@ import "./styles.css";
 
 async function start(): Promise<void> {
   const q = new URLSearchParams(location.search);
+  // The labs (catalogue, lab pages) load only when asked for, so the sandbox stays as light as it was.
+  if (q.has("lab") || q.get("view") === "labs") {
+    const { startLabRoute } = await import("./features/labs/routes");
+    if (await startLabRoute(q, document.getElementById("root")!, q.get("speed") === "max" ? { speed: "max" } : {})) return;
+  }
   const requested = q.get("example");
   const exampleId = requested === BLANK_ID || findExample(requested) ? requested! : DEFAULT_EXAMPLE.id;
   const drafts = defaultDrafts();

@@ -1,9 +1,11 @@
 /**
- * Where the learner's code is kept between reloads. The interface is async so IndexedDB (the labs
- * issue) can replace session storage without touching callers. Storage can be missing or throw
- * (private mode, blocked third-party storage in an iframe): then drafts live in memory for the
- * visit, and the editor still works.
+ * Where the learner's code is kept between reloads. The interface is async so callers never care
+ * where drafts live: in IndexedDB with the rest of the learner's progress (src/state/progress.ts),
+ * or in memory for the visit when storage is blocked or full (private mode, a third-party iframe).
+ * The editor works the same either way.
  */
+import { sharedProgress, type ProgressStore } from "../state/progress";
+
 export interface DraftStore {
   load(key: string): Promise<string | null>;
   save(key: string, text: string): Promise<void>;
@@ -20,36 +22,26 @@ export function memoryDrafts(): DraftStore {
   };
 }
 
-export function webStorageDrafts(storage: Storage, prefix = "celery-playground:draft:"): DraftStore {
-  const fallback = memoryDrafts();
+/** Drafts inside a progress store (they are exported and imported with it). */
+export function progressDrafts(store: ProgressStore): DraftStore {
   return {
-    persistent: true,
-    async load(k) {
-      try {
-        return storage.getItem(prefix + k);
-      } catch {
-        return fallback.load(k);
-      }
+    get persistent() {
+      return store.mode.kind === "idb";
     },
-    async save(k, t) {
-      try {
-        storage.setItem(prefix + k, t);
-      } catch {
-        // Quota or blocked storage: keep it for this visit at least.
-        await fallback.save(k, t);
-      }
-    },
+    load: async (k) => store.draft(k),
+    save: async (k, t) => store.saveDraft(k, t),
   };
 }
 
+/** The page's drafts: the shared progress store, opened on first use. */
 export function defaultDrafts(): DraftStore {
-  try {
-    const s = globalThis.sessionStorage;
-    const probe = "celery-playground:probe";
-    s.setItem(probe, "1");
-    s.removeItem(probe);
-    return webStorageDrafts(s);
-  } catch {
-    return memoryDrafts();
-  }
+  let store: ProgressStore | null = null;
+  const ready = sharedProgress().then((s) => (store = s));
+  return {
+    get persistent() {
+      return store?.mode.kind === "idb";
+    },
+    load: async (k) => (await ready).draft(k),
+    save: async (k, t) => (await ready).saveDraft(k, t),
+  };
 }

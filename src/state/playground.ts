@@ -9,7 +9,7 @@
  */
 import { batch, createSignal } from "solid-js";
 import { compile, warmCompiler } from "../workers/compile-client";
-import { isAbort, type Diagnostic, type Frame, type HangError } from "../workers/protocol";
+import { isAbort, type AlertRuleSpec, type ControlCommand, type Diagnostic, type Frame, type HangError, type TimedCommand } from "../workers/protocol";
 import { SimClient } from "../workers/sim-client";
 import { emptyRun, reduceFrame, type RunView } from "./run-store";
 
@@ -22,8 +22,14 @@ export type Phase = "idle" | "compiling" | "loading" | "running" | "paused" | "s
 const BUDGET_MS = 24;
 const MAX_FRAME_EVENTS = 4000;
 
-export function createPlayground(initialCode: string, initial: { seed?: number; speed?: Speed } = {}) {
+export function createPlayground(initialCode: string, initial: { seed?: number; speed?: Speed; untilS?: number } = {}) {
   const [code, setCode] = createSignal(initialCode);
+  /** Code run instead of the editor's (the graph designer's Execute), while the editor still holds `base`. */
+  const [override, setOverride] = createSignal<{ base: string; src: string } | null>(null);
+  const frameListeners = new Set<(frame: Frame, fromTrace: number, fresh: boolean) => void>();
+  /** Alert rules and page commands: part of the run, sent with every load and replayed on seek/reset. */
+  const [alertRules, setAlertRulesSignal] = createSignal<AlertRuleSpec[]>([]);
+  const [commands, setCommands] = createSignal<TimedCommand[]>([]);
   const [seed, setSeedSignal] = createSignal(initial.seed ?? 42);
   const [speed, setSpeed] = createSignal<Speed>(initial.speed ?? 5);
   const [phase, setPhase] = createSignal<Phase>("idle");
@@ -76,11 +82,19 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
         setHorizonS(v.nowS);
       }
     });
+    for (const l of frameListeners) l(frame, from, fresh);
+  }
+
+  /** What a run compiles: the override while the editor text is unchanged since it was set, else the editor's code. */
+  function runSource(): string {
+    const o = override();
+    if (o && o.base !== code()) setOverride(null);
+    return override()?.src ?? code();
   }
 
   /** Compile and load unless the loaded session is already this code and seed. */
   async function ensureLoaded(force: boolean, t: number): Promise<boolean> {
-    const src = code();
+    const src = runSource();
     const key = `${seed()}\u0000${src}`;
     if (!force && key === loadedKey) return true;
     setPhase("compiling");
@@ -98,7 +112,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     }
     setDiagnostics(out.warnings);
     setPhase("loading");
-    const res = await sim.load({ code: out.code, seed: seed(), file: FILE });
+    const res = await sim.load({ code: out.code, seed: seed(), file: FILE, ...(initial.untilS !== undefined ? { untilS: initial.untilS } : {}), alerts: alertRules(), commands: commands() });
     if (t !== token) return false;
     if (!res.ok) {
       batch(() => {
@@ -218,6 +232,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
 
   let seekTarget: number | null = null;
   let seeking = false;
+  let seekRun: Promise<void> = Promise.resolve();
 
   /** Replay from the seed to `toS`. Rapid scrubbing coalesces: only the newest target is run. */
   function seek(toS: number): void {
@@ -225,7 +240,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     setTimeS(toS);
     // Set at once, so anything watching sees the seek start with the input event.
     setPhase("seeking");
-    if (!seeking) void drainSeeks();
+    if (!seeking) seekRun = drainSeeks();
   }
 
   async function drainSeeks(): Promise<void> {
@@ -273,6 +288,29 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     }
   }
 
+  /**
+   * New alert rules or commands: replay the loaded run from the seed to the playhead with them (the
+   * same path a seek takes, so live and replayed runs are the same run), then go on if it was playing.
+   */
+  async function replayInputs(): Promise<void> {
+    if (loadedKey === null) return;
+    const wasPlaying = phase() === "running" || phase() === "done";
+    try {
+      await sim.configure({ alerts: alertRules(), commands: commands() });
+    } catch (e) {
+      return fail(e);
+    }
+    seek(timeS());
+    await seekRun;
+    if (wasPlaying && phase() === "paused") await play();
+  }
+
+  /** A control action (Flower's buttons) applied at the playhead's simulated time. */
+  function command(cmd: ControlCommand): Promise<void> {
+    setCommands([...commands(), { atS: timeS(), cmd }]);
+    return replayInputs();
+  }
+
   async function taskHistory(index: number) {
     return sim.taskHistory(index);
   }
@@ -280,6 +318,31 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   return {
     code, setCode, seed, setSeed, speed, setSpeed, phase, run, diagnostics, message, timeS, horizonS,
     play, pause, step, reset, seek, lint, taskHistory,
+    alertRules, commands, command,
+    setAlertRules: (rules: AlertRuleSpec[]) => {
+      setAlertRulesSignal(rules);
+      return replayInputs();
+    },
+    clearCommands: () => {
+      setCommands([]);
+      return replayInputs();
+    },
+    /** Flower's /metrics at the loaded run's current simulated time. */
+    metricsText: () => sim.metricsText(),
+    /** The loaded run's report and trace, for grading a lab (call once the run is done). */
+    labRun: () => sim.labRun(),
+    /** Every folded frame (`fresh`: a new run or a seek replay starts here), for views that keep their own model. */
+    onFrame: (fn: (frame: Frame, fromTrace: number, fresh: boolean) => void) => {
+      frameListeners.add(fn);
+      return () => void frameListeners.delete(fn);
+    },
+    /** Run `src` instead of the editor's code (until the code is edited or `clearOverride`); the editor text is untouched. */
+    runCode: (src: string) => {
+      setOverride({ base: code(), src });
+      return play(true);
+    },
+    overriding: () => override() !== null && override()!.base === code(),
+    clearOverride: () => setOverride(null),
     dispose: () => {
       stopLoop();
       sim.dispose();

@@ -7,11 +7,17 @@
  */
 import type { CeleryEventView, Frame, Report, SerializedError } from "../../sim/engine/types";
 import type { CompileResult } from "../../sim/engine/compile";
+import type { TraceEvent } from "../../sim/kernel/trace";
 
 export type { Frame, Report, TaskView, WorkerView, QueueView, LogLine, SerializedError, CeleryEventView } from "../../sim/engine/types";
 export type { TraceEvent, TraceKind } from "../../sim/kernel/trace";
 export type { Diagnostic, CompileResult } from "../../sim/engine/compile";
 export type { EndReason } from "../../sim/engine/sim";
+export type { ControlCommand } from "../../sim/engine/commands";
+export type { AlertRuleSpec } from "../../sim/world/metrics/rules";
+export type { AlertOp } from "../../sim/world/metrics/alerts";
+export type { TimedCommand, RunInputs } from "../../sim/world/metrics/run-inputs";
+import type { RunInputs } from "../../sim/world/metrics/run-inputs";
 
 // ---------------------------------------------------------------- compile worker
 
@@ -30,6 +36,9 @@ export interface LoadRequest {
   seed: number;
   untilS?: number;
   file: string;
+  /** Alert rules and page commands that are part of the run (replayed with it); see RunInputs. */
+  alerts?: RunInputs["alerts"];
+  commands?: RunInputs["commands"];
 }
 
 export type LoadResult =
@@ -68,6 +77,18 @@ export interface SimApi {
   seek(req: { toS: number; budgetMs: number; maxFrameEvents?: number }): Promise<Frame>;
   /** Every Celery event about one task, for the task detail view (the UI keeps no full history). */
   taskHistory(taskIndex: number): Promise<CeleryEventView[]>;
+  /** The loaded run's report (with events) and whole trace, as plain data: what a lab's checks read. */
+  labRun(): Promise<LabRunData>;
+  /** Replace the loaded run's alert rules and commands; the next seek replays with them. */
+  configure(inputs: RunInputs): Promise<void>;
+  /** Flower's metrics as Prometheus text at the session's current simulated time. */
+  metricsText(): Promise<string>;
+}
+
+/** A finished run as the labs' checks read it (sim/check/define.ts `makeLabRun(report, trace)`). */
+export interface LabRunData {
+  report: Report;
+  trace: TraceEvent[];
 }
 
 // ---------------------------------------------------------------- side channel: which code runs
@@ -180,3 +201,25 @@ export class HangError extends Error {
 export function isAbort(e: unknown): boolean {
   return e instanceof StaleError || (e instanceof Error && e.name === "AbortError") || (e as { name?: string })?.name === "AbortError";
 }
+
+// ---------------------------------------------------------------- experiment workers
+
+export type { RunPoint, RunResult, ExperimentSpec, ExperimentResults, ParamValue } from "../../sim/experiment/types";
+export type { DiffResult } from "../../sim/experiment/diff";
+import type { RunPoint as ExpRunPoint, RunResult as ExpRunResult, ParamValue as ExpParamValue } from "../../sim/experiment/types";
+import type { DiffResult as ExpDiffResult } from "../../sim/experiment/diff";
+
+/**
+ * The page's experiment workers (src/workers/experiment.worker.ts) run whole points headlessly.
+ * Plain postMessage, not comlink: the pool cancels by terminating workers, and a worker speaks
+ * (progress) while a run is under way, which is also the pool's watchdog heartbeat.
+ */
+export type ExperimentRequest =
+  | { type: "run"; code: string; file: string; untilS?: number; run: ExpRunPoint }
+  | { type: "diff"; code: string; file: string; untilS?: number; seed: number; a: Record<string, ExpParamValue>; b: Record<string, ExpParamValue> };
+
+export type ExperimentReply =
+  | { type: "progress"; events: number }
+  | { type: "result"; result: ExpRunResult }
+  | { type: "diff"; result: ExpDiffResult }
+  | { type: "error"; message: string };

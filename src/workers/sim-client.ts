@@ -57,6 +57,18 @@ export class SimClient {
     return this.bridge.call("taskHistory", [index], { key: "history", ...opts });
   }
 
+  labRun(opts?: CallOptions): ReturnType<SimApi["labRun"]> {
+    return this.bridge.call("labRun", [], { key: "labRun", ...opts });
+  }
+
+  configure(inputs: Parameters<SimApi["configure"]>[0], opts?: CallOptions): ReturnType<SimApi["configure"]> {
+    return this.bridge.call("configure", [inputs], { key: "configure", ...opts });
+  }
+
+  metricsText(opts?: CallOptions): ReturnType<SimApi["metricsText"]> {
+    return this.bridge.call("metricsText", [], { key: "metrics", ...opts });
+  }
+
   dispose(): void {
     this.bridge.terminate();
   }

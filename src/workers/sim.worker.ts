@@ -11,6 +11,9 @@ import { createSession } from "../../sim/engine/session";
 import type { Session } from "../../sim/engine/types";
 import type { AdvanceRequest, CeleryEventView, Frame, LoadRequest, LoadResult, SerializedError, SimApi } from "./protocol";
 import { createWorkerHost } from "./worker-host";
+import { plain } from "../../sim/engine/report";
+import type { TraceEvent } from "../../sim/kernel/trace";
+import { installRunInputs } from "../../sim/world/metrics/run-inputs";
 
 const host = createWorkerHost((m) => (self as unknown as Worker).postMessage(m));
 
@@ -41,6 +44,7 @@ async function open(req: LoadRequest): Promise<Session> {
   session = null;
   const opts = { seed: req.seed, file: req.file, host, ...(req.untilS !== undefined ? { untilS: req.untilS } : {}) };
   const s = await createSession(req.code, opts);
+  installRunInputs(s, { alerts: req.alerts ?? [], commands: req.commands ?? [] });
   session = s;
   return s;
 }
@@ -90,6 +94,22 @@ const api: SimApi = {
     const r = s.report({ events: true });
     const id = r.tasks[taskIndex]?.id;
     return id ? r.events.filter((e) => e.uuid === id) : [];
+  },
+
+  async labRun() {
+    const s = need();
+    // As the headless lab runner does (sim/testing/labs.ts): event data made plain for cloning.
+    const trace = (s as unknown as { sim: { trace: { slice(): TraceEvent[] } } }).sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) }));
+    return { report: s.report({ events: true }), trace: trace as TraceEvent[] };
+  },
+
+  async configure(inputs) {
+    if (!loaded) throw new Error("no scenario loaded");
+    loaded = { ...loaded, alerts: inputs.alerts ?? [], commands: inputs.commands ?? [] };
+  },
+
+  async metricsText() {
+    return (need() as unknown as { metricsText(): string }).metricsText();
   },
 };
 

@@ -1,0 +1,119 @@
+/**
+ * One time-series chart. uPlot is loaded on first use (its own chunk), so the page's first load does
+ * not pay for it. Redraws are coalesced (at most one per 200 ms).
+ */
+import { createEffect, onCleanup, onMount } from "solid-js";
+import type uPlot from "uplot";
+import type { ChartData } from "./model/series";
+
+export interface Marker {
+  atS: number;
+  color: string;
+}
+
+let uplotModule: Promise<typeof uPlot> | null = null;
+function loadUplot(): Promise<typeof uPlot> {
+  uplotModule ??= Promise.all([import("uplot"), import("uplot/dist/uPlot.min.css")]).then(([m]) => ((m as { default?: typeof uPlot }).default ?? (m as unknown as typeof uPlot)));
+  return uplotModule;
+}
+
+export const PALETTE = ["#5aa2ff", "#ff5d6c", "#4fcf82", "#f2b84b", "#b58cff", "#9aa8ff", "#4dd0e1", "#ff8a65"];
+
+export function Chart(props: { title: string; unit?: string; version: () => unknown; data: () => ChartData; markers?: () => Marker[]; playheadS?: () => number; colors?: string[]; testid?: string }) {
+  let box!: HTMLDivElement;
+  let plot: uPlot | null = null;
+  let seriesKey = "";
+  let raf = 0;
+  let disposed = false;
+
+  const colors = () => props.colors ?? PALETTE;
+
+  function build(U: typeof uPlot, d: ChartData) {
+    plot?.destroy();
+    seriesKey = d.series.join("\u0000");
+    const width = Math.max(200, box.clientWidth || 400);
+    plot = new U(
+      {
+        width,
+        height: 150,
+        legend: { show: true, live: false },
+        cursor: { drag: { x: false, y: false }, points: { show: false } },
+        scales: { x: { time: false } },
+        axes: [
+          { stroke: "#8591a1", grid: { stroke: "#252c36", width: 1 }, ticks: { stroke: "#252c36" }, values: (_u, vs) => vs.map((v) => `${v}s`), size: 28 },
+          { stroke: "#8591a1", grid: { stroke: "#252c36", width: 1 }, ticks: { stroke: "#252c36" }, size: 52, values: (_u, vs) => vs.map((v) => (v === null ? "" : `${+v.toFixed(3)}${props.unit ?? ""}`)) },
+        ],
+        series: [{ label: "t" }, ...d.series.map((label, i) => ({ label, stroke: colors()[i % colors().length], width: 1.5, spanGaps: false, points: { show: false } }))],
+        hooks: {
+          draw: [
+            (u: uPlot) => {
+              const ctx = u.ctx;
+              const { top, height } = u.bbox;
+              const line = (x: number, color: string, dash: number[]) => {
+                const px = u.valToPos(x, "x", true);
+                if (!(px >= u.bbox.left && px <= u.bbox.left + u.bbox.width)) return;
+                ctx.save();
+                ctx.strokeStyle = color;
+                ctx.setLineDash(dash);
+                ctx.lineWidth = 1.5 * devicePixelRatio;
+                ctx.beginPath();
+                ctx.moveTo(px, top);
+                ctx.lineTo(px, top + height);
+                ctx.stroke();
+                ctx.restore();
+              };
+              for (const m of props.markers?.() ?? []) line(m.atS, m.color, [4 * devicePixelRatio, 3 * devicePixelRatio]);
+              const t = props.playheadS?.();
+              if (t !== undefined) line(t, "#d5dbe3", []);
+            },
+          ],
+        },
+      },
+      d.data as uPlot.AlignedData,
+      box,
+    );
+  }
+
+  function redraw() {
+    raf = 0;
+    void loadUplot().then((U) => {
+      if (disposed) return;
+      const d = props.data();
+      if (!plot || d.series.join("\u0000") !== seriesKey) build(U, d);
+      else plot.setData(d.data as uPlot.AlignedData);
+    });
+  }
+
+  onMount(() => {
+    const ro = new ResizeObserver(() => plot?.setSize({ width: Math.max(200, box.clientWidth), height: 150 }));
+    ro.observe(box);
+    onCleanup(() => ro.disconnect());
+  });
+
+  // Data is computed only when drawing, at most every 200 ms (a 10k-task run folds many frames a second).
+  let lastDraw = 0;
+  createEffect(() => {
+    props.version();
+    props.markers?.();
+    props.playheadS?.();
+    if (raf) return;
+    const wait = Math.max(0, 200 - (performance.now() - lastDraw));
+    raf = window.setTimeout(() => {
+      lastDraw = performance.now();
+      redraw();
+    }, wait);
+  });
+
+  onCleanup(() => {
+    disposed = true;
+    clearTimeout(raf);
+    plot?.destroy();
+  });
+
+  return (
+    <figure class="dash-chart" data-testid={props.testid}>
+      <figcaption>{props.title}</figcaption>
+      <div ref={box} class="dash-plot" />
+    </figure>
+  );
+}

@@ -1,0 +1,373 @@
+/**
+ * The dashboard's time series, folded from the trace on the simulated clock. Pure and incremental
+ * (O(events) per frame), like the timeline: the same events in the same order give the same series.
+ *
+ * Time is cut into buckets of `stepS`: bucket k holds the events with k·step <= atS < (k+1)·step and
+ * is plotted at its end, x = (k+1)·step. A bucket is closed (and plotted) once the simulated clock
+ * has reached its end, so no later event can still fall in it.
+ *
+ * Per closed bucket:
+ * - `states`: tasks per monitor state (Flower's, from task events) after the bucket's events.
+ * - `succeeded`, `failed`: task-succeeded / task-failed events in the bucket.
+ * - `depth`: per queue, tasks sent and not yet received by a worker (state PENDING), at the end.
+ * - `waits`, `runtimes`: observations in the bucket: queue wait = task-started − the task's last
+ *   task-sent; runtime = task-succeeded/failed − its task-started.
+ * - `busy`/`capacity` per worker: executing tasks (started, not yet finished) and pool size, at the
+ *   end, over workers that are online. The pool size comes from the latest worker views.
+ */
+import type { TaskView, TraceEvent, WorkerView } from "../../../workers/protocol";
+
+export const STATES = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED", "REJECTED"] as const;
+export const LIVE_STATES = ["PENDING", "RECEIVED", "STARTED", "RETRY"] as const;
+
+const STATE_OF: Partial<Record<TraceEvent["kind"], string>> = {
+  "task-sent": "PENDING",
+  "task-received": "RECEIVED",
+  "task-started": "STARTED",
+  "task-succeeded": "SUCCESS",
+  "task-failed": "FAILURE",
+  "task-retried": "RETRY",
+  "task-revoked": "REVOKED",
+  "task-rejected": "REJECTED",
+};
+
+const ENDS = new Set<TraceEvent["kind"]>(["task-succeeded", "task-failed", "task-retried", "task-rejected", "task-revoked"]);
+
+export const MAX_BUCKETS = 7200;
+
+export interface Bucket {
+  endS: number;
+  states: Record<string, number>;
+  succeeded: number;
+  failed: number;
+  depth: Record<string, number>;
+  waits: number[];
+  runtimes: number[];
+  /** Per worker hostname: [busy, capacity]; only workers online at the end. */
+  pools: Record<string, [number, number]>;
+}
+
+export interface AlertMark {
+  atS: number;
+  rule: string;
+  state: string;
+  value: number;
+  threshold: number;
+  reason: string;
+}
+
+export interface ControlMark {
+  atS: number;
+  command: string;
+  detail: string;
+}
+
+export interface WorkerTrack {
+  online: boolean;
+  onlineAtS: number | null;
+  offlineAtS: number | null;
+  killedAtS: number | null;
+  lastHeartbeatS: number | null;
+  /** Gap between the last two heartbeats (or the announced freq). */
+  heartbeatEveryS: number | null;
+}
+
+export interface DashboardModel {
+  stepS: number;
+  /** Trace index of the next event to fold (events below it were folded already). */
+  nextI: number;
+  /** Bucket being filled. */
+  cur: Bucket;
+  buckets: Bucket[];
+  dropped: number;
+  taskState: Map<number, string>;
+  taskName: Map<number, string>;
+  taskQueue: Map<number, string>;
+  counts: Record<string, number>;
+  pending: Map<string, number>;
+  sentAtS: Map<number, number>;
+  startedAtS: Map<number, number>;
+  /** Task index → worker index of its open execution. */
+  running: Map<number, number>;
+  busy: Map<number, number>;
+  hostnames: Map<number, string>;
+  concurrency: Map<number, number>;
+  workers: Map<number, WorkerTrack>;
+  alerts: AlertMark[];
+  controls: ControlMark[];
+  nowS: number;
+}
+
+function newBucket(k: number, stepS: number): Bucket {
+  return { endS: (k + 1) * stepS, states: {}, succeeded: 0, failed: 0, depth: {}, waits: [], runtimes: [], pools: {} };
+}
+
+export function emptyDashboard(stepS = 1): DashboardModel {
+  return {
+    stepS,
+    nextI: 0,
+    cur: newBucket(0, stepS),
+    buckets: [],
+    dropped: 0,
+    taskState: new Map(),
+    taskName: new Map(),
+    taskQueue: new Map(),
+    counts: {},
+    pending: new Map(),
+    sentAtS: new Map(),
+    startedAtS: new Map(),
+    running: new Map(),
+    busy: new Map(),
+    hostnames: new Map(),
+    concurrency: new Map(),
+    workers: new Map(),
+    alerts: [],
+    controls: [],
+    nowS: 0,
+  };
+}
+
+function bucketIndex(m: DashboardModel, atS: number): number {
+  return Math.max(0, Math.floor(atS / m.stepS));
+}
+
+/** Close the current bucket (snapshot the gauges) and start the next one. */
+function closeBucket(m: DashboardModel): void {
+  const b = m.cur;
+  b.states = { ...m.counts };
+  for (const [q, n] of m.pending) b.depth[q] = n;
+  for (const [w, tr] of m.workers) {
+    if (!tr.online) continue;
+    const host = m.hostnames.get(w) ?? `worker ${w}`;
+    b.pools[host] = [m.busy.get(w) ?? 0, m.concurrency.get(w) ?? 0];
+  }
+  m.buckets.push(b);
+  m.cur = newBucket(Math.round(b.endS / m.stepS), m.stepS);
+}
+
+/** Close buckets until the one being filled is bucket k. */
+function advanceTo(m: DashboardModel, k: number): void {
+  while (Math.round(m.cur.endS / m.stepS) - 1 < k) closeBucket(m);
+}
+
+function setState(m: DashboardModel, task: number, state: string): void {
+  const prev = m.taskState.get(task);
+  if (prev === state) return;
+  if (prev) {
+    m.counts[prev] = (m.counts[prev] ?? 1) - 1;
+    if (prev === "PENDING") {
+      const q = m.taskQueue.get(task) ?? "celery";
+      m.pending.set(q, (m.pending.get(q) ?? 1) - 1);
+    }
+  }
+  m.taskState.set(task, state);
+  m.counts[state] = (m.counts[state] ?? 0) + 1;
+  if (state === "PENDING") {
+    const q = m.taskQueue.get(task) ?? "celery";
+    m.pending.set(q, (m.pending.get(q) ?? 0) + 1);
+  }
+}
+
+function track(m: DashboardModel, w: number): WorkerTrack {
+  let t = m.workers.get(w);
+  if (!t) m.workers.set(w, (t = { online: false, onlineAtS: null, offlineAtS: null, killedAtS: null, lastHeartbeatS: null, heartbeatEveryS: null }));
+  return t;
+}
+
+function closeExecution(m: DashboardModel, task: number): void {
+  const w = m.running.get(task);
+  if (w === undefined) return;
+  m.running.delete(task);
+  m.busy.set(w, Math.max(0, (m.busy.get(w) ?? 1) - 1));
+  m.startedAtS.delete(task);
+}
+
+function foldEvent(m: DashboardModel, ev: TraceEvent): void {
+  advanceTo(m, bucketIndex(m, ev.atS));
+  const b = m.cur;
+  const state = STATE_OF[ev.kind];
+  if (state && ev.task >= 0) {
+    const t = ev.task;
+    if (ev.kind === "task-sent") m.sentAtS.set(t, ev.atS);
+    if (ev.kind === "task-started") {
+      if (m.running.has(t)) closeExecution(m, t);
+      const sent = m.sentAtS.get(t);
+      if (sent !== undefined) b.waits.push(ev.atS - sent);
+      m.running.set(t, ev.worker);
+      m.busy.set(ev.worker, (m.busy.get(ev.worker) ?? 0) + 1);
+      m.startedAtS.set(t, ev.atS);
+    }
+    if (ENDS.has(ev.kind)) {
+      const started = m.startedAtS.get(t);
+      if ((ev.kind === "task-succeeded" || ev.kind === "task-failed") && started !== undefined) b.runtimes.push(ev.atS - started);
+      closeExecution(m, t);
+      if (ev.kind === "task-succeeded") b.succeeded++;
+      if (ev.kind === "task-failed") b.failed++;
+    }
+    setState(m, t, state);
+    return;
+  }
+  switch (ev.kind) {
+    case "worker-online": {
+      const tr = track(m, ev.worker);
+      tr.online = true;
+      tr.onlineAtS = ev.atS;
+      tr.lastHeartbeatS = ev.atS;
+      tr.killedAtS = null;
+      tr.offlineAtS = null;
+      const freq = (ev.data as { freq?: unknown } | undefined)?.freq;
+      if (typeof freq === "number") tr.heartbeatEveryS = freq;
+      return;
+    }
+    case "worker-heartbeat": {
+      const tr = track(m, ev.worker);
+      if (tr.lastHeartbeatS !== null && ev.atS > tr.lastHeartbeatS) tr.heartbeatEveryS = ev.atS - tr.lastHeartbeatS;
+      tr.lastHeartbeatS = ev.atS;
+      return;
+    }
+    case "worker-offline":
+    case "worker-killed": {
+      const tr = track(m, ev.worker);
+      tr.online = false;
+      if (ev.kind === "worker-killed") tr.killedAtS = ev.atS;
+      else tr.offlineAtS = ev.atS;
+      for (const [t, w] of [...m.running]) if (w === ev.worker) closeExecution(m, t);
+      return;
+    }
+    case "worker-lost":
+      if (ev.task >= 0) closeExecution(m, ev.task);
+      return;
+    case "alert": {
+      const d = (ev.data ?? {}) as Partial<AlertMark>;
+      m.alerts.push({ atS: ev.atS, rule: String(d.rule ?? ""), state: String(d.state ?? ""), value: Number(d.value ?? ev.num), threshold: Number(d.threshold ?? NaN), reason: String(d.reason ?? "") });
+      return;
+    }
+    case "control": {
+      const d = (ev.data ?? {}) as Record<string, unknown>;
+      if (d.from !== "page") return;
+      const { command, from: _from, kind: _kind, ...rest } = d;
+      m.controls.push({ atS: ev.atS, command: String(command ?? ""), detail: Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ") });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/**
+ * Fold a frame's events (in trace order) into the model; mutates and returns it. Events already
+ * folded (index below `nextI`) are skipped. `tasks` and `workers` are the frame's views: task names
+ * and queues, worker hostnames and pool sizes. `nowS` closes the buckets the clock has passed.
+ */
+export function foldDashboard(
+  m: DashboardModel,
+  events: readonly TraceEvent[],
+  tasks: readonly TaskView[],
+  workers: readonly WorkerView[],
+  nowS: number,
+  /** False when the frame was cut short: more events up to `nowS` are still to come. */
+  complete = true,
+): DashboardModel {
+  for (const t of tasks) {
+    if (!m.taskName.has(t.index)) m.taskName.set(t.index, t.name);
+    if (!m.taskQueue.has(t.index)) m.taskQueue.set(t.index, t.queue);
+  }
+  for (const w of workers) {
+    m.hostnames.set(w.index, w.hostname);
+    m.concurrency.set(w.index, w.concurrency);
+  }
+  let last = -Infinity;
+  for (const ev of events) {
+    if (ev.i < m.nextI) continue;
+    foldEvent(m, ev);
+    m.nextI = ev.i + 1;
+    last = ev.atS;
+  }
+  const clock = complete ? Math.max(last, nowS) : last;
+  m.nowS = Math.max(m.nowS, clock);
+  if (clock > -Infinity) advanceTo(m, bucketIndex(m, clock));
+  if (m.buckets.length > MAX_BUCKETS) {
+    const cut = m.buckets.length - MAX_BUCKETS;
+    m.buckets.splice(0, cut);
+    m.dropped += cut;
+  }
+  return m;
+}
+
+// ---------------------------------------------------------------- chart data
+
+/** uPlot's aligned data: x first, then one array per series; null is a gap. */
+export interface ChartData {
+  series: string[];
+  data: (number | null)[][];
+}
+
+/** The nearest-rank percentile (p in 0..100) of unsorted values; null for none. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (!values.length) return null;
+  const xs = [...values].sort((a, b) => a - b);
+  const rank = Math.min(xs.length, Math.max(1, Math.ceil((p / 100) * xs.length)));
+  return xs[rank - 1]!;
+}
+
+const xs = (m: DashboardModel) => m.buckets.map((b) => b.endS);
+
+export function stateChart(m: DashboardModel, states: readonly string[] = LIVE_STATES): ChartData {
+  return { series: [...states], data: [xs(m), ...states.map((s) => m.buckets.map((b) => b.states[s] ?? 0))] };
+}
+
+/** Succeeded and failed per second, averaged over the last `windowS` (whole buckets). */
+export function throughputChart(m: DashboardModel, windowS = 1): ChartData {
+  const n = Math.max(1, Math.round(windowS / m.stepS));
+  const per = (pick: (b: Bucket) => number) =>
+    m.buckets.map((_, i) => {
+      let sum = 0;
+      const from = Math.max(0, i - n + 1);
+      for (let j = from; j <= i; j++) sum += pick(m.buckets[j]!);
+      return sum / ((i - from + 1) * m.stepS);
+    });
+  return { series: ["succeeded/s", "failed/s"], data: [xs(m), per((b) => b.succeeded), per((b) => b.failed)] };
+}
+
+export function queueDepthChart(m: DashboardModel): ChartData {
+  const queues = new Set<string>();
+  for (const b of m.buckets) for (const q of Object.keys(b.depth)) queues.add(q);
+  const names = [...queues].sort();
+  return { series: names, data: [xs(m), ...names.map((q) => m.buckets.map((b) => b.depth[q] ?? 0))] };
+}
+
+/** p50/p95/p99 over the observations of the last `windowS` (whole buckets), per bucket. */
+export function percentileChart(m: DashboardModel, what: "waits" | "runtimes", windowS = 10, ps: readonly number[] = [50, 95, 99]): ChartData {
+  const n = Math.max(1, Math.round(windowS / m.stepS));
+  const cols = ps.map(() => [] as (number | null)[]);
+  for (let i = 0; i < m.buckets.length; i++) {
+    const obs: number[] = [];
+    for (let j = Math.max(0, i - n + 1); j <= i; j++) for (const v of m.buckets[j]![what]) obs.push(v);
+    obs.sort((a, b) => a - b);
+    ps.forEach((p, c) => cols[c]!.push(obs.length ? obs[Math.min(obs.length, Math.max(1, Math.ceil((p / 100) * obs.length))) - 1]! : null));
+  }
+  return { series: ps.map((p) => `p${p}`), data: [xs(m), ...cols] };
+}
+
+/** Busy share of the pool, 0..100 %: all online workers together, then each worker. */
+export function utilisationChart(m: DashboardModel): ChartData {
+  const hosts = new Set<string>();
+  for (const b of m.buckets) for (const h of Object.keys(b.pools)) hosts.add(h);
+  const names = [...hosts].sort();
+  const all = m.buckets.map((b) => {
+    let busy = 0;
+    let cap = 0;
+    for (const [u, c] of Object.values(b.pools)) {
+      busy += u;
+      cap += c;
+    }
+    return cap > 0 ? (100 * busy) / cap : null;
+  });
+  const per = names.map((h) =>
+    m.buckets.map((b) => {
+      const p = b.pools[h];
+      return p && p[1] > 0 ? (100 * p[0]) / p[1] : null;
+    }),
+  );
+  return { series: ["all workers", ...names], data: [xs(m), all, ...per] };
+}

@@ -1,0 +1,38 @@
+/**
+ * An experiment worker: runs whole points (or a counterfactual pair) headlessly, with the same
+ * sim/experiment code as the CLI's worker threads, so a point gives the same figures in the page as
+ * in `npx celery-playground sweep`. The pool in src/features/experiments/pool.ts starts one per core.
+ *
+ * `./no-network` first, as in the simulation worker: the network is gone before learner code loads.
+ */
+import "./no-network";
+import { runPoint } from "../../sim/experiment/run";
+import { diffRuns } from "../../sim/experiment/diff";
+import { createWorkerHost } from "./worker-host";
+import type { ExperimentReply, ExperimentRequest } from "./protocol";
+
+// The pool's watchdog listens to progress, not to which code runs: no enter messages.
+const host = createWorkerHost(() => {});
+const post = (m: ExperimentReply) => (self as unknown as Worker).postMessage(m);
+
+let lastProgress = 0;
+const onProgress = (events: number) => {
+  const now = performance.now();
+  if (now - lastProgress < 200) return;
+  lastProgress = now;
+  post({ type: "progress", events });
+};
+
+self.addEventListener("message", (ev: MessageEvent<ExperimentRequest>) => {
+  const req = ev.data;
+  const untilS = req.untilS !== undefined ? { untilS: req.untilS } : {};
+  lastProgress = performance.now();
+  if (req.type === "run") {
+    void runPoint(req.code, req.run, { host, file: req.file, onProgress, ...untilS }).then((result) => post({ type: "result", result }));
+  } else if (req.type === "diff") {
+    diffRuns(req.code, { host, file: req.file, seed: req.seed, a: req.a, b: req.b, ...untilS }).then(
+      (result) => post({ type: "diff", result: JSON.parse(JSON.stringify(result)) }),
+      (e) => post({ type: "error", message: String((e as Error)?.message ?? e) }),
+    );
+  }
+});
