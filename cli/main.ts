@@ -10,17 +10,21 @@ import { readFileSync } from "node:fs";
 import { runCommand } from "./run";
 import { checkCommand } from "./check";
 import { workerMain } from "./run-worker";
+import { sweepCommand } from "./sweep";
 
 const USAGE = `Usage:
   celery-playground run <scenario.ts> [--seed N] [--until SECONDS] [--json] [--no-events]
   celery-playground check <labs/ID> [--file solution.ts] [--json]
+  celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json]
 
 run     compiles and runs a scenario on the simulated clock; prints a summary, or the JSON report
 check   runs a lab's checks against a file (default: the lab's solution.ts)
+sweep   runs an experiment (parameters x seeds) on worker threads; prints a table, writes CSV and JSON
 exit codes: 0 ran, 1 did not compile / the scenario threw / a check failed, 2 hung (infinite loop)`;
 
 export async function main(argv: string[], selfFile: string): Promise<number> {
   const [cmd, target, ...rest] = argv;
+  if (cmd === "sweep" && target) return sweepCommand(target, rest, selfFile);
   const flags = parseFlags(rest);
   if (!cmd || cmd === "--help" || cmd === "-h" || !target) {
     console.log(USAGE);

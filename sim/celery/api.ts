@@ -110,6 +110,8 @@ export function createCeleryModule(world: World) {
     sleep: (seconds: number) => sim.sleep(seconds),
     /** Simulated seconds since the start of the run. */
     now: () => sim.nowS,
+    /** An experiment's swept values by key (undefined outside an experiment; see sim/experiment). */
+    params: undefined as Record<string, unknown> | undefined,
     redis,
     /** Another client of the same Redis (its own round-trip time, same data). */
     redisClient: newRedis,

@@ -390,7 +390,8 @@ export class CeleryApp {
 
   _emitWorker(type: CeleryEventName, worker: Worker): void {
     const active = worker.activeExecutions().length;
-    this._sim.record(type, -1, worker.index, active, type === "worker-heartbeat" ? undefined : { freq: this.conf.workerHeartbeatIntervalS });
+    // num: tasks running; data: the pool size (it changes with autoscale and pool_grow/shrink).
+    this._sim.record(type, -1, worker.index, active, type === "worker-heartbeat" ? { pool: worker.concurrency } : { freq: this.conf.workerHeartbeatIntervalS, pool: worker.concurrency });
     this.events._dispatchWorker(type, worker);
   }
 }

@@ -22,6 +22,7 @@ export const {
   states,
   sleep,
   now,
+  params,
   redis,
   redisClient,
   service,

@@ -37,6 +37,8 @@ export interface TaskRecord {
   ignoreResult: boolean;
   /** Run by apply() (or taskAlwaysEager): no message, no worker. */
   eager: boolean;
+  /** The id it was sent again as from the page ("retry"), if it was. */
+  retriedAs?: string;
   /** Set when the task can never finish, with why (message acked early and the worker died…). */
   lostReason: string | null;
   /** Canvas: the signature this task was sent from, when it came from one. */

@@ -36,10 +36,12 @@ export function runCommand(world: World, cmd: ControlCommand): void {
       return app.control.revoke(cmd.taskId, { terminate: cmd.terminate, signal: cmd.signal });
     case "retry":
     case "retry-failed": {
-      const recs = cmd.kind === "retry" ? [world.tasks.get(cmd.taskId)].filter((r) => !!r) : world.tasks.all.filter((r) => r.name === cmd.taskName && r.state === "FAILURE");
+      // A failed task is sent again once: clicking "retry all" twice does not send duplicates.
+      const recs = cmd.kind === "retry" ? [world.tasks.get(cmd.taskId)].filter((r) => !!r) : world.tasks.all.filter((r) => r.name === cmd.taskName && r.state === "FAILURE" && !r.retriedAs);
       for (const rec of recs) {
         const owner = world.apps.find((a) => a._registry.has(rec!.name)) ?? app;
-        owner.sendTask(rec!.name, rec!.args, { kwargs: rec!.kwargs, queue: rec!.queue });
+        const again = owner.sendTask(rec!.name, rec!.args, { kwargs: rec!.kwargs, queue: rec!.queue });
+        rec!.retriedAs = again.id;
       }
       return;
     }

@@ -283,6 +283,11 @@ class ScenarioSession implements Session {
    */
   command(cmd: ControlCommand, atS = this.sim.nowS): void {
     this.sim.sched.scheduleAt(atS, () => runCommand(this.world, cmd));
+    // A finished run goes on when a command gives it more to do.
+    if (this.endReason === "completed") {
+      this.endReason = "running";
+      this.endMessage = "";
+    }
   }
 
   /** Ready states reached by every task (for tests). */

@@ -85,6 +85,8 @@ export interface DiffOptions {
   a: Record<string, ParamValue>;
   b: Record<string, ParamValue>;
   untilS?: number;
+  /** The scenario's file name, for tracebacks. */
+  file?: string;
   /** Events shown around the divergence (default 4 before, 6 after). */
   context?: { before: number; after: number };
 }
@@ -92,7 +94,7 @@ export interface DiffOptions {
 type Session = Awaited<ReturnType<typeof runSession>>;
 
 export async function diffRuns(code: string, o: DiffOptions): Promise<DiffResult> {
-  const run = (params: Record<string, ParamValue>) => runSession(code, { seed: o.seed, params }, { host: o.host, ...(o.untilS !== undefined ? { untilS: o.untilS } : {}) });
+  const run = (params: Record<string, ParamValue>) => runSession(code, { seed: o.seed, params }, { host: o.host, ...(o.file !== undefined ? { file: o.file } : {}), ...(o.untilS !== undefined ? { untilS: o.untilS } : {}) });
   const sa = await run(o.a);
   const sb = await run(o.b);
   return diffSessions(sa, sb, o);
