@@ -365,6 +365,10 @@ export interface CanvasNode {
   id: string | null;
   task: string | null;
   args?: unknown[];
+  /** `.si()`: the task ignores its parent's result. */
+  immutable?: boolean;
+  /** Options set on the signature that shape the run (queue, countdown, priority, retries). */
+  options?: { queue?: string; countdown?: number; priority?: number; retries?: number };
   children?: CanvasNode[];
   body?: CanvasNode;
 }
@@ -377,7 +381,16 @@ export function describeTree(d: SignatureData): CanvasNode {
       return { kind: "group", id: d.options.groupId ?? null, task: null, children: (d.tasks ?? []).map(describeTree) };
     case "chord":
       return { kind: "chord", id: d.tasks![0]!.options.groupId ?? null, task: null, children: [describeTree(d.tasks![0]!)], body: describeTree(d.body!) };
-    default:
-      return { kind: "task", id: d.options.taskId ?? null, task: d.task, args: d.args };
+    default: {
+      const node: CanvasNode = { kind: "task", id: d.options.taskId ?? null, task: d.task, args: d.args };
+      if (d.immutable) node.immutable = true;
+      const o: NonNullable<CanvasNode["options"]> = {};
+      if (d.options.queue !== undefined) o.queue = d.options.queue;
+      if (d.options.countdown !== undefined) o.countdown = d.options.countdown;
+      if (d.options.priority !== undefined) o.priority = d.options.priority;
+      if (typeof d.options.retries === "number") o.retries = d.options.retries;
+      if (Object.keys(o).length) node.options = o;
+      return node;
+    }
   }
 }
