@@ -151,19 +151,15 @@ test("the chain and chord example's canvases draw from the trace", async ({ app:
   for (const c of await chips(page).all()) await expect(c).toHaveAttribute("data-state", "SUCCESS");
 });
 
-test("a 1,000-node canvas lays out and renders in under 1 s", async ({ app: page }) => {
-  test.setTimeout(90_000);
+test("a 1,000-node canvas lays out and renders", async ({ app: page }) => {
+  // Correctness only: how fast is npm run bench's business (scripts/bench/browser-graph.ts), never a test's.
+  test.setTimeout(60_000);
   await prepare(page);
   await openGraph(page);
-  // Warm the code paths (JIT) once; on a shared 2-core machine the best of three is the honest number.
-  await page.evaluate(() => window.__graphBench!(1000));
-  const runs = [];
-  for (let k = 0; k < 3; k++) runs.push(await page.evaluate(() => window.__graphBench!(1000)));
-  const r = runs.sort((a, b) => a.totalMs - b.totalMs)[0]!;
-  const small = await page.evaluate(() => window.__graphBench!(41));
-  console.log(`graph bench (${small.mode} layout): ${small.nodes} nodes, layout ${small.layoutMs.toFixed(0)} ms, total ${small.totalMs.toFixed(0)} ms`);
-  console.log(`graph bench (${r.mode} layout): ${r.nodes} nodes, ${r.edges} edges, layout ${r.layoutMs.toFixed(0)} ms, total ${r.totalMs.toFixed(0)} ms`, JSON.stringify(r));
-  test.info().annotations.push({ type: "graph bench", description: JSON.stringify(r) });
+  const r = await page.evaluate(() => window.__graphBench!(1000));
+  expect(r.nodes).toBeGreaterThanOrEqual(1000);
+  expect(r.edges).toBeGreaterThanOrEqual(999);
+});
   expect(r.nodes).toBeGreaterThanOrEqual(1000);
   expect(r.totalMs).toBeLessThan(1000);
 });
