@@ -160,6 +160,3 @@ test("a 1,000-node canvas lays out and renders", async ({ app: page }) => {
   expect(r.nodes).toBeGreaterThanOrEqual(1000);
   expect(r.edges).toBeGreaterThanOrEqual(999);
 });
-  expect(r.nodes).toBeGreaterThanOrEqual(1000);
-  expect(r.totalMs).toBeLessThan(1000);
-});
