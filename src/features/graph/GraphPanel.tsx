@@ -17,14 +17,15 @@ import { findCanvases } from "./model/parse";
 import { executionScenario, tasksInCode } from "./model/scenario-code";
 import { lookOf, stateTally, withStates, type LiveNode } from "./model/status";
 import { installGraphBench } from "./bench";
+import { sharedProgress, type ProgressStore } from "../../state/progress";
 import "./graph.css";
 
-const SAVE_KEY = "celery-playground/graph-design/v1";
+/** The design is saved with the learner's progress (IndexedDB; exported and imported with it). */
+const DESIGN_DRAFT_KEY = "graph-design";
 const LEGEND = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED"];
 
-function loadDesign(): DesignerState {
+function parseDesign(raw: string | null): DesignerState {
   try {
-    const raw = localStorage.getItem(SAVE_KEY);
     const d = raw ? (JSON.parse(raw) as { v: 1; roots: DNode[]; next: number }) : null;
     if (d?.v === 1 && Array.isArray(d.roots)) return { ...emptyDesigner(), design: { roots: d.roots, next: d.next } };
   } catch {
@@ -39,12 +40,18 @@ export default function GraphPanel(props: { pg: Playground; store: CanvasStore }
   const [view, setView] = createSignal<"run" | "design">("run");
   const [choice, setChoice] = createSignal<number | null>(null); // trace index of the canvas shown; null = newest
   const [detailId, setDetailId] = createSignal<string | null>(null);
-  const [designer, setDesigner] = createSignal<DesignerState>(loadDesign());
+  const [designer, setDesigner] = createSignal<DesignerState>(emptyDesigner());
+  let progress: ProgressStore | null = null;
+  void sharedProgress().then((store) => {
+    progress = store;
+    const saved = store.draft(DESIGN_DRAFT_KEY);
+    if (saved) setDesigner(parseDesign(saved));
+  });
   const [exported, setExported] = createSignal<{ lang: "ts" | "py"; text: string } | null>(null);
   const [note, setNote] = createSignal<string | null>(null);
   installGraphBench();
 
-  createEffect(on(designer, (s) => localStorage.setItem(SAVE_KEY, JSON.stringify({ v: 1, roots: s.design.roots, next: s.design.next })), { defer: true }));
+  createEffect(on(designer, (s) => progress?.saveDraft(DESIGN_DRAFT_KEY, JSON.stringify({ v: 1, roots: s.design.roots, next: s.design.next })), { defer: true }));
 
   const codeTasks = createMemo(() => tasksInCode(pg.code()));
   const canvases = createMemo(() => {
