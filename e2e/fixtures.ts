@@ -40,6 +40,8 @@ export async function prepare(page: Page, p: Prepared = {}): Promise<void> {
   await page.getByLabel("Seed").fill(String(p.seed ?? 42));
   await page.getByLabel("Seed").press("Tab");
   await page.getByLabel("Speed").selectOption("max");
+  // The page is shared by the tests of a worker: start every test on the Tasks view.
+  await page.getByRole("tab", { name: "Tasks" }).click();
   await expect(page.getByTestId("phase")).not.toHaveText(/running|seeking|compiling|loading/);
 }
 

@@ -13,15 +13,9 @@
  */
 import type { Expr, TaskOptions } from "./expr";
 
-/** The trace's CanvasNode (sim/celery/canvas-runtime.ts), repeated here so the UI has no sim import. */
-export interface CanvasNode {
-  kind: "task" | "chain" | "group" | "chord";
-  id: string | null;
-  task: string | null;
-  args?: unknown[];
-  children?: CanvasNode[];
-  body?: CanvasNode;
-}
+/** The trace's canvas structure (a type only: the UI never imports the simulator's code). */
+import type { CanvasNode } from "../../../../sim/index";
+export type { CanvasNode };
 
 export type NodeKind = "task" | "group" | "chord" | "header";
 
