@@ -70,22 +70,24 @@ try {
     out.recompileGoalMs = 30;
     await ctx.close();
   }
-  // Long tasks while 10k tasks animate.
-  {
+  // Long tasks while 10k tasks animate: on the Tasks view, then with the Dashboard open (issue 8).
+  for (const view of ["Tasks", "Dashboard"] as const) {
     const ctx = await browser.newContext({ serviceWorkers: "block" });
     const page = await ctx.newPage();
     await page.goto(url.replace("speed=max", "speed=50"));
     await page.waitForFunction(() => !!window.__playground);
+    await page.getByRole("tab", { name: view }).click();
     await page.evaluate(() => {
       (window as unknown as { __long: number[] }).__long = [];
       new PerformanceObserver((l) => l.getEntries().forEach((e) => (window as unknown as { __long: number[] }).__long.push(e.duration))).observe({ type: "longtask", buffered: false });
     });
     await page.evaluate((c) => window.__playground!.setCode(c), BIG);
     await page.getByRole("button", { name: "Run", exact: true }).click();
-    await page.waitForFunction(() => window.__playground!.snapshot().done, undefined, { timeout: 120_000 });
+    await page.waitForFunction(() => window.__playground!.snapshot().done, undefined, { timeout: 180_000 });
     const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
-    out.longTasksWhile10kAnimate = long.length;
-    out.longestMainThreadTaskMs = Math.round(Math.max(0, ...long));
+    const key = view === "Tasks" ? "while10kAnimate" : "while10kAnimateDashboardOpen";
+    out[`longTasks_${key}`] = long.length;
+    out[`longestMainThreadTaskMs_${key}`] = Math.round(Math.max(0, ...long));
     out.longTaskBudgetMs = 50;
     await ctx.close();
   }
