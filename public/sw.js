@@ -56,7 +56,7 @@ self.addEventListener("fetch", (event) => {
   const req = event.request;
   if (req.method !== "GET" || new URL(req.url).origin !== self.location.origin) return;
   const hashed = new URL(req.url).pathname.includes("/assets/");
-  event.respondWith(hashed ? cacheFirst(req) : networkFirst(req));
+  event.respondWith(hashed ? cacheFirst(req) : networkFirst(req, event));
 });
 
 async function cacheFirst(req) {
@@ -67,10 +67,26 @@ async function cacheFirst(req) {
   return res;
 }
 
-async function networkFirst(req) {
+async function networkFirst(req, event) {
   try {
     const res = await fetch(req);
-    if (res.ok) (await caches.open(CACHE)).put(req, res.clone());
+    if (res.ok) {
+      const cache = await caches.open(CACHE);
+      // A new deploy (the page names other chunks than the cached shell): fetch what is not cached
+      // yet in the background, so labs never opened online still work offline afterwards. The same
+      // shell is the common case and costs one comparison.
+      if (req.mode === "navigate" && event) {
+        const old = await cache.match(new URL("./index.html", self.registration.scope).href);
+        const [was, now] = await Promise.all([old ? old.text() : null, res.clone().text()]);
+        if (was !== now) {
+          const fresh = crawl().catch(() => {}); // re-reads the shell, then follows its chunks
+          try {
+            event.waitUntil(fresh);
+          } catch {}
+        }
+      }
+      await cache.put(req, res.clone());
+    }
     return res;
   } catch (e) {
     const hit = (await caches.match(req, { ignoreSearch: true })) || (req.mode === "navigate" ? await caches.match("./index.html") : undefined);

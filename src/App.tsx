@@ -16,10 +16,11 @@ import { TasksTable } from "./features/tasks/TasksTable";
 import { Timeline } from "./features/timeline/Timeline";
 import type { DraftStore } from "./lib/drafts";
 import type { AppLab } from "./features/labs/app-lab";
-import { createPlayground, type Speed } from "./state/playground";
+import { createPlayground, type Playground, type Speed } from "./state/playground";
 import { installTestHook } from "./test-hook";
 import { createCanvasStore } from "./features/graph/canvas-store";
 import { createDashboardStore } from "./features/dashboard/store";
+import { ShareButton } from "./lib/share-button";
 
 // The graph (cytoscape, dagre) is a chunk of its own, fetched when the Graph tab first opens.
 const GraphPanel = lazy(() => import("./features/graph/GraphPanel"));
@@ -39,13 +40,20 @@ export interface AppProps {
   speed?: Speed;
   /** Set on a lab page: the lab's panel goes beside the editor, and drafts use the lab's key. */
   lab?: AppLab;
+  /** Embedded in another page (src/embed): minimal chrome, no links away from the lab. */
+  embed?: boolean;
+  /** The simulated cut-off outside a lab (a share link carries it). */
+  untilS?: number;
+  /** Called once with the run controller (the embed's postMessage API drives it). */
+  onPlayground?: (pg: Playground) => void;
 }
 
 const sourceOf = (id: string) => findExample(id)?.source ?? BLANK_SOURCE;
 
 export function App(props: AppProps) {
-  const pg = createPlayground(props.initialCode, { ...(props.seed !== undefined ? { seed: props.seed } : {}), ...(props.speed !== undefined ? { speed: props.speed } : {}), ...(props.lab?.untilS !== undefined ? { untilS: props.lab.untilS } : {}) });
+  const pg = createPlayground(props.initialCode, { ...(props.seed !== undefined ? { seed: props.seed } : {}), ...(props.speed !== undefined ? { speed: props.speed } : {}), ...(props.lab?.untilS !== undefined ? { untilS: props.lab.untilS } : props.untilS !== undefined ? { untilS: props.untilS } : {}) });
   onCleanup(() => pg.dispose());
+  props.onPlayground?.(pg);
   installTestHook(pg);
   // Collects the run's canvases from the first frame, so the lazy Graph tab can draw runs it did not watch.
   const canvases = createCanvasStore(pg);
@@ -96,7 +104,7 @@ export function App(props: AppProps) {
   const phaseLabel = () => pg.phase();
 
   return (
-    <div class="app">
+    <div class="app" classList={{ embed: !!props.embed }}>
       <header class="topbar">
         <div class="brand">
           <span class="logo" aria-hidden="true">
@@ -105,16 +113,19 @@ export function App(props: AppProps) {
           Celery Playground
           <span class="tag">{props.lab ? "lab" : "sandbox"}</span>
         </div>
-        <a class="btn small ghost" href="?view=labs">
-          Labs
-        </a>
-        <button class="btn small ghost" aria-pressed={experiments()} onClick={() => setExperiments(!experiments())}>
-          Experiments
-        </button>
+        <Show when={!props.embed}>
+          <a class="btn small ghost" href="?view=labs">
+            Labs
+          </a>
+          <button class="btn small ghost" aria-pressed={experiments()} onClick={() => setExperiments(!experiments())}>
+            Experiments
+          </button>
+        </Show>
         <Show when={!props.lab}>
           <ExamplesMenu value={exampleId()} onChange={(id) => void switchExample(id)} />
         </Show>
         <RunControls pg={pg} />
+        <ShareButton pg={pg} untilS={props.lab?.untilS ?? props.untilS} />
         <div class="status" aria-live="polite">
           <span class={`phase ph-${pg.phase()}`} data-testid="phase">
             {phaseLabel()}

@@ -3,29 +3,40 @@ import { render } from "solid-js/web";
 import { App } from "./App";
 import { DEFAULT_EXAMPLE, findExample, BLANK_SOURCE } from "./examples";
 import { BLANK_ID } from "./features/examples/ExamplesMenu";
-import { defaultDrafts } from "./lib/drafts";
+import { defaultDrafts, memoryDrafts } from "./lib/drafts";
+import { decodeShare } from "./lib/share";
 import type { Speed } from "./state/playground";
 import "./styles.css";
 
 async function start(): Promise<void> {
   const q = new URLSearchParams(location.search);
+  // Embedded in a course page (src/embed): its own small mount, with the postMessage API.
+  if (q.get("embed") === "1") {
+    const { startEmbed } = await import("./embed/frame");
+    return startEmbed(q, document.getElementById("root")!);
+  }
   // The labs (catalogue, lab pages) load only when asked for, so the sandbox stays as light as it was.
   if (q.has("lab") || q.get("view") === "labs") {
     const { startLabRoute } = await import("./features/labs/routes");
     if (await startLabRoute(q, document.getElementById("root")!, q.get("speed") === "max" ? { speed: "max" } : {})) return;
   }
+  // A share link (#s=…): its code, seed and settings, opened without running (src/lib/share.ts).
+  const shared = location.hash.startsWith("#s=") ? decodeShare(location.hash) : null;
   const requested = q.get("example");
   const exampleId = requested === BLANK_ID || findExample(requested) ? requested! : DEFAULT_EXAMPLE.id;
-  const drafts = defaultDrafts();
+  // A shared scenario's edits stay in memory, so opening a link never overwrites the learner's drafts.
+  const drafts = shared?.ok ? memoryDrafts() : defaultDrafts();
   const draft = await drafts.load(exampleId);
-  const initialCode = draft ?? findExample(exampleId)?.source ?? BLANK_SOURCE;
+  const initialCode = shared?.ok ? shared.shared.code : (draft ?? findExample(exampleId)?.source ?? BLANK_SOURCE);
   const seedParam = q.get("seed");
-  const seed = seedParam !== null && Number.isFinite(Number(seedParam)) ? Number(seedParam) : undefined;
+  const seed = shared?.ok ? shared.shared.seed : seedParam !== null && Number.isFinite(Number(seedParam)) ? Number(seedParam) : undefined;
   const sp = q.get("speed");
-  const speed: Speed | undefined = sp === "max" ? "max" : sp !== null && Number(sp) > 0 ? Number(sp) : undefined;
+  const speed: Speed | undefined = sp === "max" ? "max" : sp !== null && Number(sp) > 0 ? Number(sp) : shared?.ok ? shared.shared.speed : undefined;
+  const untilS = shared?.ok ? shared.shared.untilS : undefined;
+  if (shared && !shared.ok) console.warn(`Share link not opened: ${shared.reason}`);
   const root = document.getElementById("root")!;
   root.textContent = "";
-  render(() => <App drafts={drafts} exampleId={exampleId} initialCode={initialCode} {...(seed !== undefined ? { seed } : {})} {...(speed !== undefined ? { speed } : {})} />, root);
+  render(() => <App drafts={drafts} exampleId={exampleId} initialCode={initialCode} {...(seed !== undefined ? { seed } : {})} {...(speed !== undefined ? { speed } : {})} {...(untilS !== undefined ? { untilS } : {})} />, root);
 }
 
 void start();
