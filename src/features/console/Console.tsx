@@ -5,8 +5,13 @@ import type { RunView } from "../../state/run-store";
 export function Console(props: { run: RunView }) {
   let box!: HTMLDivElement;
   let stick = true;
+  // Follow the tail only when lines were added: setting scrollTop forces a layout of the whole
+  // page, and doing it on every frame of a busy run cost hundreds of milliseconds of main thread.
+  let shown = -1;
   createEffect(() => {
-    void props.run.version;
+    const n = props.run.logs.length + props.run.logsDropped;
+    if (n === shown) return;
+    shown = n;
     if (stick) queueMicrotask(() => (box.scrollTop = box.scrollHeight));
   });
   return (
