@@ -305,7 +305,6 @@ export class CeleryApp {
         rec.retries = retries;
         rec.eventState = ok ? SUCCESS : FAILURE;
         rec.finishedAt = this._sim.nowS;
-        this._tasks.touch(rec);
         if (ok) {
           this._callHook(ctx, () => task.onSuccess?.call(self, v, id, args, kwargs));
           this._callHook(ctx, () => task.afterReturn?.call(self, SUCCESS, v, id, args, kwargs, null));

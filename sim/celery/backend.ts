@@ -42,7 +42,6 @@ export class ResultBackend {
     rec.state = state;
     rec.result = result;
     rec.traceback = traceback;
-    this.tasks.touch(rec);
     this.sim.record("task-state", rec.index, -1, NaN, state === SUCCESS ? undefined : { state, meta: state === FAILURE || state === REVOKED ? undefined : result });
     if (READY_STATES.has(state)) this.wake(rec.id, rec);
   }
@@ -52,7 +51,6 @@ export class ResultBackend {
     if (rec) {
       rec.state = PENDING;
       rec.result = null;
-      this.tasks.touch(rec);
     }
   }
 

@@ -271,7 +271,6 @@ export class CanvasRuntime {
     const rec = this.app._tasks.create(id, name, { args: step.args, parentId: culprit.id, rootId: culprit.rootId });
     this.app._backend.store(rec, FAILURE, exc, culprit.traceback);
     rec.eventState = FAILURE;
-    this.app._tasks.touch(rec);
     if (step.options.chord && step.options.groupId) this.chordPartReturn(step.options.groupId, rec);
   }
 
@@ -290,7 +289,6 @@ export class CanvasRuntime {
       const bodyRec = this.app._tasks.create(bodyId, st.body.task, { args: st.body.args, kwargs: st.body.kwargs, parentId: rec.id, rootId: rec.rootId });
       this.app._backend.store(bodyRec, FAILURE, err, null);
       bodyRec.eventState = FAILURE;
-      this.app._tasks.touch(bodyRec);
       const bodyReq: Request = { ...emptyRequest(st.body.task), id: bodyId, args: st.body.args, kwargs: st.body.kwargs, calledDirectly: false, rootId: rec.rootId, parentId: rec.id };
       for (const step of st.chain) this.markStepFailed(step, err, bodyRec);
       this.callErrbacks(st.body.options.linkError ?? [], bodyReq, err, null, bodyId);

@@ -143,7 +143,6 @@ export class Execution {
     rec.retries = this.req.retries;
     rec.eventState = STARTED;
     rec.worker = worker.name;
-    app._tasks.touch(rec);
     app._emitTask("task-started", rec, worker, this.slot.pid);
     const task = this.task;
     if (!task) {
@@ -260,7 +259,6 @@ export class Execution {
 
   private markLost(why: string): void {
     this.rec.lostReason = `${why}; its message was acknowledged before it ran (acks_late off), so nothing will run it again`;
-    this.app._tasks.touch(this.rec);
     this.sim.record("message-lost", this.rec.index, this.worker.index, this.msg.tag, { reason: this.rec.lostReason });
   }
 
@@ -292,7 +290,6 @@ export class Execution {
     const kwargs = this.req.kwargs;
     rec.finishedAt = sim.nowS;
     rec.runtime = sim.nowS - this.startedAtS;
-    app._tasks.touch(rec);
     const hook = (fn: () => void) => {
       try {
         sim.enter(this.ctx.alive ? this.ctx : app._hookContext(this.ctx), fn);

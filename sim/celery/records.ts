@@ -48,11 +48,6 @@ export interface TaskRecord {
 export class TaskTable {
   readonly all: TaskRecord[] = [];
   private byId = new Map<string, TaskRecord>();
-  /** Records changed since the last `takeDirty()` (frames send only these). */
-  private dirty = new Set<number>();
-  /** Off until a live view asks for frames: a headless run of a million tasks needs no dirty set. */
-  trackDirty = false;
-
   get(id: string): TaskRecord | undefined {
     return this.byId.get(id);
   }
@@ -96,22 +91,6 @@ export class TaskTable {
     };
     this.all.push(rec);
     this.byId.set(id, rec);
-    if (this.trackDirty) this.dirty.add(rec.index);
     return rec;
-  }
-
-  touch(rec: TaskRecord): void {
-    if (this.trackDirty) this.dirty.add(rec.index);
-  }
-
-  /** Indices changed since the last call (every record, the first time). */
-  takeDirty(): number[] {
-    if (!this.trackDirty) {
-      this.trackDirty = true;
-      return this.all.map((r) => r.index);
-    }
-    const out = [...this.dirty];
-    this.dirty.clear();
-    return out;
   }
 }

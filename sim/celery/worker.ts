@@ -303,7 +303,6 @@ export class Worker implements Consumer {
     rec.receivedAt = this.sim.nowS;
     rec.worker = this.name;
     rec.eventState = RECEIVED;
-    this.app._tasks.touch(rec);
     this.app._emitTask("task-received", rec, this, msg.body.retries);
     const r: Reserved = { msg, rec, task, counted: false, etaTimer: null };
     const reason = this.revokedReason(r);
