@@ -7,7 +7,7 @@ import type { Playground } from "./state/playground";
 export interface PlaygroundHook {
   setCode(text: string): void;
   getCode(): string;
-  snapshot(): { phase: string; nowS: number; timeS: number; done: boolean; traceHash: string; traceLength: number; stateCounts: Record<string, number>; tasks: number; logs: string[] };
+  snapshot(): { phase: string; nowS: number; timeS: number; done: boolean; traceHash: string; traceLength: number; stateCounts: Record<string, number>; tasks: number; logs: string[]; lastCompile: { ms: number; cached: boolean } | null };
 }
 
 declare global {
@@ -32,6 +32,7 @@ export function installTestHook(pg: Playground): void {
         stateCounts: { ...r.stateCounts },
         tasks: r.tasks.size,
         logs: r.logs.map((l) => l.text),
+        lastCompile: pg.lastCompile(),
       };
     },
   };

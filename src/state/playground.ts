@@ -21,6 +21,8 @@ export type Phase = "idle" | "compiling" | "loading" | "running" | "paused" | "s
 /** Wall-clock budget per worker call; well under the watchdog, and short enough to keep 60 fps. */
 const BUDGET_MS = 24;
 const MAX_FRAME_EVENTS = 4000;
+/** When to start esbuild-wasm if nothing else started it first (an edit, the end of a run). */
+const WARM_AFTER_MS = 2500;
 
 export function createPlayground(initialCode: string, initial: { seed?: number; speed?: Speed; untilS?: number } = {}) {
   const [code, setCode] = createSignal(initialCode);
@@ -36,6 +38,8 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   const [run, setRun] = createSignal<RunView>(emptyRun(), { equals: false });
   const [diagnostics, setDiagnostics] = createSignal<Diagnostic[]>([]);
   const [message, setMessage] = createSignal<{ kind: "info" | "error"; text: string } | null>(null);
+  /** The last Run's compile: how long it took as the page saw it, and whether the cache answered. */
+  const [lastCompile, setLastCompile] = createSignal<{ ms: number; cached: boolean } | null>(null);
   /** Simulated time shown (the playhead), which runs ahead of the last event during quiet gaps. */
   const [timeS, setTimeS] = createSignal(0);
   /** The furthest simulated time reached for the loaded code and seed (the scrubber's range). */
@@ -49,8 +53,17 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
 
   const sim = new SimClient(onHang);
   sim.start();
-  // Fetch and start esbuild-wasm now, while the learner reads; the first Run is then fast.
-  warmCompiler().catch(() => {});
+  // esbuild-wasm takes ~1.5 s of CPU to start. The shipped scenarios need none of it (they come
+  // precompiled), so it starts once the learner edits, after the first run, or after a short
+  // while, instead of slowing the first run of the page's example on a 2-core machine.
+  let warmed = false;
+  const warm = () => {
+    if (warmed) return;
+    warmed = true;
+    clearTimeout(warmTimer);
+    warmCompiler().catch(() => {});
+  };
+  const warmTimer = setTimeout(warm, WARM_AFTER_MS);
 
   function onHang(e: HangError): void {
     stopLoop();
@@ -101,6 +114,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     setMessage(null);
     const out = await compile(src, FILE, "run");
     if (t !== token) return false;
+    setLastCompile({ ms: out.compileMs, cached: out.cached });
     if (!out.ok) {
       batch(() => {
         setDiagnostics(out.diagnostics);
@@ -160,6 +174,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
 
   function finish(): void {
     stopLoop();
+    warm();
     const v = run();
     batch(() => {
       setPhase(v.endReason === "error" ? "error" : "done");
@@ -316,7 +331,12 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   }
 
   return {
-    code, setCode, seed, setSeed, speed, setSpeed, phase, run, diagnostics, message, timeS, horizonS,
+    code,
+    setCode: (text: string) => {
+      setCode(text);
+      warm();
+    },
+    seed, setSeed, speed, setSpeed, phase, run, diagnostics, message, timeS, horizonS, lastCompile,
     play, pause, step, reset, seek, lint, taskHistory,
     alertRules, commands, command,
     setAlertRules: (rules: AlertRuleSpec[]) => {
@@ -345,6 +365,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     clearOverride: () => setOverride(null),
     dispose: () => {
       stopLoop();
+      clearTimeout(warmTimer);
       sim.dispose();
     },
   };

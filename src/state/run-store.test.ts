@@ -123,4 +123,14 @@ describe("selectTasks", () => {
     expect(selectTasks(v, { state: "", name: "id-0" }).rows.map((t) => t.index)).toEqual([0]);
     expect(selectTasks(v, { state: "", name: "" }, 1)).toMatchObject({ matched: 3 });
   });
+
+  it("returns a window of the matches from an offset, and an update keeps a task's place", () => {
+    let v = emptyRun();
+    v = reduceFrame(v, frame({ tasks: [0, 1, 2, 3, 4].map((i) => task(i, { eventState: i % 2 ? "SUCCESS" : "PENDING" })) }));
+    v = reduceFrame(v, frame({ tasks: [task(1, { eventState: "FAILURE" }), task(5)] }));
+    expect(selectTasks(v, { state: "", name: "" }, 2, 1).rows.map((t) => t.index)).toEqual([4, 3]);
+    expect(selectTasks(v, { state: "", name: "" }, 10, 4).rows.map((t) => [t.index, t.eventState])).toEqual([[1, "FAILURE"], [0, "PENDING"]]);
+    expect(selectTasks(v, { state: "PENDING", name: "" }, 2, 1)).toEqual({ rows: [v.tasks.get(4), v.tasks.get(2)], matched: 4 });
+    expect(selectTasks(v, { state: "", name: "" }, 10, 9).rows).toEqual([]);
+  });
 });

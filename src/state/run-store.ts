@@ -35,6 +35,10 @@ export interface RunView {
   /** The `fromTrace` for the next frame. */
   cursor: number;
   tasks: Map<number, TaskView>;
+  /** The same tasks in the order first seen (the tasks table reads it newest first, by position). */
+  taskList: TaskView[];
+  /** A task's position in `taskList`, by task index. */
+  taskPos: Map<number, number>;
   workers: WorkerView[];
   queues: QueueView[];
   rates: Map<string, QueueRate>;
@@ -58,6 +62,8 @@ export function emptyRun(): RunView {
     traceHash: "",
     cursor: 0,
     tasks: new Map(),
+    taskList: [],
+    taskPos: new Map(),
     workers: [],
     queues: [],
     rates: new Map(),
@@ -102,7 +108,14 @@ export function reduceFrame(prev: RunView, frame: Frame, fromTrace = prev.cursor
     frame = { ...frame, events: frame.events.slice(skip) };
     fromTrace = prev.cursor;
   }
-  for (const t of frame.tasks) v.tasks.set(t.index, t);
+  for (const t of frame.tasks) {
+    v.tasks.set(t.index, t);
+    const at = v.taskPos.get(t.index);
+    if (at === undefined) {
+      v.taskPos.set(t.index, v.taskList.length);
+      v.taskList.push(t);
+    } else v.taskList[at] = t;
+  }
   v.workers = frame.workers;
   v.queues = frame.queues;
   if (frame.logs.length) {
@@ -134,18 +147,26 @@ export interface TaskFilter {
   name: string;
 }
 
-/** The rows the tasks table shows: newest first, filtered, at most `limit`. */
-export function selectTasks(v: RunView, f: TaskFilter, limit = 200): { rows: TaskView[]; matched: number } {
-  const rows: TaskView[] = [];
+/**
+ * The rows the tasks table shows: newest first, filtered, the `limit` rows from position `offset`
+ * of the matches (the table renders only the rows in view). Without a filter this touches only the
+ * rows returned, so it stays cheap for a run of 100k tasks on every frame.
+ */
+export function selectTasks(v: RunView, f: TaskFilter, limit = 200, offset = 0): { rows: TaskView[]; matched: number } {
+  const list = v.taskList;
   const name = f.name.trim().toLowerCase();
+  const rows: TaskView[] = [];
+  if (!f.state && !name) {
+    for (let k = offset; k < Math.min(list.length, offset + limit); k++) rows.push(list[list.length - 1 - k]!);
+    return { rows, matched: list.length };
+  }
   let matched = 0;
-  const all = [...v.tasks.values()];
-  for (let i = all.length - 1; i >= 0; i--) {
-    const t = all[i]!;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const t = list[i]!;
     if (f.state && t.eventState !== f.state) continue;
     if (name && !t.name.toLowerCase().includes(name) && !t.id.toLowerCase().startsWith(name)) continue;
+    if (matched >= offset && rows.length < limit) rows.push(t);
     matched++;
-    if (rows.length < limit) rows.push(t);
   }
   return { rows, matched };
 }
