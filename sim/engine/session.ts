@@ -49,6 +49,9 @@ class ScenarioSession implements Session {
   get done(): boolean {
     return this.endReason !== "running";
   }
+  get traceLength(): number {
+    return this.sim.trace.length;
+  }
   get eventsFired(): number {
     return this.sim.sched.fired;
   }

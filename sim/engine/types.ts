@@ -153,6 +153,8 @@ export interface Session {
   readonly endReason: EndReason;
   /** Events fired so far (grows while the learner's code runs; a watchdog reads progress here). */
   readonly eventsFired: number;
+  /** Trace events recorded so far. */
+  readonly traceLength: number;
   /** Names of the tasks the scenario registered (for the designer and completions). */
   taskNames(): string[];
   /**

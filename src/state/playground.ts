@@ -20,7 +20,12 @@ export type Phase = "idle" | "compiling" | "loading" | "running" | "paused" | "s
 
 /** Wall-clock budget per worker call; well under the watchdog, and short enough to keep 60 fps. */
 const BUDGET_MS = 24;
-const MAX_FRAME_EVENTS = 4000;
+/**
+ * Events per frame. Each one is structured-cloned to this thread and folded by the views, so the
+ * cap bounds a frame's main-thread cost (4,000 cost 100–280 ms on a 2-core machine). At 60 frames a
+ * second it still shows 90k events a second, and a run that makes more just plays a little behind.
+ */
+const MAX_FRAME_EVENTS = 1500;
 /** When to start esbuild-wasm if nothing else started it first (an edit, the end of a run). */
 const WARM_AFTER_MS = 2500;
 
@@ -126,7 +131,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     }
     setDiagnostics(out.warnings);
     setPhase("loading");
-    const res = await sim.load({ code: out.code, seed: seed(), file: FILE, ...(initial.untilS !== undefined ? { untilS: initial.untilS } : {}), alerts: alertRules(), commands: commands() });
+    const res = await sim.load({ code: out.code, seed: seed(), file: FILE, ...(initial.untilS !== undefined ? { untilS: initial.untilS } : {}), alerts: alertRules(), commands: commands(), maxFrameEvents: MAX_FRAME_EVENTS });
     if (t !== token) return false;
     if (!res.ok) {
       batch(() => {

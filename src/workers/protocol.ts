@@ -39,6 +39,8 @@ export interface LoadRequest {
   /** Alert rules and page commands that are part of the run (replayed with it); see RunInputs. */
   alerts?: RunInputs["alerts"];
   commands?: RunInputs["commands"];
+  /** Cap on trace events in the first frame (the rest come with the next ones). */
+  maxFrameEvents?: number;
 }
 
 export type LoadResult =

@@ -53,7 +53,7 @@ const api: SimApi = {
   async load(req: LoadRequest): Promise<LoadResult> {
     try {
       const s = await open(req);
-      return { ok: true, taskNames: s.taskNames(), frame: s.frame(0) };
+      return { ok: true, taskNames: s.taskNames(), frame: s.frame(0, req.maxFrameEvents) };
     } catch (e) {
       return { ok: false, error: toError(e) };
     }
@@ -64,7 +64,9 @@ const api: SimApi = {
     const opts: { toS?: number; maxEvents?: number; shouldYield: () => boolean } = { shouldYield: deadline(req.budgetMs) };
     if (req.toS !== undefined) opts.toS = req.toS;
     if (req.maxEvents !== undefined) opts.maxEvents = req.maxEvents;
-    await s.advance(opts);
+    // The page has not yet seen a whole frame's worth of events: show those before simulating
+    // more, so the simulation never runs ahead of the views (and leaves the CPU to the page).
+    if (req.maxFrameEvents === undefined || s.traceLength - req.fromTrace < req.maxFrameEvents) await s.advance(opts);
     return s.frame(req.fromTrace, req.maxFrameEvents);
   },
 

@@ -1,5 +1,5 @@
 /** Workers (Flower's dashboard) and queues (the broker tab). */
-import { For, Show } from "solid-js";
+import { Index, Show } from "solid-js";
 import { fmtRate, fmtS } from "../../lib/format";
 import type { RunView } from "../../state/run-store";
 
@@ -22,26 +22,26 @@ export function WorkersView(props: { run: RunView }) {
           </tr>
         </thead>
         <tbody>
-          <For each={props.run.workers}>
+          <Index each={props.run.workers}>
             {(w) => (
               <tr>
-                <td>{w.hostname}</td>
+                <td>{w().hostname}</td>
                 <td>
-                  <span class={`wstatus ws-${w.status}`}>
-                    <span aria-hidden="true">{STATUS_SHAPE[w.status] ?? "?"}</span> {w.status}
+                  <span class={`wstatus ws-${w().status}`}>
+                    <span aria-hidden="true">{STATUS_SHAPE[w().status] ?? "?"}</span> {w().status}
                   </span>
                 </td>
-                <td class="num">{w.active}</td>
-                <td class="num">{w.processed}</td>
-                <td class="num">{w.concurrency}</td>
-                <td class="num" title={`prefetch count ${w.prefetchCount}`}>
-                  {w.reserved}
+                <td class="num">{w().active}</td>
+                <td class="num">{w().processed}</td>
+                <td class="num">{w().concurrency}</td>
+                <td class="num" title={`prefetch count ${w().prefetchCount}`}>
+                  {w().reserved}
                 </td>
-                <td class="num">{w.lastHeartbeatS === null ? "–" : fmtS(props.run.nowS - w.lastHeartbeatS, 1)}</td>
-                <td class="mono">{w.queues.join(", ")}</td>
+                <td class="num">{fmtS(w().lastHeartbeatS === null ? null : props.run.nowS - w().lastHeartbeatS!, 1)}</td>
+                <td class="mono">{w().queues.join(", ")}</td>
               </tr>
             )}
-          </For>
+          </Index>
         </tbody>
       </table>
       <Show when={props.run.workers.length === 0}>
@@ -67,19 +67,19 @@ export function QueuesView(props: { run: RunView }) {
           </tr>
         </thead>
         <tbody>
-          <For each={props.run.queues}>
+          <Index each={props.run.queues}>
             {(q) => (
               <tr>
-                <td class="mono">{q.name}</td>
-                <td class="num">{q.depth}</td>
-                <td class="num">{q.unacked}</td>
-                <td class="num">{q.published}</td>
-                <td class="num">{q.acked}</td>
-                <td class="num">{fmtRate(props.run.rates.get(q.name)?.inPerS ?? 0)}</td>
-                <td class="num">{fmtRate(props.run.rates.get(q.name)?.outPerS ?? 0)}</td>
+                <td class="mono">{q().name}</td>
+                <td class="num">{q().depth}</td>
+                <td class="num">{q().unacked}</td>
+                <td class="num">{q().published}</td>
+                <td class="num">{q().acked}</td>
+                <td class="num">{fmtRate(props.run.rates.get(q().name)?.inPerS ?? 0)}</td>
+                <td class="num">{fmtRate(props.run.rates.get(q().name)?.outPerS ?? 0)}</td>
               </tr>
             )}
-          </For>
+          </Index>
         </tbody>
       </table>
       <Show when={props.run.queues.length === 0}>

@@ -4,7 +4,7 @@
  * action becomes a ControlCommand at the playhead's time, kept in the run's command list, so a
  * replay from the seed (seek, reset) repeats it.
  */
-import { createMemo, createSignal, For, Show } from "solid-js";
+import { createMemo, createSignal, For, Index, Show } from "solid-js";
 import { fmtS, shortId } from "../../lib/format";
 import type { Playground } from "../../state/playground";
 import type { AlertOp, AlertRuleSpec, ControlCommand } from "../../workers/protocol";
@@ -96,29 +96,44 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
   }
 
   // ------------------------------------------------------------ control
-  const taskNames = createMemo(() => {
-    void pg.run().version;
-    const n = new Set<string>();
-    for (const t of pg.run().tasks.values()) n.add(t.name);
-    return [...n].sort();
-  });
+  // These lists feed <select>s and change far less often than frames arrive: a memo that keeps its
+  // old array when nothing changed spares the DOM (a select re-measures its options when they change).
+  const taskNames = createMemo(
+    () => {
+      void pg.run().version;
+      const n = new Set<string>();
+      for (const t of pg.run().taskList) n.add(t.name);
+      return [...n].sort();
+    },
+    [],
+    { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) },
+  );
   const [taskName, setTaskName] = createSignal("");
   const currentName = () => taskName() || taskNames()[0] || "";
   const failedOf = createMemo(() => {
     void pg.run().version;
     let n = 0;
-    for (const t of pg.run().tasks.values()) if (t.name === currentName() && t.eventState === "FAILURE") n++;
+    for (const t of pg.run().taskList) if (t.name === currentName() && t.eventState === "FAILURE") n++;
     return n;
   });
   const [rate, setRate] = createSignal("10/s");
   const [soft, setSoft] = createSignal("");
   const [hard, setHard] = createSignal("");
-  const pickable = createMemo(() => {
-    void pg.run().version;
-    const out = [] as { id: string; label: string; state: string }[];
-    for (const t of pg.run().tasks.values()) if (t.eventState === "FAILURE" || t.eventState === "STARTED" || t.eventState === "RECEIVED" || t.eventState === "PENDING") out.push({ id: t.id, label: `${t.name}[${shortId(t.id)}] ${t.eventState}`, state: t.eventState });
-    return out.slice(-200).reverse();
-  });
+  /** The newest 200 tasks a control button can act on (failed, or not finished yet). */
+  const pickable = createMemo(
+    () => {
+      void pg.run().version;
+      const out = [] as { id: string; label: string; state: string }[];
+      const list = pg.run().taskList;
+      for (let i = list.length - 1; i >= 0 && out.length < 200; i--) {
+        const t = list[i]!;
+        if (t.eventState === "FAILURE" || t.eventState === "STARTED" || t.eventState === "RECEIVED" || t.eventState === "PENDING") out.push({ id: t.id, label: `${t.name}[${shortId(t.id)}] ${t.eventState}`, state: t.eventState });
+      }
+      return out;
+    },
+    [],
+    { equals: (a, b) => a.length === b.length && a.every((x, i) => x.id === b[i]!.id && x.label === b[i]!.label) },
+  );
   const [taskId, setTaskId] = createSignal("");
   const currentTask = () => pickable().find((t) => t.id === taskId()) ?? pickable()[0];
   const [newQueue, setNewQueue] = createSignal<Record<string, string>>({});
@@ -274,7 +289,7 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
           <label class="field grow">
             task
             <select value={currentTask()?.id ?? ""} onChange={(e) => setTaskId(e.currentTarget.value)} aria-label="Task">
-              <For each={pickable()}>{(t) => <option value={t.id}>{t.label}</option>}</For>
+              <Index each={pickable()}>{(t) => <option value={t().id}>{t().label}</option>}</Index>
             </select>
           </label>
           <button class="btn small" disabled={!currentTask()} onClick={() => send({ kind: "revoke", taskId: currentTask()!.id })}>
@@ -298,27 +313,27 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
             </tr>
           </thead>
           <tbody>
-            <For each={pg.run().workers}>
+            <Index each={pg.run().workers}>
               {(w) => {
-                const st = () => explainWorker(w, (v(), m().workers.get(w.index)), pg.run().nowS);
+                const st = () => explainWorker(w(), (v(), m().workers.get(w().index)), pg.run().nowS);
                 return (
                   <tr>
-                    <td class="mono">{w.hostname}</td>
+                    <td class="mono">{w().hostname}</td>
                     <td>
-                      <span class={`wst wst-${st().status}`} data-testid={`worker-status-${w.hostname}`}>
+                      <span class={`wst wst-${st().status}`} data-testid={`worker-status-${w().hostname}`}>
                         {st().status}
                       </span>{" "}
                       <span class="muted small">{st().why}</span>
                     </td>
                     <td class="num mono">
-                      {w.active}/{w.concurrency}
+                      {w().active}/{w().concurrency}
                     </td>
                     <td class="mono">
-                      <For each={w.queues}>
+                      <For each={w().queues}>
                         {(q) => (
                           <span class="qchip">
                             {q}
-                            <button class="chip-x" title={`Stop consuming ${q}`} aria-label={`Remove queue ${q} from ${w.hostname}`} onClick={() => send({ kind: "cancel-consumer", worker: w.hostname, queue: q })}>
+                            <button class="chip-x" title={`Stop consuming ${q}`} aria-label={`Remove queue ${q} from ${w().hostname}`} onClick={() => send({ kind: "cancel-consumer", worker: w().hostname, queue: q })}>
                               ×
                             </button>
                           </span>
@@ -327,35 +342,35 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
                       <input
                         class="num-in"
                         placeholder="queue"
-                        value={newQueue()[w.hostname] ?? ""}
-                        onInput={(e) => setNewQueue({ ...newQueue(), [w.hostname]: e.currentTarget.value })}
-                        aria-label={`New queue for ${w.hostname}`}
+                        value={newQueue()[w().hostname] ?? ""}
+                        onInput={(e) => setNewQueue({ ...newQueue(), [w().hostname]: e.currentTarget.value })}
+                        aria-label={`New queue for ${w().hostname}`}
                       />
-                      <button class="btn small ghost" disabled={!(newQueue()[w.hostname] ?? "").trim()} onClick={() => send({ kind: "add-consumer", worker: w.hostname, queue: newQueue()[w.hostname]!.trim() })}>
+                      <button class="btn small ghost" disabled={!(newQueue()[w().hostname] ?? "").trim()} onClick={() => send({ kind: "add-consumer", worker: w().hostname, queue: newQueue()[w().hostname]!.trim() })}>
                         + queue
                       </button>
                     </td>
                     <td class="actions">
-                      <button class="btn small ghost" onClick={() => send({ kind: "pool-grow", worker: w.hostname, n: 1 })} aria-label={`Grow ${w.hostname}`}>
+                      <button class="btn small ghost" onClick={() => send({ kind: "pool-grow", worker: w().hostname, n: 1 })} aria-label={`Grow ${w().hostname}`}>
                         +1
                       </button>
-                      <button class="btn small ghost" onClick={() => send({ kind: "pool-shrink", worker: w.hostname, n: 1 })} aria-label={`Shrink ${w.hostname}`}>
+                      <button class="btn small ghost" onClick={() => send({ kind: "pool-shrink", worker: w().hostname, n: 1 })} aria-label={`Shrink ${w().hostname}`}>
                         −1
                       </button>
-                      <button class="btn small ghost" onClick={() => send({ kind: "shutdown", worker: w.hostname })}>
+                      <button class="btn small ghost" onClick={() => send({ kind: "shutdown", worker: w().hostname })}>
                         Shut down
                       </button>
-                      <button class="btn small ghost" onClick={() => send({ kind: "restart", worker: w.hostname })}>
+                      <button class="btn small ghost" onClick={() => send({ kind: "restart", worker: w().hostname })}>
                         Restart
                       </button>
-                      <button class="btn small ghost" onClick={() => send({ kind: "kill", worker: w.hostname })}>
+                      <button class="btn small ghost" onClick={() => send({ kind: "kill", worker: w().hostname })}>
                         Kill
                       </button>
                     </td>
                   </tr>
                 );
               }}
-            </For>
+            </Index>
           </tbody>
         </table>
         <Show when={pg.commands().length > 0}>

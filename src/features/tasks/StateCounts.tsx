@@ -1,4 +1,4 @@
-import { For } from "solid-js";
+import { Index } from "solid-js";
 import { StateBadge } from "./StateBadge";
 
 const ORDER = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED", "REJECTED"];
@@ -11,13 +11,14 @@ export function StateCounts(props: { counts: Record<string, number> }) {
   };
   return (
     <div class="counts" aria-label="State counts" role="list">
-      <For each={entries()} fallback={<span class="muted">No tasks yet</span>}>
-        {([k, n]) => (
+      {/* By position: a frame that only changes the numbers updates text, not elements. */}
+      <Index each={entries()} fallback={<span class="muted">No tasks yet</span>}>
+        {(e) => (
           <span role="listitem">
-            <StateBadge state={k} count={n} />
+            <StateBadge state={e()[0]} count={e()[1]} />
           </span>
         )}
-      </For>
+      </Index>
     </div>
   );
 }

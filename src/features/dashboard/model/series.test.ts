@@ -27,13 +27,14 @@ let trace: TraceEvent[];
 let m: DashboardModel;
 
 /** Fold the trace as the page gets it: frames of `size` events, each with the clock at its last event. */
-function foldInFrames(size: number): DashboardModel {
+function foldInFrames(size: number, onFrame?: (d: DashboardModel) => void): DashboardModel {
   const d = emptyDashboard(1);
   for (let i = 0; i < trace.length; i += size) {
     const evs = trace.slice(i, i + size);
     // Overlap a little, as a re-sent frame would: already-folded events must be skipped.
     const withRepeat = i > 3 ? trace.slice(i - 3, i + size) : evs;
     foldDashboard(d, withRepeat, out.report.tasks, out.report.workers, evs[evs.length - 1]!.atS, i + size < trace.length ? false : true);
+    onFrame?.(d);
   }
   foldDashboard(d, [], [], out.report.workers, out.report.simTime);
   return d;
@@ -131,6 +132,14 @@ describe("dashboard series from the trace", () => {
     }
     const rt = percentileChart(m, "runtimes", 10);
     expect(rt.data[2]!.some((v) => v !== null && v > 1.5)).toBe(true);
+  });
+
+  it("percentiles drawn after every frame (reusing settled buckets) end equal to one computation at the end", () => {
+    const seen: number[] = [];
+    const live = foldInFrames(37, (d) => seen.push(percentileChart(d, "waits", 10).data[0]!.length));
+    expect(new Set(seen).size).toBeGreaterThan(5);
+    for (const what of ["waits", "runtimes"] as const) expect(percentileChart(live, what, 10)).toEqual(percentileChart(foldInFrames(37), what, 10));
+    expect(percentileChart(live, "waits", 10)).toEqual(percentileChart(m, "waits", 10));
   });
 
   it("pool utilisation equals executions in flight over the pool size, per worker and overall", () => {
