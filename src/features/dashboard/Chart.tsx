@@ -85,6 +85,8 @@ export function Chart(props: { title: string; unit?: string; version: () => unkn
   }
 
   onMount(() => {
+    // Fetch and evaluate uPlot now, not in the middle of the first frame that has data.
+    void loadUplot();
     const ro = new ResizeObserver(() => plot?.setSize({ width: Math.max(200, box.clientWidth), height: 150 }));
     ro.observe(box);
     onCleanup(() => ro.disconnect());

@@ -2,10 +2,10 @@
  * The worker timeline: a lane per pool slot, a bar per execution labelled and coloured by outcome,
  * and markers where a worker was killed, a pool child was lost, or a message was redelivered.
  */
-import { createMemo, For, Index, Show } from "solid-js";
+import { createMemo, For, Show } from "solid-js";
 import type { RunView } from "../../state/run-store";
 import type { Bar, Marker, Outcome } from "../../state/timeline";
-import { layoutLanes, ticks } from "./lanes";
+import { axisEndS, layoutLanes, ticks } from "./lanes";
 
 const VISIBLE_BARS = 1500;
 const LANE_PX = 26;
@@ -27,13 +27,15 @@ export function Timeline(props: { run: RunView; onSelect(task: number): void }) 
     void props.run.version;
     return layoutLanes(props.run.workers, props.run.timeline.slots);
   });
-  const endS = () => Math.max(props.run.nowS, 1);
+  const endS = createMemo(() => axisEndS(props.run.nowS));
   const pct = (s: number) => `${(100 * s) / endS()}%`;
-  // Fresh copies each frame: bars are mutated in place by the reducer, and Index updates by position.
+  // The reducer's own bar objects, so <For> keeps a bar's element while it stays in the window; it
+  // closes bars in place, so what a bar shows is read again on every frame (`live`).
   const bars = createMemo(() => {
     void props.run.version;
-    return props.run.timeline.bars.slice(-VISIBLE_BARS).map((b) => ({ ...b }));
+    return props.run.timeline.bars.slice(-VISIBLE_BARS);
   });
+  const live = <T,>(f: () => T) => () => (void props.run.version, f());
   const markers = createMemo(() => {
     void props.run.version;
     return props.run.timeline.markers.slice(-300);
@@ -66,23 +68,25 @@ export function Timeline(props: { run: RunView; onSelect(task: number): void }) 
                 </div>
               )}
             </For>
-            <Index each={bars()}>
-              {(b) => {
-                const o = () => OUTCOME[b().outcome];
-                const end = () => b().endS ?? props.run.nowS;
+            <For each={bars()}>
+              {(bar) => {
+                const b = live(() => bar);
+                const outcome = live(() => bar.outcome);
+                const o = () => OUTCOME[outcome()];
+                const end = live(() => bar.endS ?? props.run.nowS);
                 return (
                   <button
-                    class={`tl-bar out-${b().outcome}`}
+                    class={`tl-bar out-${outcome()}`}
                     style={{ left: pct(b().startS), width: `max(3px, calc(${pct(end() - b().startS)}))`, top: `${top(b().worker, b().slot) + 3}px`, height: `${LANE_PX - 6}px` }}
                     title={`${name(b())}: ${o().word}, ${b().startS.toFixed(3)}–${end().toFixed(3)} s`}
                     aria-label={`${name(b())} ${o().word}`}
-                    onClick={() => props.onSelect(b().task)}
+                    onClick={() => props.onSelect(bar.task)}
                   >
                     <span aria-hidden="true">{o().shape}</span> {name(b())}
                   </button>
                 );
               }}
-            </Index>
+            </For>
             <For each={markers()}>
               {(m) => {
                 const lanes = () => layout().lanes.filter((l) => l.worker === m.worker).length || 1;

@@ -36,3 +36,13 @@ export function ticks(endS: number): number[] {
   for (let t = 0; t <= endS + 1e-9; t += step) out.push(+t.toFixed(6));
   return out;
 }
+
+/**
+ * The time axis grows in steps (1, 2, 5 × 10^k seconds), not with every frame: bars keep their place
+ * until the run outgrows the axis, so a frame restyles only the bars that changed.
+ */
+export function axisEndS(nowS: number): number {
+  const t = Math.max(nowS, 1);
+  const mag = 10 ** Math.floor(Math.log10(t));
+  return [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= t - 1e-9)!;
+}
