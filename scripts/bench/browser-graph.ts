@@ -1,21 +1,30 @@
 /**
  * Bench (issue 7): a canvas of 1,000 task nodes laid out and rendered in headless Chromium, from the
  * built site (best of three after a warm-up, and a 41-node canvas that uses dagre). Goal: under 1 s.
- * Needs `npm run build` first. Prints one JSON line.
+ * Needs `npm run build` first (or DIST_DIR pointing at another build). Prints one JSON line.
  */
 import { chromium } from "playwright";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { createServer, type AddressInfo } from "node:net";
+import { resolve } from "node:path";
 import { CHROMIUM_ARGS, chromiumPath } from "../chromium-path.mjs";
 
-if (!existsSync(join(process.cwd(), "dist", "index.html"))) {
-  console.log(JSON.stringify({ bench: "browser-graph", error: "no dist/: run npm run build first" }));
+const DIST = process.env.DIST_DIR || "dist";
+if (!existsSync(resolve(DIST, "index.html"))) {
+  console.log(JSON.stringify({ bench: "browser-graph", error: `no ${DIST}/index.html: run npm run build first` }));
   process.exit(0);
 }
-const PORT = 4392;
+// A free port (a fixed one can be taken by another server on a shared machine), or $BENCH_PORT.
+const PORT = Number(process.env.BENCH_PORT) || (await new Promise<number>((done) => {
+  const probe = createServer();
+  probe.listen(0, "127.0.0.1", () => {
+    const port = (probe.address() as AddressInfo).port;
+    probe.close(() => done(port));
+  });
+}));
 const BASE = "/bench/graph/";
-const server = spawn(process.execPath, ["scripts/serve.mjs", "--dir", "dist", "--port", String(PORT), "--base", BASE], { stdio: "ignore" });
+const server = spawn(process.execPath, ["scripts/serve.mjs", "--dir", DIST, "--port", String(PORT), "--base", BASE], { stdio: "ignore" });
 await new Promise((r) => setTimeout(r, 600));
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 try {
@@ -26,7 +35,7 @@ try {
   await page.evaluate(() => window.__graphBench!(1000)); // warm up (JIT)
   const runs = [];
   for (let k = 0; k < 3; k++) runs.push(await page.evaluate(() => window.__graphBench!(1000)));
-  const best = runs.sort((a, b) => a.totalMs - b.totalMs)[0]!;
+  const best = [...runs].sort((a, b) => a.totalMs - b.totalMs)[0]!;
   const small = await page.evaluate(() => window.__graphBench!(41));
   console.log(JSON.stringify({
     bench: "browser-graph",

@@ -150,13 +150,15 @@ export function toElements(trees: GTree[]): GraphElements {
         for (const r of rs) for (const a of r.exits) for (const e of b.entries) edge(a, e, "body");
         // The body's root element is marked, so the body of a chord is found without the edges.
         const bodyRoot = t.body!.kind === "chain" ? null : t.body!.key;
-        if (bodyRoot) nodes.find((n) => n.data.id === bodyRoot)!.data.chordBody = true;
+        if (bodyRoot) bodyRoots.add(bodyRoot);
         return { entries: rs.flatMap((r) => r.entries), exits: b.exits };
       }
     }
   }
 
+  const bodyRoots = new Set<string>();
   for (const t of trees) add(t, undefined);
+  for (const n of nodes) if (bodyRoots.has(n.data.id)) n.data.chordBody = true;
   // Edge kinds for the style: into a group member from outside is a fan-out, out of one a fan-in.
   const parentOf = new Map(nodes.map((n) => [n.data.id, n.data.parent]));
   const kindOf = new Map(nodes.map((n) => [n.data.id, n.data.kind]));
@@ -182,12 +184,64 @@ export function fromElements(g: GraphElements): Expr[] {
     if (!children.has(k)) children.set(k, []);
     children.get(k)!.push(n.data);
   }
-  /** The ancestor of `id` that is a direct child of `container` (or null). */
-  const lift = (id: string, container: string | undefined): string | null => {
-    let cur: NodeData | undefined = byId.get(id);
-    while (cur && cur.parent !== container) cur = cur.parent === undefined ? undefined : byId.get(cur.parent);
-    return cur ? cur.id : null;
+  /** Depth below the top level (0 there), or -1 when some ancestor is missing. */
+  const depths = new Map<string, number>();
+  const depthOf = (n: NodeData): number => {
+    const path: NodeData[] = [];
+    const seen = new Set<string>();
+    let cur = n;
+    let d: number;
+    for (;;) {
+      const known = depths.get(cur.id);
+      if (known !== undefined) {
+        d = known;
+        break;
+      }
+      if (cur.parent === undefined) {
+        d = 0;
+        depths.set(cur.id, 0);
+        break;
+      }
+      path.push(cur);
+      seen.add(cur.id);
+      const up = byId.get(cur.parent);
+      if (!up || seen.has(up.id)) {
+        d = -1;
+        break;
+      }
+      cur = up;
+    }
+    // `path` runs from n up to the last node below the one whose depth is d.
+    for (let i = path.length - 1; i >= 0; i--) {
+      d = d < 0 ? -1 : d + 1;
+      depths.set(path[i]!.id, d);
+    }
+    return depths.get(n.id)!;
   };
+  /**
+   * Each edge counts in exactly one container: the deepest one holding both ends in different
+   * children (the ends lifted to those children). Found once per edge, O(depth), instead of
+   * lifting every edge for every container.
+   */
+  const edgesIn = new Map<string | undefined, [string, string][]>();
+  for (const e of g.edges) {
+    let a = byId.get(e.data.source);
+    let b = byId.get(e.data.target);
+    if (!a || !b) continue;
+    let da = depthOf(a);
+    let db = depthOf(b);
+    if (da < 0 || db < 0) continue;
+    for (; da > db; da--) a = byId.get(a.parent!)!;
+    for (; db > da; db--) b = byId.get(b.parent!)!;
+    if (a === b) continue;
+    while (a.parent !== b.parent) {
+      a = byId.get(a.parent!)!;
+      b = byId.get(b.parent!)!;
+    }
+    const k = a.parent;
+    if (!edgesIn.has(k)) edgesIn.set(k, []);
+    edgesIn.get(k)!.push([a.id, b.id]);
+  }
 
   /** The container's children, split into chains: connected components ordered by their edges. */
   function pieces(container: string | undefined, skip?: (n: NodeData) => boolean): Expr[] {
@@ -196,11 +250,18 @@ export function fromElements(g: GraphElements): Expr[] {
     const succ = new Map<string, Set<string>>(kids.map((k) => [k.id, new Set()]));
     const indeg = new Map<string, number>(kids.map((k) => [k.id, 0]));
     const comp = new Map<string, string>(kids.map((k) => [k.id, k.id]));
-    const find = (x: string): string => (comp.get(x) === x ? x : find(comp.get(x)!));
-    for (const e of g.edges) {
-      const a = lift(e.data.source, container);
-      const b = lift(e.data.target, container);
-      if (!a || !b || a === b || !ids.has(a) || !ids.has(b)) continue;
+    const find = (x: string): string => {
+      let r = x;
+      while (comp.get(r) !== r) r = comp.get(r)!;
+      while (x !== r) {
+        const next = comp.get(x)!;
+        comp.set(x, r);
+        x = next;
+      }
+      return r;
+    };
+    for (const [a, b] of edgesIn.get(container) ?? []) {
+      if (!ids.has(a) || !ids.has(b)) continue;
       if (!succ.get(a)!.has(b)) {
         succ.get(a)!.add(b);
         indeg.set(b, indeg.get(b)! + 1);
@@ -234,8 +295,8 @@ export function fromElements(g: GraphElements): Expr[] {
     return out.sort((a, b) => a.seq - b.seq).map((x) => x.expr);
   }
 
-  // Each rebuilt node also carries the element id it came from (`key`; chains have none), which
-  // the structural layout uses; normalize() drops it.
+  // Each rebuilt node also carries the element id it came from (`key`; chains have none; a chord
+  // also its header's, `headerKey`), which the structural layout uses; normalize() drops them.
   function build(n: NodeData): Expr {
     switch (n.kind) {
       case "task":
@@ -246,7 +307,7 @@ export function fromElements(g: GraphElements): Expr[] {
         const header = (children.get(n.id) ?? []).find((c) => c.kind === "header");
         const body = pieces(n.id, (c) => c.kind === "header");
         if (!header || body.length !== 1) throw new Error(`chord ${n.id} needs a header and exactly one body`);
-        return { kind: "chord", header: pieces(header.id), body: body[0]!, key: n.id } as Expr;
+        return { kind: "chord", header: pieces(header.id), body: body[0]!, key: n.id, headerKey: header.id } as Expr;
       }
       case "header":
         throw new Error("a chord header outside its chord");
