@@ -7,7 +7,7 @@ import type { Playground } from "./state/playground";
 export interface PlaygroundHook {
   setCode(text: string): void;
   getCode(): string;
-  snapshot(): { phase: string; nowS: number; timeS: number; done: boolean; traceHash: string; traceLength: number; stateCounts: Record<string, number>; tasks: number; logs: string[]; lastCompile: { ms: number; cached: boolean } | null };
+  snapshot(): { phase: string; nowS: number; timeS: number; done: boolean; traceHash: string; traceLength: number; stateCounts: Record<string, number>; tasks: number; logs: string[]; lastCompile: { ms: number; cached: boolean; workerMs?: number } | null };
 }
 
 declare global {

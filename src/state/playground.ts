@@ -26,6 +26,8 @@ const BUDGET_MS = 24;
  * second it still shows 90k events a second, and a run that makes more just plays a little behind.
  */
 const MAX_FRAME_EVENTS = 1500;
+/** How often the views are redrawn while a run plays (the frames themselves come every display frame). */
+const VIEW_INTERVAL_MS = 100;
 /** When to start esbuild-wasm if nothing else started it first (an edit, the end of a run). */
 const WARM_AFTER_MS = 2500;
 
@@ -44,7 +46,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   const [diagnostics, setDiagnostics] = createSignal<Diagnostic[]>([]);
   const [message, setMessage] = createSignal<{ kind: "info" | "error"; text: string } | null>(null);
   /** The last Run's compile: how long it took as the page saw it, and whether the cache answered. */
-  const [lastCompile, setLastCompile] = createSignal<{ ms: number; cached: boolean } | null>(null);
+  const [lastCompile, setLastCompile] = createSignal<{ ms: number; cached: boolean; workerMs?: number } | null>(null);
   /** Simulated time shown (the playhead), which runs ahead of the last event during quiet gaps. */
   const [timeS, setTimeS] = createSignal(0);
   /** The furthest simulated time reached for the loaded code and seed (the scrubber's range). */
@@ -89,10 +91,29 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     console.error(e);
   }
 
+  /**
+   * The newest folded run. Views see it through `run()`, which is published at most every
+   * VIEW_INTERVAL_MS while a run plays (and at once on a new run, a seek, a pause or the end): the
+   * frames still come at display rate, but the DOM is not rebuilt 60 times a second.
+   */
+  let latest = emptyRun();
+  let lastPublish = 0;
+  let publishTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function publish(): void {
+    clearTimeout(publishTimer);
+    publishTimer = undefined;
+    lastPublish = performance.now();
+    setRun(latest);
+  }
+
   function fold(frame: Frame, from: number, fresh = false): void {
-    const v = reduceFrame(fresh ? emptyRun() : run(), frame, from);
+    const v = (latest = reduceFrame(fresh ? emptyRun() : latest, frame, from));
     batch(() => {
-      setRun(v);
+      const due = performance.now() - lastPublish >= VIEW_INTERVAL_MS;
+      if (fresh || v.done || due || (phase() !== "running" && phase() !== "seeking")) publish();
+      // A quiet spell after this frame must still show it.
+      else publishTimer ??= setTimeout(() => batch(publish), VIEW_INTERVAL_MS);
       if (v.nowS > timeS() || fresh) setTimeS(v.nowS);
       if (v.nowS > horizonS()) setHorizonS(v.nowS);
       if (v.done) {
@@ -119,7 +140,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     setMessage(null);
     const out = await compile(src, FILE, "run");
     if (t !== token) return false;
-    setLastCompile({ ms: out.compileMs, cached: out.cached });
+    setLastCompile({ ms: out.compileMs, cached: out.cached, ...(out.workerMs !== undefined ? { workerMs: out.workerMs } : {}) });
     if (!out.ok) {
       batch(() => {
         setDiagnostics(out.diagnostics);
@@ -158,7 +179,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     const dtS = Math.min(0.1, Math.max(0, (now - lastWall) / 1000));
     lastWall = now;
     const sp = speed();
-    const from = run().cursor;
+    const from = latest.cursor;
     const target = sp === "max" ? undefined : timeS() + sp * dtS;
     busy = true;
     const t = token;
@@ -180,6 +201,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   function finish(): void {
     stopLoop();
     warm();
+    publish();
     const v = run();
     batch(() => {
       setPhase(v.endReason === "error" ? "error" : "done");
@@ -205,7 +227,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
       if (!(await ensureLoaded(restart, t))) return;
       if (t !== token) return;
       setMessage(null);
-      if (run().done) finish();
+      if (latest.done) finish();
       else startLoop();
     } catch (e) {
       fail(e);
@@ -215,6 +237,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   function pause(): void {
     token++;
     stopLoop();
+    publish();
     if (phase() === "running" || phase() === "seeking") setPhase("paused");
   }
 
@@ -223,8 +246,8 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     stopLoop();
     try {
       if (!(await ensureLoaded(phase() === "done" || phase() === "stopped", t))) return;
-      if (run().done) return finish();
-      const from = run().cursor;
+      if (latest.done) return finish();
+      const from = latest.cursor;
       const frame = await sim.step(from);
       if (t !== token) return;
       fold(frame, from);
@@ -277,15 +300,18 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
         fold(frame, 0, true);
         // A long replay comes in budgeted slices, so the watchdog only ever sees short calls.
         while (t === token && seekTarget === null && !frame.done && (frame.nowS < toS || frame.truncated)) {
-          const from = run().cursor;
+          const from = latest.cursor;
           frame = await sim.advance({ toS, budgetMs: 200, fromTrace: from, maxFrameEvents: 50_000 });
           fold(frame, from);
         }
         setTimeS(frame.done ? frame.nowS : toS);
       }
       if (t === token) {
-        if (run().done) finish();
-        else setPhase("paused");
+        if (latest.done) finish();
+        else {
+          publish();
+          setPhase("paused");
+        }
       }
     } catch (e) {
       fail(e);
@@ -371,6 +397,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     dispose: () => {
       stopLoop();
       clearTimeout(warmTimer);
+      clearTimeout(publishTimer);
       sim.dispose();
     },
   };

@@ -34,6 +34,11 @@ export class CompileCache {
   ) {}
 
   async get(key: string): Promise<Ok | undefined> {
+    return (await this.quick(key)) ?? (await this.stored(key));
+  }
+
+  /** Memory, then the shipped table: no I/O beyond a small chunk of this site. */
+  async quick(key: string): Promise<Ok | undefined> {
     const mem = this.memory.get(key);
     if (mem) return this.remember(key, mem);
     try {
@@ -42,6 +47,11 @@ export class CompileCache {
     } catch {
       // A missing chunk (an old tab after a deploy, offline): fall through to the compiler.
     }
+    return undefined;
+  }
+
+  /** IndexedDB (compiled in an earlier visit). */
+  async stored(key: string): Promise<Ok | undefined> {
     const db = await this.open();
     if (!db) return undefined;
     try {

@@ -37,9 +37,11 @@ function init(): Promise<number> {
 
 const api: CompileApi = {
   warm: init,
-  async compile(source: string, file: string): Promise<CompileResult> {
+  async compile(source: string, file: string): Promise<CompileResult & { workerMs: number }> {
     await init();
-    return compileScenario(esbuild as unknown as EsbuildLike, source, file);
+    const t0 = performance.now();
+    const out = await compileScenario(esbuild as unknown as EsbuildLike, source, file);
+    return { ...out, workerMs: performance.now() - t0 };
   },
 };
 

@@ -23,7 +23,7 @@ import type { RunInputs } from "../../sim/world/metrics/run-inputs";
 
 export interface CompileApi {
   /** Bundle a scenario. Compile errors come back as data (`ok: false`), never as a throw. */
-  compile(source: string, file: string): Promise<CompileResult>;
+  compile(source: string, file: string): Promise<CompileResult & { workerMs: number }>;
   /** Initialise esbuild-wasm and run a tiny build so the first real compile is fast. Returns ms spent. */
   warm(): Promise<number>;
 }
