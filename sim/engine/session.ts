@@ -221,7 +221,8 @@ class ScenarioSession implements Session {
       endMessage: this.endMessage,
       traceLength: tr.length,
       traceHash: tr.hash(),
-      events: tr.slice(fromTrace, to).map((e) => ({ ...e, data: e.data === undefined ? undefined : plain(e.data) })),
+      // No `data` key when there is none: each frame is structured-cloned to the page.
+      events: tr.slice(fromTrace, to).map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) })),
       truncated: to < tr.length,
       tasks: [...touched].sort((a, b) => a - b).map((i) => taskView(this.world.tasks.at(i)!)),
       workers: workerViews(this.world),

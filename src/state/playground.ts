@@ -23,9 +23,9 @@ const BUDGET_MS = 24;
 /**
  * Events per frame. Each one is structured-cloned to this thread and folded by the views, so the
  * cap bounds a frame's main-thread cost (4,000 cost 100–280 ms on a 2-core machine). At 60 frames a
- * second it still shows 90k events a second, and a run that makes more just plays a little behind.
+ * second it still shows 60k events a second, and a run that makes more just plays a little behind.
  */
-const MAX_FRAME_EVENTS = 1500;
+const MAX_FRAME_EVENTS = 1000;
 /** How often the views are redrawn while a run plays (the frames themselves come every display frame). */
 const VIEW_INTERVAL_MS = 100;
 /** When to start esbuild-wasm if nothing else started it first (an edit, the end of a run). */
