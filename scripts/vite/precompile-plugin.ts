@@ -8,13 +8,12 @@
  * first compile, one lazily loaded chunk per scenario. Entries are keyed by a hash of the exact
  * source text, file name and esbuild version, so an edited or stale text simply misses.
  */
-import { build, version } from "esbuild";
-import { createHash } from "node:crypto";
+import { transform, version } from "esbuild";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Plugin } from "vite";
 import { compileScenario, type EsbuildLike } from "../../sim/engine/compile";
-import { compileKeyFromDigest } from "../../src/workers/compile-key";
+import { compileKey } from "../../src/workers/compile-key";
 
 const INDEX = "virtual:precompiled";
 const ENTRY = "virtual:precompiled/";
@@ -37,7 +36,7 @@ export function shippedSources(root: string): string[] {
 }
 
 export function keyOf(source: string, file: string, esbuildVersion = version): string {
-  return compileKeyFromDigest(createHash("sha256").update(`${file}\u0000${source}`).digest("hex"), esbuildVersion);
+  return compileKey(source, file, esbuildVersion);
 }
 
 export function precompilePlugin(root: string): Plugin {
@@ -46,7 +45,7 @@ export function precompilePlugin(root: string): Plugin {
     if (entries) return entries;
     const m = new Map<string, string>();
     for (const src of shippedSources(root)) {
-      const out = await compileScenario({ build } as unknown as EsbuildLike, src, FILE);
+      const out = await compileScenario({ transform } as unknown as EsbuildLike, src, FILE);
       // Only clean compiles are shipped; anything else goes to the real compiler (and shows its errors).
       if (out.ok) m.set(keyOf(src, FILE), JSON.stringify(out));
     }

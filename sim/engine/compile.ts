@@ -6,9 +6,22 @@
 
 /** The part of esbuild's API we use (esbuild and esbuild-wasm both have it). */
 export interface EsbuildLike {
-  build(options: Record<string, unknown>): Promise<{
-    outputFiles?: { text: string }[];
-    errors: EsbuildMessage[];
+  transform(
+    input: string,
+    options: {
+      loader: "ts";
+      sourcefile: string;
+      format: "cjs";
+      platform: "neutral";
+      target: string;
+      keepNames: boolean;
+      logLevel: "silent";
+      sourcemap: "inline";
+      sourcesContent: boolean;
+      charset: "utf8";
+    },
+  ): Promise<{
+    code: string;
     warnings: EsbuildMessage[];
   }>;
 }
@@ -37,16 +50,19 @@ export type CompileResult =
 /** Modules a scenario may import; the runtime provides them. */
 export const RUNTIME_MODULES = ["celery", "celery/testing"];
 
+/**
+ * A scenario is one file whose only imports are the runtime's modules, so it is transformed, not
+ * bundled (esbuild's transform skips the resolver and linker: ~1.5x faster, which is most of a
+ * recompile). Imports of anything else are refused here, at their line, as the bundler would.
+ */
 export async function compileScenario(esbuild: EsbuildLike, source: string, file = "scenario.ts"): Promise<CompileResult> {
   try {
-    const out = await esbuild.build({
-      stdin: { contents: source, loader: "ts", sourcefile: file, resolveDir: "/" },
-      bundle: true,
-      write: false,
+    const out = await esbuild.transform(source, {
+      loader: "ts",
+      sourcefile: file,
       format: "cjs",
       platform: "neutral",
       target: "es2022",
-      external: RUNTIME_MODULES,
       keepNames: true,
       logLevel: "silent",
       // Inline, so a runtime error can be mapped back to the learner's line (engine/sourcemap.ts).
@@ -54,12 +70,31 @@ export async function compileScenario(esbuild: EsbuildLike, source: string, file
       sourcesContent: false,
       charset: "utf8",
     });
-    return { ok: true, code: out.outputFiles?.[0]?.text ?? "", warnings: out.warnings.map((w) => toDiagnostic(w, "warning", file)) };
+    const bad = unknownImports(out.code).map((name) => unresolved(source, file, name));
+    if (bad.length) return { ok: false, diagnostics: bad };
+    return { ok: true, code: out.code, warnings: out.warnings.map((w) => toDiagnostic(w, "warning", file)) };
   } catch (e) {
     const errors = (e as { errors?: EsbuildMessage[] }).errors;
     if (Array.isArray(errors) && errors.length) return { ok: false, diagnostics: errors.map((m) => toDiagnostic(m, "error", file)) };
     return { ok: false, diagnostics: [{ file, line: 1, column: 1, length: 0, severity: "error", message: String((e as Error)?.message ?? e), lineText: "" }] };
   }
+}
+
+/** Modules the compiled CommonJS requires (static imports, `import()` and `require` all become require calls). */
+function unknownImports(code: string): string[] {
+  const names = new Set<string>();
+  for (const m of code.matchAll(/\brequire\(\s*(["'])([^"'\n]+)\1\s*\)/g)) if (!RUNTIME_MODULES.includes(m[2]!)) names.add(m[2]!);
+  return [...names];
+}
+
+/** Where `name` is imported in the source (its quoted string), as the bundler reports it. */
+function unresolved(source: string, file: string, name: string): Diagnostic {
+  const lines = source.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const at = lines[i]!.search(new RegExp(`(["'])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\1`));
+    if (at >= 0) return { file, line: i + 1, column: at + 1, length: name.length + 2, severity: "error", message: `Could not resolve "${name}": a scenario can import only ${RUNTIME_MODULES.map((m) => `"${m}"`).join(" and ")}`, lineText: lines[i]! };
+  }
+  return { file, line: 1, column: 1, length: 0, severity: "error", message: `Could not resolve "${name}"`, lineText: "" };
 }
 
 function toDiagnostic(m: EsbuildMessage, severity: "error" | "warning", file: string): Diagnostic {

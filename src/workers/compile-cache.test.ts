@@ -44,12 +44,20 @@ describe("CompileCache", () => {
     expect(await d.get("x")).toBeUndefined();
   });
 
-  it("keys by file, exact text and compiler version", async () => {
-    const k = await compileKey("a", "scenario.ts", "0.28.2");
-    expect(k).toMatch(/^esbuild-0\.28\.2-[0-9a-f]{40}$/);
-    expect(await compileKey("a", "scenario.ts", "0.28.2")).toBe(k);
-    expect(await compileKey("a ", "scenario.ts", "0.28.2")).not.toBe(k);
-    expect(await compileKey("a", "other.ts", "0.28.2")).not.toBe(k);
-    expect(await compileKey("a", "scenario.ts", "0.28.3")).not.toBe(k);
+  it("keys by file, exact text and compiler version", () => {
+    const k = compileKey("a", "scenario.ts", "0.28.2");
+    expect(k).toMatch(/^esbuild-0\.28\.2-[0-9a-z]+-[0-9a-z]+-[0-9a-z]+$/);
+    expect(compileKey("a", "scenario.ts", "0.28.2")).toBe(k);
+    expect(compileKey("a ", "scenario.ts", "0.28.2")).not.toBe(k);
+    expect(compileKey("b", "scenario.ts", "0.28.2")).not.toBe(k);
+    expect(compileKey("a", "other.ts", "0.28.2")).not.toBe(k);
+    expect(compileKey("a", "scenario.ts", "0.28.3")).not.toBe(k);
+  });
+
+  it("gives distinct keys to many near-identical texts (one character apart)", () => {
+    const base = "export default async function main() { return 1; }\n".repeat(20);
+    const keys = new Set<string>();
+    for (let i = 0; i < base.length; i++) for (const c of "#@") keys.add(compileKey(base.slice(0, i) + c + base.slice(i + 1), "scenario.ts", "1"));
+    expect(keys.size).toBe(base.length * 2);
   });
 });

@@ -1,0 +1,35 @@
+import * as esbuild from "esbuild";
+import { describe, expect, it } from "vitest";
+import { compileScenario } from "./compile";
+
+describe("compileScenario", () => {
+  it("compiles a scenario to CommonJS that requires the runtime, keeping function names", async () => {
+    const out = await compileScenario(esbuild, `import { Celery } from "celery";\nconst app = new Celery("x");\nexport const add = app.task(function add(x: number): number { return x + 1; });\nexport default async function main() {}\n`);
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    expect(out.code).toContain('require("celery")');
+    expect(out.code).toContain("sourceMappingURL=data:application/json;base64,");
+    expect(out.code).not.toContain(": number");
+    expect(out.code).toMatch(/__name\(function add\d*\(x\) \{[^]*\}, "add"\)/);
+  });
+
+  // (An import nothing uses is dropped by TypeScript's rules and never loads, so it is not refused.)
+  it("refuses an import of anything but the runtime, at its line and column", async () => {
+    const src = `import { Celery } from "celery";\n\nimport { chunk } from 'lodash';\nconst fs = require("node:fs");\nexport default () => [Celery, chunk, fs];\n`;
+    const out = await compileScenario(esbuild, src);
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.diagnostics.map((d) => [d.line, d.column, d.message.split(":")[0]])).toEqual([
+      [3, 23, 'Could not resolve "lodash"'],
+      [4, 20, 'Could not resolve "node'],
+    ]);
+    expect(out.diagnostics[0]!.lineText).toBe("import { chunk } from 'lodash';");
+  });
+
+  it("reports a syntax error at its line and column (1-based)", async () => {
+    const out = await compileScenario(esbuild, `const a = 1;\nconst b = (;\n`);
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.diagnostics[0]).toMatchObject({ file: "scenario.ts", line: 2, column: 12, severity: "error" });
+  });
+});
