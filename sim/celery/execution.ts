@@ -230,9 +230,11 @@ export class Execution {
     if (this.slot.exec === this) this.slot.exec = null;
     sim.record("worker-lost", this.rec.index, worker.index, pid, { pid, reason: "pool child killed (SIGKILL)" });
     const delayS = WORKER_LOST_DETECTION_S[this.app._broker.transport];
+    const process = worker.processesEnded;
     sim.sched.schedule(delayS, () => {
-      if (worker.status === "offline") {
-        // The whole worker died before it noticed: with the message acked, nothing runs it again.
+      // The whole worker died before it noticed (maybe restarted since, as a new process that knows
+      // nothing of this child): no WorkerLostError is stored; with the message acked, nothing runs it again.
+      if (worker.status === "offline" || worker.processesEnded !== process) {
         if (this.acked) this.markLost(`pool child ${pid} was killed and then worker ${worker.name} died`);
         return;
       }

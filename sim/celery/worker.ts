@@ -170,9 +170,16 @@ export class Worker implements Consumer {
     this.timers = [];
   }
 
+  /**
+   * How many times this worker's process has ended (killed or shut down). A pool event scheduled by
+   * an earlier process (a lost child's detection) must not act on a later one.
+   */
+  processesEnded = 0;
+
   /** SIGKILL to the whole worker: in-flight work is lost or redelivered as the acks settings say. */
   kill(reason = "killed"): void {
     if (this.status === "offline") return;
+    this.processesEnded++;
     const inFlight = this.slots.filter((s) => s.exec).length;
     this.sim.record("worker-killed", -1, this.index, inFlight, { reason });
     this.status = "offline";
@@ -216,6 +223,7 @@ export class Worker implements Consumer {
   private maybeOffline(): void {
     if (this.status !== "stopping") return;
     if (this.slots.some((s) => s.exec || s.starting)) return;
+    this.processesEnded++;
     this.status = "offline";
     this.connected = false;
     this.cancelTimers();
