@@ -69,6 +69,9 @@ try {
       const r = await page.evaluate(async (c) => {
         const pg = window.__playground!;
         pg.setCode(c);
+        // A person cannot press Run in the frame they typed in: let the editor draw the edit first
+        // (two frames; the lint compile, 300 ms after typing stops, has not started).
+        await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
         const run = [...document.querySelectorAll("button")].find((b) => b.textContent?.trim().endsWith("Run"))!;
         const t = performance.now();
         run.click();

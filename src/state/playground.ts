@@ -136,9 +136,11 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     const src = runSource();
     const key = `${seed()}\u0000${src}`;
     if (!force && key === loadedKey) return true;
+    // Ask first, then redraw: the compile worker starts while the page updates.
+    const compiling = compile(src, FILE, "run");
     setPhase("compiling");
     setMessage(null);
-    const out = await compile(src, FILE, "run");
+    const out = await compiling;
     if (t !== token) return false;
     setLastCompile({ ms: out.compileMs, cached: out.cached, ...(out.workerMs !== undefined ? { workerMs: out.workerMs } : {}) });
     if (!out.ok) {
