@@ -4,7 +4,7 @@ import type { TaskRecord } from "../celery/records";
 import { taskEventFields, workerEventFields } from "../celery/events";
 import { reprError, typeNameOf } from "../celery/errors";
 import { FAILURE, READY_STATES, REVOKED, SUCCESS } from "../celery/states";
-import type { CeleryEventView, QueueView, RunStats, SerializedError, TaskView, WorkerView } from "./types";
+import type { CeleryEventView, QueueView, RunStats, SerializedError, TaskPatch, TaskView, WorkerView } from "./types";
 
 const CELERY_KINDS = new Set([
   "task-sent",
@@ -67,9 +67,15 @@ export function taskFate(rec: TaskRecord, live: Set<number>): "done" | "pending"
   return live.has(rec.index) ? "pending" : "lost";
 }
 
-export function taskView(rec: TaskRecord): TaskView {
+/** A task's result and exception as a view shows them. */
+function outcome(rec: TaskRecord): { result: unknown; exception: SerializedError | null } {
   const failed = rec.state === FAILURE || rec.state === REVOKED || rec.eventState === FAILURE;
   const exc = failed && rec.result instanceof Error ? rec.result : rec.state === "RETRY" && rec.result instanceof Error ? rec.result : null;
+  return { result: rec.state === SUCCESS ? plain(rec.result) : exc ? null : plain(rec.result), exception: exc ? serializeError(exc, rec.traceback) : null };
+}
+
+export function taskView(rec: TaskRecord): TaskView {
+  const { result, exception } = outcome(rec);
   return {
     index: rec.index,
     id: rec.id,
@@ -78,8 +84,8 @@ export function taskView(rec: TaskRecord): TaskView {
     eventState: rec.eventState,
     args: plain(rec.args) as unknown[],
     kwargs: plain(rec.kwargs) as Record<string, unknown>,
-    result: rec.state === SUCCESS ? plain(rec.result) : exc ? null : plain(rec.result),
-    exception: exc ? serializeError(exc, rec.traceback) : null,
+    result,
+    exception,
     retries: rec.retries,
     executions: rec.executions,
     worker: rec.worker,
@@ -98,6 +104,12 @@ export function taskView(rec: TaskRecord): TaskView {
     lostReason: rec.lostReason,
     eager: rec.eager,
   };
+}
+
+/** The part of a task's view that can change after it exists (see TaskStaticField). */
+export function taskPatch(rec: TaskRecord): TaskPatch {
+  const { id: _i, name: _n, args: _a, kwargs: _k, parentId: _p, rootId: _r, groupId: _g, eager: _e, ...rest } = taskView({ ...rec, args: [], kwargs: {} });
+  return rest;
 }
 
 export function workerViews(world: World): WorkerView[] {

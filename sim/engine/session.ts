@@ -6,7 +6,7 @@ import { ExecContext, Sim, type EndReason, type Host } from "./sim";
 import { World } from "../celery/world";
 import { createCeleryModule } from "../celery/api";
 import { makeScenarioGlobals } from "./globals";
-import { celeryEvents, plain, queueViews, runStats, serializeError, taskView, workerViews } from "./report";
+import { celeryEvents, plain, queueViews, runStats, serializeError, taskPatch, taskView, workerViews } from "./report";
 import type { Frame, LogLine, Report, SerializedError, Session, SessionOptions, TaskView } from "./types";
 import type { TraceEvent } from "../kernel/trace";
 import { FlowerMetrics } from "../world/metrics/flower";
@@ -197,6 +197,19 @@ class ScenarioSession implements Session {
    * they are now) and the log lines among them. No state is kept between calls: asking twice for
    * the same range gives the same frame, and two views can read side by side.
    */
+  /** By task index: the trace index of the first event about it (filled as the trace grows). */
+  private readonly firstEvent: number[] = [];
+  private firstEventScanned = 0;
+
+  private scanFirstEvents(): void {
+    const tr = this.sim.trace;
+    for (let i = this.firstEventScanned; i < tr.length; i++) {
+      const t = tr.taskAt(i);
+      if (t >= 0 && this.firstEvent[t] === undefined) this.firstEvent[t] = i;
+    }
+    this.firstEventScanned = tr.length;
+  }
+
   frame(fromTrace: number, maxEvents = 5000): Frame {
     const tr = this.sim.trace;
     const to = Math.min(tr.length, Math.max(0, fromTrace) + maxEvents);
@@ -212,6 +225,11 @@ class ScenarioSession implements Session {
     }
     // Eager tasks (apply()) have no events of their own: the first frame shows them all.
     if (fromTrace === 0) for (const r of this.world.tasks.all) if (r.eager) touched.add(r.index);
+    // A task whose first event is before `fromTrace` was shown whole by an earlier frame.
+    this.scanFirstEvents();
+    const whole: number[] = [];
+    const patched: number[] = [];
+    for (const i of [...touched].sort((a, b) => a - b)) ((this.firstEvent[i] ?? Infinity) >= fromTrace || fromTrace <= 0 ? whole : patched).push(i);
     const counts: Record<string, number> = {};
     for (const rec of this.world.tasks.all) counts[rec.eventState] = (counts[rec.eventState] ?? 0) + 1;
     return {
@@ -224,7 +242,8 @@ class ScenarioSession implements Session {
       // No `data` key when there is none: each frame is structured-cloned to the page.
       events: tr.slice(fromTrace, to).map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) })),
       truncated: to < tr.length,
-      tasks: [...touched].sort((a, b) => a - b).map((i) => taskView(this.world.tasks.at(i)!)),
+      tasks: whole.map((i) => taskView(this.world.tasks.at(i)!)),
+      taskPatches: patched.map((i) => taskPatch(this.world.tasks.at(i)!)),
       workers: workerViews(this.world),
       queues: queueViews(this.world),
       logs,

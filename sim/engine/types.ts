@@ -55,6 +55,10 @@ export interface CeleryEventView {
   [field: string]: unknown;
 }
 
+/** What never changes about a task once it exists. */
+export type TaskStaticField = "id" | "name" | "args" | "kwargs" | "parentId" | "rootId" | "groupId" | "eager";
+export type TaskPatch = Omit<TaskView, TaskStaticField>;
+
 export interface WorkerView {
   index: number;
   hostname: string;
@@ -131,8 +135,14 @@ export interface Frame {
   /** Trace events appended since the `fromTrace` index asked for (capped; see `truncated`). */
   events: TraceEvent[];
   truncated: boolean;
-  /** Tasks changed since the last frame. */
+  /** Tasks whose first event is in this frame (or all, from trace index 0): their whole view. */
   tasks: TaskView[];
+  /**
+   * Tasks seen in an earlier frame that changed in this one: only what can change. A page that folded
+   * every frame before `fromTrace` knows the rest (id, name, args…), so a frame of a busy run carries
+   * far less to clone and to collect.
+   */
+  taskPatches: TaskPatch[];
   workers: WorkerView[];
   queues: QueueView[];
   logs: LogLine[];

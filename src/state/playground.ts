@@ -121,7 +121,9 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
         setHorizonS(v.nowS);
       }
     });
-    for (const l of frameListeners) l(frame, from, fresh);
+    // Listeners see whole task views (a frame's patches merged), as the run-store does.
+    const whole = frame.taskPatches?.length ? { ...frame, tasks: v.changed, taskPatches: [] } : frame;
+    for (const l of frameListeners) l(whole, from, fresh);
   }
 
   /** What a run compiles: the override while the editor text is unchanged since it was set, else the editor's code. */

@@ -23,7 +23,7 @@ function frame(over: Partial<Frame> = {}): Frame {
   const events = over.events ?? [];
   return {
     nowS: 0, done: false, endReason: "running", endMessage: "", traceLength: events.length, traceHash: "h",
-    events, truncated: false, tasks: [], workers: [], queues: [], logs: [], stateCounts: {}, returned: undefined,
+    events, truncated: false, tasks: [], taskPatches: [], workers: [], queues: [], logs: [], stateCounts: {}, returned: undefined,
     error: null, ...over,
   };
 }
@@ -132,5 +132,41 @@ describe("selectTasks", () => {
     expect(selectTasks(v, { state: "", name: "" }, 10, 4).rows.map((t) => [t.index, t.eventState])).toEqual([[1, "FAILURE"], [0, "PENDING"]]);
     expect(selectTasks(v, { state: "PENDING", name: "" }, 2, 1)).toEqual({ rows: [v.tasks.get(4), v.tasks.get(2)], matched: 4 });
     expect(selectTasks(v, { state: "", name: "" }, 10, 9).rows).toEqual([]);
+  });
+});
+
+describe("frames from a real session", () => {
+  it("show a task whole in the frame of its first event and as a patch after; folded, they equal the report", async () => {
+    const { compile, nodeHost } = await import("../../sim/testing/harness");
+    const { createSession } = await import("../../sim/engine/session");
+    const code = await compile(`import { Celery, sleep } from "celery";
+const app = new Celery("f", { broker: "redis" });
+const job = app.task({ bind: true, maxRetries: 2 }, async function job(self: any, i: number) {
+  await sleep(0.1 + (i % 3) * 0.2);
+  if (i % 4 === 0 && self.request.retries < 1) throw self.retry({ countdown: 0.5 });
+  return i * 2;
+});
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 3 });
+  for (let i = 0; i < 12; i++) job.delay(i);
+}`);
+    const s = await createSession(code, { seed: 3, host: nodeHost });
+    await s.advance();
+    let v = emptyRun();
+    let patches = 0;
+    while (!v.done || v.cursor < s.traceLength) {
+      const f = s.frame(v.cursor, 23);
+      patches += f.taskPatches.length;
+      for (const p of f.taskPatches) expect(p).not.toHaveProperty("id");
+      v = reduceFrame(v, f, v.cursor);
+    }
+    expect(patches).toBeGreaterThan(12);
+    const report = s.report({ events: false });
+    expect([...v.tasks.values()].sort((a, b) => a.index - b.index)).toEqual(report.tasks);
+  });
+
+  it("refuses a patch for a task it never saw whole", () => {
+    const patch = { ...task(7), id: undefined } as unknown as TaskView;
+    expect(() => reduceFrame(emptyRun(), frame({ taskPatches: [patch] }), 0)).toThrow(/unknown task 7/);
   });
 });

@@ -39,6 +39,8 @@ export interface RunView {
   taskList: TaskView[];
   /** A task's position in `taskList`, by task index. */
   taskPos: Map<number, number>;
+  /** The whole views of the tasks the last frame changed (its patches merged). */
+  changed: TaskView[];
   workers: WorkerView[];
   queues: QueueView[];
   rates: Map<string, QueueRate>;
@@ -64,6 +66,7 @@ export function emptyRun(): RunView {
     tasks: new Map(),
     taskList: [],
     taskPos: new Map(),
+    changed: [],
     workers: [],
     queues: [],
     rates: new Map(),
@@ -108,14 +111,25 @@ export function reduceFrame(prev: RunView, frame: Frame, fromTrace = prev.cursor
     frame = { ...frame, events: frame.events.slice(skip) };
     fromTrace = prev.cursor;
   }
-  for (const t of frame.tasks) {
+  const changed: TaskView[] = [];
+  const put = (t: TaskView) => {
+    changed.push(t);
     v.tasks.set(t.index, t);
     const at = v.taskPos.get(t.index);
     if (at === undefined) {
       v.taskPos.set(t.index, v.taskList.length);
       v.taskList.push(t);
     } else v.taskList[at] = t;
+  };
+  for (const t of frame.tasks) put(t);
+  for (const p of frame.taskPatches ?? []) {
+    const prev = v.tasks.get(p.index);
+    // A patch for a task this run never showed breaks the frames' contract (every frame before
+    // `fromTrace` was folded): say so rather than show a task without its id and name.
+    if (!prev) throw new Error(`frame patch for unknown task ${p.index} (from trace ${fromTrace})`);
+    put({ ...prev, ...p });
   }
+  v.changed = changed;
   v.workers = frame.workers;
   v.queues = frame.queues;
   if (frame.logs.length) {
