@@ -28,14 +28,14 @@ export const LAYOUT = { name: "dagre", rankDir: "LR", nodeSep: 14, rankSep: 46, 
 
 /** How a group or chord box looks: a compound node on small canvases, a plain node on big ones. */
 const BOX_LOOK = {
-      label: "data(label)",
-      "text-valign": "top",
-      "text-halign": "center",
-      "text-margin-y": -4,
-      "font-size": 10,
-      color: "#8591a1",
-      "background-opacity": 0.05,
-      "border-width": 1,
+  label: "data(label)",
+  "text-valign": "top",
+  "text-halign": "center",
+  "text-margin-y": -4,
+  "font-size": 10,
+  color: "#8591a1",
+  "background-opacity": 0.05,
+  "border-width": 1,
 } as const;
 
 export const STYLE: cytoscape.StylesheetJson = [
