@@ -38,10 +38,17 @@ let esbuildReady = false;
 export function warmCompiler(): Promise<number> {
   warming ??= get()
     .call("warm", [], { key: "warm" })
-    .then((ms) => {
-      esbuildReady = true;
-      return ms;
-    });
+    .then(
+      (ms) => {
+        esbuildReady = true;
+        return ms;
+      },
+      (e) => {
+        // Forget a failed start (offline, a killed worker), so a later warm-up tries again.
+        warming = null;
+        throw e;
+      },
+    );
   return warming;
 }
 
