@@ -67,25 +67,31 @@ export function taskFate(rec: TaskRecord, live: Set<number>): "done" | "pending"
   return live.has(rec.index) ? "pending" : "lost";
 }
 
-/** A task's result and exception as a view shows them. */
-function outcome(rec: TaskRecord): { result: unknown; exception: SerializedError | null } {
-  const failed = rec.state === FAILURE || rec.state === REVOKED || rec.eventState === FAILURE;
-  const exc = failed && rec.result instanceof Error ? rec.result : rec.state === "RETRY" && rec.result instanceof Error ? rec.result : null;
-  return { result: rec.state === SUCCESS ? plain(rec.result) : exc ? null : plain(rec.result), exception: exc ? serializeError(exc, rec.traceback) : null };
-}
-
+/** A task's whole view: what never changes about it (TaskStaticField), then its patch. */
 export function taskView(rec: TaskRecord): TaskView {
-  const { result, exception } = outcome(rec);
   return {
-    index: rec.index,
     id: rec.id,
     name: rec.name,
-    state: rec.state,
-    eventState: rec.eventState,
     args: plain(rec.args) as unknown[],
     kwargs: plain(rec.kwargs) as Record<string, unknown>,
-    result,
-    exception,
+    parentId: rec.parentId,
+    rootId: rec.rootId,
+    groupId: rec.groupId,
+    eager: rec.eager,
+    ...taskPatch(rec),
+  };
+}
+
+/** The part of a task's view that can change after it exists: what a frame sends for a task the page has. */
+export function taskPatch(rec: TaskRecord): TaskPatch {
+  const failed = rec.state === FAILURE || rec.state === REVOKED || rec.eventState === FAILURE;
+  const exc = failed && rec.result instanceof Error ? rec.result : rec.state === "RETRY" && rec.result instanceof Error ? rec.result : null;
+  return {
+    index: rec.index,
+    state: rec.state,
+    eventState: rec.eventState,
+    result: rec.state === SUCCESS ? plain(rec.result) : exc ? null : plain(rec.result),
+    exception: exc ? serializeError(exc, rec.traceback) : null,
     retries: rec.retries,
     executions: rec.executions,
     worker: rec.worker,
@@ -97,19 +103,9 @@ export function taskView(rec: TaskRecord): TaskView {
     runtime: rec.runtime,
     eta: rec.eta,
     expires: rec.expires,
-    parentId: rec.parentId,
-    rootId: rec.rootId,
-    groupId: rec.groupId,
     children: [...rec.children],
     lostReason: rec.lostReason,
-    eager: rec.eager,
   };
-}
-
-/** The part of a task's view that can change after it exists (see TaskStaticField). */
-export function taskPatch(rec: TaskRecord): TaskPatch {
-  const { id: _i, name: _n, args: _a, kwargs: _k, parentId: _p, rootId: _r, groupId: _g, eager: _e, ...rest } = taskView({ ...rec, args: [], kwargs: {} });
-  return rest;
 }
 
 export function workerViews(world: World): WorkerView[] {

@@ -11,15 +11,14 @@
  * third-party frame, or memory with the visible notice where the browser blocks it), and every
  * change is sent to the host as `progress` so the host can keep it too.
  */
-import { createEffect, createSignal, on, Show } from "solid-js";
+import { createEffect, on } from "solid-js";
 import { render } from "solid-js/web";
 import { App } from "../App";
 import { progressDrafts, memoryDrafts } from "../lib/drafts";
 import { sharedProgress, type ProgressStore } from "../state/progress";
 import type { Playground, Speed } from "../state/playground";
-import { draftKey, labMeta, loadLab, type LabContent } from "../features/labs/content";
-import { ContentUpdate } from "../features/labs/ContentUpdate";
-import { LabPanel } from "../features/labs/LabPanel";
+import { labMeta, loadLab, type LabContent } from "../features/labs/content";
+import { openLab } from "../features/labs/open-lab";
 import { BLANK_SOURCE } from "../examples";
 import { completedStatement, outMessage, parseIn, parseOrigins, type InMessage, type OutMessage } from "./protocol";
 import "../features/labs/labs.css";
@@ -151,14 +150,7 @@ function watchHeight(root: HTMLElement, send: (m: OutMessage) => void): void {
 
 function mountLab(lab: LabContent, store: ProgressStore, root: HTMLElement, o: { attach(pg: Playground): void; send(m: OutMessage): void; speed?: Speed }): void {
   const id = lab.meta.id;
-  const key = draftKey(id);
-  const rec = store.lab(id);
-  const draft = store.draft(key);
-  // The same content check as the lab pages (routes.tsx): started from other content, and the
-  // learner's copy is not simply the new starter → ask.
-  const changed = store.hasLab(id) && rec.contentHash !== null && rec.contentHash !== lab.hash && draft !== null && draft !== lab.starter;
-  store.startLab(id, lab.hash);
-  document.title = `${lab.meta.title} · Celery Playground`;
+  const { key, draft, appLab } = openLab(lab, store);
 
   // Grading records each run with the lab's seed through recordRun (LabPanel): tell the host.
   const passedHere = new Set<string>();
@@ -194,7 +186,6 @@ function mountLab(lab: LabContent, store: ProgressStore, root: HTMLElement, o: {
   store.subscribe(sendProgress);
 
   render(() => {
-    const [asking, setAsking] = createSignal(changed);
     return (
       <App
         drafts={progressDrafts(store)}
@@ -207,31 +198,7 @@ function mountLab(lab: LabContent, store: ProgressStore, root: HTMLElement, o: {
           sendProgress();
         }}
         {...(o.speed !== undefined ? { speed: o.speed } : {})}
-        lab={{
-          title: lab.meta.title,
-          starter: lab.starter,
-          ...(lab.suite.untilS !== undefined ? { untilS: lab.suite.untilS } : {}),
-          panel: (pg) => (
-            <>
-              <LabPanel pg={pg} lab={lab} store={store} />
-              <Show when={asking()}>
-                <ContentUpdate
-                  mine={draft ?? ""}
-                  next={lab.starter}
-                  onKeep={() => {
-                    store.acceptContent(id, lab.hash);
-                    setAsking(false);
-                  }}
-                  onReset={() => {
-                    pg.setCode(lab.starter);
-                    store.acceptContent(id, lab.hash);
-                    setAsking(false);
-                  }}
-                />
-              </Show>
-            </>
-          ),
-        }}
+        lab={appLab()}
       />
     );
   }, root);

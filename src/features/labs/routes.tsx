@@ -2,16 +2,14 @@
  * The labs' routes, by query string so the static site needs no server rewrites:
  * `?view=labs` is the catalogue, `?lab=<id>` a lab page; anything else is the sandbox.
  */
-import { createSignal, Show } from "solid-js";
 import { render } from "solid-js/web";
 import { App } from "../../App";
 import { progressDrafts } from "../../lib/drafts";
 import { sharedProgress } from "../../state/progress";
 import type { Speed } from "../../state/playground";
 import { Catalogue } from "./Catalogue";
-import { draftKey, labMeta, loadLab } from "./content";
-import { ContentUpdate } from "./ContentUpdate";
-import { LabPanel } from "./LabPanel";
+import { labMeta, loadLab } from "./content";
+import { openLab } from "./open-lab";
 import "./labs.css";
 
 /** Mounts the catalogue or a lab page when the URL asks for one; false for the sandbox. */
@@ -29,49 +27,19 @@ export async function startLabRoute(q: URLSearchParams, root: HTMLElement, opts:
 async function mountLab(id: string, root: HTMLElement, opts: { speed?: Speed }): Promise<void> {
   const [lab, store] = await Promise.all([loadLab(id), sharedProgress()]);
   if (!lab) throw new Error(`lab ${id} is missing files`);
-  const key = draftKey(id);
-  const rec = store.lab(id);
-  const draft = store.draft(key);
-  // Started from other content, and the learner's copy is not simply the new starter: ask.
-  const changed = store.hasLab(id) && rec.contentHash !== null && rec.contentHash !== lab.hash && draft !== null && draft !== lab.starter;
-  store.startLab(id, lab.hash);
-  document.title = `${lab.meta.title} · Celery Playground`;
+  const { key, draft, appLab } = openLab(lab, store);
   root.textContent = "";
-  render(() => {
-    const [asking, setAsking] = createSignal(changed);
-    return (
+  render(
+    () => (
       <App
         drafts={progressDrafts(store)}
         exampleId={key}
         initialCode={draft ?? lab.starter}
         seed={lab.suite.seed}
         {...(opts.speed !== undefined ? { speed: opts.speed } : {})}
-        lab={{
-          title: lab.meta.title,
-          starter: lab.starter,
-          ...(lab.suite.untilS !== undefined ? { untilS: lab.suite.untilS } : {}),
-          panel: (pg) => (
-            <>
-              <LabPanel pg={pg} lab={lab} store={store} />
-              <Show when={asking()}>
-                <ContentUpdate
-                  mine={draft ?? ""}
-                  next={lab.starter}
-                  onKeep={() => {
-                    store.acceptContent(id, lab.hash);
-                    setAsking(false);
-                  }}
-                  onReset={() => {
-                    pg.setCode(lab.starter);
-                    store.acceptContent(id, lab.hash);
-                    setAsking(false);
-                  }}
-                />
-              </Show>
-            </>
-          ),
-        }}
+        lab={appLab()}
       />
-    );
-  }, root);
+    ),
+    root,
+  );
 }
