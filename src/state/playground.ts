@@ -12,6 +12,7 @@ import { compile, warmCompiler } from "../workers/compile-client";
 import { isAbort, type AlertRuleSpec, type ControlCommand, type Diagnostic, type Frame, type HangError, type TimedCommand } from "../workers/protocol";
 import { SimClient } from "../workers/sim-client";
 import { emptyRun, reduceFrame, type RunView } from "./run-store";
+import { MAX_FRAME_EVENTS, nextFrameCap } from "./frame-cap";
 
 export const FILE = "scenario.ts";
 export type Speed = number | "max";
@@ -20,12 +21,6 @@ export type Phase = "idle" | "compiling" | "loading" | "running" | "paused" | "s
 
 /** Wall-clock budget per worker call; well under the watchdog, and short enough to keep 60 fps. */
 const BUDGET_MS = 24;
-/**
- * Events per frame. Each one is structured-cloned to this thread and folded by the views, so the
- * cap bounds a frame's main-thread cost (4,000 cost 100–280 ms on a 2-core machine). At 60 frames a
- * second it still shows 60k events a second, and a run that makes more just plays a little behind.
- */
-const MAX_FRAME_EVENTS = 1000;
 /** How often the views are redrawn while a run plays (the frames themselves come every display frame). */
 const VIEW_INTERVAL_MS = 100;
 /** When to start esbuild-wasm if nothing else started it first (an edit, the end of a run). */
@@ -48,7 +43,17 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   /** The last Run's compile: how long it took as the page saw it, and whether the cache answered. */
   const [lastCompile, setLastCompile] = createSignal<{ ms: number; cached: boolean; workerMs?: number } | null>(null);
   /** Simulated time shown (the playhead), which runs ahead of the last event during quiet gaps. */
-  const [timeS, setTimeS] = createSignal(0);
+  const [timeS, setPlayheadS] = createSignal(0);
+  /**
+   * The playhead as the page draws it (scrubber, clock, chart cursor): `timeS` itself moves every
+   * display frame while a run plays, this one with the views (every VIEW_INTERVAL_MS), so a playing
+   * run does not repaint the top bar 60 times a second.
+   */
+  const [shownTimeS, setShownTimeS] = createSignal(0);
+  const setTimeS = (t: number) => {
+    setPlayheadS(t);
+    if (phase() !== "running") setShownTimeS(t);
+  };
   /** The furthest simulated time reached for the loaded code and seed (the scrubber's range). */
   const [horizonS, setHorizonS] = createSignal(0);
 
@@ -104,23 +109,29 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     clearTimeout(publishTimer);
     publishTimer = undefined;
     lastPublish = performance.now();
-    setRun(latest);
+    batch(() => {
+      setRun(latest);
+      setShownTimeS(timeS());
+      // The scrubber's range: the furthest time reached (a seek back keeps it), the end once done.
+      if (latest.done || latest.nowS > horizonS()) setHorizonS(latest.nowS);
+    });
   }
+
+  /** The frame cap for the next pull (frame-cap.ts): smaller while the page folds frames slowly. */
+  let frameCap = MAX_FRAME_EVENTS;
 
   function fold(frame: Frame, from: number, fresh = false): void {
     const v = (latest = reduceFrame(fresh ? emptyRun() : latest, frame, from));
-    batch(() => {
-      const due = performance.now() - lastPublish >= VIEW_INTERVAL_MS;
-      if (fresh || v.done || due || (phase() !== "running" && phase() !== "seeking")) publish();
-      // A quiet spell after this frame must still show it.
-      else publishTimer ??= setTimeout(() => batch(publish), VIEW_INTERVAL_MS);
-      if (v.nowS > timeS() || fresh) setTimeS(v.nowS);
-      if (v.nowS > horizonS()) setHorizonS(v.nowS);
-      if (v.done) {
-        setTimeS(v.nowS);
-        setHorizonS(v.nowS);
-      }
-    });
+    if (v.nowS > timeS() || fresh || v.done) setTimeS(v.nowS);
+    if (fresh || v.done || (phase() !== "running" && phase() !== "seeking")) publish();
+    // Due: redraw in a task of its own, so this frame's message and the views' DOM updates are two
+    // short tasks rather than one long one.
+    else if (performance.now() - lastPublish >= VIEW_INTERVAL_MS) {
+      clearTimeout(publishTimer);
+      publishTimer = setTimeout(publish, 0);
+    }
+    // A quiet spell after this frame must still show it.
+    else publishTimer ??= setTimeout(publish, VIEW_INTERVAL_MS);
     // Listeners see whole task views (a frame's patches merged), as the run-store does.
     const whole = frame.taskPatches?.length ? { ...frame, tasks: v.changed, taskPatches: [] } : frame;
     for (const l of frameListeners) l(whole, from, fresh);
@@ -189,10 +200,12 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     const t = token;
     const started = performance.now();
     sim
-      .advance({ ...(target !== undefined ? { toS: target } : {}), budgetMs: BUDGET_MS, fromTrace: from, maxFrameEvents: MAX_FRAME_EVENTS })
+      .advance({ ...(target !== undefined ? { toS: target } : {}), budgetMs: BUDGET_MS, fromTrace: from, maxFrameEvents: frameCap })
       .then((frame) => {
         if (t !== token) return;
+        const f0 = performance.now();
         fold(frame, from);
+        frameCap = nextFrameCap(frameCap, performance.now() - f0, frame.events.length);
         // Ran out of budget before reaching the target: the sim cannot keep up, so the playhead
         // waits for it instead of running away from the events.
         if (target !== undefined) setTimeS(performance.now() - started >= BUDGET_MS ? frame.nowS : Math.max(frame.nowS, target));
@@ -285,6 +298,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   function seek(toS: number): void {
     seekTarget = toS;
     setTimeS(toS);
+    setShownTimeS(toS);
     // Set at once, so anything watching sees the seek start with the input event.
     setPhase("seeking");
     if (!seeking) seekRun = drainSeeks();
@@ -371,7 +385,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
       setCode(text);
       warm();
     },
-    seed, setSeed, speed, setSpeed, phase, run, diagnostics, message, timeS, horizonS, lastCompile,
+    seed, setSeed, speed, setSpeed, phase, run, diagnostics, message, timeS, shownTimeS, horizonS, lastCompile,
     play, pause, step, reset, seek, lint, taskHistory,
     alertRules, commands, command,
     setAlertRules: (rules: AlertRuleSpec[]) => {

@@ -4,7 +4,7 @@ import type { Playground } from "../../state/playground";
 
 export function Scrubber(props: { pg: Playground }) {
   const pg = props.pg;
-  const max = () => Math.max(pg.horizonS(), pg.timeS(), 1);
+  const max = () => Math.max(pg.horizonS(), pg.shownTimeS(), 1);
   return (
     <div class="scrubber">
       <label for="time-scrubber">Time</label>
@@ -14,12 +14,12 @@ export function Scrubber(props: { pg: Playground }) {
         min="0"
         max={max()}
         step="any"
-        value={pg.timeS()}
-        aria-valuetext={fmtS(pg.timeS())}
+        value={pg.shownTimeS()}
+        aria-valuetext={fmtS(pg.shownTimeS())}
         onInput={(e) => pg.seek(Number(e.currentTarget.value))}
       />
       <output class="mono" data-testid="sim-time">
-        {fmtS(pg.timeS())} / {fmtS(max())}
+        {fmtS(pg.shownTimeS())} / {fmtS(max())}
       </output>
     </div>
   );

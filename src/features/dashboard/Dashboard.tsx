@@ -57,7 +57,7 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
       .alerts.filter((a) => a.state === "firing" || a.state === "resolved")
       .map((a) => ({ atS: a.atS, color: a.state === "firing" ? "#ff5d6c" : "#4fcf82" })),
   );
-  const playhead = () => pg.timeS();
+  const playhead = () => pg.shownTimeS();
 
   // ------------------------------------------------------------ alert rules
   const [draft, setDraft] = createSignal<AlertRuleSpec>({ ...PRESET });

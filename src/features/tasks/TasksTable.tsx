@@ -1,8 +1,10 @@
 /**
  * A Flower-like task list: newest first, filter by state and name, click a row for its detail.
- * Only the rows in view are in the DOM (fixed row height, spacer rows above and below), and rows are
- * reused by position, so a frame that changes 10k tasks costs a few dozen cell updates and a tiny
- * layout (a full table of 200 rows cost 0.4–0.9 s of layout per frame on a 2-core machine).
+ * Only the rows in view are in the DOM (fixed row height, each row placed by a transform in a body as
+ * tall as all the matches), and rows are reused by position, so a frame that changes 10k tasks costs
+ * a few dozen cell updates and a tiny layout (a full table of 200 rows cost 0.4–0.9 s of layout per
+ * frame on a 2-core machine; a virtual <table> of 30 rows still 5–30 ms, because a changed cell lays
+ * out the whole table again).
  */
 import { createMemo, createSignal, For, Index, onCleanup, onMount, Show } from "solid-js";
 import { fmtArgs, fmtS, fmtValue, shortId } from "../../lib/format";
@@ -17,10 +19,10 @@ function outcome(t: TaskView): string {
   return t.result === null || t.result === undefined ? "" : fmtValue(t.result, 48);
 }
 
-/** Must match `.tasks tbody tr { height }` in styles.css. */
+/** Must match `.vtable .vrow { height }` in styles.css. */
 export const ROW_PX = 30;
-const OVERSCAN = 6;
-/** Column widths (id, name, state, args, result, retries, worker, received, started, runtime): fixed layout never measures cells. */
+const OVERSCAN = 4;
+/** Column widths (id, name, state, args, result, retries, worker, received, started, runtime); the result column takes what is left. */
 const COLUMN_PX = [80, 96, 112, 120, 160, 56, 64, 76, 76, 76];
 
 export function TasksTable(props: { run: RunView; selected: number | null; onSelect(index: number): void }) {
@@ -52,7 +54,6 @@ export function TasksTable(props: { run: RunView; selected: number | null; onSel
     wrap.scrollTop = 0;
     setScrollTop(0);
   };
-  const below = () => Math.max(0, view().matched - first() - view().rows.length) * ROW_PX;
   let pending = false;
   const onScroll = () => {
     if (pending) return;
@@ -62,6 +63,9 @@ export function TasksTable(props: { run: RunView; selected: number | null; onSel
       setScrollTop(wrap.scrollTop);
     });
   };
+  const HEADERS = ["id", "name", "state", "args", "result / exception", "retries", "worker", "received", "started", "runtime"];
+  const NUMERIC = new Set([5, 7, 8, 9]);
+  const RESULT_COL = 4;
   return (
     <div class="tasks">
       <div class="filters">
@@ -81,59 +85,69 @@ export function TasksTable(props: { run: RunView; selected: number | null; onSel
         </span>
       </div>
       <div class="table-wrap" ref={wrap} onScroll={onScroll}>
-        <table class="grid virtual" aria-label="Tasks" aria-rowcount={view().matched + 1}>
-          <colgroup>
-            <For each={COLUMN_PX}>{(w) => <col style={{ width: `${w}px` }} />}</For>
-          </colgroup>
-          <thead>
-            <tr>
-              <th>id</th>
-              <th>name</th>
-              <th>state</th>
-              <th>args</th>
-              <th>result / exception</th>
-              <th class="num">retries</th>
-              <th>worker</th>
-              <th class="num">received</th>
-              <th class="num">started</th>
-              <th class="num">runtime</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr class="spacer" aria-hidden="true" style={{ height: `${first() * ROW_PX}px` }}>
-              <td colSpan={10} />
-            </tr>
+        {/* ARIA table of divs: each row is its own layout and paint root (contain: strict), so a
+            row whose text changed is laid out alone; a <table> lays out every row again. */}
+        <div class="vtable" role="table" aria-label="Tasks" aria-rowcount={view().matched + 1}>
+          <div class="vhead" role="rowgroup">
+            <div class="vrow" role="row" aria-rowindex={1}>
+              <For each={HEADERS}>
+                {(h, i) => (
+                  <div role="columnheader" class={`vcell${NUMERIC.has(i()) ? " num" : ""}${i() === RESULT_COL ? " grow" : ""}`} style={i() === RESULT_COL ? { "min-width": `${COLUMN_PX[i()]}px` } : { width: `${COLUMN_PX[i()]}px` }}>
+                    {h}
+                  </div>
+                )}
+              </For>
+            </div>
+          </div>
+          <div class="vbody" role="rowgroup" style={{ height: `${view().matched * ROW_PX}px` }}>
             <Index each={view().rows}>
               {(t, i) => (
-                <tr
+                <div
+                  role="row"
+                  class="vrow"
                   classList={{ selected: props.selected === t().index }}
+                  style={{ transform: `translateY(${(first() + i) * ROW_PX}px)` }}
                   aria-rowindex={first() + i + 2}
+                  aria-selected={props.selected === t().index}
                   tabIndex={0}
                   onClick={() => props.onSelect(t().index)}
                   onKeyDown={(e) => e.key === "Enter" && props.onSelect(t().index)}
                 >
-                  <td class="mono" title={t().id}>
+                  <div role="cell" class="vcell mono" style={{ width: `${COLUMN_PX[0]}px` }} title={t().id}>
                     {shortId(t().id)}
-                  </td>
-                  <td class="clip">{t().name}</td>
-                  <td>
+                  </div>
+                  <div role="cell" class="vcell" style={{ width: `${COLUMN_PX[1]}px` }}>
+                    {t().name}
+                  </div>
+                  <div role="cell" class="vcell" style={{ width: `${COLUMN_PX[2]}px` }}>
                     <StateBadge state={t().eventState} />
-                  </td>
-                  <td class="mono clip">{fmtArgs(t().args, t().kwargs)}</td>
-                  <td class={`mono clip ${t().exception ? "exc" : ""}`}>{outcome(t())}</td>
-                  <td class="num">{t().retries}</td>
-                  <td class="clip">{t().worker ?? "–"}</td>
-                  <td class="num">{fmtS(t().receivedAt)}</td>
-                  <td class="num">{fmtS(t().startedAt)}</td>
-                  <td class="num">{fmtS(t().runtime, 3)}</td>
-                </tr>
+                  </div>
+                  <div role="cell" class="vcell mono" style={{ width: `${COLUMN_PX[3]}px` }}>
+                    {fmtArgs(t().args, t().kwargs)}
+                  </div>
+                  <div role="cell" class={`vcell mono grow${t().exception ? " exc" : ""}`} style={{ "min-width": `${COLUMN_PX[4]}px` }}>
+                    {outcome(t())}
+                  </div>
+                  <div role="cell" class="vcell num" style={{ width: `${COLUMN_PX[5]}px` }}>
+                    {t().retries}
+                  </div>
+                  <div role="cell" class="vcell" style={{ width: `${COLUMN_PX[6]}px` }}>
+                    {t().worker ?? "–"}
+                  </div>
+                  <div role="cell" class="vcell num" style={{ width: `${COLUMN_PX[7]}px` }}>
+                    {fmtS(t().receivedAt)}
+                  </div>
+                  <div role="cell" class="vcell num" style={{ width: `${COLUMN_PX[8]}px` }}>
+                    {fmtS(t().startedAt)}
+                  </div>
+                  <div role="cell" class="vcell num" style={{ width: `${COLUMN_PX[9]}px` }}>
+                    {fmtS(t().runtime, 3)}
+                  </div>
+                </div>
               )}
             </Index>
-            <tr class="spacer" aria-hidden="true" style={{ height: `${below()}px` }}>
-              <td colSpan={10} />
-            </tr>
-          </tbody>
-        </table>
+          </div>
+        </div>
         <Show when={props.run.tasks.size === 0}>
           <p class="empty">Run a scenario to see its tasks here.</p>
         </Show>
