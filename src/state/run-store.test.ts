@@ -38,6 +38,20 @@ describe("reduceFrame", () => {
     expect(v.version).toBe(2);
   });
 
+  it("keeps per-name task and failure counts as tasks change state", () => {
+    let v = emptyRun();
+    v = reduceFrame(v, frame({ tasks: [task(0), task(1), task(2, { name: "add" })] }));
+    v = reduceFrame(v, frame({ tasks: [task(0, { eventState: "FAILURE" }), task(1, { eventState: "FAILURE" })] }));
+    expect(v.byName.get("flaky")).toEqual({ tasks: 2, failed: 2 });
+    // A retried failure leaves FAILURE (and a repeated FAILURE view is not counted twice).
+    v = reduceFrame(v, frame({ tasks: [task(0, { eventState: "RETRY" }), task(1, { eventState: "FAILURE" })] }));
+    expect(v.byName.get("flaky")).toEqual({ tasks: 2, failed: 1 });
+    expect(v.byName.get("add")).toEqual({ tasks: 1, failed: 0 });
+    // Equal to a recount over the tasks.
+    const recount = [...v.tasks.values()].filter((t) => t.name === "flaky" && t.eventState === "FAILURE").length;
+    expect(v.byName.get("flaky")!.failed).toBe(recount);
+  });
+
   it("advances the cursor past the events of a truncated frame, else to the trace length", () => {
     seq = 0;
     const evs = [ev("task-sent", 0, 0), ev("task-received", 0, 0)];
@@ -163,6 +177,8 @@ export default async function main() {
     expect(patches).toBeGreaterThan(12);
     const report = s.report({ events: false });
     expect([...v.tasks.values()].sort((a, b) => a.index - b.index)).toEqual(report.tasks);
+    const failed = report.tasks.filter((t) => t.eventState === "FAILURE").length;
+    expect(v.byName.get("job")).toEqual({ tasks: report.tasks.length, failed });
   });
 
   it("refuses a patch for a task it never saw whole", () => {

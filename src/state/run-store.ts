@@ -39,6 +39,8 @@ export interface RunView {
   taskList: TaskView[];
   /** A task's position in `taskList`, by task index. */
   taskPos: Map<number, number>;
+  /** Per task name: how many tasks, and how many of them a monitor shows as FAILURE (kept as frames fold, not recounted). */
+  byName: Map<string, { tasks: number; failed: number }>;
   /** The whole views of the tasks the last frame changed (its patches merged). */
   changed: TaskView[];
   workers: WorkerView[];
@@ -66,6 +68,7 @@ export function emptyRun(): RunView {
     tasks: new Map(),
     taskList: [],
     taskPos: new Map(),
+    byName: new Map(),
     changed: [],
     workers: [],
     queues: [],
@@ -114,7 +117,12 @@ export function reduceFrame(prev: RunView, frame: Frame, fromTrace = prev.cursor
   const changed: TaskView[] = [];
   const put = (t: TaskView) => {
     changed.push(t);
+    const old = v.tasks.get(t.index);
     v.tasks.set(t.index, t);
+    let named = v.byName.get(t.name);
+    if (!named) v.byName.set(t.name, (named = { tasks: 0, failed: 0 }));
+    if (!old) named.tasks++;
+    named.failed += (t.eventState === "FAILURE" ? 1 : 0) - (old?.eventState === "FAILURE" ? 1 : 0);
     const at = v.taskPos.get(t.index);
     if (at === undefined) {
       v.taskPos.set(t.index, v.taskList.length);

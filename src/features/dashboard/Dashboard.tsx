@@ -101,9 +101,7 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
   const taskNames = createMemo(
     () => {
       void pg.run().version;
-      const n = new Set<string>();
-      for (const t of pg.run().taskList) n.add(t.name);
-      return [...n].sort();
+      return [...pg.run().byName.keys()].sort();
     },
     [],
     { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) },
@@ -112,9 +110,7 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
   const currentName = () => taskName() || taskNames()[0] || "";
   const failedOf = createMemo(() => {
     void pg.run().version;
-    let n = 0;
-    for (const t of pg.run().taskList) if (t.name === currentName() && t.eventState === "FAILURE") n++;
-    return n;
+    return pg.run().byName.get(currentName())?.failed ?? 0;
   });
   const [rate, setRate] = createSignal("10/s");
   const [soft, setSoft] = createSignal("");
