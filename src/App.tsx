@@ -126,6 +126,9 @@ export function App(props: AppProps) {
         </Show>
         <RunControls pg={pg} />
         <ShareButton pg={pg} untilS={props.lab?.untilS ?? props.untilS} />
+      </header>
+      {/* The run's status sits on the time row: the top bar then fits one line at 1280 px. */}
+      <Scrubber pg={pg}>
         <div class="status" aria-live="polite">
           <span class={`phase ph-${pg.phase()}`} data-testid="phase">
             {phaseLabel()}
@@ -137,8 +140,7 @@ export function App(props: AppProps) {
             {pg.run().traceHash || "–"}
           </span>
         </div>
-      </header>
-      <Scrubber pg={pg} />
+      </Scrubber>
       <Show when={pg.message()}>
         {(m) => (
           <div class={`banner ${m().kind}`} role={m().kind === "error" ? "alert" : "status"} data-testid="message">

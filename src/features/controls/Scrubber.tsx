@@ -1,8 +1,10 @@
 /** The time scrubber: dragging seeks by replaying from the seed (exact, thanks to determinism). */
+import type { JSX } from "solid-js";
 import { fmtS } from "../../lib/format";
 import type { Playground } from "../../state/playground";
 
-export function Scrubber(props: { pg: Playground }) {
+/** `children` follow the clock on the same row (the run's status). */
+export function Scrubber(props: { pg: Playground; children?: JSX.Element }) {
   const pg = props.pg;
   const max = () => Math.max(pg.horizonS(), pg.shownTimeS(), 1);
   return (
@@ -21,6 +23,7 @@ export function Scrubber(props: { pg: Playground }) {
       <output class="mono" data-testid="sim-time">
         {fmtS(pg.shownTimeS())} / {fmtS(max())}
       </output>
+      {props.children}
     </div>
   );
 }
