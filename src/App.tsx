@@ -168,7 +168,7 @@ export function App(props: AppProps) {
               )}
             </Show>
           </div>
-          <Editor code={pg.code()} diagnostics={pg.diagnostics()} onChange={pg.setCode} onRun={() => void pg.play(true)} />
+          <Editor code={pg.code()} diagnostics={pg.diagnostics()} onChange={pg.setCode} onRun={() => void pg.play(true)} onFocus={pg.warmCompiler} />
           <Show when={pg.diagnostics().length > 0}>
             <ul class="problems" aria-label="Problems" data-testid="problems">
               <For each={pg.diagnostics()}>

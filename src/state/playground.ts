@@ -387,6 +387,8 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     },
     seed, setSeed, speed, setSpeed, phase, run, diagnostics, message, timeS, shownTimeS, horizonS, lastCompile,
     play, pause, step, reset, seek, lint, taskHistory,
+    /** Start esbuild-wasm now if nothing has yet (the editor got focus: an edit is coming). */
+    warmCompiler: warm,
     alertRules, commands, command,
     setAlertRules: (rules: AlertRuleSpec[]) => {
       setAlertRulesSignal(rules);

@@ -6,7 +6,8 @@ import { createEffect, onCleanup, onMount, Show, createSignal } from "solid-js";
 import type { Diagnostic } from "../../workers/protocol";
 import type { EditorHandle } from "./codemirror";
 
-export function Editor(props: { code: string; diagnostics: Diagnostic[]; onChange(text: string): void; onRun(): void }) {
+/** `onFocus`: the learner is about to type (the page starts the compiler then, a second or so before the first edit). */
+export function Editor(props: { code: string; diagnostics: Diagnostic[]; onChange(text: string): void; onRun(): void; onFocus?(): void }) {
   let host!: HTMLDivElement;
   const [editor, setEditor] = createSignal<EditorHandle | null>(null);
 
@@ -26,7 +27,7 @@ export function Editor(props: { code: string; diagnostics: Diagnostic[]; onChang
   createEffect(() => editor()?.setDiagnostics(props.diagnostics));
 
   return (
-    <div class="editor">
+    <div class="editor" onFocusIn={() => props.onFocus?.()}>
       {/* CodeMirror gets a node of its own: Solid clears a parent whose only dynamic child goes away. */}
       <div class="cm-host" ref={host} />
       <Show when={!editor()}>
