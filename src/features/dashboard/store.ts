@@ -12,7 +12,7 @@ export function createDashboardStore(pg: Playground) {
   const [version, setVersion] = createSignal(0);
   const off = pg.onFrame((frame, _from, fresh) => {
     if (fresh) model = emptyDashboard(1);
-    foldDashboard(model, frame.events, frame.tasks, frame.workers, frame.nowS, !frame.truncated);
+    foldDashboard(model, frame.events, frame.tasks, frame.workers, frame.nowS, !frame.truncated, frame.done);
     setVersion((v) => v + 1);
   });
   onCleanup(off);

@@ -71,6 +71,27 @@ describe("dashboard series from the trace", () => {
     expect(out.report.stats.failed).toBeGreaterThan(5);
   });
 
+  it("closes the last, partial bucket once the run has ended, so the charts end with the run's final counts", () => {
+    const d = emptyDashboard(1);
+    // The whole trace in two frames, the last one marked finished (as the page's last frame is).
+    const half = Math.floor(trace.length / 2);
+    foldDashboard(d, trace.slice(0, half), out.report.tasks, out.report.workers, trace[half - 1]!.atS, false);
+    foldDashboard(d, trace.slice(half), out.report.tasks, out.report.workers, out.report.simTime, true, true);
+    expect(d.buckets.length).toBe(Math.floor(out.report.simTime) + 1);
+    const final = [...statesBefore(Infinity).values()];
+    const last = d.buckets[d.buckets.length - 1]!;
+    for (const st of ["PENDING", "STARTED", "SUCCESS", "FAILURE"]) expect([st, last.states[st] ?? 0]).toEqual([st, final.filter((x) => x === st).length]);
+    expect(d.buckets.reduce((n, b) => n + b.failed, 0)).toBe(out.report.stats.failed);
+    expect(d.buckets.reduce((n, b) => n + b.succeeded, 0)).toBe(out.report.stats.succeeded);
+    // Without `finished`, the same frames leave the last partial second unplotted.
+    const open = emptyDashboard(1);
+    foldDashboard(open, trace, out.report.tasks, out.report.workers, out.report.simTime, true);
+    expect(open.buckets.length).toBe(Math.floor(out.report.simTime));
+    // A repeated last frame (the page may fold a finished frame twice) closes nothing more.
+    foldDashboard(d, [], [], out.report.workers, out.report.simTime, true, true);
+    expect(d.buckets.length).toBe(Math.floor(out.report.simTime) + 1);
+  });
+
   it("live state counts equal the states the trace implies at each bucket's end", () => {
     const c = stateChart(m, ["PENDING", "RECEIVED", "STARTED", "SUCCESS", "FAILURE"]);
     for (let i = 0; i < c.data[0]!.length; i++) {

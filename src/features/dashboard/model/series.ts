@@ -267,6 +267,12 @@ export function foldDashboard(
   nowS: number,
   /** False when the frame was cut short: more events up to `nowS` are still to come. */
   complete = true,
+  /**
+   * The run has ended (its last frame): nothing more can fall in the bucket being filled, so it is
+   * closed too. Without this the events of the run's last partial second (often its last failure)
+   * never reached the charts while the counts above them showed them.
+   */
+  finished = false,
 ): DashboardModel {
   for (const t of tasks) {
     if (!m.taskName.has(t.index)) m.taskName.set(t.index, t.name);
@@ -285,7 +291,7 @@ export function foldDashboard(
   }
   const clock = complete ? Math.max(last, nowS) : last;
   m.nowS = Math.max(m.nowS, clock);
-  if (clock > -Infinity) advanceTo(m, bucketIndex(m, clock));
+  if (clock > -Infinity) advanceTo(m, bucketIndex(m, clock) + (finished && complete ? 1 : 0));
   if (m.buckets.length > MAX_BUCKETS) {
     const cut = m.buckets.length - MAX_BUCKETS;
     m.buckets.splice(0, cut);
