@@ -42,7 +42,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   const [message, setMessage] = createSignal<{ kind: "info" | "error"; text: string } | null>(null);
   /** The last Run's compile: how long it took as the page saw it, and whether the cache answered. */
   const [lastCompile, setLastCompile] = createSignal<{ ms: number; cached: boolean; workerMs?: number } | null>(null);
-  /** Simulated time shown (the playhead), which runs ahead of the last event during quiet gaps. */
+  /** The playhead: simulated time played to, which runs ahead of the last event during quiet gaps. */
   const [timeS, setPlayheadS] = createSignal(0);
   /**
    * The playhead as the page draws it (scrubber, clock, chart cursor): `timeS` itself moves every

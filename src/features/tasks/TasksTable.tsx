@@ -24,6 +24,10 @@ export const ROW_PX = 30;
 const OVERSCAN = 4;
 /** Column widths (id, name, state, args, result, retries, worker, received, started, runtime); the result column takes what is left. */
 const COLUMN_PX = [80, 96, 112, 120, 160, 56, 64, 76, 76, 76];
+const HEADERS = ["id", "name", "state", "args", "result / exception", "retries", "worker", "received", "started", "runtime"];
+const NUMERIC = new Set([5, 7, 8, 9]);
+/** The column that takes the width left over (its COLUMN_PX is its minimum). */
+const RESULT_COL = 4;
 
 export function TasksTable(props: { run: RunView; selected: number | null; onSelect(index: number): void }) {
   const [state, setState] = createSignal("");
@@ -63,9 +67,6 @@ export function TasksTable(props: { run: RunView; selected: number | null; onSel
       setScrollTop(wrap.scrollTop);
     });
   };
-  const HEADERS = ["id", "name", "state", "args", "result / exception", "retries", "worker", "received", "started", "runtime"];
-  const NUMERIC = new Set([5, 7, 8, 9]);
-  const RESULT_COL = 4;
   return (
     <div class="tasks">
       <div class="filters">
@@ -108,7 +109,6 @@ export function TasksTable(props: { run: RunView; selected: number | null; onSel
                   classList={{ selected: props.selected === t().index }}
                   style={{ transform: `translateY(${(first() + i) * ROW_PX}px)` }}
                   aria-rowindex={first() + i + 2}
-                  aria-selected={props.selected === t().index}
                   tabIndex={0}
                   onClick={() => props.onSelect(t().index)}
                   onKeyDown={(e) => e.key === "Enter" && props.onSelect(t().index)}
