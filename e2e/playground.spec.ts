@@ -128,3 +128,34 @@ test("the Examples menu loads the chain and chord example, which runs", async ({
   await expect(page.getByRole("log")).toContainText("chord result:");
   expect((await snapshot(page)).stateCounts.SUCCESS).toBeGreaterThan(5);
 });
+
+test("the tasks table shows any of thousands of tasks by scrolling, filters them, and opens one from the keyboard", async ({ app: page }) => {
+  await prepare(page);
+  await setCode(
+    page,
+    `import { Celery, sleep } from "celery";
+const app = new Celery("e2e");
+const job = app.task(async function job(i: number) { await sleep(0.05); if (i % 97 === 0) throw new Error("bad " + i); return i; });
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 16 });
+  for (let i = 0; i < 3000; i++) job.delay(i);
+}`,
+  );
+  await runToEnd(page, 60_000);
+  const table = page.getByRole("table", { name: "Tasks" });
+  await expect(table).toHaveAttribute("aria-rowcount", "3001");
+  // Only the rows in view are in the DOM; scrolling to the middle brings task 1498's row (newest first).
+  expect(await table.getByRole("row").count()).toBeLessThan(60);
+  await page.locator(".table-wrap").evaluate((el) => (el.scrollTop = 30 * 1501));
+  const middle = table.getByRole("row").filter({ hasText: "(1498)" });
+  await expect(middle).toBeVisible();
+  await expect(middle).toHaveAttribute("aria-rowindex", "1503");
+  // A filter starts at the top of its matches: 31 failures (every 97th task).
+  await page.locator(".tasks .filters select").selectOption("FAILURE");
+  await expect(page.locator(".tasks .filters")).toContainText("31 of 3000 tasks");
+  const failed = table.getByRole("row").nth(1);
+  await expect(failed).toContainText("bad 2910");
+  await failed.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("complementary", { name: "Task detail" })).toContainText("bad 2910");
+});
