@@ -83,9 +83,11 @@ export default async function main() {
   await button(page, "Run").click();
   await expect(page.getByTestId("message")).toHaveText("Stopped: task spin did not yield for 2 s (infinite loop?)", { timeout: 15_000 });
   const marks = await page.evaluate(() => (window as unknown as { __marks: Record<string, number> }).__marks);
-  // The watchdog's 2 s, plus a little for a busy machine to schedule the timer and paint.
+  // The watchdog's 2 s, plus a little for a busy machine to schedule the timer. On 2 cores, in the
+  // seconds after esbuild-wasm starts (V8 compiles its wasm on background threads; README,
+  // Performance) the page's timers can fire ~0.9 s late: seen once in the full suite.
   expect(marks.stopped! - marks.running!).toBeGreaterThanOrEqual(1900);
-  expect(marks.stopped! - marks.running!).toBeLessThan(2600);
+  expect(marks.stopped! - marks.running!).toBeLessThan(3200);
   expect(await phase(page)).toBe("stopped");
 
   // The page answers, the code is still there, and a fixed scenario runs in the respawned worker.

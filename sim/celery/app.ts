@@ -195,13 +195,14 @@ export class CeleryApp {
       linkError: toSigList(options.linkError),
       chain: (options.chain as SignatureData[] | undefined) ?? NO_SIGS,
       chord: options.chord ?? null,
-      timeLimit: [options.softTimeLimit ?? null, options.timeLimit ?? null],
+      softTimeLimit: options.softTimeLimit ?? null,
+      hardTimeLimit: options.timeLimit ?? null,
       ignoreResult: options.ignoreResult ?? task?.ignoreResult ?? this.conf.taskIgnoreResult,
       origin: callerReq?.hostname ?? null,
     };
     const fresh = !this._tasks.get(id);
     const rec = this._tasks.create(id, name, { args, kwargs, queue, parentId, rootId, groupId: body.groupId });
-    if (fresh && parentId) this._tasks.get(parentId)?.children.push(id);
+    if (fresh && parentId) this._tasks.addChild(parentId, id);
     rec.sentAt ??= sim.nowS;
     rec.eta = eta;
     rec.expires = expires;
@@ -247,7 +248,8 @@ export class CeleryApp {
       linkError: req.errbacks,
       chain: req.chain ?? [],
       chord: req.chord,
-      timeLimit: req.timeLimit,
+      softTimeLimit: req.timeLimit[0],
+      hardTimeLimit: req.timeLimit[1],
       ignoreResult: req.ignoreResult,
       origin: req.hostname,
     };

@@ -37,7 +37,13 @@ export interface TaskMessage {
   /** Remaining chain steps, last step first (as Celery's protocol 2 carries them). */
   chain: SignatureData[];
   chord: SignatureData | null;
-  timeLimit: [number | null, number | null];
+  /**
+   * Per-message soft and hard time limits in seconds (Celery's `timelimit` header), as two numbers
+   * rather than a tuple: a queued message then costs one object less. The request's tuple is made
+   * per execution (requestFromMessage).
+   */
+  softTimeLimit: number | null;
+  hardTimeLimit: number | null;
   ignoreResult: boolean;
   /** Hostname of the worker that sent it (a retry or a chain step), else null. */
   origin: string | null;

@@ -25,6 +25,8 @@ export type CeleryEventName =
 export type CeleryEvent = { type: string; timestamp: number; hostname: string | null; [field: string]: unknown };
 type Handler = (e: CeleryEvent) => void;
 
+const NO_HANDLERS: readonly Handler[] = [];
+
 export class EventsApi {
   private handlers = new Map<string, Handler[]>();
   constructor(private readonly app: CeleryApp) {}
@@ -37,10 +39,10 @@ export class EventsApi {
     return () => this.handlers.set(type, (this.handlers.get(type) ?? []).filter((h) => h !== handler));
   }
 
-  private listeners(type: string): Handler[] {
+  private listeners(type: string): readonly Handler[] {
     const a = this.handlers.get(type);
     const b = this.handlers.get("*");
-    if (!a?.length && !b?.length) return [];
+    if (!a?.length && !b?.length) return NO_HANDLERS; // the usual case: asked on every task event
     return [...(a ?? []), ...(b ?? [])];
   }
 
@@ -57,7 +59,7 @@ export class EventsApi {
     this.deliver(hs, workerEventFields(type, worker, this.app._sim.nowS));
   }
 
-  private deliver(hs: Handler[], ev: CeleryEvent): void {
+  private deliver(hs: readonly Handler[], ev: CeleryEvent): void {
     const sim = this.app._sim;
     for (const h of hs) {
       sim.sched.schedule(0, () => {

@@ -50,7 +50,7 @@ export function requestFromMessage(msg: Message, worker: Worker): Request {
     callbacks: b.link,
     errbacks: b.linkError,
     chord: b.chord,
-    timeLimit: b.timeLimit,
+    timeLimit: [b.softTimeLimit, b.hardTimeLimit],
     ignoreResult: b.ignoreResult,
     origin: b.origin,
   };

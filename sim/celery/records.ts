@@ -33,7 +33,8 @@ export interface TaskRecord {
   parentId: string | null;
   rootId: string;
   groupId: string | null;
-  children: string[];
+  /** Ids of the tasks it sent (add them with TaskTable.addChild: most tasks have none and share one empty list). */
+  children: readonly string[];
   ignoreResult: boolean;
   /** Run by apply() (or taskAlwaysEager): no message, no worker. */
   eager: boolean;
@@ -44,6 +45,9 @@ export interface TaskRecord {
   /** Canvas: the signature this task was sent from, when it came from one. */
   signature: SignatureData | null;
 }
+
+/** The children of every task that sent none: one frozen empty list rather than one per task. */
+const NO_CHILDREN: readonly string[] = Object.freeze([]);
 
 export class TaskTable {
   readonly all: TaskRecord[] = [];
@@ -83,7 +87,7 @@ export class TaskTable {
       parentId: fields.parentId ?? null,
       rootId: fields.rootId ?? id,
       groupId: fields.groupId ?? null,
-      children: [],
+      children: NO_CHILDREN,
       ignoreResult: false,
       eager: false,
       lostReason: null,
@@ -93,4 +97,13 @@ export class TaskTable {
     this.byId.set(id, rec);
     return rec;
   }
+
+  /** Record that task `parentId` sent task `childId` (a task's first child gets it a list of its own). */
+  addChild(parentId: string, childId: string): void {
+    const parent = this.byId.get(parentId);
+    if (!parent) return;
+    if (parent.children === NO_CHILDREN) parent.children = [childId];
+    else (parent.children as string[]).push(childId); // a list of its own, made above
+  }
 }
+
