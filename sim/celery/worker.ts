@@ -207,8 +207,11 @@ export class Worker implements Consumer {
   /** Restart: a warm shutdown when running, then a new process with the same hostname. */
   restart(): void {
     if (this.status === "online" || this.status === "starting") {
-      this.shutdown();
+      // Set before the shutdown: an idle worker goes offline inside shutdown(), and a restart set
+      // after it never ran (found by the fault-plan property, seed 2147483635: both workers were
+      // restarted while idle and never came back).
       this.afterOffline = () => this.start();
+      this.shutdown();
       return;
     }
     if (this.status === "stopping") {

@@ -174,7 +174,12 @@ export default async function main() {
         const redelivered = new Set(r.trace.filter((e) => e.kind === "message-requeued" || e.kind === "message-restored").map((e) => e.task));
         for (const t of r.report.tasks) if (t.executions > 1) expect(redelivered.has(t.index), `seed ${seed}: task ${t.index} ran ${t.executions} times without a redelivery`).toBe(true);
       }),
-      { numRuns: 25 },
+      {
+        numRuns: 25,
+        // Found by this property: both workers restarted while idle (after an unclean broker restart)
+        // went offline and never came back, so a task waited in the queue until the run's end.
+        examples: [[2147483635, 6, 8]],
+      },
     );
   }, 180_000);
 });
