@@ -120,6 +120,11 @@ try {
         (window as unknown as { __long: number[] }).__long = [];
         new PerformanceObserver((l) => l.getEntries().forEach((e) => (window as unknown as { __long: number[] }).__long.push(e.duration))).observe({ type: "longtask", buffered: false });
       });
+      // A zero could mean an observer that hears nothing: make one 70 ms task first and expect it counted.
+      await page.evaluate(() => new Promise<void>((r) => setTimeout(() => { const end = performance.now() + 70; while (performance.now() < end); setTimeout(r, 50); }, 0)));
+      const probe = await page.evaluate(() => (window as unknown as { __long: number[] }).__long.splice(0));
+      if (!probe.some((d) => d >= 60)) throw new Error(`the Long Tasks observer missed a 70 ms probe task (saw ${JSON.stringify(probe)})`);
+      out.longTaskObserverProbed = true;
       const t0 = Date.now();
       await page.getByRole("button", { name: "Run", exact: true }).click();
       await page.waitForFunction(() => window.__playground!.snapshot().phase === "done", undefined, { timeout: 180_000 });

@@ -94,6 +94,8 @@ export interface BrokerQueue {
   deadLetterExchange: string | null;
   deadLetterRoutingKey: string | null;
   messages: Deque<Message>;
+  /** The data of this queue's message-published events: one frozen object, not one per message. */
+  readonly publishedData: Readonly<{ queue: string }>;
   published: number;
   delivered: number;
   acked: number;
@@ -153,6 +155,7 @@ export class Broker {
         deadLetterExchange: opts.deadLetterExchange ?? null,
         deadLetterRoutingKey: opts.deadLetterRoutingKey ?? null,
         messages: new Deque(),
+        publishedData: Object.freeze({ queue: name }),
         published: 0,
         delivered: 0,
         acked: 0,
@@ -210,11 +213,13 @@ export class Broker {
 
   publish(msg: Message): void {
     const q = this.declare(msg.queue);
-    this.sim.record("message-published", msg.taskIndex, -1, msg.tag);
     if (!this.up) {
+      // Not in the queue yet: the producer holds it and publishes it again when the broker is back.
+      this.sim.record("message-published", msg.taskIndex, -1, msg.tag, { queue: q.name, held: true });
       this.held.push(msg);
       return;
     }
+    this.sim.record("message-published", msg.taskIndex, -1, msg.tag, q.publishedData);
     q.published++;
     this.enqueue(q, msg, false);
     this.applyQueueLimits(q, msg);
@@ -461,7 +466,10 @@ export class Broker {
           }
         } else {
           lost++;
-          this.sim.record("message-lost", m.taskIndex, -1, m.tag, { reason: `broker restarted (${graceful ? "graceful" : "killed"}) and the message was not persisted` });
+          // A delivered message lost here never got its new tag published: name the old one too.
+          const from = (m as Message & { fromTag?: number }).fromTag;
+          const reason = `broker restarted (${graceful ? "graceful" : "killed"}) and the message was not persisted`;
+          this.sim.record("message-lost", m.taskIndex, -1, m.tag, from === undefined ? { reason } : { reason, from });
         }
       }
       q.messages.clear();

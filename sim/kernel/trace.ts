@@ -24,13 +24,15 @@ export const TRACE_KINDS = [
   "worker-offline",
   // What the simulator adds: the backend, the broker, faults, the scenario's own output.
   "task-state", // a state stored in the result backend; data {state, meta?}
-  "message-published", // num = priority; data {queue, tag, redelivered?}
-  "message-delivered", // a worker reserved a message; data {tag, redelivered}
-  "message-acked", // data {tag}
-  "message-requeued", // data {tag, reason}
-  "message-restored", // Redis: an unacked message put back by restore_visible; data {tag}
-  "message-lost", // data {tag, reason}
-  "message-dead-lettered", // data {tag, exchange, reason}
+  // Message events: num = the delivery tag (a redelivered or restored copy gets a new tag, and
+  // names the one it replaces in data.from); replayed in order they give every queue's exact depth.
+  "message-published", // into a queue; data {queue, held?} (held: the broker was down, published again when it is back)
+  "message-delivered", // a worker reserved a message; data {redelivered}?
+  "message-acked",
+  "message-requeued", // back at the head of its queue; data {reason, from}
+  "message-restored", // Redis: an unacked message put back by restore_visible; data {from, ageS}
+  "message-lost", // data {reason, from?}
+  "message-dead-lettered", // out of its queue; data {from (queue), exchange, routingKey, reason, queues}
   "worker-lost", // a pool child died; data {pid, reason}
   "worker-killed", // the whole worker was killed; data {inFlight}
   "broker-restarted", // data {persistence, survived, lost}
@@ -75,19 +77,27 @@ interface Chunk {
   tasks: Int32Array;
   workers: Int16Array;
   nums: Float64Array;
+  /** 1 + index into `shared` of the event's frozen data, or 0; made when the chunk first needs it. */
+  sharedData: Uint16Array | null;
 }
 
 export class Trace {
   length = 0;
   private chunks: Chunk[] = [];
   private datas = new Map<number, unknown>();
+  /**
+   * Frozen data objects shared by many events (a queue's message-published data), each stored once
+   * and pointed at from a column: a million publishes must not cost a million map entries.
+   */
+  private shared: object[] = [];
+  private sharedIds = new Map<object, { id: number; json: string }>();
   private h1 = 0x811c9dc5;
   private h2 = 0x1b873593;
 
   append(kind: TraceKind, atS: number, task = -1, worker = -1, num = NaN, data?: unknown): number {
     const i = this.length;
     const off = i & MASK;
-    if (off === 0) this.chunks.push({ kinds: new Uint8Array(CHUNK), times: new Float64Array(CHUNK), tasks: new Int32Array(CHUNK), workers: new Int16Array(CHUNK), nums: new Float64Array(CHUNK) });
+    if (off === 0) this.chunks.push({ kinds: new Uint8Array(CHUNK), times: new Float64Array(CHUNK), tasks: new Int32Array(CHUNK), workers: new Int16Array(CHUNK), nums: new Float64Array(CHUNK), sharedData: null });
     const c = this.chunks[i >>> CHUNK_BITS]!;
     const code = KIND_CODE.get(kind)!;
     c.kinds[off] = code;
@@ -107,11 +117,25 @@ export class Trace {
       this.mix(u32[1]!);
     }
     if (data !== undefined) {
-      this.datas.set(i, data);
-      this.mixString(canonicalJson(data));
+      const s = this.sharedOf(data);
+      if (s) (c.sharedData ??= new Uint16Array(CHUNK))[off] = s.id;
+      else this.datas.set(i, data);
+      this.mixString(s ? s.json : canonicalJson(data));
     }
     this.length++;
     return i;
+  }
+
+  /** A frozen data object's slot in `shared` (spelled once for the hash), or null for other data. */
+  private sharedOf(data: unknown): { id: number; json: string } | null {
+    if (typeof data !== "object" || data === null || !Object.isFrozen(data)) return null;
+    let s = this.sharedIds.get(data);
+    if (!s) {
+      if (this.shared.length >= 0xffff) return null;
+      this.shared.push(data);
+      this.sharedIds.set(data, (s = { id: this.shared.length, json: canonicalJson(data) }));
+    }
+    return s;
   }
 
   private chunk(i: number): Chunk {
@@ -130,7 +154,8 @@ export class Trace {
       worker: c.workers[off]!,
       num: c.nums[off]!,
     };
-    const d = this.datas.get(i);
+    const sid = c.sharedData?.[off] ?? 0;
+    const d = sid ? this.shared[sid - 1] : this.datas.get(i);
     if (d !== undefined) ev.data = d;
     return ev;
   }

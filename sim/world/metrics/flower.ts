@@ -23,19 +23,21 @@
  * Added here:
  * - `celery_queue_wait_seconds{task,queue}`: from the task's last task-sent to its task-started
  *   (ETA tasks skipped): time spent in the broker and in the worker's prefetch buffer.
- * - `celery_queue_length{queue}` (only with a `queueOf` lookup): task-sent adds one, task-received
- *   takes one off (never below 0). An approximation of the broker's count: a message redelivered after
- *   a worker died is not added back, a retry counts only if it is sent with a task-sent event, and a
- *   message that expires or is purged in the broker stays counted. The broker's own queueLength() is exact.
+ * - `celery_queue_length{queue}`: messages waiting in the queue, and `celery_queue_unacked{queue}`:
+ *   delivered to a worker and not yet acknowledged. Replayed from the trace's message events
+ *   (BrokerDepth), so they are the broker's own counts (LLEN; RabbitMQ's messages_ready and
+ *   messages_unacknowledged), redeliveries, restores, dead-lettering and restarts included: what an
+ *   autoscaler or an exporter reading the broker sees. A queue appears once a message is published to it.
  */
 import type { Sim } from "../../engine/sim";
 import type { TraceEvent } from "../../kernel/trace";
+import { BrokerDepth } from "./broker-depth";
 import { DEFAULT_BUCKETS, MetricsRegistry, type Counter, type Gauge, type Histogram } from "./registry";
 
 export interface MetricsLookups {
   taskName(taskIndex: number): string;
   workerHostname(workerIndex: number): string;
-  /** The queue a task was sent to; enables `celery_queue_length`. */
+  /** The queue a task was sent to: the `queue` label of `celery_queue_wait_seconds` ("" without it). */
   queueOf?(taskIndex: number): string;
   /**
    * Whether the task has an ETA or countdown (Flower leaves those out of the prefetch metrics).
@@ -62,7 +64,9 @@ export class FlowerMetrics {
   readonly workerOnline: Gauge;
   readonly executing: Gauge;
   readonly queueWait: Histogram;
-  readonly queueLength: Gauge | null;
+  readonly queueLength: Gauge;
+  readonly queueUnacked: Gauge;
+  private readonly depth = new BrokerDepth();
 
   private receivedAtS = new Map<number, number>();
   private sentAtS = new Map<number, number>();
@@ -90,9 +94,8 @@ export class FlowerMetrics {
       ["task", "queue"],
       opts.queueWaitBuckets ?? DEFAULT_BUCKETS,
     );
-    this.queueLength = lookups.queueOf
-      ? r.gauge("celery_queue_length", "Messages sent to the queue and not yet received by a worker (approximate, from events)", ["queue"])
-      : null;
+    this.queueLength = r.gauge("celery_queue_length", "Messages waiting in the queue (the broker's count)", ["queue"]);
+    this.queueUnacked = r.gauge("celery_queue_unacked", "Messages from the queue delivered to a worker and not yet acknowledged", ["queue"]);
   }
 
   /** Take in the trace so far, then every event as it is recorded. Returns `detach`. */
@@ -117,6 +120,12 @@ export class FlowerMetrics {
     const worker = ev.worker >= 0 ? this.lookups.workerHostname(ev.worker) : (this.lookups.clientHostname ?? "");
     if (type.startsWith("task-") && ev.task >= 0) this.onTaskEvent(ev, worker);
     else if (type.startsWith("worker-")) this.onWorkerEvent(ev, worker);
+    else if (type.startsWith("message-")) {
+      const queue = this.depth.fold(ev);
+      if (queue === null) return;
+      this.queueLength.set({ queue }, this.depth.ready(queue));
+      this.queueUnacked.set({ queue }, this.depth.unacked(queue));
+    }
   }
 
   private onTaskEvent(ev: TraceEvent, worker: string): void {
@@ -145,18 +154,11 @@ export class FlowerMetrics {
     switch (ev.kind) {
       case "task-sent": {
         this.sentAtS.set(t, ev.atS);
-        const q = this.lookups.queueOf?.(t);
-        if (this.queueLength && q !== undefined) this.queueLength.inc({ queue: q });
         break;
       }
       case "task-received": {
         this.receivedAtS.set(t, ev.atS);
         if (!eta) this.prefetched.inc({ worker, task });
-        const q = this.lookups.queueOf?.(t);
-        if (this.queueLength && q !== undefined) {
-          const s = this.queueLength.child({ queue: q });
-          s.value = Math.max(0, s.value - 1);
-        }
         break;
       }
       case "task-started": {

@@ -45,7 +45,8 @@ export const METRIC_CATALOGUE: Readonly<Record<string, { type: MetricType; label
   flower_worker_online: { type: "gauge", labels: ["worker"], help: "1 while a worker sends heartbeats" },
   flower_worker_number_of_currently_executing_tasks: { type: "gauge", labels: ["worker"], help: "tasks executing at a worker (from its last heartbeat)" },
   celery_queue_wait_seconds: { type: "histogram", labels: ["task", "queue"], help: "time from task-sent to task-started" },
-  celery_queue_length: { type: "gauge", labels: ["queue"], help: "messages sent and not yet received (from events)" },
+  celery_queue_length: { type: "gauge", labels: ["queue"], help: "messages waiting in the queue (the broker's count)" },
+  celery_queue_unacked: { type: "gauge", labels: ["queue"], help: "messages delivered to a worker and not yet acknowledged" },
 };
 
 export class RuleSyntaxError extends Error {

@@ -43,7 +43,13 @@ export function Chart(props: { title: string; unit?: string; version: () => unkn
           { stroke: "#8591a1", grid: { stroke: "#252c36", width: 1 }, ticks: { stroke: "#252c36" }, values: (_u, vs) => vs.map((v) => `${v}s`), size: 28 },
           { stroke: "#8591a1", grid: { stroke: "#252c36", width: 1 }, ticks: { stroke: "#252c36" }, size: 52, values: (_u, vs) => vs.map((v) => (v === null ? "" : `${+v.toFixed(3)}${props.unit ?? ""}`)) },
         ],
-        series: [{ label: "t" }, ...d.series.map((label, i) => ({ label, stroke: colors()[i % colors().length], width: 1.5, spanGaps: false, points: { show: false } }))],
+        series: [
+          { label: "t" },
+          ...d.series.map((label, i) => {
+            const style = d.styles?.[i];
+            return { label, stroke: colors()[(style?.color ?? i) % colors().length], width: 1.5, dash: style?.dashed ? [5, 4] : undefined, spanGaps: false, points: { show: false } };
+          }),
+        ],
         hooks: {
           draw: [
             (u: uPlot) => {

@@ -117,15 +117,58 @@ describe("dashboard series from the trace", () => {
     expect(w5.data[2]![k]).toBeCloseTo([16, 17, 18, 19, 20].reduce((a, j) => a + bad(j), 0) / 5, 12);
   });
 
-  it("queue depth per queue equals the tasks sent and not yet received", () => {
+  it("queue depth per queue: with no redelivery, the tasks sent and not yet received; unacked: received and not yet acknowledged", () => {
     const c = queueDepthChart(m);
-    expect(c.series).toEqual(["celery", "reports"]);
+    expect(c.series).toEqual(["celery", "reports", "celery unacked", "reports unacked"]);
     const queueOf = new Map(out.report.tasks.map((t) => [t.index, t.queue]));
     c.data[0]!.forEach((t, i) => {
       const s = statesBefore(t!);
-      for (const [j, q] of c.series.entries()) expect(c.data[j + 1]![i]).toBe([...s].filter(([task, st]) => st === "PENDING" && queueOf.get(task) === q).length);
+      for (const [j, q] of ["celery", "reports"].entries()) expect(c.data[j + 1]![i]).toBe([...s].filter(([task, st]) => st === "PENDING" && queueOf.get(task) === q).length);
+      // Early acks: a message is acknowledged when its task starts, so unacked = received, not started.
+      for (const [j, q] of ["celery", "reports"].entries()) expect(c.data[j + 3]![i]).toBe([...s].filter(([task, st]) => st === "RECEIVED" && queueOf.get(task) === q).length);
     });
     expect(Math.max(...(c.data[2] as number[]))).toBeGreaterThan(0);
+    expect(Math.max(...(c.data[3] as number[]))).toBeGreaterThan(0);
+  });
+
+  it("queue depth follows the broker through a worker kill with late acks: the dead worker's messages come back to the queue", async () => {
+    // The broker's own counts, asked a microsecond before each bucket ends.
+    const o = await run(`
+import { Celery, sleep, now } from "celery";
+const app = new Celery("dash", { broker: "rabbitmq" });
+app.conf.update({ taskAcksLate: true, workerPrefetchMultiplier: 4 });
+const job = app.task({ name: "job" }, async function job(i: number) { await sleep(1.3 + (i % 3) * 0.7); return i; });
+setTimeout(() => setInterval(() => console.log("PROBE " + JSON.stringify({ atS: now(), queues: app.broker.queues(), unacked: app.broker.unackedCount() })), 1000), 999.999);
+export default async function main() {
+  const w1 = app.worker({ hostname: "w1", concurrency: 2 });
+  app.worker({ hostname: "w2", concurrency: 1 });
+  for (let i = 0; i < 24; i++) job.delay(i);
+  await sleep(2.5);
+  w1.kill();
+  await sleep(20);
+}`);
+    const d = foldDashboard(emptyDashboard(1), o.trace, o.report.tasks, o.report.workers, o.report.simTime, true, true);
+    const c = queueDepthChart(d);
+    expect(c.series).toEqual(["celery", "celery unacked"]);
+    let compared = 0;
+    for (const ev of o.trace) {
+      const text = ev.kind === "log" ? String((ev.data as { text: string }).text) : "";
+      if (!text.startsWith("PROBE ")) continue;
+      const probe = JSON.parse(text.slice(6)) as { atS: number; queues: Record<string, number>; unacked: number };
+      const end = Math.round(probe.atS);
+      // Only where no message event falls between the probe and the bucket's end.
+      if (o.trace.some((e) => e.kind.startsWith("message-") && e.atS >= probe.atS && e.atS < end)) continue;
+      const i = c.data[0]!.indexOf(end);
+      expect([end, c.data[1]![i], c.data[2]![i]]).toEqual([end, probe.queues.celery ?? 0, probe.unacked]);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(15);
+    // At the kill (2.5 s) w1's unacked messages went back to the queue, which grew.
+    expect(o.trace.filter((e) => e.kind === "message-requeued" && e.atS === 2.5).length).toBeGreaterThanOrEqual(6);
+    expect(c.data[1]![2]!).toBeGreaterThan(c.data[1]![1]!);
+    // Counting sent-not-received tasks would have shown nothing come back.
+    const pendingAt3 = [...(() => { const s = new Map<number, string>(); for (const e of o.trace) if (e.atS < 3 && e.task >= 0 && STATE[e.kind]) s.set(e.task, STATE[e.kind]!); return s; })().values()].filter((st) => st === "PENDING").length;
+    expect(c.data[1]![2]).toBeGreaterThan(pendingAt3);
   });
 
   it("queue wait and runtime percentiles equal a direct computation over the window", () => {

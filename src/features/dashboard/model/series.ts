@@ -9,12 +9,16 @@
  * Per closed bucket:
  * - `states`: tasks per monitor state (Flower's, from task events) after the bucket's events.
  * - `succeeded`, `failed`: task-succeeded / task-failed events in the bucket.
- * - `depth`: per queue, tasks sent and not yet received by a worker (state PENDING), at the end.
+ * - `depth`, `unacked`: per queue, messages waiting in it, and delivered to a worker and not yet
+ *   acknowledged, at the end: the broker's own counts, replayed from the trace's message events
+ *   (BrokerDepth), so a message requeued after a worker died, restored after Redis's visibility
+ *   timeout, dead-lettered or lost in a broker restart shows as it does in the broker.
  * - `waits`, `runtimes`: observations in the bucket: queue wait = task-started − the task's last
  *   task-sent; runtime = task-succeeded/failed − its task-started.
  * - `busy`/`capacity` per worker: executing tasks (started, not yet finished) and pool size, at the
  *   end, over workers that are online. The pool size comes from the latest worker views.
  */
+import { BrokerDepth } from "../../../../sim/world/metrics/broker-depth";
 import type { TaskView, TraceEvent, WorkerView } from "../../../workers/protocol";
 
 export const STATES = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED", "REJECTED"] as const;
@@ -41,6 +45,7 @@ export interface Bucket {
   succeeded: number;
   failed: number;
   depth: Record<string, number>;
+  unacked: Record<string, number>;
   waits: number[];
   runtimes: number[];
   /** Per worker hostname: [busy, capacity]; only workers online at the end. */
@@ -82,9 +87,8 @@ export interface DashboardModel {
   dropped: number;
   taskState: Map<number, string>;
   taskName: Map<number, string>;
-  taskQueue: Map<number, string>;
   counts: Record<string, number>;
-  pending: Map<string, number>;
+  broker: BrokerDepth;
   sentAtS: Map<number, number>;
   startedAtS: Map<number, number>;
   /** Task index → worker index of its open execution. */
@@ -99,7 +103,7 @@ export interface DashboardModel {
 }
 
 function newBucket(k: number, stepS: number): Bucket {
-  return { endS: (k + 1) * stepS, states: {}, succeeded: 0, failed: 0, depth: {}, waits: [], runtimes: [], pools: {} };
+  return { endS: (k + 1) * stepS, states: {}, succeeded: 0, failed: 0, depth: {}, unacked: {}, waits: [], runtimes: [], pools: {} };
 }
 
 export function emptyDashboard(stepS = 1): DashboardModel {
@@ -111,9 +115,8 @@ export function emptyDashboard(stepS = 1): DashboardModel {
     dropped: 0,
     taskState: new Map(),
     taskName: new Map(),
-    taskQueue: new Map(),
     counts: {},
-    pending: new Map(),
+    broker: new BrokerDepth(),
     sentAtS: new Map(),
     startedAtS: new Map(),
     running: new Map(),
@@ -135,7 +138,10 @@ function bucketIndex(m: DashboardModel, atS: number): number {
 function closeBucket(m: DashboardModel): void {
   const b = m.cur;
   b.states = { ...m.counts };
-  for (const [q, n] of m.pending) b.depth[q] = n;
+  for (const q of m.broker.queues()) {
+    b.depth[q] = m.broker.ready(q);
+    b.unacked[q] = m.broker.unacked(q);
+  }
   for (const [w, tr] of m.workers) {
     if (!tr.online) continue;
     const host = m.hostnames.get(w) ?? `worker ${w}`;
@@ -153,19 +159,9 @@ function advanceTo(m: DashboardModel, k: number): void {
 function setState(m: DashboardModel, task: number, state: string): void {
   const prev = m.taskState.get(task);
   if (prev === state) return;
-  if (prev) {
-    m.counts[prev] = (m.counts[prev] ?? 1) - 1;
-    if (prev === "PENDING") {
-      const q = m.taskQueue.get(task) ?? "celery";
-      m.pending.set(q, (m.pending.get(q) ?? 1) - 1);
-    }
-  }
+  if (prev) m.counts[prev] = (m.counts[prev] ?? 1) - 1;
   m.taskState.set(task, state);
   m.counts[state] = (m.counts[state] ?? 0) + 1;
-  if (state === "PENDING") {
-    const q = m.taskQueue.get(task) ?? "celery";
-    m.pending.set(q, (m.pending.get(q) ?? 0) + 1);
-  }
 }
 
 function track(m: DashboardModel, w: number): WorkerTrack {
@@ -207,6 +203,7 @@ function foldEvent(m: DashboardModel, ev: TraceEvent): void {
     setState(m, t, state);
     return;
   }
+  if (m.broker.fold(ev) !== null) return;
   switch (ev.kind) {
     case "worker-online": {
       const tr = track(m, ev.worker);
@@ -276,7 +273,6 @@ export function foldDashboard(
 ): DashboardModel {
   for (const t of tasks) {
     if (!m.taskName.has(t.index)) m.taskName.set(t.index, t.name);
-    if (!m.taskQueue.has(t.index)) m.taskQueue.set(t.index, t.queue);
   }
   for (const w of workers) {
     m.hostnames.set(w.index, w.hostname);
@@ -306,6 +302,8 @@ export function foldDashboard(
 export interface ChartData {
   series: string[];
   data: (number | null)[][];
+  /** Per series, how to draw it: the palette colour to use (default its position) and whether dashed. */
+  styles?: { color: number; dashed: boolean }[];
 }
 
 /** The nearest-rank percentile (p in 0..100) of unsorted values; null for none. */
@@ -335,11 +333,17 @@ export function throughputChart(m: DashboardModel, windowS = 1): ChartData {
   return { series: ["succeeded/s", "failed/s"], data: [xs(m), per((b) => b.succeeded), per((b) => b.failed)] };
 }
 
+/** Per queue: messages waiting ("celery"), then delivered and not acknowledged ("celery unacked"). */
 export function queueDepthChart(m: DashboardModel): ChartData {
   const queues = new Set<string>();
   for (const b of m.buckets) for (const q of Object.keys(b.depth)) queues.add(q);
   const names = [...queues].sort();
-  return { series: names, data: [xs(m), ...names.map((q) => m.buckets.map((b) => b.depth[q] ?? 0))] };
+  return {
+    series: [...names, ...names.map((q) => `${q} unacked`)],
+    // A queue's unacked line in its own colour, dashed.
+    styles: [...names.map((_, i) => ({ color: i, dashed: false })), ...names.map((_, i) => ({ color: i, dashed: true }))],
+    data: [xs(m), ...names.map((q) => m.buckets.map((b) => b.depth[q] ?? 0)), ...names.map((q) => m.buckets.map((b) => b.unacked[q] ?? 0))],
+  };
 }
 
 /**

@@ -1,0 +1,132 @@
+/**
+ * The depth replayed from message events equals the broker's own count at every moment a scenario
+ * asks the broker (app.broker.queues() and unackedCount()), through worker kills, visibility-timeout
+ * restores, requeues, dead-lettering, TTL, max length, fanout and broker restarts with and without
+ * persistence, including messages published while the broker is down.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { run } from "../../testing/harness";
+import { BrokerDepth } from "./broker-depth";
+
+/** Fold the trace and compare at every "PROBE" log line; returns how many probes were compared. */
+function compareAtProbes(trace: { kind: string; data?: unknown }[], label: string): { probes: number; sawUnacked: boolean; sawReady: boolean } {
+  const d = new BrokerDepth();
+  let probes = 0;
+  let sawUnacked = false;
+  let sawReady = false;
+  for (const ev of trace) {
+    d.fold(ev as Parameters<BrokerDepth["fold"]>[0]);
+    const text = ev.kind === "log" ? String((ev.data as { text?: unknown }).text ?? "") : "";
+    if (!text.startsWith("PROBE ")) continue;
+    const truth = JSON.parse(text.slice(6)) as { queues: Record<string, number>; unacked: number; atS: number };
+    const mine = Object.fromEntries(Object.keys(truth.queues).map((q) => [q, d.ready(q)]));
+    expect(mine, `${label}: ready per queue at ${truth.atS} s`).toEqual(truth.queues);
+    const unacked = d.queues().reduce((a, q) => a + d.unacked(q), 0);
+    expect(unacked, `${label}: unacked at ${truth.atS} s`).toBe(truth.unacked);
+    sawUnacked ||= unacked > 0;
+    sawReady ||= Object.values(mine).some((n) => n > 0);
+    probes++;
+  }
+  return { probes, sawUnacked, sawReady };
+}
+
+const PROBE = `
+function probe() { console.log("PROBE " + JSON.stringify({ atS: now(), queues: app.broker.queues(), unacked: app.broker.unackedCount() })); }
+setInterval(probe, 137);`;
+
+describe("queue depth from message events (BrokerDepth)", () => {
+  it("Redis: a killed worker's unacked messages wait for the visibility timeout, then are restored; a restart without persistence loses the queue; messages sent while it is down wait with the producer", async () => {
+    const r = await run(`
+import { Celery, sleep, now } from "celery";
+const app = new Celery("depth", { broker: "redis" });
+app.conf.update({ taskAcksLate: true, workerPrefetchMultiplier: 2, brokerTransportOptions: { visibilityTimeout: 6 } });
+app.broker.persistence = "none";
+const job = app.task({ name: "job" }, async function job(i: number) { await sleep(0.8 + (i % 3) * 0.4); return i; });
+${PROBE}
+export default async function main() {
+  const w1 = app.worker({ hostname: "w1", concurrency: 2 });
+  app.worker({ hostname: "w2", concurrency: 1 });
+  for (let i = 0; i < 30; i++) job.delay(i);
+  await sleep(1.5);
+  w1.kill();
+  await sleep(7);
+  w1.restart(); // its messages are older than the visibility timeout now: restored at its start
+  await sleep(6);
+  for (let i = 0; i < 10; i++) job.delay(100 + i);
+  app.broker.restart({ graceful: false, downtimeS: 2 });
+  await sleep(0.5);
+  for (let i = 0; i < 4; i++) job.delay(200 + i);
+  await sleep(30);
+}`);
+    const seen = compareAtProbes(r.trace, "redis");
+    expect(seen.probes).toBeGreaterThan(100);
+    expect(seen.sawUnacked && seen.sawReady).toBe(true);
+    expect(r.trace.some((e) => e.kind === "message-restored")).toBe(true);
+    expect(r.trace.some((e) => e.kind === "message-published" && (e.data as { held?: boolean }).held)).toBe(true);
+    expect(r.trace.some((e) => e.kind === "message-lost")).toBe(true);
+  });
+
+  it("RabbitMQ: requeue on a dead connection, dead-lettering, TTL, max length, fanout, and a restart that keeps only persistent messages", async () => {
+    const r = await run(`
+import { Celery, sleep, now, Reject } from "celery";
+const app = new Celery("depth", { broker: "rabbitmq" });
+app.conf.update({ taskAcksLate: true, workerPrefetchMultiplier: 3 });
+const job = app.task({ name: "job" }, async function job(i: number) {
+  await sleep(0.5 + (i % 4) * 0.3);
+  if (i % 7 === 3) throw new Reject("bad", { requeue: false });
+  return i;
+});
+${PROBE}
+export default async function main() {
+  app.broker.declareExchange("dlx", "fanout");
+  app.broker.bindQueue("dead", "dlx");
+  app.broker.declareQueue("work", { deadLetterExchange: "dlx", messageTtlS: 4 });
+  app.broker.declareQueue("short", { maxLength: 3 });
+  app.broker.declareExchange("all", "fanout");
+  app.broker.bindQueue("a", "all");
+  app.broker.bindQueue("b", "all");
+  const w1 = app.worker({ hostname: "w1", concurrency: 2, queues: ["work", "celery", "a"] });
+  for (let i = 0; i < 20; i++) job.applyAsync([i], { queue: "work" });
+  for (let i = 0; i < 6; i++) job.applyAsync([i], { queue: "short" });
+  for (let i = 0; i < 5; i++) job.applyAsync([i], { exchange: "all", routingKey: "x" });
+  await sleep(1.2);
+  w1.kill();
+  await sleep(1);
+  w1.restart();
+  app.worker({ hostname: "w2", concurrency: 1, queues: ["b", "short"] });
+  await sleep(3);
+  for (let i = 0; i < 8; i++) job.applyAsync([i], { queue: "work" });
+  app.broker.restart({ graceful: false, persistent: false, downtimeS: 1.5 });
+  await sleep(0.3);
+  for (let i = 0; i < 3; i++) job.delay(50 + i);
+  await sleep(25);
+}`);
+    const seen = compareAtProbes(r.trace, "rabbitmq");
+    expect(seen.probes).toBeGreaterThan(100);
+    expect(seen.sawUnacked && seen.sawReady).toBe(true);
+    for (const kind of ["message-requeued", "message-dead-lettered", "message-lost"]) expect(r.trace.some((e) => e.kind === kind), kind).toBe(true);
+  });
+
+  it("random fault plans on either broker: the replayed depth always equals the broker's", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.constantFrom("redis", "rabbitmq"), fc.boolean(), fc.integer({ min: 1, max: 5 }), async (seed, broker, acksLate, faultCount) => {
+        const r = await run(`
+import { Celery, sleep, now, faults } from "celery";
+const app = new Celery("chaos", { broker: "${broker}" });
+app.conf.update({ taskAcksLate: ${acksLate}, workerPrefetchMultiplier: 2, brokerTransportOptions: { visibilityTimeout: 5 } });
+const job = app.task({ name: "job" }, async function job(i: number) { await sleep(0.3 + (i % 5) * 0.4); return i; });
+${PROBE}
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 2 });
+  app.worker({ hostname: "w2", concurrency: 1 });
+  faults.plan(faults.random({ count: ${faultCount}, withinS: 15, workers: ["w1", "w2"], kinds: ["kill-worker", "kill-child", "restart-worker", "network", "restart-broker"] }));
+  for (let i = 0; i < 25; i++) { job.delay(i); if (i % 5 === 4) await sleep(1); }
+  await sleep(40);
+}`, { seed, untilS: 120 });
+        expect(compareAtProbes(r.trace, `seed ${seed}, ${broker}, acksLate ${acksLate}`).probes).toBeGreaterThan(100);
+      }),
+      { numRuns: 20 },
+    );
+  }, 120_000);
+});
