@@ -58,6 +58,13 @@ test("a compile error shows at its line and column, and the code stays", async (
   await expect(page.locator(".cm-line").nth(2).locator(".cm-lintRange-error")).toHaveCount(1);
   await expect(page.locator(".cm-line").nth(0).locator(".cm-lintRange-error")).toHaveCount(0);
   expect(await page.evaluate(() => window.__playground!.getCode())).toBe(bad);
+  // A misspelt import from "celery" is refused where it is imported, with the name it meant.
+  const typo = `import { Celery, chrod } from "celery";\nconst app = new Celery("x");\nexport default async function main() { chrod([], null as any); }\n`;
+  await setCode(page, typo);
+  await button(page, "Run").click();
+  await waitPhase(page, "error");
+  await expect(page.getByTestId("problems")).toContainText('"chrod" is not exported by "celery": did you mean "chord"?');
+  await expect(page.locator(".cm-line").nth(0).locator(".cm-lintRange-error")).toHaveCount(1);
 });
 
 test("an infinite loop in a task is stopped within 2 s, names the task, and the page still answers", async ({ app: page }) => {

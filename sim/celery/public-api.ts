@@ -61,6 +61,9 @@ export const {
   RETRY,
   REJECTED,
   IGNORED,
+  READY_STATES,
+  EXCEPTION_STATES,
+  PROPAGATE_STATES,
 } = celery;
 
 type Inst<T> = T extends abstract new (...a: any[]) => infer I ? I : never;

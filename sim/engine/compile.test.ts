@@ -1,5 +1,6 @@
 import * as esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
+import { CELERY_EXPORTS } from "./celery-exports";
 import { compileScenario } from "./compile";
 
 describe("compileScenario", () => {
@@ -24,6 +25,22 @@ describe("compileScenario", () => {
       [4, 20, 'Could not resolve "node'],
     ]);
     expect(out.diagnostics[0]!.lineText).toBe("import { chunk } from 'lodash';");
+  });
+
+  it("refuses a name \"celery\" does not export where it is imported, suggesting the nearest one; an unused one is harmless", async () => {
+    const src = `import {\n  Celery,\n  chrod,\n  group as g,\n  Nope,\n} from "celery";\nimport celery from "celery";\nconst app = new Celery("x");\nexport default async function main() {\n  chrod(g(), celery.Celery);\n}\n`;
+    const out = await compileScenario(esbuild, src);
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.diagnostics.map((d) => [d.line, d.column, d.length, d.message])).toEqual([[3, 3, 5, '"chrod" is not exported by "celery": did you mean "chord"?']]);
+    // Used through a default import, and used without a near name.
+    const viaDefault = await compileScenario(esbuild, `import celery, { Celery } from "celery";\nexport default async function main() {\n  return [Celery, celery.sleep, celery.wat];\n}\n`);
+    expect(viaDefault.ok).toBe(true); // a default import is the whole module: properties of it are not checked
+    const far = await compileScenario(esbuild, `import { Celery, zzzzzz } from "celery";\nexport default async function main() { return zzzzzz; }\n`);
+    expect(far.ok ? [] : far.diagnostics.map((d) => [d.line, d.column, d.message])).toEqual([[1, 18, '"zzzzzz" is not exported by "celery"']]);
+    // Every real export compiles, and a local variable called import_celery is the learner's own.
+    const all = await compileScenario(esbuild, `import { ${[...CELERY_EXPORTS].join(", ")} } from "celery";\nconst import_celery = { x: 1 };\nexport default async function main() { return [${[...CELERY_EXPORTS].join(", ")}, import_celery.x]; }\n`);
+    expect(all.ok ? "ok" : all.diagnostics.map((d) => d.message)).toBe("ok");
   });
 
   it("reports a syntax error at its line and column (1-based)", async () => {

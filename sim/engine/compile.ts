@@ -47,8 +47,10 @@ export type CompileResult =
   | { ok: true; code: string; warnings: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] };
 
+import { CELERY_EXPORTS } from "./celery-exports";
+
 /** Modules a scenario may import; the runtime provides them. */
-export const RUNTIME_MODULES = ["celery", "celery/testing"];
+export const RUNTIME_MODULES = ["celery"];
 
 /**
  * A scenario is one file whose only imports are the runtime's modules, so it is transformed, not
@@ -72,6 +74,8 @@ export async function compileScenario(esbuild: EsbuildLike, source: string, file
     });
     const bad = unknownImports(out.code).map((name) => unresolved(source, file, name));
     if (bad.length) return { ok: false, diagnostics: bad };
+    const missing = unknownNames(out.code).map((name) => notExported(source, file, name));
+    if (missing.length) return { ok: false, diagnostics: missing };
     return { ok: true, code: out.code, warnings: out.warnings.map((w) => toDiagnostic(w, "warning", file)) };
   } catch (e) {
     const errors = (e as { errors?: EsbuildMessage[] }).errors;
@@ -85,6 +89,62 @@ function unknownImports(code: string): string[] {
   const names = new Set<string>();
   for (const m of code.matchAll(/\brequire\(\s*(["'])([^"'\n]+)\1\s*\)/g)) if (!RUNTIME_MODULES.includes(m[2]!)) names.add(m[2]!);
   return [...names];
+}
+
+/**
+ * Names the code takes from "celery" that it does not export. esbuild's transform turns
+ * `import { chrod } from "celery"` into `import_celery.chrod` wherever it is used (an import that is
+ * never used is dropped, and harmless), so a used misspelling would be `undefined` at run time.
+ */
+function unknownNames(code: string): string[] {
+  const names = new Set<string>();
+  // Only the variables esbuild made for the module (a learner's own `import_celery` is left alone).
+  // A default import (`import celery from "celery"`) wraps it in __toESM and reads `.default`.
+  const vars = [...code.matchAll(/\bvar (import_celery\d*) = (?:__toESM\()?require\("celery"\)/g)].map((m) => m[1]!);
+  for (const v of vars)
+    for (const m of code.matchAll(new RegExp(`\\b${v}\\.([A-Za-z_$][\\w$]*)`, "g"))) if (m[1] !== "default" && !CELERY_EXPORTS.has(m[1]!)) names.add(m[1]!);
+  return [...names];
+}
+
+/** Where `name` is imported from "celery" (else where it is first used), with the closest export as a suggestion. */
+function notExported(source: string, file: string, name: string): Diagnostic {
+  const suggestion = closest(name, [...CELERY_EXPORTS]);
+  const message = `"${name}" is not exported by "celery"${suggestion ? `: did you mean "${suggestion}"?` : ""}`;
+  const word = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, "\\$")}(?![\\w$])`);
+  let offset = -1;
+  for (const m of source.matchAll(/\bimport\s+(?:type\s+)?\{[^}]*\}\s*from\s*(["'])celery\1/g)) {
+    const at = m[0].search(word);
+    if (at >= 0) {
+      offset = m.index! + at;
+      break;
+    }
+  }
+  if (offset < 0) offset = source.search(word);
+  if (offset < 0) return { file, line: 1, column: 1, length: 0, severity: "error", message, lineText: "" };
+  const before = source.slice(0, offset).split("\n");
+  const line = before.length;
+  return { file, line, column: before[line - 1]!.length + 1, length: name.length, severity: "error", message, lineText: source.split("\n")[line - 1]! };
+}
+
+/** The candidate nearest to `name` by edit distance (ignoring case), if it is near enough to be a typo. */
+function closest(name: string, candidates: string[]): string | null {
+  let best: string | null = null;
+  let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 /** Where `name` is imported in the source (its quoted string), as the bundler reports it. */
