@@ -195,6 +195,37 @@ describe("run inputs: rules and commands inside a real run", () => {
     expect(s.report().tasks.filter((t) => (t.sentAt ?? 0) >= 100).every((t) => t.state === "SUCCESS")).toBe(true);
   });
 
+  it("an alert on celery_queue_unacked sees a killed worker's message wait in Redis's unacked hash, and resolves once it is restored and done", async () => {
+    const code = await compile(`
+import { Celery, sleep } from "celery";
+const app = new Celery("stuck", { broker: "redis" });
+app.conf.update({ taskAcksLate: true, workerPrefetchMultiplier: 1, brokerTransportOptions: { visibilityTimeout: 10 } });
+const slow = app.task({ name: "slow" }, async function slow() { await sleep(5); return "done"; });
+export default async function main() {
+  const w = app.worker({ hostname: "w1", concurrency: 1 });
+  const r = slow.delay();
+  await sleep(1);
+  w.kill();
+  w.restart();
+  return await r.get({ timeout: 200 });
+}`);
+    const s = await createSession(code, { seed: 1, host: nodeHost });
+    installRunInputs(s, { alerts: [{ name: "Stuck", expr: "sum(celery_queue_unacked)", op: ">", threshold: 0, forS: 20, cooldownS: 0 }] });
+    await s.advance();
+    const trace = s.sim.trace.slice();
+    const alerts = trace.filter((e) => e.kind === "alert").map((e) => [(e.data as { state: string }).state, e.atS] as const);
+    const restoredAtS = trace.find((e) => e.kind === "message-restored")!.atS;
+    const firing = alerts.find(([st]) => st === "firing")!;
+    const resolved = alerts.find(([st]) => st === "resolved")!;
+    expect(firing[1]).toBeGreaterThanOrEqual(21);
+    expect(firing[1]).toBeLessThan(23);
+    // Restored (kombu's check, long after the visibility timeout), run again for 5 s, acked: resolved.
+    expect(restoredAtS).toBeGreaterThan(60);
+    expect(resolved[1]).toBeGreaterThanOrEqual(restoredAtS + 5);
+    expect(resolved[1]).toBeLessThan(restoredAtS + 8);
+    expect(s.report().returned).toBe("done");
+  });
+
   it("throws on a bad rule before the run starts", async () => {
     const code = await compile(FLAKY);
     const s = await createSession(code, { seed: 7, host: nodeHost });
