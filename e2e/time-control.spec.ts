@@ -53,3 +53,14 @@ test("pause, step and seek give the same state as a straight run", async ({ app:
   await waitPhase(page, "done");
   expect((await snapshot(page)).traceHash).toBe(straight.traceHash);
 });
+
+test("the scrubber's thumb is at the end of every finished run, not only the first", async ({ app: page }) => {
+  const slider = page.getByRole("slider", { name: "Time" });
+  for (const example of ["retry-explorer", "acks-late-crash", "chain-chord", "blank"]) {
+    await prepare(page, { example, seed: 42 });
+    const end = await runToEnd(page);
+    const { value, max } = await slider.evaluate((el) => ({ value: Number((el as HTMLInputElement).value), max: Number((el as HTMLInputElement).max) }));
+    expect(value, example).toBeCloseTo(max, 9);
+    expect(max).toBeCloseTo(end.nowS, 5);
+  }
+});
