@@ -166,5 +166,17 @@ export default async function main() {
   await expect(failed).toContainText("bad 2910");
   await failed.focus();
   await page.keyboard.press("Enter");
-  await expect(page.getByRole("complementary", { name: "Task detail" })).toContainText("bad 2910");
+  const detail = page.getByRole("complementary", { name: "Task detail" });
+  await expect(detail).toContainText("bad 2910");
+  // With the detail open the name filter keeps a usable width (it wraps rather than shrinks).
+  expect((await page.locator(".tasks .filters input[type=search]").boundingBox())!.width).toBeGreaterThanOrEqual(120);
+  // Escape closes it; opened again, a run of other code closes it (its tasks are other tasks).
+  await page.keyboard.press("Escape");
+  await expect(detail).toHaveCount(0);
+  await failed.focus();
+  await page.keyboard.press("Enter");
+  await expect(detail).toBeVisible();
+  await setCode(page, `import { Celery } from "celery";\nconst app = new Celery("e2e");\nconst t = app.task(function t() { return 1; });\nexport default async function main() { app.worker({ hostname: "w1" }); await t.delay().get(); }\n`);
+  await runToEnd(page);
+  await expect(detail).toHaveCount(0);
 });

@@ -95,6 +95,9 @@ export function App(props: AppProps) {
     history.replaceState(null, "", url);
   }
 
+  // Another run (other code or seed) has other tasks under the same indices: drop the old choice.
+  createEffect(on(pg.runGeneration, () => setSelected(null), { defer: true }));
+
   const selectedTask = createMemo(() => {
     const i = selected();
     void pg.run().version;

@@ -58,6 +58,8 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   const [horizonS, setHorizonS] = createSignal(0);
 
   let loadedKey: string | null = null;
+  /** Counts loads of other code or another seed (not seeks or resets): a view's choices about the old run end there. */
+  const [runGeneration, setRunGeneration] = createSignal(0);
   let raf = 0;
   let lastWall = 0;
   let busy = false;
@@ -176,7 +178,10 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
       });
       return false;
     }
-    if (key !== loadedKey) setHorizonS(0);
+    if (key !== loadedKey) {
+      setHorizonS(0);
+      setRunGeneration((g) => g + 1);
+    }
     loadedKey = key;
     fold(res.frame, 0, true);
     setTimeS(0);
@@ -381,6 +386,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
 
   return {
     code,
+    runGeneration,
     setCode: (text: string) => {
       setCode(text);
       warm();

@@ -1,5 +1,5 @@
 /** One task: its fields, its exception and traceback, and every event about it, in order. */
-import { createResource, For, Show } from "solid-js";
+import { createResource, For, onCleanup, onMount, Show } from "solid-js";
 import { fmtS, fmtValue } from "../../lib/format";
 import type { CeleryEventView, TaskView } from "../../workers/protocol";
 import { StateBadge } from "./StateBadge";
@@ -20,6 +20,17 @@ export function TaskDetail(props: { task: TaskView; history(index: number): Prom
     ([i]) => props.history(i).catch(() => [] as CeleryEventView[]),
   );
   const t = () => props.task;
+  // Escape closes it, unless the key was for something else (the editor, a field, an open menu).
+  onMount(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      const el = e.target as HTMLElement | null;
+      if (el?.closest(".cm-editor, input, select, textarea, dialog")) return;
+      props.onClose();
+    };
+    document.addEventListener("keydown", onKey);
+    onCleanup(() => document.removeEventListener("keydown", onKey));
+  });
   return (
     <aside class="detail" aria-label="Task detail">
       <header>
@@ -89,7 +100,7 @@ export function TaskDetail(props: { task: TaskView; history(index: number): Prom
                 <td class="num">{fmtS(e.timestamp, 3)}</td>
                 <td>{e.type}</td>
                 <td>{e.hostname ?? "–"}</td>
-                <td class="mono clip">{rest(e)}</td>
+                <td class="mono wrap">{rest(e)}</td>
               </tr>
             )}
           </For>
