@@ -285,6 +285,9 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
           <label class="field grow">
             task
             <select value={currentTask()?.id ?? ""} onChange={(e) => setTaskId(e.currentTarget.value)} aria-label="Task">
+              <Show when={pickable().length === 0}>
+                <option value="">no failed or unfinished task at the playhead</option>
+              </Show>
               <Index each={pickable()}>{(t) => <option value={t().id}>{t().label}</option>}</Index>
             </select>
           </label>
@@ -298,55 +301,23 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
             Retry
           </button>
         </div>
-        <table class="grid dash-workers" aria-label="Worker control">
-          <thead>
-            <tr>
-              <th>worker</th>
-              <th>status</th>
-              <th class="num">busy</th>
-              <th>queues</th>
-              <th>actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            <Index each={pg.run().workers}>
-              {(w) => {
-                const st = () => explainWorker(w(), (v(), m().workers.get(w().index)), pg.run().nowS);
-                return (
-                  <tr>
-                    <td class="mono">{w().hostname}</td>
-                    <td>
-                      <span class={`wst wst-${st().status}`} data-testid={`worker-status-${w().hostname}`}>
-                        {st().status}
-                      </span>{" "}
-                      <span class="muted small">{st().why}</span>
-                    </td>
-                    <td class="num mono">
-                      {w().active}/{w().concurrency}
-                    </td>
-                    <td class="mono">
-                      <For each={w().queues}>
-                        {(q) => (
-                          <span class="qchip">
-                            {q}
-                            <button class="chip-x" title={`Stop consuming ${q}`} aria-label={`Remove queue ${q} from ${w().hostname}`} onClick={() => send({ kind: "cancel-consumer", worker: w().hostname, queue: q })}>
-                              ×
-                            </button>
-                          </span>
-                        )}
-                      </For>
-                      <input
-                        class="num-in"
-                        placeholder="queue"
-                        value={newQueue()[w().hostname] ?? ""}
-                        onInput={(e) => setNewQueue({ ...newQueue(), [w().hostname]: e.currentTarget.value })}
-                        aria-label={`New queue for ${w().hostname}`}
-                      />
-                      <button class="btn small ghost" disabled={!(newQueue()[w().hostname] ?? "").trim()} onClick={() => send({ kind: "add-consumer", worker: w().hostname, queue: newQueue()[w().hostname]!.trim() })}>
-                        + queue
-                      </button>
-                    </td>
-                    <td class="actions">
+        {/* A card per worker: the explanation wraps under the name, and the actions stay in reach
+            at any width (as table columns they were pushed off the right edge). */}
+        <ul class="wcards" aria-label="Worker control">
+          <Index each={pg.run().workers}>
+            {(w) => {
+              const st = () => explainWorker(w(), (v(), m().workers.get(w().index)), pg.run().nowS);
+              return (
+                <li class="wcard">
+                  <div class="wcard-head">
+                    <span class="mono host">{w().hostname}</span>
+                    <span class={`wst wst-${st().status}`} data-testid={`worker-status-${w().hostname}`}>
+                      {st().status}
+                    </span>
+                    <span class="mono small" title="executing / pool size">
+                      {w().active}/{w().concurrency} busy
+                    </span>
+                    <span class="wcard-actions">
                       <button class="btn small ghost" onClick={() => send({ kind: "pool-grow", worker: w().hostname, n: 1 })} aria-label={`Grow ${w().hostname}`}>
                         +1
                       </button>
@@ -362,13 +333,36 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
                       <button class="btn small ghost" onClick={() => send({ kind: "kill", worker: w().hostname })}>
                         Kill
                       </button>
-                    </td>
-                  </tr>
-                );
-              }}
-            </Index>
-          </tbody>
-        </table>
+                    </span>
+                  </div>
+                  <p class="muted small why">{st().why}</p>
+                  <div class="wcard-queues mono">
+                    <For each={w().queues}>
+                      {(q) => (
+                        <span class="qchip">
+                          {q}
+                          <button class="chip-x" title={`Stop consuming ${q}`} aria-label={`Remove queue ${q} from ${w().hostname}`} onClick={() => send({ kind: "cancel-consumer", worker: w().hostname, queue: q })}>
+                            ×
+                          </button>
+                        </span>
+                      )}
+                    </For>
+                    <input
+                      class="num-in"
+                      placeholder="queue"
+                      value={newQueue()[w().hostname] ?? ""}
+                      onInput={(e) => setNewQueue({ ...newQueue(), [w().hostname]: e.currentTarget.value })}
+                      aria-label={`New queue for ${w().hostname}`}
+                    />
+                    <button class="btn small ghost" disabled={!(newQueue()[w().hostname] ?? "").trim()} onClick={() => send({ kind: "add-consumer", worker: w().hostname, queue: newQueue()[w().hostname]!.trim() })}>
+                      + queue
+                    </button>
+                  </div>
+                </li>
+              );
+            }}
+          </Index>
+        </ul>
         <Show when={pg.commands().length > 0}>
           <div class="cmd-head">
             <span>Commands in this run</span>
