@@ -180,3 +180,25 @@ export default async function main() {
   await runToEnd(page);
   await expect(detail).toHaveCount(0);
 });
+
+test("on a phone the panes stack and nothing runs off the right edge", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await open(page);
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await waitPhase(page, "done");
+  const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+  expect(await width()).toBeLessThanOrEqual(390);
+  // The views come below the editor, full width, and a task row can be clicked.
+  const editor = (await page.locator(".editor").boundingBox())!;
+  const tabs = (await page.getByRole("tablist", { name: "Views" }).boundingBox())!;
+  expect(tabs.y).toBeGreaterThan(editor.y + editor.height - 1);
+  expect(tabs.width).toBeGreaterThan(360);
+  const row = page.getByRole("table", { name: "Tasks" }).getByRole("row").nth(1);
+  await row.scrollIntoViewIfNeeded();
+  await row.click();
+  await expect(page.getByRole("complementary", { name: "Task detail" })).toBeVisible();
+  await page.getByRole("tab", { name: "Dashboard" }).click();
+  await expect(page.getByTestId("dashboard")).toBeVisible();
+  expect(await width()).toBeLessThanOrEqual(390);
+});
+

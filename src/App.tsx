@@ -2,7 +2,7 @@
  * The sandbox page: editor and console on the left, the run's views on the right, the run
  * controls and the time scrubber on top.
  */
-import { createEffect, createMemo, createSignal, For, lazy, Match, on, onCleanup, Show, Suspense, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, lazy, Match, on, onCleanup, onMount, Show, Suspense, Switch } from "solid-js";
 import { BLANK_SOURCE, findExample } from "./examples";
 import { Console } from "./features/console/Console";
 import { Editor } from "./features/editor/Editor";
@@ -106,9 +106,17 @@ export function App(props: AppProps) {
 
   const phaseLabel = () => pg.phase();
 
+  // Sheets over the panes (Experiments) start below the top bar, which wraps to more lines on narrow screens.
+  let topbar!: HTMLElement;
+  onMount(() => {
+    const ro = new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-bottom", `${Math.round(topbar.getBoundingClientRect().bottom)}px`));
+    ro.observe(topbar);
+    onCleanup(() => ro.disconnect());
+  });
+
   return (
     <div class="app" classList={{ embed: !!props.embed }}>
-      <header class="topbar">
+      <header class="topbar" ref={topbar}>
         <div class="brand">
           <span class="logo" aria-hidden="true">
             ◆
