@@ -2,7 +2,7 @@
  * One time-series chart. uPlot is loaded on first use (its own chunk), so the page's first load does
  * not pay for it. Redraws are coalesced (at most one per 200 ms).
  */
-import { createEffect, onCleanup, onMount } from "solid-js";
+import { createEffect, createSignal, onCleanup, onMount, Show } from "solid-js";
 import type uPlot from "uplot";
 import type { ChartData } from "./model/series";
 
@@ -28,6 +28,9 @@ export function Chart(props: { title: string; unit?: string; version: () => unkn
 
   const colors = () => props.colors ?? PALETTE;
 
+  /** Points only where a line cannot be drawn: a run of one bucket (shorter than a second) has one value. */
+  const showPoints = (u: uPlot) => u.data[0].length < 2;
+
   function build(U: typeof uPlot, d: ChartData) {
     plot?.destroy();
     seriesKey = d.series.join("\u0000");
@@ -36,7 +39,7 @@ export function Chart(props: { title: string; unit?: string; version: () => unkn
       {
         width,
         height: 150,
-        legend: { show: true, live: false },
+        legend: { show: true, live: false, markers: { dash: (u, si) => (u.series[si]?.dash ? "dashed" : "solid") } },
         cursor: { drag: { x: false, y: false }, points: { show: false } },
         scales: { x: { time: false } },
         axes: [
@@ -47,7 +50,7 @@ export function Chart(props: { title: string; unit?: string; version: () => unkn
           { label: "t" },
           ...d.series.map((label, i) => {
             const style = d.styles?.[i];
-            return { label, stroke: colors()[(style?.color ?? i) % colors().length], width: 1.5, dash: style?.dashed ? [5, 4] : undefined, spanGaps: false, points: { show: false } };
+            return { label, stroke: colors()[(style?.color ?? i) % colors().length], width: 1.5, dash: style?.dashed ? [5, 4] : undefined, spanGaps: false, points: { show: showPoints } };
           }),
         ],
         hooks: {
@@ -80,11 +83,14 @@ export function Chart(props: { title: string; unit?: string; version: () => unkn
     );
   }
 
+  const [empty, setEmpty] = createSignal(false);
+
   function redraw() {
     raf = 0;
     void loadUplot().then((U) => {
       if (disposed) return;
       const d = props.data();
+      setEmpty((d.data[0]?.length ?? 0) === 0);
       if (!plot || d.series.join("\u0000") !== seriesKey) build(U, d);
       else plot.setData(d.data as uPlot.AlignedData);
     });
@@ -120,7 +126,12 @@ export function Chart(props: { title: string; unit?: string; version: () => unkn
 
   return (
     <figure class="dash-chart" data-testid={props.testid}>
-      <figcaption>{props.title}</figcaption>
+      <figcaption>
+        {props.title}
+        <Show when={empty()}>
+          <span class="muted small"> · nothing yet: the charts plot each simulated second once it is over</span>
+        </Show>
+      </figcaption>
       <div ref={box} class="dash-plot" />
     </figure>
   );

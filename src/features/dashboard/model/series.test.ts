@@ -92,6 +92,21 @@ describe("dashboard series from the trace", () => {
     expect(d.buckets.length).toBe(Math.floor(out.report.simTime) + 1);
   });
 
+  it("plots the run's last, partial bucket at the run's end, its rate over its own width; a run ending on a bucket's start adds its last instant to the bucket before", () => {
+    const ev = (i: number, kind: TraceEvent["kind"], atS: number, task: number): TraceEvent => ({ i, kind, atS, task, worker: 0, num: NaN });
+    const events = (endS: number) => [ev(0, "task-sent", 0, 0), ev(1, "task-sent", 0, 1), ev(2, "task-started", 0.5, 0), ev(3, "task-succeeded", 0.9, 0), ev(4, "task-started", 1, 1), ev(5, "task-succeeded", endS, 1)];
+    const partial = foldDashboard(emptyDashboard(1), events(1.25), [], [], 1.25, true, true);
+    expect(partial.buckets.map((b) => b.plotS)).toEqual([1, 1.25]);
+    expect(throughputChart(partial, 1).data).toEqual([[1, 1.25], [1, 4], [0, 0]]); // 1 in 0.25 s is 4/s
+    expect(stateChart(partial, ["SUCCESS"]).data[1]).toEqual([1, 2]);
+    const onEdge = foldDashboard(emptyDashboard(1), events(2), [], [], 2, true, true);
+    expect(onEdge.buckets.map((b) => [b.plotS, b.succeeded])).toEqual([[1, 1], [2, 1]]);
+    expect(stateChart(onEdge, ["STARTED", "SUCCESS"]).data.slice(1)).toEqual([[0, 0], [1, 2]]);
+    // Folding the last frame again changes nothing.
+    foldDashboard(onEdge, [], [], [], 2, true, true);
+    expect(onEdge.buckets.length).toBe(2);
+  });
+
   it("live state counts equal the states the trace implies at each bucket's end", () => {
     const c = stateChart(m, ["PENDING", "RECEIVED", "STARTED", "SUCCESS", "FAILURE"]);
     for (let i = 0; i < c.data[0]!.length; i++) {

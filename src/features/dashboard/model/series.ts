@@ -40,7 +40,10 @@ const ENDS = new Set<TraceEvent["kind"]>(["task-succeeded", "task-failed", "task
 export const MAX_BUCKETS = 7200;
 
 export interface Bucket {
+  /** The bucket's nominal end, (k + 1)·step; its index is derived from it. */
   endS: number;
+  /** Where it is plotted: its end, or for the run's last, partial bucket, the run's end. */
+  plotS: number;
   states: Record<string, number>;
   succeeded: number;
   failed: number;
@@ -100,10 +103,12 @@ export interface DashboardModel {
   alerts: AlertMark[];
   controls: ControlMark[];
   nowS: number;
+  /** The run's last frame was folded (its last bucket closed at the run's end). */
+  finished: boolean;
 }
 
 function newBucket(k: number, stepS: number): Bucket {
-  return { endS: (k + 1) * stepS, states: {}, succeeded: 0, failed: 0, depth: {}, unacked: {}, waits: [], runtimes: [], pools: {} };
+  return { endS: (k + 1) * stepS, plotS: (k + 1) * stepS, states: {}, succeeded: 0, failed: 0, depth: {}, unacked: {}, waits: [], runtimes: [], pools: {} };
 }
 
 export function emptyDashboard(stepS = 1): DashboardModel {
@@ -127,6 +132,7 @@ export function emptyDashboard(stepS = 1): DashboardModel {
     alerts: [],
     controls: [],
     nowS: 0,
+    finished: false,
   };
 }
 
@@ -149,6 +155,33 @@ function closeBucket(m: DashboardModel): void {
   }
   m.buckets.push(b);
   m.cur = newBucket(Math.round(b.endS / m.stepS), m.stepS);
+}
+
+/**
+ * Close the run's last bucket at the run's end `endS`, plotted there rather than at the end of its
+ * second (lines ran on past the end of the run). A run ending exactly on a bucket's start (its last
+ * events at that instant) adds them to the bucket before, which ends there: no bucket of no width.
+ */
+function finish(m: DashboardModel, endS: number): void {
+  const startS = m.cur.endS - m.stepS;
+  const prev = m.buckets[m.buckets.length - 1];
+  if (endS > startS || !prev) {
+    m.cur.plotS = Math.max(startS, Math.min(m.cur.endS, endS));
+    closeBucket(m);
+    return;
+  }
+  const cur = m.cur;
+  closeBucket(m);
+  m.buckets.pop();
+  prev.succeeded += cur.succeeded;
+  prev.failed += cur.failed;
+  for (const w of cur.waits) prev.waits.push(w);
+  for (const r of cur.runtimes) prev.runtimes.push(r);
+  // The gauges as they are at the end.
+  prev.states = cur.states;
+  prev.depth = cur.depth;
+  prev.unacked = cur.unacked;
+  prev.pools = cur.pools;
 }
 
 /** Close buckets until the one being filled is bucket k. */
@@ -287,7 +320,13 @@ export function foldDashboard(
   }
   const clock = complete ? Math.max(last, nowS) : last;
   m.nowS = Math.max(m.nowS, clock);
-  if (clock > -Infinity) advanceTo(m, bucketIndex(m, clock) + (finished && complete ? 1 : 0));
+  if (clock > -Infinity && !m.finished) {
+    advanceTo(m, bucketIndex(m, clock));
+    if (finished && complete) {
+      finish(m, clock);
+      m.finished = true;
+    }
+  }
   if (m.buckets.length > MAX_BUCKETS) {
     const cut = m.buckets.length - MAX_BUCKETS;
     m.buckets.splice(0, cut);
@@ -314,13 +353,13 @@ export function percentile(values: readonly number[], p: number): number | null 
   return xs[rank - 1]!;
 }
 
-const xs = (m: DashboardModel) => m.buckets.map((b) => b.endS);
+const xs = (m: DashboardModel) => m.buckets.map((b) => b.plotS);
 
 export function stateChart(m: DashboardModel, states: readonly string[] = LIVE_STATES): ChartData {
   return { series: [...states], data: [xs(m), ...states.map((s) => m.buckets.map((b) => b.states[s] ?? 0))] };
 }
 
-/** Succeeded and failed per second, averaged over the last `windowS` (whole buckets). */
+/** Succeeded and failed per second, averaged over the last `windowS` (whole buckets; the run's last one may be part of one). */
 export function throughputChart(m: DashboardModel, windowS = 1): ChartData {
   const n = Math.max(1, Math.round(windowS / m.stepS));
   const per = (pick: (b: Bucket) => number) =>
@@ -328,7 +367,8 @@ export function throughputChart(m: DashboardModel, windowS = 1): ChartData {
       let sum = 0;
       const from = Math.max(0, i - n + 1);
       for (let j = from; j <= i; j++) sum += pick(m.buckets[j]!);
-      return sum / ((i - from + 1) * m.stepS);
+      const widthS = m.buckets[i]!.plotS - (m.buckets[from]!.endS - m.stepS);
+      return widthS > 0 ? sum / widthS : 0;
     });
   return { series: ["succeeded/s", "failed/s"], data: [xs(m), per((b) => b.succeeded), per((b) => b.failed)] };
 }
