@@ -154,3 +154,17 @@ test("blocked IndexedDB: progress in memory, the notice shows, export still work
   expect(file.labs[LAB].completedAt).toEqual(expect.any(Number));
   expect(file.drafts[`lab:${LAB}`]).toBe(SOLUTION);
 });
+
+test("a lab page with failed goals fits the window at 1280 px: the page does not scroll, every view tab is in sight", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openLab(page, "2.2-realtime-monitoring");
+  await page.getByRole("button", { name: "Run checks" }).click();
+  await expect(goals(page).and(page.locator('[data-state="fail"]')).first()).toBeVisible({ timeout: 45_000 });
+  expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(800);
+  // A failed goal's detail wraps inside the panel.
+  const panel = (await page.locator(".lab-panel").boundingBox())!;
+  const detail = (await page.locator(".goal-what").first().boundingBox())!;
+  expect(detail.x + detail.width).toBeLessThanOrEqual(panel.x + panel.width);
+  const dashboardTab = (await page.getByRole("tab", { name: "Dashboard" }).boundingBox())!;
+  expect(dashboardTab.x + dashboardTab.width).toBeLessThanOrEqual(1280);
+});
