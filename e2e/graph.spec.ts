@@ -36,7 +36,7 @@ function chips(page: Page) {
 async function openGraph(page: Page) {
   await page.getByRole("tab", { name: "Graph" }).focus();
   await page.keyboard.press("Enter");
-  await expect(page.getByRole("region", { name: "Workflow designer" })).toBeVisible();
+  await expect(page.getByRole("radiogroup", { name: "Graph shows" })).toBeVisible();
 }
 
 test("the graph is a lazy chunk: not fetched until the Graph tab opens", async ({ page }) => {
@@ -51,6 +51,9 @@ test("design a chord with the keyboard, execute it, see success; then a header f
   test.setTimeout(60_000);
   await prepare(page, { code: CODE });
   await openGraph(page);
+  // The designer's column shows with the design; the run's canvas has the whole width.
+  await expect(page.getByRole("region", { name: "Workflow designer" })).toBeHidden();
+  await page.getByRole("radio", { name: "Design" }).click();
   const designer = page.getByRole("region", { name: "Workflow designer" });
 
   // Start from an empty design (the design is saved across visits).

@@ -147,7 +147,8 @@ export default function GraphPanel(props: { pg: Playground; store: CanvasStore }
   onCleanup(() => removeEventListener("keydown", closeDetail));
 
   return (
-    <div class="graph-panel">
+    // The run's canvas takes the whole width; the designer's column shows with the design (or a task's detail).
+    <div class="graph-panel" classList={{ "no-side": view() === "run" && !detailTask() }}>
       <div class="graph-main">
         <div class="graph-bar">
           <div class="seg" role="radiogroup" aria-label="Graph shows">
