@@ -19,7 +19,7 @@ test("run the acks-late experiment, see lost versus duplicated, export CSV, diff
 
   const table = panel.getByRole("table", { name: "Experiment results" });
   const head = table.locator("thead th");
-  await expect(head).toHaveText(["acksLate", "runs", "lost", "duplicated", "succeeded", "makespan", "wait_p95"]);
+  await expect(head).toHaveText(["acksLate", "runs", "lost", "duplicated", "succeeded", "makespan (s)", "wait_p95 (s)"]);
   const rows = table.locator("tbody tr");
   await expect(rows).toHaveCount(2);
   // acksLate false: tasks lost, none duplicated; true: none lost, some run twice.

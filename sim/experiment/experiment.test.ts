@@ -158,3 +158,18 @@ describe("the acks_late experiment", () => {
     expect(runsCsv(res)).toBe('label,seed,traceHash,endReason,error,lost\n"a,""b""",1,h,completed,"x,\ny",1\n');
   });
 });
+
+describe("figure labels", () => {
+  it("name the unit of the built-in figures that have one, and leave the rest alone", async () => {
+    const { figureLabel } = await import("./types");
+    expect(["makespan", "throughput", "wait_p95", "runtime_p50", "simTime", "lost", "returned.x"].map(figureLabel)).toEqual([
+      "makespan (s)",
+      "throughput (/s)",
+      "wait_p95 (s)",
+      "runtime_p50 (s)",
+      "simTime (s)",
+      "lost",
+      "returned.x",
+    ]);
+  });
+});

@@ -63,6 +63,25 @@ export const FIGURE_HELP: Record<BuiltinFigure, string> = {
   events: "trace events",
 };
 
+/** Units of the built-in figures that have one. */
+const FIGURE_UNIT: Partial<Record<BuiltinFigure, string>> = {
+  throughput: "/s",
+  makespan: "s",
+  wait_p50: "s",
+  wait_p95: "s",
+  wait_p99: "s",
+  runtime_p50: "s",
+  runtime_p95: "s",
+  runtime_p99: "s",
+  simTime: "s",
+};
+
+/** A figure's name with its unit, as tables and plots head it: "makespan (s)", "throughput (/s)". */
+export function figureLabel(figure: string): string {
+  const unit = FIGURE_UNIT[figure as BuiltinFigure];
+  return unit ? `${figure} (${unit})` : figure;
+}
+
 export interface ExperimentSpec {
   /** Shown in the panel and used for output file names. */
   name: string;

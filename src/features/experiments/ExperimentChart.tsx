@@ -4,6 +4,7 @@
  */
 import { createEffect, onCleanup, onMount } from "solid-js";
 import type uPlot from "uplot";
+import { figureLabel } from "../../../sim/experiment/types";
 import type { PlotModel } from "./form";
 
 let uplotModule: Promise<typeof uPlot> | null = null;
@@ -78,7 +79,7 @@ export function ExperimentChart(props: { model: PlotModel }) {
   return (
     <figure class="exp-chart" data-testid={`plot-${props.model.figure}`}>
       <figcaption>
-        {props.model.figure}
+        {figureLabel(props.model.figure)}
         <span class="muted"> — mean, band: min–max across seeds</span>
       </figcaption>
       <div ref={box} class="exp-chart-box" />

@@ -8,7 +8,7 @@ import { createMemo, createSignal, For, Show } from "solid-js";
 import { BUILTIN_EXPERIMENTS } from "../../../sim/experiment/builtin";
 import { buildResults, describeParams, formatNumber, formatSpread, resultsJson, runsCsv, summaryCsv } from "../../../sim/experiment/aggregate";
 import { expandPoints, expandRuns, formatValue } from "../../../sim/experiment/spec";
-import type { ExperimentResults, ExperimentSpec, RunResult } from "../../../sim/experiment/types";
+import { FIGURE_HELP, figureLabel, type ExperimentResults, type ExperimentSpec, type RunResult } from "../../../sim/experiment/types";
 import type { DiffResult } from "../../../sim/experiment/diff";
 import { compile } from "../../workers/compile-client";
 import { formatDiagnostic } from "../../../sim/engine/compile";
@@ -272,7 +272,7 @@ export default function ExperimentsPanel(props: { code: () => string; onClose: (
                     <tr>
                       <For each={r().parameters}>{(p) => <th title={p.key}>{p.label ?? p.key}</th>}</For>
                       <th>runs</th>
-                      <For each={r().figures}>{(f) => <th>{f}</th>}</For>
+                      <For each={r().figures}>{(f) => <th title={FIGURE_HELP[f as keyof typeof FIGURE_HELP] ?? "returned by the scenario"}>{figureLabel(f)}</th>}</For>
                     </tr>
                   </thead>
                   <tbody>

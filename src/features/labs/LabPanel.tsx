@@ -26,6 +26,7 @@ export function LabPanel(props: { pg: Playground; lab: LabContent; store: Progre
   const store = useProgress(props.store);
   const rec = () => store().lab(id);
   const [tab, setTab] = createSignal<Tab>("Instructions");
+  let body: HTMLDivElement | undefined;
   const [results, setResults] = createSignal<CheckResult[] | null>(null);
   const [grading, setGrading] = createSignal<string | null>(null);
 
@@ -159,13 +160,22 @@ export function LabPanel(props: { pg: Playground; lab: LabContent; store: Progre
       <div class="tabs lab-tabs" role="tablist" aria-label="Lab sections">
         <For each={TABS}>
           {(t) => (
-            <button role="tab" class="tab" aria-selected={tab() === t} onClick={() => setTab(t)}>
+            <button
+              role="tab"
+              class="tab"
+              aria-selected={tab() === t}
+              onClick={() => {
+                setTab(t);
+                // Another tab's text starts at its top, not where the last one was scrolled to.
+                if (body) body.scrollTop = 0;
+              }}
+            >
               {t}
             </button>
           )}
         </For>
       </div>
-      <div class="lab-body" role="tabpanel" aria-label={tab()}>
+      <div class="lab-body" role="tabpanel" aria-label={tab()} ref={body}>
         <Switch>
           <Match when={tab() === "Instructions"}>
             <h2>Objective</h2>
