@@ -116,7 +116,9 @@ test("the draft survives a reload, and runs from the compile cache after it", as
   await typeCode(page, draft);
   await button(page, "Run").click();
   await waitPhase(page, "done");
-  expect((await snapshot(page)).lastCompile).toMatchObject({ cached: false });
+  // New code: compiled by esbuild-wasm, by this Run or by the linter's compile 300 ms after the last
+  // keystroke if that came first (on a loaded machine it does), which fills the same cache.
+  expect((await snapshot(page)).logs).toContain("total = 4");
   await page.waitForTimeout(300); // saved on a short debounce while typing
   await page.reload();
   await expect(page.locator(".cm-content")).toContainText("total =");
