@@ -59,7 +59,8 @@ export function Timeline(props: { run: RunView; onSelect(task: number): void }) 
           <div class="tl-labels">
             <For each={layout().lanes}>{(l) => <div class="tl-lane-label" style={{ height: `${LANE_PX}px` }}>{l.label}</div>}</For>
           </div>
-          <div class="tl-plot" style={{ height: `${layout().lanes.length * LANE_PX + 22}px` }}>
+          {/* Below the lanes: a row for redelivery labels, then the time axis's labels. */}
+          <div class="tl-plot" style={{ height: `${layout().lanes.length * LANE_PX + 38}px` }}>
             <For each={layout().lanes}>{(l) => <div class="tl-lane" style={{ top: `${top(l.worker, l.slot)}px`, height: `${LANE_PX}px` }} />}</For>
             <For each={ticks(endS())}>
               {(t) => (
@@ -96,7 +97,10 @@ export function Timeline(props: { run: RunView; onSelect(task: number): void }) 
                     style={{ left: pct(m.atS), top: `${top(m.worker, 0)}px`, height: `${lanes() * LANE_PX}px` }}
                     title={`${MARK[m.kind]} at ${m.atS.toFixed(3)} s`}
                   >
-                    <span>{MARK[m.kind]}</span>
+                    {/* A redelivery starts a bar right there: its label goes in the row under the lanes. */}
+                    <Show when={m.kind !== "redelivery"} fallback={<span style={{ top: `${layout().lanes.length * LANE_PX - top(m.worker, 0) + 2}px` }}>{MARK[m.kind]}</span>}>
+                      <span>{MARK[m.kind]}</span>
+                    </Show>
                   </div>
                 );
               }}
