@@ -362,6 +362,13 @@ export class Broker {
 
   /** basic_reject: back to the queue (front) when `requeue`, else dropped. */
   reject(msg: Message, requeue: boolean, reason: string): void {
+    // A delivery the broker already took back (restored after the visibility timeout, requeued when
+    // its connection died, put back by a restart) cannot be rejected any more, as it cannot be acked:
+    // kombu's restore_by_tag finds nothing in the unacked hash; RabbitMQ's channel is gone.
+    if (msg.acked) {
+      this.dispatch();
+      return;
+    }
     this.unacked.delete(msg.tag);
     const worker = msg.holder?.index ?? -1;
     msg.holder = null;

@@ -231,7 +231,9 @@ export class Execution {
     sim.record("worker-lost", this.rec.index, worker.index, pid, { pid, reason: "pool child killed (SIGKILL)" });
     const delayS = WORKER_LOST_DETECTION_S[this.app._broker.transport];
     const process = worker.processesEnded;
+    worker.lostPending++;
     sim.sched.schedule(delayS, () => {
+      if (worker.processesEnded === process) worker.lostPending--;
       // The whole worker died before it noticed (maybe restarted since, as a new process that knows
       // nothing of this child): no WorkerLostError is stored; with the message acked, nothing runs it again.
       if (worker.status === "offline" || worker.processesEnded !== process) {

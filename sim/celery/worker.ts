@@ -176,10 +176,18 @@ export class Worker implements Consumer {
    */
   processesEnded = 0;
 
+  /**
+   * Pool children killed whose loss the pool has not noticed yet. A warm shutdown waits for them, as
+   * Celery's pool does (it handles the lost job, WorkerLostError or a requeue, before the worker
+   * exits); without this the worker went offline first and the job's message was never given back.
+   */
+  lostPending = 0;
+
   /** SIGKILL to the whole worker: in-flight work is lost or redelivered as the acks settings say. */
   kill(reason = "killed"): void {
     if (this.status === "offline") return;
     this.processesEnded++;
+    this.lostPending = 0;
     const inFlight = this.slots.filter((s) => s.exec).length;
     this.sim.record("worker-killed", -1, this.index, inFlight, { reason });
     this.status = "offline";
@@ -225,12 +233,15 @@ export class Worker implements Consumer {
 
   private maybeOffline(): void {
     if (this.status !== "stopping") return;
-    if (this.slots.some((s) => s.exec || s.starting)) return;
+    if (this.slots.some((s) => s.exec || s.starting) || this.lostPending > 0) return;
     this.processesEnded++;
     this.status = "offline";
     this.connected = false;
     this.cancelTimers();
     this.app._emitWorker("worker-offline", this);
+    // The process exits and its connection closes: RabbitMQ requeues whatever it still held unacked
+    // (Redis keeps it in the unacked hash until it is restored).
+    this.app._broker.consumerLost(this);
     const next = this.afterOffline;
     this.afterOffline = null;
     next?.();

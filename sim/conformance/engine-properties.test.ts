@@ -178,7 +178,9 @@ export default async function main() {
         numRuns: 25,
         // Found by this property: both workers restarted while idle (after an unclean broker restart)
         // went offline and never came back, so a task waited in the queue until the run's end.
-        examples: [[2147483635, 6, 8]],
+        // And (seed 1333000527): a pool child killed during a warm shutdown; the worker went offline
+        // before its pool noticed the lost job, so the job's message was neither requeued nor failed.
+        examples: [[2147483635, 6, 8], [1333000527, 3, 10]],
       },
     );
   }, 180_000);

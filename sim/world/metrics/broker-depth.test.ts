@@ -108,25 +108,74 @@ export default async function main() {
     for (const kind of ["message-requeued", "message-dead-lettered", "message-lost"]) expect(r.trace.some((e) => e.kind === kind), kind).toBe(true);
   });
 
+  // Found in review: a worker rejecting a delivery the broker had already taken back queued a second copy.
+  it("a delivery already taken back cannot be rejected: an ETA past Redis's visibility timeout, then a warm shutdown", async () => {
+    const r = await run(`
+import { Celery, sleep, now } from "celery";
+const app = new Celery("depth", { broker: "redis" });
+app.conf.update({ brokerTransportOptions: { visibilityTimeout: 5 } });
+const job = app.task({ name: "job" }, async function job() { return 1; });
+${PROBE}
+export default async function main() {
+  const w = app.worker({ hostname: "w1", concurrency: 1 });
+  job.applyAsync([], { countdown: 300 });
+  await sleep(150);
+  w.shutdown();
+  await sleep(20);
+}`, { untilS: 400 });
+    expect(compareAtProbes(r.trace, "redis eta").probes).toBeGreaterThan(100);
+  });
+
+  it("a delivery already taken back cannot be rejected: RabbitMQ, the connection drops while the task runs, then it raises Reject(requeue)", async () => {
+    const r = await run(`
+import { Celery, sleep, now, Reject, faults } from "celery";
+const app = new Celery("depth", { broker: "rabbitmq" });
+app.conf.update({ taskAcksLate: true });
+let n = 0;
+const job = app.task({ name: "job" }, async function job() { await sleep(5); if (n++ === 0) throw new Reject("again", { requeue: true }); return 1; });
+${PROBE}
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 1 });
+  job.delay();
+  faults.at(2, { kind: "network", worker: "w1", durationS: 1, drop: true });
+  await sleep(30);
+}`, { untilS: 100 });
+    expect(compareAtProbes(r.trace, "rabbitmq reject").probes).toBeGreaterThan(100);
+    // Run twice (the requeued copy after the connection dropped, and the first), not three times.
+    expect(r.trace.filter((e) => e.kind === "task-started").length).toBe(2);
+  });
+
   it("random fault plans on either broker: the replayed depth always equals the broker's", async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.constantFrom("redis", "rabbitmq"), fc.boolean(), fc.integer({ min: 1, max: 5 }), async (seed, broker, acksLate, faultCount) => {
         const r = await run(`
-import { Celery, sleep, now, faults } from "celery";
+import { Celery, sleep, now, faults, Reject } from "celery";
 const app = new Celery("chaos", { broker: "${broker}" });
 app.conf.update({ taskAcksLate: ${acksLate}, workerPrefetchMultiplier: 2, brokerTransportOptions: { visibilityTimeout: 5 } });
-const job = app.task({ name: "job" }, async function job(i: number) { await sleep(0.3 + (i % 5) * 0.4); return i; });
+const tries = new Map<number, number>();
+const job = app.task({ name: "job" }, async function job(i: number) {
+  await sleep(0.3 + (i % 5) * 0.4);
+  const n = (tries.get(i) ?? 0) + 1;
+  tries.set(i, n);
+  if (i % 9 === 4 && n === 1) throw new Reject("not yet", { requeue: i % 2 === 0 });
+  return i;
+});
 ${PROBE}
 export default async function main() {
   app.worker({ hostname: "w1", concurrency: 2 });
   app.worker({ hostname: "w2", concurrency: 1 });
-  faults.plan(faults.random({ count: ${faultCount}, withinS: 15, workers: ["w1", "w2"], kinds: ["kill-worker", "kill-child", "restart-worker", "network", "restart-broker"] }));
-  for (let i = 0; i < 25; i++) { job.delay(i); if (i % 5 === 4) await sleep(1); }
+  faults.plan(faults.random({ count: ${faultCount}, withinS: 15, workers: ["w1", "w2"], kinds: ["kill-worker", "kill-child", "restart-worker", "stop-worker", "network", "restart-broker"] }));
+  for (let i = 0; i < 25; i++) {
+    // Some with a countdown past the visibility timeout: held unacked by a worker, then restored.
+    if (i % 8 === 7) job.applyAsync([i], { countdown: 7 });
+    else job.delay(i);
+    if (i % 5 === 4) await sleep(1);
+  }
   await sleep(40);
 }`, { seed, untilS: 120 });
         expect(compareAtProbes(r.trace, `seed ${seed}, ${broker}, acksLate ${acksLate}`).probes).toBeGreaterThan(100);
       }),
-      { numRuns: 20 },
+      { numRuns: 30 },
     );
   }, 120_000);
 });
