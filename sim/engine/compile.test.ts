@@ -33,6 +33,9 @@ describe("compileScenario", () => {
     expect(out.ok).toBe(false);
     if (out.ok) return;
     expect(out.diagnostics.map((d) => [d.line, d.column, d.length, d.message])).toEqual([[3, 3, 5, '"chrod" is not exported by "celery": did you mean "chord"?']]);
+    // With a default import first, the import is still where it is shown (not a comment that names it).
+    const mixed = await compileScenario(esbuild, `// chrod is what I want\nimport celery, { chrod } from "celery";\nexport default async function main() { return [celery, chrod]; }\n`);
+    expect(mixed.ok ? [] : mixed.diagnostics.map((d) => [d.line, d.column])).toEqual([[2, 18]]);
     // Used through a default import, and used without a near name.
     const viaDefault = await compileScenario(esbuild, `import celery, { Celery } from "celery";\nexport default async function main() {\n  return [Celery, celery.sleep, celery.wat];\n}\n`);
     expect(viaDefault.ok).toBe(true); // a default import is the whole module: properties of it are not checked

@@ -112,7 +112,8 @@ function notExported(source: string, file: string, name: string): Diagnostic {
   const message = `"${name}" is not exported by "celery"${suggestion ? `: did you mean "${suggestion}"?` : ""}`;
   const word = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, "\\$")}(?![\\w$])`);
   let offset = -1;
-  for (const m of source.matchAll(/\bimport\s+(?:type\s+)?\{[^}]*\}\s*from\s*(["'])celery\1/g)) {
+  // `import { a, b } from "celery"`, and with a default import first: `import celery, { a } from "celery"`.
+  for (const m of source.matchAll(/\bimport\s+(?:type\s+)?(?:[\w$]+\s*,\s*)?\{[^}]*\}\s*from\s*(["'])celery\1/g)) {
     const at = m[0].search(word);
     if (at >= 0) {
       offset = m.index! + at;

@@ -60,6 +60,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   let loadedKey: string | null = null;
   /** Counts loads of other code or another seed (not seeks or resets): a view's choices about the old run end there. */
   const [runGeneration, setRunGeneration] = createSignal(0);
+  let generationKey: string | null = null;
   let raf = 0;
   let lastWall = 0;
   let busy = false;
@@ -178,8 +179,10 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
       });
       return false;
     }
-    if (key !== loadedKey) {
-      setHorizonS(0);
+    if (key !== loadedKey) setHorizonS(0);
+    // Not loadedKey: a respawned worker forgets it, but the same code and seed make the same tasks.
+    if (key !== generationKey) {
+      generationKey = key;
       setRunGeneration((g) => g + 1);
     }
     loadedKey = key;

@@ -179,13 +179,13 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
             addRule();
           }}
         >
-          <label class="field">
-            name
-            <input value={draft().name} onInput={(e) => setDraft({ ...draft(), name: e.currentTarget.value })} aria-label="Rule name" />
-          </label>
           <label class="field grow rule-expr">
             expression
             <input class="mono" value={draft().expr} onInput={(e) => setDraft({ ...draft(), expr: e.currentTarget.value })} aria-label="Rule expression" spellcheck={false} />
+          </label>
+          <label class="field">
+            name
+            <input value={draft().name} onInput={(e) => setDraft({ ...draft(), name: e.currentTarget.value })} aria-label="Rule name" />
           </label>
           <label class="field">
             is

@@ -3,7 +3,7 @@
  * designer. Execute runs the design on the simulator with the editor's app and tasks; the same
  * graph then colours as the run plays and as the scrubber seeks.
  */
-import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
 import type { Playground } from "../../state/playground";
 import { TaskDetail } from "../tasks/TaskDetail";
 import type { CanvasStore } from "./canvas-store";
@@ -142,9 +142,7 @@ export default function GraphPanel(props: { pg: Playground; store: CanvasStore }
     }
   }
 
-  const closeDetail = (e: KeyboardEvent) => e.key === "Escape" && setDetailId(null);
-  addEventListener("keydown", closeDetail);
-  onCleanup(() => removeEventListener("keydown", closeDetail));
+  // Escape closes the task detail: TaskDetail listens for it (one owner).
 
   return (
     // The run's canvas takes the whole width; the designer's column shows with the design (or a task's detail).

@@ -25,7 +25,7 @@ export function TaskDetail(props: { task: TaskView; history(index: number): Prom
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== "Escape" || e.defaultPrevented) return;
       const el = e.target as HTMLElement | null;
-      if (el?.closest(".cm-editor, input, select, textarea, dialog")) return;
+      if (el?.closest(".cm-editor, input, select, textarea, dialog, .experiments")) return;
       props.onClose();
     };
     document.addEventListener("keydown", onKey);
