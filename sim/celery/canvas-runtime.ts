@@ -267,8 +267,9 @@ export class CanvasRuntime {
   private markStepFailed(step: SignatureData, exc: Error, culprit: TaskRecord): void {
     const id = step.subtaskType === "chord" ? step.body?.options.taskId : step.options.taskId;
     if (!id) return;
-    const name = step.subtaskType === "chord" ? step.body!.task : step.task;
-    const rec = this.app._tasks.create(id, name, { args: step.args, parentId: culprit.id, rootId: culprit.rootId });
+    // A chord step stands for its body (its id is the body's): the body's name and arguments.
+    const target = step.subtaskType === "chord" ? step.body! : step;
+    const rec = this.app._tasks.create(id, target.task, { args: target.args, parentId: culprit.id, rootId: culprit.rootId });
     this.app._backend.store(rec, FAILURE, exc, culprit.traceback);
     rec.eventState = FAILURE;
     if (step.options.chord && step.options.groupId) this.chordPartReturn(step.options.groupId, rec);
