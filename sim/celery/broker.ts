@@ -13,6 +13,7 @@
  * Persistence across a broker restart follows FINDINGS §5.
  */
 import type { Sim } from "../engine/sim";
+import { sharedData } from "../kernel/trace";
 import { Deque } from "./deque";
 import type { SignatureData } from "./signature-data";
 import { Exchanges, type ExchangeType } from "./exchanges";
@@ -94,7 +95,7 @@ export interface BrokerQueue {
   deadLetterExchange: string | null;
   deadLetterRoutingKey: string | null;
   messages: Deque<Message>;
-  /** The data of this queue's message-published events: one frozen object, not one per message. */
+  /** The data of this queue's message-published events: one object the trace stores once, not one per message. */
   readonly publishedData: Readonly<{ queue: string }>;
   published: number;
   delivered: number;
@@ -155,7 +156,7 @@ export class Broker {
         deadLetterExchange: opts.deadLetterExchange ?? null,
         deadLetterRoutingKey: opts.deadLetterRoutingKey ?? null,
         messages: new Deque(),
-        publishedData: Object.freeze({ queue: name }),
+        publishedData: sharedData({ queue: name }),
         published: 0,
         delivered: 0,
         acked: 0,

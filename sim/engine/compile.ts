@@ -3,6 +3,7 @@
  * worker passes esbuild-wasm. Both produce the same CommonJS text for the same source, so a scenario
  * behaves alike everywhere. `"celery"` stays external: the runtime hands each run its own module.
  */
+import { CELERY_EXPORTS } from "./celery-exports";
 
 /** The part of esbuild's API we use (esbuild and esbuild-wasm both have it). */
 export interface EsbuildLike {
@@ -46,8 +47,6 @@ export interface Diagnostic {
 export type CompileResult =
   | { ok: true; code: string; warnings: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] };
-
-import { CELERY_EXPORTS } from "./celery-exports";
 
 /** Modules a scenario may import; the runtime provides them. */
 export const RUNTIME_MODULES = ["celery"];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Trace } from "./trace";
+import { sharedData, Trace } from "./trace";
 
 describe("Trace", () => {
-  it("keeps shared frozen data once, gives it back on every event, and hashes it as the same data unshared", () => {
-    const shared = Object.freeze({ queue: "celery" });
+  it("keeps shared data once, gives it back on every event, and hashes it as the same data unshared", () => {
+    const shared = sharedData({ queue: "celery" });
     const a = new Trace();
     const b = new Trace();
     for (let i = 0; i < 70_000; i++) {
@@ -19,9 +19,15 @@ describe("Trace", () => {
     expect(a.get(1).data).toBe(shared);
     // Different data, different hash.
     const c = new Trace();
-    c.append("message-published", 0, 0, -1, 1, Object.freeze({ queue: "other" }));
+    c.append("message-published", 0, 0, -1, 1, sharedData({ queue: "other" }));
     const d = new Trace();
-    d.append("message-published", 0, 0, -1, 1, Object.freeze({ queue: "celery" }));
+    d.append("message-published", 0, 0, -1, 1, sharedData({ queue: "celery" }));
     expect(c.hash()).not.toBe(d.hash());
+    // Frozen is not shared: only sharedData is stored by reference.
+    const e = new Trace();
+    const frozen = Object.freeze({ queue: "celery" });
+    e.append("message-published", 0, 0, -1, 1, frozen);
+    expect(e.get(0).data).toBe(frozen);
+    expect(e.hash()).toBe(d.hash());
   });
 });

@@ -63,6 +63,20 @@ export interface TraceEvent {
   data?: unknown;
 }
 
+/** Data objects made to be shared by many events (sharedData); the trace stores each once. */
+const SHARED = new WeakSet<object>();
+
+/**
+ * Data for many events at once (a queue's message-published data): frozen, of plain values only,
+ * and stored once by every trace that records it, not once per event. Its hash is that of the same
+ * data unshared.
+ */
+export function sharedData<T extends Record<string, string | number | boolean | null>>(data: T): Readonly<T> {
+  const frozen = Object.freeze({ ...data });
+  SHARED.add(frozen);
+  return frozen;
+}
+
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
@@ -86,8 +100,8 @@ export class Trace {
   private chunks: Chunk[] = [];
   private datas = new Map<number, unknown>();
   /**
-   * Frozen data objects shared by many events (a queue's message-published data), each stored once
-   * and pointed at from a column: a million publishes must not cost a million map entries.
+   * sharedData objects, each stored once and pointed at from a column: a million publishes must not
+   * cost a million map entries.
    */
   private shared: object[] = [];
   private sharedIds = new Map<object, { id: number; json: string }>();
@@ -126,9 +140,9 @@ export class Trace {
     return i;
   }
 
-  /** A frozen data object's slot in `shared` (spelled once for the hash), or null for other data. */
+  /** A sharedData object's slot in `shared` (spelled once for the hash), or null for other data. */
   private sharedOf(data: unknown): { id: number; json: string } | null {
-    if (typeof data !== "object" || data === null || !Object.isFrozen(data)) return null;
+    if (typeof data !== "object" || data === null || !SHARED.has(data)) return null;
     let s = this.sharedIds.get(data);
     if (!s) {
       if (this.shared.length >= 0xffff) return null;

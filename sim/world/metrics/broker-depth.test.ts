@@ -6,34 +6,34 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { TraceEvent } from "../../kernel/trace";
+import { brokerProbes, brokerProbeSnippet } from "../../testing/broker-probe";
 import { run } from "../../testing/harness";
 import { BrokerDepth } from "./broker-depth";
 
-/** Fold the trace and compare at every "PROBE" log line; returns how many probes were compared. */
-function compareAtProbes(trace: { kind: string; data?: unknown }[], label: string): { probes: number; sawUnacked: boolean; sawReady: boolean } {
+/** Fold the trace and compare with the broker at every probe; returns how many probes were compared. */
+function compareAtProbes(trace: TraceEvent[], label: string): { probes: number; sawUnacked: boolean; sawReady: boolean } {
   const d = new BrokerDepth();
-  let probes = 0;
+  const probes = brokerProbes(trace);
+  let next = 0;
   let sawUnacked = false;
   let sawReady = false;
   for (const ev of trace) {
-    d.fold(ev as Parameters<BrokerDepth["fold"]>[0]);
-    const text = ev.kind === "log" ? String((ev.data as { text?: unknown }).text ?? "") : "";
-    if (!text.startsWith("PROBE ")) continue;
-    const truth = JSON.parse(text.slice(6)) as { queues: Record<string, number>; unacked: number; atS: number };
+    d.fold(ev);
+    const truth = probes[next];
+    if (truth?.i !== ev.i) continue;
+    next++;
     const mine = Object.fromEntries(Object.keys(truth.queues).map((q) => [q, d.ready(q)]));
     expect(mine, `${label}: ready per queue at ${truth.atS} s`).toEqual(truth.queues);
     const unacked = d.queues().reduce((a, q) => a + d.unacked(q), 0);
     expect(unacked, `${label}: unacked at ${truth.atS} s`).toBe(truth.unacked);
     sawUnacked ||= unacked > 0;
     sawReady ||= Object.values(mine).some((n) => n > 0);
-    probes++;
   }
-  return { probes, sawUnacked, sawReady };
+  return { probes: next, sawUnacked, sawReady };
 }
 
-const PROBE = `
-function probe() { console.log("PROBE " + JSON.stringify({ atS: now(), queues: app.broker.queues(), unacked: app.broker.unackedCount() })); }
-setInterval(probe, 137);`;
+const PROBE = brokerProbeSnippet(137);
 
 describe("queue depth from message events (BrokerDepth)", () => {
   it("Redis: a killed worker's unacked messages wait for the visibility timeout, then are restored; a restart without persistence loses the queue; messages sent while it is down wait with the producer", async () => {

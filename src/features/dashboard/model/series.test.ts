@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { brokerProbes, brokerProbeSnippet } from "../../../../sim/testing/broker-probe";
 import { run, type RunOutcome } from "../../../../sim/testing/harness";
 import type { TraceEvent } from "../../../workers/protocol";
 import { emptyDashboard, foldDashboard, percentile, percentileChart, queueDepthChart, stateChart, throughputChart, utilisationChart, type DashboardModel } from "./series";
@@ -153,7 +154,7 @@ import { Celery, sleep, now } from "celery";
 const app = new Celery("dash", { broker: "rabbitmq" });
 app.conf.update({ taskAcksLate: true, workerPrefetchMultiplier: 4 });
 const job = app.task({ name: "job" }, async function job(i: number) { await sleep(1.3 + (i % 3) * 0.7); return i; });
-setTimeout(() => setInterval(() => console.log("PROBE " + JSON.stringify({ atS: now(), queues: app.broker.queues(), unacked: app.broker.unackedCount() })), 1000), 999.999);
+${brokerProbeSnippet(1000, 999.999)}
 export default async function main() {
   const w1 = app.worker({ hostname: "w1", concurrency: 2 });
   app.worker({ hostname: "w2", concurrency: 1 });
@@ -166,10 +167,7 @@ export default async function main() {
     const c = queueDepthChart(d);
     expect(c.series).toEqual(["celery", "celery unacked"]);
     let compared = 0;
-    for (const ev of o.trace) {
-      const text = ev.kind === "log" ? String((ev.data as { text: string }).text) : "";
-      if (!text.startsWith("PROBE ")) continue;
-      const probe = JSON.parse(text.slice(6)) as { atS: number; queues: Record<string, number>; unacked: number };
+    for (const probe of brokerProbes(o.trace)) {
       const end = Math.round(probe.atS);
       // Only where no message event falls between the probe and the bucket's end.
       if (o.trace.some((e) => e.kind.startsWith("message-") && e.atS >= probe.atS && e.atS < end)) continue;
@@ -182,7 +180,9 @@ export default async function main() {
     expect(o.trace.filter((e) => e.kind === "message-requeued" && e.atS === 2.5).length).toBeGreaterThanOrEqual(6);
     expect(c.data[1]![2]!).toBeGreaterThan(c.data[1]![1]!);
     // Counting sent-not-received tasks would have shown nothing come back.
-    const pendingAt3 = [...(() => { const s = new Map<number, string>(); for (const e of o.trace) if (e.atS < 3 && e.task >= 0 && STATE[e.kind]) s.set(e.task, STATE[e.kind]!); return s; })().values()].filter((st) => st === "PENDING").length;
+    const stateAt3 = new Map<number, string>();
+    for (const e of o.trace) if (e.atS < 3 && e.task >= 0 && STATE[e.kind]) stateAt3.set(e.task, STATE[e.kind]!);
+    const pendingAt3 = [...stateAt3.values()].filter((st) => st === "PENDING").length;
     expect(c.data[1]![2]).toBeGreaterThan(pendingAt3);
   });
 
