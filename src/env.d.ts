@@ -6,3 +6,13 @@ declare module "virtual:precompiled" {
   const table: ShippedTable;
   export default table;
 }
+
+/** The workers that run learner code, as one classic script each (scripts/vite/sandbox-plugin.ts). */
+declare module "virtual:sandbox-source/sim" {
+  const source: string;
+  export default source;
+}
+declare module "virtual:sandbox-source/experiment" {
+  const source: string;
+  export default source;
+}

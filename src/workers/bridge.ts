@@ -64,10 +64,14 @@ export class WorkerBridge<Api extends object> {
 
   constructor(private readonly opts: BridgeOptions) {}
 
+  /** A worker started ahead of need, so a fresh one is ready when `renew()` asks for it. */
+  private spare: WorkerLike | null = null;
+
   /** Start the worker now (otherwise the first call does). */
   start(): void {
     if (this.worker) return;
-    this.worker = this.opts.spawn();
+    this.worker = this.spare ?? this.opts.spawn();
+    this.spare = null;
     this.answered = false;
     this.worker.addEventListener("message", this.listener);
     this.worker.addEventListener("error", this.onError);
@@ -108,7 +112,29 @@ export class WorkerBridge<Api extends object> {
     for (const f of [...this.inFlight]) this.settle(f, new StaleError());
   }
 
-  /** Kill the worker now (a hang, or the page going away). */
+  /**
+   * Replace the worker by a fresh one (a new realm: nothing the old one ran survives), taking the
+   * spare if one was started. Calls in flight get a StaleError.
+   */
+  renew(): void {
+    this.supersedeAll();
+    this.terminate();
+    this.start();
+  }
+
+  /** Start a spare worker now (it loads while the current one works), unless there is one. */
+  prepareSpare(): void {
+    this.spare ??= this.opts.spawn();
+  }
+
+  /** Kill the current worker and the spare (the page going away). */
+  dispose(): void {
+    this.terminate();
+    this.spare?.terminate();
+    this.spare = null;
+  }
+
+  /** Kill the worker now (a hang, or a renew). */
   terminate(): void {
     this.worker?.removeEventListener("message", this.listener);
     this.worker?.removeEventListener("error", this.onError);

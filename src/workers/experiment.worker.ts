@@ -3,17 +3,21 @@
  * sim/experiment code as the CLI's worker threads, so a point gives the same figures in the page as
  * in `npx celery-playground sweep`. The pool in src/features/experiments/pool.ts starts one per core.
  *
- * `./no-network` first, as in the simulation worker: the network is gone before learner code loads.
+ * It runs in the sandbox frame like the simulation worker, and the pool gives every point a fresh
+ * one. `./lockdown` first: the host's timers are gone before learner code loads, and requests come
+ * and replies go on the page's private port only, so a scenario cannot forge "progress" (which keeps a
+ * hung worker alive) or a result.
  */
-import "./no-network";
+import { acceptPort, hostChannel, type PrivateEndpoint } from "./lockdown";
 import { runPoint } from "../../sim/experiment/run";
 import { diffRuns } from "../../sim/experiment/diff";
 import { createWorkerHost } from "./worker-host";
 import type { ExperimentReply, ExperimentRequest } from "./protocol";
 
 // The pool's watchdog listens to progress, not to which code runs: no enter messages.
-const host = createWorkerHost(() => {});
-const post = (m: ExperimentReply) => (self as unknown as Worker).postMessage(m);
+const host = createWorkerHost(() => {}, undefined, hostChannel);
+let endpoint: PrivateEndpoint | null = null;
+const post = (m: ExperimentReply) => endpoint?.postMessage(m);
 
 let lastProgress = 0;
 const onProgress = (events: number) => {
@@ -23,7 +27,7 @@ const onProgress = (events: number) => {
   post({ type: "progress", events });
 };
 
-self.addEventListener("message", (ev: MessageEvent<ExperimentRequest>) => {
+function onRequest(ev: MessageEvent<ExperimentRequest>): void {
   const req = ev.data;
   const untilS = req.untilS !== undefined ? { untilS: req.untilS } : {};
   lastProgress = performance.now();
@@ -35,4 +39,10 @@ self.addEventListener("message", (ev: MessageEvent<ExperimentRequest>) => {
       (e) => post({ type: "error", message: String((e as Error)?.message ?? e) }),
     );
   }
+}
+
+void acceptPort().then((ep) => {
+  endpoint = ep;
+  ep.addEventListener("message", onRequest);
+  ep.start();
 });

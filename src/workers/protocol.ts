@@ -73,16 +73,16 @@ export interface SimApi {
   frame(fromTrace: number, maxEvents?: number): Promise<Frame>;
   report(): Promise<Report>;
   /**
-   * Replay from the seed up to `toS` (determinism makes this exact). Bounded by `budgetMs` like
-   * `advance`; when `frame.nowS < toS` and the run is not done, the client continues with `advance`.
+   * Load `load` and replay from the seed up to `toS` (determinism makes this exact). The client sends
+   * it to a fresh worker, so the replay starts from a clean realm as the first run did. Bounded by
+   * `budgetMs` like `advance`; when `frame.nowS < toS` and the run is not done, the client continues
+   * with `advance`.
    */
-  seek(req: { toS: number; budgetMs: number; maxFrameEvents?: number }): Promise<Frame>;
+  seek(req: { load: LoadRequest; toS: number; budgetMs: number; maxFrameEvents?: number }): Promise<Frame>;
   /** Every Celery event about one task, for the task detail view (the UI keeps no full history). */
   taskHistory(taskIndex: number): Promise<CeleryEventView[]>;
   /** The loaded run's report (with events) and whole trace, as plain data: what a lab's checks read. */
   labRun(): Promise<LabRunData>;
-  /** Replace the loaded run's alert rules and commands; the next seek replays with them. */
-  configure(inputs: RunInputs): Promise<void>;
   /** Flower's metrics as Prometheus text at the session's current simulated time. */
   metricsText(): Promise<string>;
 }

@@ -1,24 +1,46 @@
 /**
  * The UI's handle on the simulation worker: a WorkerBridge with the 2 s watchdog, fed by the side
  * channel that says which learner code runs, so a hang report can name the task.
+ *
+ * Every load and every replay (seek) gets a fresh worker in the sandbox frame (sandbox.ts): a new
+ * realm, so what one run does to globals, prototypes or timers cannot reach the next, and a worker
+ * still busy with a finished run's leftovers is gone (and never blamed for the next run's time).
+ * A spare is started after each load, so the next run does not wait for a worker to start.
  */
-import { WorkerBridge, type CallOptions } from "./bridge";
-import { isEnterMessage, WATCHDOG_MS, type HangError, type SimApi } from "./protocol";
+import { WorkerBridge, type CallOptions, type WorkerLike } from "./bridge";
+import { isEnterMessage, WATCHDOG_MS, type HangError, type LoadRequest, type RunInputs, type SimApi } from "./protocol";
+import { SandboxedWorker } from "./sandbox";
 
 export class SimClient {
   private lastLabel: string | null = null;
   private readonly bridge: WorkerBridge<SimApi>;
+  /** The last load, with the run inputs `configure` set since: what a seek replays. */
+  private loaded: LoadRequest | null = null;
+  /** Whether the current worker has run anything (a new one is only needed then). */
+  private used = false;
 
-  constructor(onHang: (e: HangError) => void, watchdogMs = WATCHDOG_MS) {
+  constructor(onHang: (e: HangError) => void, watchdogMs = WATCHDOG_MS, spawn: () => WorkerLike = () => new SandboxedWorker("sim", "simulation")) {
     this.bridge = new WorkerBridge<SimApi>({
-      spawn: () => new Worker(new URL("./sim.worker.ts", import.meta.url), { type: "module", name: "simulation" }),
+      spawn,
       watchdogMs,
       onSideMessage: (d) => {
         if (isEnterMessage(d)) this.lastLabel = d.label;
       },
       blame: () => this.lastLabel,
-      onHang,
+      onHang: (e) => {
+        // The bridge started a new worker: it has run nothing.
+        this.used = false;
+        onHang(e);
+      },
     });
+  }
+
+  /** A worker that has run nothing, for the next load or replay. */
+  private freshWorker(): void {
+    if (this.used) this.bridge.renew();
+    else this.bridge.supersedeAll();
+    this.used = true;
+    this.lastLabel = null;
   }
 
   start(): void {
@@ -29,11 +51,15 @@ export class SimClient {
     return this.bridge.spawned;
   }
 
-  /** Load a fresh session; answers to anything asked before are dropped. */
-  load(req: Parameters<SimApi["load"]>[0], opts?: CallOptions): ReturnType<SimApi["load"]> {
-    this.bridge.supersedeAll();
-    this.lastLabel = null;
-    return this.bridge.call("load", [req], { key: "load", ...opts });
+  /** Load a fresh session in a fresh worker; answers to anything asked before are dropped. */
+  async load(req: LoadRequest, opts?: CallOptions): ReturnType<SimApi["load"]> {
+    this.freshWorker();
+    this.loaded = req;
+    try {
+      return await this.bridge.call("load", [req], { key: "load", ...opts });
+    } finally {
+      this.bridge.prepareSpare();
+    }
   }
 
   advance(req: Parameters<SimApi["advance"]>[0], opts?: CallOptions): ReturnType<SimApi["advance"]> {
@@ -44,9 +70,15 @@ export class SimClient {
     return this.bridge.call("step", [fromTrace], { key: "advance", ...opts });
   }
 
-  seek(req: Parameters<SimApi["seek"]>[0], opts?: CallOptions): ReturnType<SimApi["seek"]> {
-    this.bridge.supersedeAll();
-    return this.bridge.call("seek", [req], { key: "seek", ...opts });
+  /** Replay the last load from the seed to `req.toS`, in a fresh worker. */
+  async seek(req: { toS: number; budgetMs: number; maxFrameEvents?: number }, opts?: CallOptions): ReturnType<SimApi["seek"]> {
+    if (!this.loaded) throw new Error("no scenario loaded");
+    this.freshWorker();
+    try {
+      return await this.bridge.call("seek", [{ ...req, load: this.loaded }], { key: "seek", ...opts });
+    } finally {
+      this.bridge.prepareSpare();
+    }
   }
 
   report(opts?: CallOptions): ReturnType<SimApi["report"]> {
@@ -61,8 +93,10 @@ export class SimClient {
     return this.bridge.call("labRun", [], { key: "labRun", ...opts });
   }
 
-  configure(inputs: Parameters<SimApi["configure"]>[0], opts?: CallOptions): ReturnType<SimApi["configure"]> {
-    return this.bridge.call("configure", [inputs], { key: "configure", ...opts });
+  /** New alert rules and commands for the loaded run: the next seek replays with them. */
+  async configure(inputs: RunInputs): Promise<void> {
+    if (!this.loaded) throw new Error("no scenario loaded");
+    this.loaded = { ...this.loaded, alerts: inputs.alerts ?? [], commands: inputs.commands ?? [] };
   }
 
   metricsText(opts?: CallOptions): ReturnType<SimApi["metricsText"]> {
@@ -70,6 +104,6 @@ export class SimClient {
   }
 
   dispose(): void {
-    this.bridge.terminate();
+    this.bridge.dispose();
   }
 }

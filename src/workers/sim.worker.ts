@@ -1,10 +1,12 @@
 /**
- * The simulation worker: owns one Session at a time and answers the UI's pulls.
+ * The simulation worker: owns one Session at a time and answers the UI's pulls. It runs inside the
+ * sandbox frame (src/workers/sandbox.ts), and the page starts a fresh one for every run and replay,
+ * so nothing a scenario does to this realm reaches another run.
  *
- * `./no-network` is the first import on purpose: ES modules evaluate in import order, so the network
- * globals are gone before the simulator (and later the learner's code) is even evaluated.
+ * `./lockdown` is the first import on purpose: imports evaluate in order, so the host's timers are
+ * gone before the simulator (and later the learner's code) is even evaluated.
  */
-import "./no-network";
+import { acceptPort, hostChannel, type PrivateEndpoint } from "./lockdown";
 import * as Comlink from "comlink";
 // Same imports as the headless runner (cli/run-worker.ts), so both build the same "celery" module.
 import { createSession } from "../../sim/engine/session";
@@ -15,10 +17,11 @@ import { plain } from "../../sim/engine/report";
 import type { TraceEvent } from "../../sim/kernel/trace";
 import { installRunInputs } from "../../sim/world/metrics/run-inputs";
 
-const host = createWorkerHost((m) => (self as unknown as Worker).postMessage(m));
+let endpoint: PrivateEndpoint | null = null;
+// The side channel goes out on the page's private port (never the global postMessage).
+const host = createWorkerHost((m) => endpoint?.postMessage(m), undefined, hostChannel);
 
 let session: Session | null = null;
-let loaded: LoadRequest | null = null;
 
 function need(): Session {
   if (!session) throw new Error("no scenario loaded");
@@ -40,7 +43,6 @@ function toError(e: unknown): SerializedError {
 }
 
 async function open(req: LoadRequest): Promise<Session> {
-  loaded = req;
   session = null;
   const opts = { seed: req.seed, file: req.file, host, ...(req.untilS !== undefined ? { untilS: req.untilS } : {}) };
   const s = await createSession(req.code, opts);
@@ -85,8 +87,7 @@ const api: SimApi = {
   },
 
   async seek(req): Promise<Frame> {
-    if (!loaded) throw new Error("no scenario loaded");
-    const s = await open(loaded);
+    const s = await open(req.load);
     await s.advance({ toS: req.toS, shouldYield: deadline(req.budgetMs) });
     return s.frame(0, req.maxFrameEvents);
   },
@@ -105,14 +106,12 @@ const api: SimApi = {
     return { report: s.report({ events: true }), trace: trace as TraceEvent[] };
   },
 
-  async configure(inputs) {
-    if (!loaded) throw new Error("no scenario loaded");
-    loaded = { ...loaded, alerts: inputs.alerts ?? [], commands: inputs.commands ?? [] };
-  },
-
   async metricsText() {
     return (need() as unknown as { metricsText(): string }).metricsText();
   },
 };
 
-Comlink.expose(api);
+void acceptPort().then((ep) => {
+  endpoint = ep;
+  Comlink.expose(api, ep as unknown as Comlink.Endpoint);
+});

@@ -8,10 +8,17 @@
 import type { Host } from "../../sim/engine/sim";
 import { ENTER_CHANNEL, EnterThrottle, type EnterMessage } from "./protocol";
 
-export function createWorkerHost(post: (m: EnterMessage) => void, now: () => number = () => performance.now()): Host & { lastLabel: string | null } {
-  const channel = new MessageChannel();
+export function createWorkerHost(
+  post: (m: EnterMessage) => void,
+  now: () => number = () => performance.now(),
+  // In a sandboxed worker the global MessageChannel is gone by the time this runs (lockdown.ts).
+  makeChannel: () => MessageChannel = () => new MessageChannel(),
+): Host & { lastLabel: string | null } {
+  const channel = makeChannel();
   const waiting: (() => void)[] = [];
   channel.port1.onmessage = () => waiting.shift()?.();
+  // Bound now: a scenario that patches MessagePort.prototype later cannot stall or hijack the hop.
+  const ping = MessagePort.prototype.postMessage.bind(channel.port2, 0);
   const throttle = new EnterThrottle();
   const send = (label: string | null) => {
     if (label !== null) post({ channel: ENTER_CHANNEL, label });
@@ -22,7 +29,7 @@ export function createWorkerHost(post: (m: EnterMessage) => void, now: () => num
       send(throttle.flush());
       return new Promise<void>((resolve) => {
         waiting.push(resolve);
-        channel.port2.postMessage(0);
+        ping();
       });
     },
     onEnter(label: string): void {

@@ -13,6 +13,7 @@ import type { DiffResult } from "../../../sim/experiment/diff";
 import { compile } from "../../workers/compile-client";
 import { formatDiagnostic } from "../../../sim/engine/compile";
 import { isAbort, StaleError } from "../../workers/protocol";
+import { SandboxedWorker } from "../../workers/sandbox";
 import { ExperimentChart } from "./ExperimentChart";
 import { DiffView } from "./DiffView";
 import { defaultPoolSize, ExperimentPool, type PoolWorker, type SweepHandle } from "./pool";
@@ -21,8 +22,9 @@ import "./experiments.css";
 
 const EDITOR = "editor";
 
+/** Experiment workers run learner code: they live in the sandbox frame, as the simulation worker does. */
 function spawn(): PoolWorker {
-  return new Worker(new URL("../../workers/experiment.worker.ts", import.meta.url), { type: "module", name: "experiment" }) as unknown as PoolWorker;
+  return new SandboxedWorker("experiment", "experiment") as unknown as PoolWorker;
 }
 
 async function compileOnce(source: string, file: string): Promise<string> {

@@ -1,6 +1,6 @@
 /**
- * Runs an experiment's points on a pool of Web Workers (one per core by default), one point per
- * worker at a time, results kept in run order. Cancel terminates every worker at once (a run in the
+ * Runs an experiment's points on a pool of Web Workers (one per core by default), each point in a
+ * worker of its own (started for it, retired after it), results kept in run order. Cancel terminates every worker at once (a run in the
  * middle of learner code cannot be interrupted any other way). A worker silent for `hangMs` (no
  * progress, no result) is stopped, its run reported as hung, and a fresh worker takes its place.
  *
@@ -116,7 +116,9 @@ export class ExperimentPool {
         else if (m.type === "result") {
           current = null;
           record(m.result);
-          feed();
+          // Every point in a fresh worker (a new realm): nothing one run did to its globals reaches the next.
+          retire();
+          if (!over && next < job.runs.length) start();
         }
       });
       slot.worker.addEventListener("error", () => {
