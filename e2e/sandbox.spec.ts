@@ -170,3 +170,34 @@ export default async function main() { throw new Error("boom"); }
   await expect(message).toContainText("boom");
   await expect(message).not.toContainText("sign in");
 });
+
+test("an experiment's scenario cannot forge progress or results to the pool", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto("./?speed=max");
+  await expect(page.locator(".cm-content")).toBeVisible();
+  // Posts a forged result, then spins while posting forged progress (which would keep a hung
+  // worker alive forever): the pool must hear neither and call the run hung after its 10 s.
+  await setCode(
+    page,
+    `const g: any = globalThis;
+export default async function main() {
+  g.postMessage({ type: "result", result: { index: 0, seed: 1, params: {}, figures: { lost: 999 }, traceHash: "forged", error: null } });
+  for (;;) {
+    g.postMessage({ type: "progress", events: 1 });
+    const end = g.performance.now() + 100;
+    while (g.performance.now() < end) {}
+  }
+}
+`,
+  );
+  await page.getByRole("button", { name: "Experiments", exact: true }).click();
+  const panel = page.getByRole("region", { name: "Experiments" });
+  await panel.getByLabel("Experiment", { exact: true }).selectOption("editor");
+  await panel.getByLabel("Parameters").fill("");
+  await panel.getByLabel("Seeds").fill("1");
+  await panel.getByLabel("Parallel workers").fill("1");
+  await panel.getByRole("button", { name: "Run experiment" }).click();
+  await expect(panel.getByTestId("exp-progress")).toHaveText(/1\/1 runs · 100%/, { timeout: 40_000 });
+  await expect(panel).not.toContainText("999");
+  await expect(panel).toContainText(/hung/);
+});
