@@ -7,7 +7,7 @@ const STATUS_SHAPE: Record<string, string> = { online: "●", offline: "■", st
 
 export function WorkersView(props: { run: RunView }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0" role="region" aria-label="Workers table">
       <table class="grid" aria-label="Workers">
         <thead>
           <tr>
@@ -53,7 +53,7 @@ export function WorkersView(props: { run: RunView }) {
 
 export function QueuesView(props: { run: RunView }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0" role="region" aria-label="Queues table">
       <table class="grid" aria-label="Queues">
         <thead>
           <tr>

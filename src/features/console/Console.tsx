@@ -16,7 +16,7 @@ export function Console(props: { run: RunView }) {
   });
   return (
     <section class="console" aria-label="Console">
-      <div class="console-lines" ref={box} role="log" onScroll={() => (stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 8)}>
+      <div class="console-lines" ref={box} role="log" aria-label="Console output" tabindex="0" onScroll={() => (stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 8)}>
         <Show when={props.run.logsDropped > 0}>
           <div class="log muted">… {props.run.logsDropped} earlier lines not kept</div>
         </Show>

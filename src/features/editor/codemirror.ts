@@ -18,7 +18,7 @@ const highlight = HighlightStyle.define([
   { tag: t.keyword, color: "#c792ea" },
   { tag: [t.string, t.special(t.string)], color: "#c3e88d" },
   { tag: [t.number, t.bool, t.null], color: "#f78c6c" },
-  { tag: [t.comment, t.lineComment, t.blockComment], color: "#6b7686", fontStyle: "italic" },
+  { tag: [t.comment, t.lineComment, t.blockComment], color: "#8a94a3", fontStyle: "italic" },
   { tag: [t.function(t.variableName), t.function(t.propertyName)], color: "#82aaff" },
   { tag: [t.typeName, t.className], color: "#ffcb6b" },
   { tag: t.propertyName, color: "#b2ccd6" },
@@ -32,7 +32,7 @@ const theme = EditorView.theme(
     ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "1.55" },
     ".cm-content": { caretColor: "#82aaff" },
     ".cm-cursor": { borderLeftColor: "#82aaff" },
-    ".cm-gutters": { backgroundColor: "var(--editor-bg)", color: "#4b5563", border: "none" },
+    ".cm-gutters": { backgroundColor: "var(--editor-bg)", color: "#7d8795", border: "none" },
     ".cm-activeLine": { backgroundColor: "#ffffff08" },
     ".cm-activeLineGutter": { backgroundColor: "#ffffff08", color: "#9aa4b2" },
     "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": { backgroundColor: "#2d4f7c !important" },
@@ -90,7 +90,9 @@ export function createEditor(parent: HTMLElement, opts: { doc: string; onChange(
     EditorState.tabSize.of(2),
     runKeys,
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
-    EditorView.contentAttributes.of({ "aria-label": "Scenario code" }),
+    // An explicit tab stop, so the editor's scroller counts as keyboard-reachable (WCAG 2.1.1). Tab
+    // indents inside the editor; Escape then Tab leaves it (CodeMirror's way out of a tab trap).
+    EditorView.contentAttributes.of({ "aria-label": "Scenario code (Escape then Tab to leave)", tabindex: "0" }),
     EditorView.updateListener.of((u) => {
       if (u.docChanged) opts.onChange(u.state.doc.toString());
     }),

@@ -72,9 +72,13 @@ export function Catalogue(props: { store: ProgressStore }) {
                     const status = () => statusOf(rec());
                     return (
                       <li class={`lab-card st-${status()}`} data-lab={id}>
-                        <a href={labHref(id)} aria-label={`Lab ${labNumber(id)}: ${meta.title}, ${STATUS_LABEL[status()]}`}>
+                        <a href={labHref(id)}>
+                          {/* The visible text is the link's name (WCAG 2.5.3: a voice user says what they see); the hidden words only punctuate it. */}
+                          <span class="sr-only">Lab </span>
                           <span class="lab-num mono">{labNumber(id)}</span>
+                          <span class="sr-only">: </span>
                           <span class="lab-title">{meta.title}</span>
+                          <span class="sr-only">, </span>
                           <span class="lab-foot">
                             <StatusChip status={status()} />
                             <span class="muted small">

@@ -1,4 +1,4 @@
-import { Index } from "solid-js";
+import { Index, Show } from "solid-js";
 import { StateBadge } from "./StateBadge";
 
 const ORDER = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED", "REJECTED"];
@@ -10,15 +10,17 @@ export function StateCounts(props: { counts: Record<string, number> }) {
     return keys.filter((k) => c[k]! > 0).map((k) => [k, c[k]!] as const);
   };
   return (
-    <div class="counts" aria-label="State counts" role="list">
-      {/* By position: a frame that only changes the numbers updates text, not elements. */}
-      <Index each={entries()} fallback={<span class="muted">No tasks yet</span>}>
-        {(e) => (
-          <span role="listitem">
-            <StateBadge state={e()[0]} count={e()[1]} />
-          </span>
-        )}
-      </Index>
-    </div>
+    <Show when={entries().length} fallback={<div class="counts muted">No tasks yet</div>}>
+      <div class="counts" aria-label="State counts" role="list">
+        {/* By position: a frame that only changes the numbers updates text, not elements. */}
+        <Index each={entries()}>
+          {(e) => (
+            <span role="listitem">
+              <StateBadge state={e()[0]} count={e()[1]} />
+            </span>
+          )}
+        </Index>
+      </div>
+    </Show>
   );
 }

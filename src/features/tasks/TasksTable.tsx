@@ -85,7 +85,7 @@ export function TasksTable(props: { run: RunView; selected: number | null; onSel
           {view().matched} of {props.run.tasks.size} tasks
         </span>
       </div>
-      <div class="table-wrap" ref={wrap} onScroll={onScroll}>
+      <div class="table-wrap" ref={wrap} onScroll={onScroll} tabindex="0" role="region" aria-label="Tasks table">
         {/* ARIA table of divs: each row is its own layout and paint root (contain: strict), so a
             row whose text changed is laid out alone; a <table> lays out every row again. */}
         <div class="vtable" role="table" aria-label="Tasks" aria-rowcount={view().matched + 1}>

@@ -25,7 +25,7 @@ export interface StateLook {
 }
 
 const LOOKS: Record<string, Omit<StateLook, "state">> = {
-  PENDING: { colour: "#6b7685", shape: "round-rectangle", glyph: "○", border: "dashed" },
+  PENDING: { colour: "#7f8a99", shape: "round-rectangle", glyph: "○", border: "dashed" },
   RECEIVED: { colour: "#9aa8ff", shape: "diamond", glyph: "◇", border: "solid" },
   STARTED: { colour: "#5aa2ff", shape: "hexagon", glyph: "▶", border: "solid" },
   RETRY: { colour: "#f2b84b", shape: "octagon", glyph: "↻", border: "solid" },
