@@ -8,6 +8,7 @@ import type { Host } from "../engine/sim";
 import type { Report, TaskView } from "../engine/types";
 import { injectParams } from "./inject";
 import type { RunPoint, RunResult } from "./types";
+import { percentile } from "../kernel/percentile";
 
 export interface RunOptions {
   host: Host;
@@ -114,10 +115,4 @@ export function returnedFigures(v: unknown): Record<string, number | null> {
   return out;
 }
 
-/** Nearest-rank percentile (p in 0..100) of unsorted values; null when there are none. */
-export function percentile(values: number[], p: number): number | null {
-  if (!values.length) return null;
-  const sorted = Float64Array.from(values).sort();
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
+export { percentile };

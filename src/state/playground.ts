@@ -11,13 +11,14 @@ import { batch, createSignal } from "solid-js";
 import { compile, warmCompiler } from "../workers/compile-client";
 import { isAbort, type AlertRuleSpec, type ControlCommand, type Diagnostic, type Frame, type HangError, type TimedCommand } from "../workers/protocol";
 import { SimClient } from "../workers/sim-client";
-import { emptyRun, reduceFrame, type RunView } from "./run-store";
+import { emptyRun, foldFrameInPlace, type RunView } from "./run-store";
+import { canTransition, isOver, nextPhase, type Phase, type PhaseEvent } from "./run-machine";
 import { MAX_FRAME_EVENTS, nextFrameCap } from "./frame-cap";
 
 export const FILE = "scenario.ts";
 export type Speed = number | "max";
 export const SPEEDS: readonly Speed[] = [0.5, 1, 2, 5, 10, 50, 100, "max"];
-export type Phase = "idle" | "compiling" | "loading" | "running" | "paused" | "seeking" | "done" | "error" | "stopped";
+export type { Phase } from "./run-machine";
 
 /** Wall-clock budget per worker call; well under the watchdog, and short enough to keep 60 fps. */
 const BUDGET_MS = 24;
@@ -36,7 +37,9 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   const [commands, setCommands] = createSignal<TimedCommand[]>([]);
   const [seed, setSeedSignal] = createSignal(initial.seed ?? 42);
   const [speed, setSpeed] = createSignal<Speed>(initial.speed ?? 5);
-  const [phase, setPhase] = createSignal<Phase>("idle");
+  const [phase, setPhaseSignal] = createSignal<Phase>("idle");
+  /** The one place the phase changes: each change is a row of run-machine.ts's transition table. */
+  const go = (event: PhaseEvent) => setPhaseSignal(nextPhase(phase(), event));
   const [run, setRun] = createSignal<RunView>(emptyRun(), { equals: false });
   const [diagnostics, setDiagnostics] = createSignal<Diagnostic[]>([]);
   const [message, setMessage] = createSignal<{ kind: "info" | "error"; text: string } | null>(null);
@@ -84,7 +87,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     stopLoop();
     loadedKey = null;
     batch(() => {
-      setPhase("stopped");
+      go("hang");
       setMessage({ kind: "error", text: e.message });
     });
   }
@@ -93,7 +96,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     if (isAbort(e) || (e as Error)?.name === "HangError") return;
     stopLoop();
     batch(() => {
-      setPhase("error");
+      go("fail");
       setMessage({ kind: "error", text: `Internal error: ${(e as Error)?.message ?? String(e)}` });
     });
     console.error(e);
@@ -124,7 +127,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   let frameCap = MAX_FRAME_EVENTS;
 
   function fold(frame: Frame, from: number, fresh = false): void {
-    const v = (latest = reduceFrame(fresh ? emptyRun() : latest, frame, from));
+    const v = (latest = foldFrameInPlace(fresh ? emptyRun() : latest, frame, from));
     if (v.nowS > timeS() || fresh || v.done) setTimeS(v.nowS);
     if (fresh || v.done || (phase() !== "running" && phase() !== "seeking")) publish();
     // Due: redraw in a task of its own, so this frame's message and the views' DOM updates are two
@@ -154,7 +157,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     if (!force && key === loadedKey) return true;
     // Ask first, then redraw: the compile worker starts while the page updates.
     const compiling = compile(src, FILE, "run");
-    setPhase("compiling");
+    go("compile");
     setMessage(null);
     const out = await compiling;
     if (t !== token) return false;
@@ -162,19 +165,19 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     if (!out.ok) {
       batch(() => {
         setDiagnostics(out.diagnostics);
-        setPhase("error");
+        go("rejected");
         const d = out.diagnostics[0]!;
         setMessage({ kind: "error", text: `${d.file}:${d.line}:${d.column}: ${d.message}` });
       });
       return false;
     }
     setDiagnostics(out.warnings);
-    setPhase("loading");
+    go("compiled");
     const res = await sim.load({ code: out.code, seed: seed(), file: FILE, ...(initial.untilS !== undefined ? { untilS: initial.untilS } : {}), alerts: alertRules(), commands: commands(), maxFrameEvents: MAX_FRAME_EVENTS });
     if (t !== token) return false;
     if (!res.ok) {
       batch(() => {
-        setPhase("error");
+        go("rejected");
         setMessage({ kind: "error", text: `${res.error.type}: ${res.error.message}` });
       });
       return false;
@@ -229,7 +232,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     publish();
     const v = run();
     batch(() => {
-      setPhase(v.endReason === "error" ? "error" : "done");
+      go(v.endReason === "error" ? "finish-error" : "finish");
       if (v.error) setMessage({ kind: "error", text: `${v.error.type}: ${v.error.message}` });
       else setMessage({ kind: "info", text: v.endMessage || "Run finished" });
     });
@@ -237,7 +240,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
 
   function startLoop(): void {
     stopLoop();
-    setPhase("running");
+    go("play");
     lastWall = performance.now();
     raf = requestAnimationFrame(tick);
   }
@@ -248,7 +251,11 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     stopLoop();
     busy = false;
     try {
-      const restart = fresh || phase() === "done" || phase() === "error" || phase() === "stopped";
+      // A replay under way ends at its next answer (the token moved): play on from where it got to,
+      // in the worker it replayed in, once its frame is folded.
+      if (seeking) await seekRun;
+      if (t !== token) return;
+      const restart = fresh || isOver(phase());
       if (!(await ensureLoaded(restart, t))) return;
       if (t !== token) return;
       setMessage(null);
@@ -263,14 +270,17 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     token++;
     stopLoop();
     publish();
-    if (phase() === "running" || phase() === "seeking") setPhase("paused");
+    if (canTransition(phase(), "pause")) go("pause");
   }
 
   async function step(): Promise<void> {
     const t = ++token;
     stopLoop();
     try {
-      if (!(await ensureLoaded(phase() === "done" || phase() === "stopped", t))) return;
+      if (seeking) await seekRun;
+      if (t !== token) return;
+      // As Run does: a run that is over starts again.
+      if (!(await ensureLoaded(isOver(phase()), t))) return;
       if (latest.done) return finish();
       const from = latest.cursor;
       const frame = await sim.step(from);
@@ -278,7 +288,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
       fold(frame, from);
       setTimeS(frame.nowS);
       if (frame.done) finish();
-      else setPhase("paused");
+      else go("ready");
     } catch (e) {
       fail(e);
     }
@@ -290,7 +300,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     stopLoop();
     try {
       if (await ensureLoaded(true, t)) {
-        setPhase("paused");
+        go("ready");
         setMessage(null);
       }
     } catch (e) {
@@ -307,9 +317,14 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     seekTarget = toS;
     setTimeS(toS);
     setShownTimeS(toS);
+    if (seeking) {
+      // The replay under way picks the new target up; while it compiles or loads, its phase stays.
+      if (phase() !== "compiling" && phase() !== "loading") go("seek");
+      return;
+    }
     // Set at once, so anything watching sees the seek start with the input event.
-    setPhase("seeking");
-    if (!seeking) seekRun = drainSeeks();
+    go("seek");
+    seekRun = drainSeeks();
   }
 
   async function drainSeeks(): Promise<void> {
@@ -321,7 +336,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
       while (seekTarget !== null && t === token) {
         const toS = seekTarget;
         seekTarget = null;
-        setPhase("seeking");
+        go("seek");
         let frame = await sim.seek({ toS, budgetMs: 200, maxFrameEvents: 50_000 });
         fold(frame, 0, true);
         // A long replay comes in budgeted slices, so the watchdog only ever sees short calls.
@@ -336,7 +351,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
         if (latest.done) finish();
         else {
           publish();
-          setPhase("paused");
+          go("ready");
         }
       }
     } catch (e) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Frame, TaskView, TraceEvent } from "../workers/protocol";
-import { emptyRun, MAX_LOGS, nextCursor, reduceFrame, selectTasks } from "./run-store";
+import { emptyRun, MAX_LOGS, nextCursor, foldFrameInPlace, selectTasks } from "./run-store";
 import { addEvents, emptyTimeline } from "./timeline";
 
 function task(index: number, over: Partial<TaskView> = {}): TaskView {
@@ -28,11 +28,11 @@ function frame(over: Partial<Frame> = {}): Frame {
   };
 }
 
-describe("reduceFrame", () => {
+describe("foldFrameInPlace", () => {
   it("keys tasks by index and replaces changed ones", () => {
     let v = emptyRun();
-    v = reduceFrame(v, frame({ tasks: [task(0), task(1)] }));
-    v = reduceFrame(v, frame({ tasks: [task(1, { state: "SUCCESS", eventState: "SUCCESS" })] }));
+    v = foldFrameInPlace(v, frame({ tasks: [task(0), task(1)] }));
+    v = foldFrameInPlace(v, frame({ tasks: [task(1, { state: "SUCCESS", eventState: "SUCCESS" })] }));
     expect(v.tasks.size).toBe(2);
     expect(v.tasks.get(1)!.state).toBe("SUCCESS");
     expect(v.version).toBe(2);
@@ -40,11 +40,11 @@ describe("reduceFrame", () => {
 
   it("keeps per-name task and failure counts as tasks change state", () => {
     let v = emptyRun();
-    v = reduceFrame(v, frame({ tasks: [task(0), task(1), task(2, { name: "add" })] }));
-    v = reduceFrame(v, frame({ tasks: [task(0, { eventState: "FAILURE" }), task(1, { eventState: "FAILURE" })] }));
+    v = foldFrameInPlace(v, frame({ tasks: [task(0), task(1), task(2, { name: "add" })] }));
+    v = foldFrameInPlace(v, frame({ tasks: [task(0, { eventState: "FAILURE" }), task(1, { eventState: "FAILURE" })] }));
     expect(v.byName.get("flaky")).toEqual({ tasks: 2, failed: 2 });
     // A retried failure leaves FAILURE (and a repeated FAILURE view is not counted twice).
-    v = reduceFrame(v, frame({ tasks: [task(0, { eventState: "RETRY" }), task(1, { eventState: "FAILURE" })] }));
+    v = foldFrameInPlace(v, frame({ tasks: [task(0, { eventState: "RETRY" }), task(1, { eventState: "FAILURE" })] }));
     expect(v.byName.get("flaky")).toEqual({ tasks: 2, failed: 1 });
     expect(v.byName.get("add")).toEqual({ tasks: 1, failed: 0 });
     // Equal to a recount over the tasks.
@@ -57,17 +57,17 @@ describe("reduceFrame", () => {
     const evs = [ev("task-sent", 0, 0), ev("task-received", 0, 0)];
     expect(nextCursor(10, frame({ events: evs, truncated: true, traceLength: 100 }))).toBe(12);
     expect(nextCursor(10, frame({ events: evs, truncated: false, traceLength: 12 }))).toBe(12);
-    let v = reduceFrame(emptyRun(), frame({ events: evs, truncated: true, traceLength: 50 }), 0);
+    let v = foldFrameInPlace(emptyRun(), frame({ events: evs, truncated: true, traceLength: 50 }), 0);
     expect(v.cursor).toBe(2);
-    v = reduceFrame(v, frame({ events: [], traceLength: 50 }), 2);
+    v = foldFrameInPlace(v, frame({ events: [], traceLength: 50 }), 2);
     expect(v.cursor).toBe(50);
   });
 
   it("appends logs and keeps only the newest MAX_LOGS", () => {
     let v = emptyRun();
     const many = Array.from({ length: MAX_LOGS + 10 }, (_, i) => ({ atS: i, level: "log" as const, text: `l${i}`, source: "main" }));
-    v = reduceFrame(v, frame({ logs: many.slice(0, 20) }));
-    v = reduceFrame(v, frame({ logs: many.slice(20) }));
+    v = foldFrameInPlace(v, frame({ logs: many.slice(0, 20) }));
+    v = foldFrameInPlace(v, frame({ logs: many.slice(20) }));
     expect(v.logs.length).toBe(MAX_LOGS);
     expect(v.logsDropped).toBe(10);
     expect(v.logs.at(-1)!.text).toBe(`l${MAX_LOGS + 9}`);
@@ -76,21 +76,21 @@ describe("reduceFrame", () => {
   it("does not double-fold events it has already seen", () => {
     seq = 0;
     const evs = [ev("task-started", 1, 0, 0), ev("task-succeeded", 2, 0, 0)];
-    let v = reduceFrame(emptyRun(), frame({ events: evs }), 0);
-    v = reduceFrame(v, frame({ events: evs }), 0);
+    let v = foldFrameInPlace(emptyRun(), frame({ events: evs }), 0);
+    v = foldFrameInPlace(v, frame({ events: evs }), 0);
     expect(v.timeline.bars.length).toBe(1);
   });
 
   it("computes queue rates over simulated time", () => {
     let v = emptyRun();
     const q = (published: number, acked: number) => ({ name: "celery", depth: 0, unacked: 0, published, delivered: acked, acked });
-    v = reduceFrame(v, frame({ nowS: 0, queues: [q(0, 0)] }));
-    v = reduceFrame(v, frame({ nowS: 2, queues: [q(10, 4)] }));
+    v = foldFrameInPlace(v, frame({ nowS: 0, queues: [q(0, 0)] }));
+    v = foldFrameInPlace(v, frame({ nowS: 2, queues: [q(10, 4)] }));
     expect(v.rates.get("celery")).toEqual({ inPerS: 5, outPerS: 2 });
   });
 
   it("copies the end state", () => {
-    const v = reduceFrame(emptyRun(), frame({ nowS: 4.5, done: true, endReason: "completed", traceHash: "abc", returned: 7 }));
+    const v = foldFrameInPlace(emptyRun(), frame({ nowS: 4.5, done: true, endReason: "completed", traceHash: "abc", returned: 7 }));
     expect([v.nowS, v.done, v.endReason, v.traceHash, v.returned]).toEqual([4.5, true, "completed", "abc", 7]);
   });
 });
@@ -131,7 +131,7 @@ describe("timeline", () => {
 describe("selectTasks", () => {
   it("filters by state and by name or id prefix, newest first", () => {
     let v = emptyRun();
-    v = reduceFrame(v, frame({ tasks: [task(0), task(1, { name: "add", eventState: "SUCCESS" }), task(2, { eventState: "SUCCESS" })] }));
+    v = foldFrameInPlace(v, frame({ tasks: [task(0), task(1, { name: "add", eventState: "SUCCESS" }), task(2, { eventState: "SUCCESS" })] }));
     expect(selectTasks(v, { state: "SUCCESS", name: "" }).rows.map((t) => t.index)).toEqual([2, 1]);
     expect(selectTasks(v, { state: "", name: "ADD" }).rows.map((t) => t.index)).toEqual([1]);
     expect(selectTasks(v, { state: "", name: "id-0" }).rows.map((t) => t.index)).toEqual([0]);
@@ -140,8 +140,8 @@ describe("selectTasks", () => {
 
   it("returns a window of the matches from an offset, and an update keeps a task's place", () => {
     let v = emptyRun();
-    v = reduceFrame(v, frame({ tasks: [0, 1, 2, 3, 4].map((i) => task(i, { eventState: i % 2 ? "SUCCESS" : "PENDING" })) }));
-    v = reduceFrame(v, frame({ tasks: [task(1, { eventState: "FAILURE" }), task(5)] }));
+    v = foldFrameInPlace(v, frame({ tasks: [0, 1, 2, 3, 4].map((i) => task(i, { eventState: i % 2 ? "SUCCESS" : "PENDING" })) }));
+    v = foldFrameInPlace(v, frame({ tasks: [task(1, { eventState: "FAILURE" }), task(5)] }));
     expect(selectTasks(v, { state: "", name: "" }, 2, 1).rows.map((t) => t.index)).toEqual([4, 3]);
     expect(selectTasks(v, { state: "", name: "" }, 10, 4).rows.map((t) => [t.index, t.eventState])).toEqual([[1, "FAILURE"], [0, "PENDING"]]);
     expect(selectTasks(v, { state: "PENDING", name: "" }, 2, 1)).toEqual({ rows: [v.tasks.get(4), v.tasks.get(2)], matched: 4 });
@@ -172,7 +172,7 @@ export default async function main() {
       const f = s.frame(v.cursor, 23);
       patches += f.taskPatches.length;
       for (const p of f.taskPatches) expect(p).not.toHaveProperty("id");
-      v = reduceFrame(v, f, v.cursor);
+      v = foldFrameInPlace(v, f, v.cursor);
     }
     expect(patches).toBeGreaterThan(12);
     const report = s.report({ events: false });
@@ -183,6 +183,6 @@ export default async function main() {
 
   it("refuses a patch for a task it never saw whole", () => {
     const patch = { ...task(7), id: undefined } as unknown as TaskView;
-    expect(() => reduceFrame(emptyRun(), frame({ taskPatches: [patch] }), 0)).toThrow(/unknown task 7/);
+    expect(() => foldFrameInPlace(emptyRun(), frame({ taskPatches: [patch] }), 0)).toThrow(/unknown task 7/);
   });
 });

@@ -105,8 +105,13 @@ function updateRates(v: RunView, queues: QueueView[], nowS: number): void {
 /**
  * Fold `frame`, asked for from trace index `fromTrace`, into `prev`. A frame that starts at 0 after
  * a seek or a reload must be folded into `emptyRun()`, not into the old run.
+ *
+ * Not a pure reducer, and named so: the returned view is a new object (with `version` + 1, which is
+ * what Solid's readers watch) but it shares and updates `prev`'s task maps and lists in place, because
+ * copying them for every frame of a 100k-task run would cost more than the frame. `prev` must not be
+ * read after it was folded.
  */
-export function reduceFrame(prev: RunView, frame: Frame, fromTrace = prev.cursor): RunView {
+export function foldFrameInPlace(prev: RunView, frame: Frame, fromTrace = prev.cursor): RunView {
   const v: RunView = { ...prev, version: prev.version + 1 };
   if (fromTrace < prev.cursor) {
     // Events we already folded: skip them rather than double-count bars and logs.

@@ -20,6 +20,7 @@
  */
 import { BrokerDepth } from "../../../../sim/world/metrics/broker-depth";
 import type { TaskView, TraceEvent, WorkerView } from "../../../workers/protocol";
+import { percentile, percentileOfSorted } from "../../../../sim/kernel/percentile";
 
 export const STATES = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED", "REJECTED"] as const;
 export const LIVE_STATES = ["PENDING", "RECEIVED", "STARTED", "RETRY"] as const;
@@ -345,13 +346,7 @@ export interface ChartData {
   styles?: { color: number; dashed: boolean }[];
 }
 
-/** The nearest-rank percentile (p in 0..100) of unsorted values; null for none. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (!values.length) return null;
-  const xs = [...values].sort((a, b) => a - b);
-  const rank = Math.min(xs.length, Math.max(1, Math.ceil((p / 100) * xs.length)));
-  return xs[rank - 1]!;
-}
+export { percentile };
 
 const xs = (m: DashboardModel) => m.buckets.map((b) => b.plotS);
 
@@ -412,7 +407,7 @@ export function percentileChart(m: DashboardModel, what: "waits" | "runtimes", w
     for (let j = Math.max(0, i - n + 1); j <= i; j++) for (const v of m.buckets[j]![what]) obs.push(v);
     obs.sort((a, b) => a - b);
     ps.forEach((p, c) => {
-      const v = obs.length ? obs[Math.min(obs.length, Math.max(1, Math.ceil((p / 100) * obs.length))) - 1]! : null;
+      const v = percentileOfSorted(obs, p);
       cols[c]!.push(v);
       if (i < m.buckets.length - 1) done[c]!.push(v);
     });
