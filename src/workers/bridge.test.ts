@@ -1,19 +1,21 @@
 import { afterEach, describe, expect, it } from "vitest";
 import * as Comlink from "comlink";
 import { WorkerBridge, type WorkerLike } from "./bridge";
-import { ENTER_CHANNEL, HangError, isEnterMessage, StaleError } from "./protocol";
+import { ALIVE_CHANNEL, ENTER_CHANNEL, HangError, isAliveMessage, isEnterMessage, StaleError } from "./protocol";
 
 interface TestApi {
   echo(x: number): Promise<number>;
   slow(x: number, ms: number): Promise<number>;
   spin(label: string): Promise<void>;
+  /** Works for `ms`, saying it is alive every 50 ms, then answers. */
+  work(ms: number): Promise<number>;
 }
 
 /** A "worker" made of a MessageChannel: comlink on one port, the bridge on the other. */
 function fakeWorker(log: string[]): WorkerLike {
   const { port1, port2 } = new MessageChannel();
   let alive = true;
-  const api: TestApi = {
+  const api: Omit<TestApi, "work"> & Partial<TestApi> = {
     async echo(x) {
       return x;
     },
@@ -24,6 +26,11 @@ function fakeWorker(log: string[]): WorkerLike {
       await new Promise(() => {});
     },
   };
+  (api as TestApi).work = (ms) =>
+    new Promise((r) => {
+      const beat = setInterval(() => port2.postMessage({ channel: ALIVE_CHANNEL }), 50);
+      setTimeout(() => (clearInterval(beat), r(ms)), ms);
+    });
   Comlink.expose(api, port2 as unknown as Comlink.Endpoint);
   return {
     postMessage: (m, t) => alive && port1.postMessage(m, t ?? []),
@@ -52,6 +59,7 @@ function make(watchdogMs = 0, onHang?: (e: HangError) => void) {
     watchdogMs,
     onSideMessage: (d) => {
       if (isEnterMessage(d)) label = d.label;
+      else if (isAliveMessage(d)) b.keepAlive();
     },
     blame: () => label,
     ...(onHang ? { onHang } : {}),
@@ -115,5 +123,14 @@ describe("WorkerBridge", () => {
     for (let i = 0; i < 5; i++) await b.call("slow", [i, 10]);
     await new Promise((r) => setTimeout(r, 250));
     expect(log).toEqual([]);
+  });
+
+  it("a worker that says it is alive is not hung, however long it works; one that falls silent is", async () => {
+    const hangs: HangError[] = [];
+    const { b } = make(150, (e) => hangs.push(e));
+    await expect(b.call("work", [400])).resolves.toBe(400);
+    expect(hangs).toEqual([]);
+    await expect(b.call("spin", ["silent"])).rejects.toBeInstanceOf(HangError);
+    expect(hangs).toHaveLength(1);
   });
 });

@@ -107,6 +107,15 @@ export class WorkerBridge<Api extends object> {
     });
   }
 
+  /** The worker says it is working (not hung): every call in flight gets the whole watchdog time again. */
+  keepAlive(): void {
+    if (this.opts.watchdogMs <= 0) return;
+    for (const f of this.inFlight) {
+      if (f.timer) clearTimeout(f.timer);
+      f.timer = setTimeout(() => this.hang(), this.opts.watchdogMs);
+    }
+  }
+
   /** Drop the answers of every call in flight (a reset: nothing asked before it matters). */
   supersedeAll(): void {
     for (const f of [...this.inFlight]) this.settle(f, new StaleError());

@@ -41,6 +41,8 @@ export interface LoadRequest {
   commands?: RunInputs["commands"];
   /** Cap on trace events in the first frame (the rest come with the next ones). */
   maxFrameEvents?: number;
+  /** The run's trace-event limit, at most PAGE_LIMITS.maxTraceEvents (a page may only lower it). */
+  maxTraceEvents?: number;
 }
 
 export type LoadResult =
@@ -161,6 +163,40 @@ export class EnterThrottle {
     if (p !== null) this.lastSent = p;
     return p;
   }
+}
+
+/**
+ * Posted by the sim worker while the simulator works (trace records keep coming, at most every
+ * ALIVE_EVERY_MS): the watchdog's clock for the call in flight starts again. A loop of learner code
+ * that never calls the simulator sends none, so it is still stopped; a loop that sends 100k tasks, or
+ * the simulator's own long phases, are work, not hangs.
+ */
+export interface AliveMessage {
+  channel: typeof ALIVE_CHANNEL;
+}
+export const ALIVE_CHANNEL = "celery-playground/alive";
+export const ALIVE_EVERY_MS = 250;
+
+export function isAliveMessage(data: unknown): data is AliveMessage {
+  return typeof data === "object" && data !== null && (data as AliveMessage).channel === ALIVE_CHANNEL;
+}
+
+/** Posted once when a run reaches one of the page's resource limits: why it is being stopped. */
+export interface LimitMessage {
+  channel: typeof LIMIT_CHANNEL;
+  message: string;
+}
+export const LIMIT_CHANNEL = "celery-playground/limit";
+
+export function isLimitMessage(data: unknown): data is LimitMessage {
+  return typeof data === "object" && data !== null && (data as LimitMessage).channel === LIMIT_CHANNEL && typeof (data as LimitMessage).message === "string";
+}
+
+/** What one run in the page may use: past it the run stops with a "resource limit" error, not an out-of-memory crash of the tab's worker. */
+export const PAGE_LIMITS = { maxTraceEvents: 20_000_000 } as const;
+
+export function traceLimitMessage(maxTraceEvents: number = PAGE_LIMITS.maxTraceEvents): string {
+  return `Stopped: resource limit: the run recorded more than ${maxTraceEvents.toLocaleString("en-US")} trace events (the page's limit, which keeps the tab alive). A run that big belongs in the headless CLI (npx celery-playground run), whose limits can be raised; in the page, send fewer tasks or stop a loop that never ends.`;
 }
 
 // ---------------------------------------------------------------- errors the client reports

@@ -8,7 +8,7 @@
  * A spare is started after each load, so the next run does not wait for a worker to start.
  */
 import { WorkerBridge, type CallOptions, type WorkerLike } from "./bridge";
-import { isEnterMessage, WATCHDOG_MS, type HangError, type LoadRequest, type RunInputs, type SimApi } from "./protocol";
+import { HangError, isAliveMessage, isEnterMessage, isLimitMessage, WATCHDOG_MS, type LoadRequest, type RunInputs, type SimApi } from "./protocol";
 import { SandboxedWorker } from "./sandbox";
 
 export class SimClient {
@@ -18,6 +18,13 @@ export class SimClient {
   private loaded: LoadRequest | null = null;
   /** Whether the current worker has run anything (a new one is only needed then). */
   private used = false;
+  /**
+   * `?maxTraceEvents=N` in the page's address lowers the trace-event limit of its runs (the worker
+   * takes the smaller of it and PAGE_LIMITS): for tests, and for a course that wants small runs.
+   */
+  private readonly maxTraceEvents = positiveInt(new URLSearchParams(globalThis.location?.search ?? "").get("maxTraceEvents"));
+  /** The resource limit the current run reached, if any (said by the worker before it is stopped). */
+  private limit: string | null = null;
 
   constructor(onHang: (e: HangError) => void, watchdogMs = WATCHDOG_MS, spawn: () => WorkerLike = () => new SandboxedWorker("sim", "simulation")) {
     this.bridge = new WorkerBridge<SimApi>({
@@ -25,12 +32,17 @@ export class SimClient {
       watchdogMs,
       onSideMessage: (d) => {
         if (isEnterMessage(d)) this.lastLabel = d.label;
+        else if (isAliveMessage(d)) this.bridge.keepAlive();
+        else if (isLimitMessage(d)) this.limit = d.message;
       },
       blame: () => this.lastLabel,
       onHang: (e) => {
         // The bridge started a new worker: it has run nothing.
         this.used = false;
-        onHang(e);
+        // Killed after a resource limit was reached: the limit is the reason, not a loop.
+        const limit = this.limit;
+        this.limit = null;
+        onHang(limit ? new HangError(e.label, limit) : e);
       },
     });
   }
@@ -41,6 +53,7 @@ export class SimClient {
     else this.bridge.supersedeAll();
     this.used = true;
     this.lastLabel = null;
+    this.limit = null;
   }
 
   start(): void {
@@ -54,6 +67,7 @@ export class SimClient {
   /** Load a fresh session in a fresh worker; answers to anything asked before are dropped. */
   async load(req: LoadRequest, opts?: CallOptions): ReturnType<SimApi["load"]> {
     this.freshWorker();
+    if (this.maxTraceEvents !== undefined) req = { ...req, maxTraceEvents: this.maxTraceEvents };
     this.loaded = req;
     try {
       return await this.bridge.call("load", [req], { key: "load", ...opts });
@@ -106,4 +120,9 @@ export class SimClient {
   dispose(): void {
     this.bridge.dispose();
   }
+}
+
+function positiveInt(v: string | null): number | undefined {
+  const n = Number(v);
+  return v !== null && Number.isInteger(n) && n > 0 ? n : undefined;
 }

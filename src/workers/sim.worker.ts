@@ -11,7 +11,7 @@ import * as Comlink from "comlink";
 // Same imports as the headless runner (cli/run-worker.ts), so both build the same "celery" module.
 import { createSession } from "../../sim/engine/session";
 import type { Session } from "../../sim/engine/types";
-import type { AdvanceRequest, CeleryEventView, Frame, LoadRequest, LoadResult, SerializedError, SimApi } from "./protocol";
+import { LIMIT_CHANNEL, PAGE_LIMITS, traceLimitMessage, type AdvanceRequest, type CeleryEventView, type Frame, type LimitMessage, type LoadRequest, type LoadResult, type SerializedError, type SimApi } from "./protocol";
 import { createWorkerHost } from "./worker-host";
 import { plain } from "../../sim/engine/report";
 import type { TraceEvent } from "../../sim/kernel/trace";
@@ -42,20 +42,44 @@ function toError(e: unknown): SerializedError {
   };
 }
 
+/** The page's resource limit this run reached (the run ends with it), or null. */
+let limitHit: string | null = null;
+
 async function open(req: LoadRequest): Promise<Session> {
   session = null;
+  limitHit = null;
   const opts = { seed: req.seed, file: req.file, host, ...(req.untilS !== undefined ? { untilS: req.untilS } : {}) };
   const s = await createSession(req.code, opts);
   installRunInputs(s, { alerts: req.alerts ?? [], commands: req.commands ?? [] });
+  const maxTraceEvents = Math.min(PAGE_LIMITS.maxTraceEvents, req.maxTraceEvents ?? Infinity);
+  // Every 1,024 trace records: the simulator is working (the watchdog starts again), unless the run
+  // is past its limit, which is then said once; a loop that goes on recording is stopped by the
+  // watchdog 2 s later, and the page names the limit as the reason.
+  s.sim.onRecord((i) => {
+    if ((i & 1023) !== 0) return;
+    if (i < maxTraceEvents) return host.alive();
+    if (limitHit) return;
+    limitHit = traceLimitMessage(maxTraceEvents);
+    endpoint?.postMessage({ channel: LIMIT_CHANNEL, message: limitHit } satisfies LimitMessage);
+  });
   session = s;
   return s;
+}
+
+/** A frame of the session; past a resource limit, the run's last one, ended by the limit. */
+function frameOf(s: Session, fromTrace: number, maxEvents?: number): Frame {
+  // Building a big frame is the simulator's own work, not a hang.
+  host.alive();
+  const f = s.frame(fromTrace, maxEvents);
+  if (!limitHit) return f;
+  return { ...f, done: true, endReason: "error", endMessage: limitHit, error: { type: "ResourceLimit", message: limitHit, traceback: null } };
 }
 
 const api: SimApi = {
   async load(req: LoadRequest): Promise<LoadResult> {
     try {
       const s = await open(req);
-      return { ok: true, taskNames: s.taskNames(), frame: s.frame(0, req.maxFrameEvents) };
+      return { ok: true, taskNames: s.taskNames(), frame: frameOf(s, 0, req.maxFrameEvents) };
     } catch (e) {
       return { ok: false, error: toError(e) };
     }
@@ -63,23 +87,24 @@ const api: SimApi = {
 
   async advance(req: AdvanceRequest): Promise<Frame> {
     const s = need();
-    const opts: { toS?: number; maxEvents?: number; shouldYield: () => boolean } = { shouldYield: deadline(req.budgetMs) };
+    const due = deadline(req.budgetMs);
+    const opts: { toS?: number; maxEvents?: number; shouldYield: () => boolean } = { shouldYield: () => limitHit !== null || due() };
     if (req.toS !== undefined) opts.toS = req.toS;
     if (req.maxEvents !== undefined) opts.maxEvents = req.maxEvents;
     // The page has not yet seen a whole frame's worth of events: show those before simulating
     // more, so the simulation never runs ahead of the views (and leaves the CPU to the page).
-    if (req.maxFrameEvents === undefined || s.traceLength - req.fromTrace < req.maxFrameEvents) await s.advance(opts);
-    return s.frame(req.fromTrace, req.maxFrameEvents);
+    if (!limitHit && (req.maxFrameEvents === undefined || s.traceLength - req.fromTrace < req.maxFrameEvents)) await s.advance(opts);
+    return frameOf(s, req.fromTrace, req.maxFrameEvents);
   },
 
   async step(fromTrace: number): Promise<Frame> {
     const s = need();
-    await s.step();
-    return s.frame(fromTrace);
+    if (!limitHit) await s.step();
+    return frameOf(s, fromTrace);
   },
 
   async frame(fromTrace: number, maxEvents?: number): Promise<Frame> {
-    return need().frame(fromTrace, maxEvents);
+    return frameOf(need(), fromTrace, maxEvents);
   },
 
   async report() {
@@ -88,8 +113,9 @@ const api: SimApi = {
 
   async seek(req): Promise<Frame> {
     const s = await open(req.load);
-    await s.advance({ toS: req.toS, shouldYield: deadline(req.budgetMs) });
-    return s.frame(0, req.maxFrameEvents);
+    const due = deadline(req.budgetMs);
+    await s.advance({ toS: req.toS, shouldYield: () => limitHit !== null || due() });
+    return frameOf(s, 0, req.maxFrameEvents);
   },
 
   async taskHistory(taskIndex: number): Promise<CeleryEventView[]> {

@@ -6,20 +6,21 @@
  * a real macrotask (every microtask drains first) with no clamp.
  */
 import type { Host } from "../../sim/engine/sim";
-import { ENTER_CHANNEL, EnterThrottle, type EnterMessage } from "./protocol";
+import { ALIVE_CHANNEL, ALIVE_EVERY_MS, ENTER_CHANNEL, EnterThrottle, type AliveMessage, type EnterMessage } from "./protocol";
 
 export function createWorkerHost(
-  post: (m: EnterMessage) => void,
+  post: (m: EnterMessage | AliveMessage) => void,
   now: () => number = () => performance.now(),
   // In a sandboxed worker the global MessageChannel is gone by the time this runs (lockdown.ts).
   makeChannel: () => MessageChannel = () => new MessageChannel(),
-): Host & { lastLabel: string | null } {
+): Host & { lastLabel: string | null; alive(): void } {
   const channel = makeChannel();
   const waiting: (() => void)[] = [];
   channel.port1.onmessage = () => waiting.shift()?.();
   // Bound now: a scenario that patches MessagePort.prototype later cannot stall or hijack the hop.
   const ping = MessagePort.prototype.postMessage.bind(channel.port2, 0);
   const throttle = new EnterThrottle();
+  let lastAlive = -Infinity;
   const send = (label: string | null) => {
     if (label !== null) post({ channel: ENTER_CHANNEL, label });
   };
@@ -31,6 +32,13 @@ export function createWorkerHost(
         waiting.push(resolve);
         ping();
       });
+    },
+    /** The simulator is working: say so, at most every ALIVE_EVERY_MS (the watchdog starts again). */
+    alive(): void {
+      const t = now();
+      if (t - lastAlive < ALIVE_EVERY_MS) return;
+      lastAlive = t;
+      post({ channel: ALIVE_CHANNEL });
     },
     onEnter(label: string): void {
       host.lastLabel = label;
