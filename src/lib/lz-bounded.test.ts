@@ -47,7 +47,7 @@ describe("share link limits", () => {
   it("refuse a link over the cap before decompressing, quickly", () => {
     const t0 = performance.now();
     const d = decodeShare(SHARE_PREFIX + "A".repeat(200_000));
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(performance.now() - t0).toBeLessThan(150); // ~17 ms measured; 62 ms on a busy machine
     expect(d).toMatchObject({ ok: false, reason: expect.stringContaining("too long") });
   });
 
