@@ -1,0 +1,141 @@
+/**
+ * Issue 16, the page's side (items 3, 4, 7, 8): each test replays an attack from the security
+ * review against the built site and shows it blocked.
+ *
+ * - Share links: a 200k-character link is refused at once, on screen; a small link that unpacks to
+ *   hundreds of megabytes is refused; a link of nested parentheses that crashed esbuild-wasm gets a
+ *   clear error and the next good compile works.
+ * - The full app in another site's frame shows a notice with a link instead of the app.
+ * - Lab markdown is sanitised before innerHTML.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import LZString from "lz-string";
+const { compressToEncodedURIComponent } = LZString;
+import { expect, test } from "@playwright/test";
+import { button, setCode, snapshot, waitPhase } from "./helpers";
+
+const servers: Server[] = [];
+test.afterAll(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+/** Another origin (another loopback port), serving one HTML page. */
+function serveHtml(html: string): Promise<string> {
+  return new Promise((resolve) => {
+    const s = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+      res.end(html);
+    });
+    servers.push(s);
+    s.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`));
+  });
+}
+
+const GOOD = `import { Celery } from "celery";
+const app = new Celery("ok");
+const add = app.task(function add(x: number, y: number) { return x + y; });
+export default async function main() {
+  app.worker({ hostname: "w1" });
+  console.log("sum", await add.delay(2, 3).get());
+}
+`;
+
+test.describe("share links", () => {
+  test("a 200k-character link is refused quickly, on screen, and the page stays usable", async ({ page }) => {
+    const link = "./?speed=max#s=" + "A".repeat(200_000);
+    const t0 = Date.now();
+    await page.goto(link);
+    await expect(page.getByTestId("page-notice")).toContainText("This share link was not opened: the link is too long");
+    await expect(page.locator(".cm-content")).toBeVisible();
+    // Before the fix the page froze ~13 s decompressing it; now the refusal is the first thing shown.
+    expect(Date.now() - t0).toBeLessThan(8_000);
+    expect(await page.evaluate(() => window.__playground!.getCode())).not.toContain("AAAA");
+    await page.getByRole("button", { name: "Dismiss" }).click();
+    await expect(page.getByTestId("page-notice")).toHaveCount(0);
+  });
+
+  test("a small link that unpacks past the limit is refused, not expanded", async ({ page }) => {
+    // ~2 kB of link, 1 M characters once unpacked (LZW's quadratic case); a scenario around it.
+    const wire = JSON.stringify({ v: 1, c: "//" + "a".repeat(1_000_000), s: 1 });
+    const link = "./#s=" + compressToEncodedURIComponent(wire);
+    expect(link.length).toBeLessThan(10_000);
+    await page.goto(link);
+    await expect(page.getByTestId("page-notice")).toContainText("too large once unpacked");
+  });
+
+  test("a damaged link says so on screen", async ({ page }) => {
+    await page.goto("./#s=" + compressToEncodedURIComponent(JSON.stringify({ v: 1, c: "x", s: 1 })).slice(0, 12));
+    await expect(page.getByTestId("page-notice")).toContainText("the link is damaged");
+  });
+
+  test("a link of nested parentheses that crashes esbuild gets a clear error; the next compile works", async ({ page }) => {
+    test.setTimeout(120_000);
+    const depth = 10_000; // ~20 kB: the review's crashing link
+    const bad = `import { Celery } from "celery";\nexport const x = ${"(".repeat(depth)}1${")".repeat(depth)};\nexport default async function main() {}\n`;
+    await page.goto("./#s=" + compressToEncodedURIComponent(JSON.stringify({ v: 1, c: bad, s: 1 })).replace(/^/, ""));
+    await expect(page.locator(".cm-content")).toBeVisible();
+    expect(await page.evaluate(() => window.__playground!.getCode())).toBe(bad);
+    await button(page, "Run").click();
+    await expect(page.getByTestId("message")).toContainText("The compiler crashed on this code", { timeout: 60_000 });
+    expect(await page.evaluate(() => window.__compiler!.replaced())).toBeGreaterThanOrEqual(1);
+    // The next, good scenario compiles in a fresh worker and runs to its end.
+    await setCode(page, GOOD);
+    await page.getByLabel("Speed").selectOption("max");
+    await button(page, "Run").click();
+    await waitPhase(page, "done", 60_000);
+    const s = await snapshot(page);
+    expect(s.logs.join("\n")).toContain("sum 5");
+    expect(await page.evaluate(() => window.__compiler!.spawned())).toBeGreaterThanOrEqual(2);
+  });
+});
+
+test("the full app framed by another site shows a notice and a link, not the app", async ({ page, baseURL }) => {
+  const app = new URL("./?view=labs", baseURL).href;
+  const evil = await serveHtml(`<!doctype html><body><iframe id="f" style="width:900px;height:500px" src="${app}"></iframe>
+<iframe id="g" style="width:900px;height:300px" src="${new URL("./", baseURL).href}"></iframe></body>`);
+  await page.goto(evil);
+  for (const id of ["#f", "#g"]) {
+    const frame = page.frameLocator(id);
+    await expect(frame.getByTestId("framed-notice")).toBeVisible();
+    const a = frame.getByRole("link", { name: "Open the playground in its own tab" });
+    await expect(a).toHaveAttribute("target", "_blank");
+    await expect(a).toHaveAttribute("href", id === "#f" ? app : new URL("./", baseURL).href);
+    await expect(frame.locator(".cm-content, .catalogue")).toHaveCount(0);
+  }
+  // Not framed: the app.
+  await page.goto(app);
+  await expect(page.getByTestId("framed-notice")).toHaveCount(0);
+});
+
+test("lab markdown is sanitised before it reaches innerHTML", async ({ page }) => {
+  await page.goto("./?view=labs");
+  await page.goto("./?lab=p2-prefetch-head-of-line&speed=max");
+  await expect(page.locator(".cm-content")).toBeVisible();
+  await expect.poll(() => page.evaluate(() => typeof window.__renderMarkdown)).toBe("function");
+  const html = await page.evaluate(() =>
+    window.__renderMarkdown!(
+      [
+        "# Title",
+        '<img src="x" onerror="window.__pwned = 1">',
+        "<script>window.__pwned = 2</script>",
+        "[click](javascript:window.__pwned=3)",
+        '<a href="https://docs.celeryq.dev/" onclick="window.__pwned=4">docs</a>',
+        '<iframe src="https://example.org"></iframe>',
+        "**bold** and `code`",
+      ].join("\n\n"),
+    ),
+  );
+  expect(html).not.toMatch(/onerror|onclick|<script|javascript:|<iframe/i);
+  expect(html).toContain("<strong>bold</strong>");
+  expect(html).toContain('href="https://docs.celeryq.dev/"');
+  expect(html).toMatch(/<a [^>]*target="_blank"/);
+  // And rendered: nothing ran.
+  await page.evaluate((h) => {
+    const d = document.createElement("div");
+    d.innerHTML = h;
+    document.body.append(d);
+  }, html);
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
