@@ -139,3 +139,91 @@ test("lab markdown is sanitised before it reaches innerHTML", async ({ page }) =
   await page.waitForTimeout(300);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
+
+test.describe("progress import", () => {
+  const LAB = "1.3-error-handling";
+  const OTHER = "1.1-broker-comparison";
+  const drafts = (page: import("@playwright/test").Page) =>
+    page.evaluate(
+      () =>
+        new Promise<Record<string, string>>((resolve, reject) => {
+          const req = indexedDB.open("celery-playground");
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            const out: Record<string, string> = {};
+            const cur = req.result.transaction("drafts").objectStore("drafts").openCursor();
+            cur.onsuccess = () => {
+              const c = cur.result;
+              if (!c) return resolve(out);
+              out[String(c.key)] = c.value as string;
+              c.continue();
+            };
+          };
+        }),
+    );
+
+  test("a file over 5 MB is refused before it is read", async ({ page }) => {
+    await page.addInitScript(() => {
+      const w = window as unknown as { __reads: number };
+      w.__reads = 0;
+      for (const m of ["text", "arrayBuffer", "stream"] as const) {
+        const orig = Blob.prototype[m] as (...a: unknown[]) => unknown;
+        (Blob.prototype as unknown as Record<string, unknown>)[m] = function (this: Blob, ...a: unknown[]) {
+          w.__reads++;
+          return orig.apply(this, a);
+        };
+      }
+    });
+    await page.goto("./?view=labs");
+    await page.getByLabel("Progress file").setInputFiles({ name: "huge.json", mimeType: "application/json", buffer: Buffer.alloc(5_000_001, 32) });
+    await expect(page.getByRole("alert")).toContainText("Import refused: huge.json is 5.0 MB; a progress file is at most 5 MB. Nothing was read or changed.");
+    expect(await page.evaluate(() => (window as unknown as { __reads: number }).__reads)).toBe(0);
+  });
+
+  test("a file with one lab shows what changes, asks, keeps the other drafts, and can be undone", async ({ page }) => {
+    test.setTimeout(60_000);
+    // The learner's own work: a draft in lab 1.3 and one in the sandbox.
+    await page.goto(`./?lab=${LAB}&speed=max`);
+    await expect(page.locator(".cm-content")).toBeVisible();
+    await setCode(page, "// my 1.3 work\n");
+    await expect.poll(() => drafts(page)).toMatchObject({ [`lab:${LAB}`]: "// my 1.3 work\n" });
+    await page.goto("./?speed=max");
+    await expect(page.locator(".cm-content")).toBeVisible();
+    await setCode(page, "// my sandbox work\n");
+    await expect.poll(() => drafts(page)).toMatchObject({ "retry-explorer": "// my sandbox work\n" });
+
+    // A file holding one other lab, and a draft that would overwrite the 1.3 one.
+    const file = {
+      format: "celery-playground-progress",
+      schemaVersion: 2,
+      exportedAt: "2026-01-01T00:00:00.000Z",
+      labs: { [OTHER]: { labId: OTHER, startedAt: 1, completedAt: 2, bestScore: 1, lastScore: 1, attempts: 1, passed: [], notes: "", hintsRevealed: 0, solutionRevealed: false, contentHash: null, updatedAt: 2 } },
+      drafts: { [`lab:${LAB}`]: "// from the file\n" },
+    };
+    await page.goto("./?view=labs");
+    const input = page.getByLabel("Progress file");
+    await input.setInputFiles({ name: "one-lab.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+    const plan = page.getByTestId("import-plan");
+    await expect(plan).toContainText(`Labs added (1)${OTHER}`);
+    await expect(plan).toContainText(`Drafts replaced (your text is overwritten) (1)lab:${LAB}`);
+    await expect(plan).toContainText(`Kept as they are (not in the file) (2)lab ${LAB}, draft retry-explorer`);
+    // Nothing changed while it asks; Cancel changes nothing.
+    expect(await drafts(page)).toEqual({ [`lab:${LAB}`]: "// my 1.3 work\n", "retry-explorer": "// my sandbox work\n" });
+    await plan.getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByTestId("progress-message")).toHaveText("Import cancelled. Nothing was changed.");
+    expect(await drafts(page)).toEqual({ [`lab:${LAB}`]: "// my 1.3 work\n", "retry-explorer": "// my sandbox work\n" });
+
+    await input.setInputFiles({ name: "one-lab.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+    await plan.getByRole("button", { name: "Import", exact: true }).click();
+    await expect(page.getByTestId("progress-message")).toContainText("Imported one-lab.json: 1 of");
+    await expect(page.locator(`.lab-card[data-lab="${OTHER}"]`).getByTestId("lab-status")).toHaveText(/Complete/);
+    // The sandbox draft the file did not mention is still there.
+    await expect.poll(() => drafts(page)).toEqual({ [`lab:${LAB}`]: "// from the file\n", "retry-explorer": "// my sandbox work\n" });
+
+    // One undo puts everything back, stored.
+    await page.getByRole("button", { name: "Undo import" }).click();
+    await expect(page.getByTestId("progress-message")).toContainText("Import undone");
+    await expect.poll(() => drafts(page)).toEqual({ [`lab:${LAB}`]: "// my 1.3 work\n", "retry-explorer": "// my sandbox work\n" });
+    await expect(page.locator(`.lab-card[data-lab="${OTHER}"]`).getByTestId("lab-status")).toHaveText(/Not started/);
+  });
+});
