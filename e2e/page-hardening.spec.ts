@@ -227,3 +227,96 @@ test.describe("progress import", () => {
     await expect(page.locator(`.lab-card[data-lab="${OTHER}"]`).getByTestId("lab-status")).toHaveText(/Not started/);
   });
 });
+
+test.describe("embeds driven by another page", () => {
+  const LAB = "p2-prefetch-head-of-line";
+  const EVIL = `import { Celery } from "celery";
+const app = new Celery("evil");
+console.log("host code ran");
+export default async function main() {}
+`;
+  /** A page on another origin that frames a lab, allows itself in `origins=` and drives it with no click. */
+  async function attacker(baseURL: string): Promise<string> {
+    const playground = new URL("./", baseURL).href;
+    let origin = "";
+    const url = await serveHtml(`<!doctype html><body><iframe id="f" style="width:1000px;height:700px"></iframe>
+<script>
+  const f = document.getElementById("f");
+  f.src = ${JSON.stringify(playground)} + "?embed=1&speed=max&lab=${LAB}&origins=" + encodeURIComponent(location.origin);
+  window.drive = (code) => {
+    const post = (m) => f.contentWindow.postMessage({ source: "celery-playground", version: 1, ...m }, "*");
+    post({ type: "load-scenario", code, seed: 1 });
+    post({ type: "run" });
+    post({ type: "reset" });
+  };
+</script></body>`);
+    origin = new URL(url).origin;
+    expect(origin).not.toBe(new URL(playground).origin);
+    return url;
+  }
+
+  test("host code never runs without the learner's click, and never replaces their draft unasked", async ({ page, baseURL }) => {
+    test.setTimeout(120_000);
+    const url = await attacker(baseURL!);
+    await page.goto(url);
+    const frame = page.frameLocator("#f");
+    const f = () => page.frame({ url: /embed=1/ })!;
+    await expect(frame.locator(".cm-content")).toBeVisible({ timeout: 30_000 });
+    const storedDraft = () =>
+      f().evaluate(
+        (key) =>
+          new Promise<string | null>((resolve) => {
+            const req = indexedDB.open("celery-playground");
+            req.onsuccess = () => {
+              const g = req.result.transaction("drafts").objectStore("drafts").get(key);
+              g.onsuccess = () => resolve((g.result as string | undefined) ?? null);
+            };
+          }),
+        `lab:${LAB}`,
+      );
+
+    // 1. No draft yet: the host's code lands in the editor, but its run and reset are refused.
+    await page.evaluate((c) => (window as unknown as { drive(c: string): void }).drive(c), EVIL);
+    await expect.poll(() => f().evaluate(() => window.__embed!.refused)).toBe(2);
+    expect(await f().evaluate(() => window.__playground!.getCode())).toBe(EVIL);
+    await expect(frame.getByTestId("embed-bar")).toContainText("Only you can start it");
+    await page.waitForTimeout(1_000);
+    let snap = await f().evaluate(() => window.__playground!.snapshot());
+    expect(snap.phase).toBe("idle");
+    expect(snap.logs).toEqual([]);
+    // origins= was the attacker's own: accepted, and still no boundary. Its code is not the learner's draft.
+    expect(await f().evaluate(() => window.__embed!.accepted)).toBe(3);
+    expect(await storedDraft()).not.toBe(EVIL);
+
+    // 2. The learner writes their own code (saved as their draft), then the host tries again.
+    const MINE = "// my own work\n" + (await f().evaluate(() => window.__playground!.getCode()));
+    await f().evaluate((c) => window.__playground!.setCode(c), MINE);
+    await expect.poll(storedDraft).toBe(MINE);
+    await page.evaluate((c) => (window as unknown as { drive(c: string): void }).drive(c), EVIL + "// again\n");
+    const bar = frame.getByTestId("embed-bar");
+    await expect(bar).toContainText("The course page wants to replace the code in the editor");
+    await expect(bar.getByRole("button", { name: "Replace my code" })).toBeVisible();
+    await page.waitForTimeout(500);
+    expect(await f().evaluate(() => window.__playground!.getCode())).toBe(MINE);
+    expect(await storedDraft()).toBe(MINE);
+    // A script's click on the question is not an answer (the host cannot reach into the frame, but the frame's own code could).
+    await f().evaluate(() => (document.querySelector(".embed-bar button") as HTMLButtonElement).click());
+    expect(await f().evaluate(() => window.__playground!.getCode())).toBe(MINE);
+
+    // 3. The learner agrees: the code is replaced but still not run, and their draft is kept until they run it.
+    await bar.getByRole("button", { name: "Replace my code" }).click();
+    expect(await f().evaluate(() => window.__playground!.getCode())).toBe(EVIL + "// again\n");
+    await page.evaluate(() => (document.getElementById("f") as HTMLIFrameElement).contentWindow!.postMessage({ source: "celery-playground", version: 1, type: "run" }, "*"));
+    await expect.poll(() => f().evaluate(() => window.__embed!.lastRefused)).toContain("run:");
+    snap = await f().evaluate(() => window.__playground!.snapshot());
+    expect(snap.phase).toBe("idle");
+    await page.waitForTimeout(400);
+    expect(await storedDraft()).toBe(MINE);
+
+    // 4. The learner presses Run: now it runs, and it is their draft.
+    await frame.getByRole("button", { name: "Run", exact: true }).click();
+    await expect.poll(() => f().evaluate(() => window.__playground!.snapshot().logs.join("\n")), { timeout: 60_000 }).toContain("host code ran");
+    await expect.poll(storedDraft).toBe(EVIL + "// again\n");
+    await expect(bar).toBeHidden();
+  });
+});
