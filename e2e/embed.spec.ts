@@ -221,7 +221,8 @@ test.describe("the static site", () => {
         () =>
           page.evaluate(async () => {
             const reg = await navigator.serviceWorker.getRegistration();
-            const keys = (await (await caches.open("celery-playground-v1")).keys()).map((k) => k.url);
+            const name = (await caches.keys()).find((k) => k.startsWith("celery-playground-"));
+            const keys = name ? (await (await caches.open(name)).keys()).map((k) => k.url) : [];
             return !!reg?.active && keys.some((u) => u.endsWith(".wasm")) && keys.some((u) => /\/assets\/frame-[\w-]{8}\.js$/.test(u));
           }),
         { timeout: 60_000 },

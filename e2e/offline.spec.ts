@@ -13,7 +13,9 @@ test("after one visit the playground loads and runs offline", async ({ page, con
       () =>
         page.evaluate(async () => {
           const reg = await navigator.serviceWorker.getRegistration();
-          const keys = await (await caches.open("celery-playground-v1")).keys();
+          // This build's cache (public/sw.js names it after the build's manifest version).
+          const name = (await caches.keys()).find((k) => k.startsWith("celery-playground-"));
+          const keys = name ? await (await caches.open(name)).keys() : [];
           return !!reg?.active && keys.some((k) => k.url.endsWith(".wasm"));
         }),
       { timeout: 45_000 },

@@ -320,3 +320,98 @@ export default async function main() {}
     await expect(bar).toBeHidden();
   });
 });
+
+test.describe("the service worker serves only what it installed", () => {
+  test.use({ serviceWorkers: "allow" });
+
+  /** This build's cache name and its keys, once the worker is active and the wasm is in. */
+  async function installed(page: import("@playwright/test").Page) {
+    await expect
+      .poll(
+        () =>
+          page.evaluate(async () => {
+            const reg = await navigator.serviceWorker.getRegistration();
+            const names = (await caches.keys()).filter((k) => k.startsWith("celery-playground-"));
+            if (!reg?.active || names.length !== 1) return false;
+            const keys = (await (await caches.open(names[0]!)).keys()).map((k) => k.url);
+            return keys.some((u) => u.endsWith(".wasm"));
+          }),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    return page.evaluate(async () => {
+      const name = (await caches.keys()).find((k) => k.startsWith("celery-playground-"))!;
+      return { name, keys: (await (await caches.open(name)).keys()).map((k) => k.url).sort() };
+    });
+  }
+
+  test("old builds' caches are dropped; only manifest files are cached, never query-string variants", async ({ page }) => {
+    test.setTimeout(120_000);
+    // Caches left by earlier deploys (the old worker's fixed name, and an older build's).
+    await page.goto("./?sw=off");
+    await page.evaluate(async () => {
+      for (const n of ["celery-playground-v1", "celery-playground-0123456789abcdef"]) await (await caches.open(n)).put("./old.js", new Response("old"));
+    });
+    await page.goto("./?speed=max");
+    const { name, keys } = await installed(page);
+    expect(name).toMatch(/^celery-playground-[0-9a-f]{16}$/);
+    expect((await page.evaluate(() => caches.keys())).filter((k) => k.startsWith("celery-playground-"))).toEqual([name]);
+    const manifest = await page.evaluate(async () => {
+      const src = await (await fetch("./sw.js", { cache: "no-store" })).text();
+      return JSON.parse(src.match(/const MANIFEST = (\{.*\});/)![1]!) as { version: string; files: Record<string, string> };
+    });
+    expect(name).toBe(`celery-playground-${manifest.version}`);
+    const base = new URL("./", page.url()).href;
+    expect(keys).toEqual(Object.keys(manifest.files).map((p) => base + p).sort());
+
+    // Pages with query strings, and an asset asked for with one: nothing new is stored.
+    for (const q of ["./?view=labs", "./?view=labs&x=1", "./?lab=p2-prefetch-head-of-line&y=2"]) {
+      await page.goto(q);
+      await expect(page.locator("#root")).not.toBeEmpty();
+    }
+    const asset = keys.find((u) => /\/assets\/index-[\w-]{8}\.js$/.test(u))!;
+    expect(await page.evaluate((u) => fetch(u + "?v=evil").then((r) => r.status), asset)).toBe(200);
+    expect((await page.evaluate(async (n) => (await (await caches.open(n)).keys()).map((k) => k.url).sort(), name))).toEqual(keys);
+  });
+
+  test("a page that rewrites the cache cannot make the worker serve its script, online or offline", async ({ page, context }) => {
+    test.setTimeout(150_000);
+    await page.goto("./?speed=max");
+    const { name, keys } = await installed(page);
+    const chunks = keys.filter((u) => /\/assets\/[\w-]+-[\w-]{8}\.js$/.test(u));
+    const index = keys.find((u) => /\/assets\/index-[\w-]{8}\.js$/.test(u))!;
+    // The review's attack: overwrite the cached chunks (here every one of them) and plant a page
+    // under a query-string URL, as any script of this origin could.
+    await page.evaluate(
+      async ({ name, chunks }) => {
+        const evil = (label: string) => new Response(`window.__pwned = (window.__pwned || []).concat(${JSON.stringify(label)});`, { headers: { "content-type": "text/javascript" } });
+        const c = await caches.open(name);
+        for (const u of chunks) await c.put(u, evil(u));
+        await c.put(new URL("./?view=labs", location.href).href, new Response("<script>window.__pwned=['page']</script>", { headers: { "content-type": "text/html" } }));
+        await (await caches.open("celery-playground-evil")).put(new URL("./?view=labs", location.href).href, new Response("<script>window.__pwned=['page']</script>", { headers: { "content-type": "text/html" } }));
+      },
+      { name, chunks },
+    );
+    // A later visit, as after a browser restart: the app, not the injected script.
+    await page.goto("./?view=labs");
+    await expect(page.locator(".lab-card").first()).toBeVisible();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string[] }).__pwned)).toBeUndefined();
+    // The tampered entry it met was replaced by this build's own bytes.
+    const repaired = await page.evaluate(async ({ name, index }) => (await (await (await caches.open(name)).match(index))!.text()).includes("__pwned"), { name, index });
+    expect(repaired).toBe(false);
+
+    // Offline too: poison again, then a visit with the network gone.
+    await page.evaluate(
+      async ({ name, chunks }) => {
+        const c = await caches.open(name);
+        for (const u of chunks) await c.put(u, new Response("window.__pwned = ['offline'];", { headers: { "content-type": "text/javascript" } }));
+      },
+      { name, chunks },
+    );
+    await context.setOffline(true);
+    await page.goto("./?view=labs").catch(() => {});
+    await page.waitForTimeout(1_500);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string[] }).__pwned)).toBeUndefined();
+    await context.setOffline(false);
+  });
+});
