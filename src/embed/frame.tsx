@@ -5,7 +5,9 @@
  * lab's panel with its goals and checks, and the postMessage API of protocol.ts: messages go out to
  * the allowed origins only, and a message comes in only from the parent window, from an allowed
  * origin, and in exactly the shape protocol.ts accepts; anything else is ignored and counted
- * (`window.__embed`, for tests). Without `origins` the frame works but talks to nobody.
+ * (`window.__embed`, for tests). Without `origins` the frame works but talks to nobody. `origins` is
+ * written by the framing page itself, so it is not a security boundary: host-supplied code runs
+ * only after the learner's click inside the frame (host-gate.ts).
  *
  * Progress lives in the same store as the lab pages (IndexedDB, partitioned per top-level site in a
  * third-party frame, or memory with the visible notice where the browser blocks it), and every
