@@ -264,6 +264,9 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     stopLoop();
     publish();
     if (phase() === "running" || phase() === "seeking") setPhase("paused");
+    // A compile or load cut short (the embed's load-scenario pauses): its result is dropped, so
+    // nothing is loaded for this code; without this the phase stayed "compiling" and Run stayed off.
+    else if (phase() === "compiling" || phase() === "loading") setPhase("stopped");
   }
 
   async function step(): Promise<void> {
