@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Frame, type Page } from "@playwright/test";
+import { swInstalled } from "./helpers";
 
 const LAB = "p2-prefetch-head-of-line";
 const SOLUTION = readFileSync(new URL(`../labs/${LAB}/solution.ts`, import.meta.url), "utf8");
@@ -216,18 +217,7 @@ test.describe("the static site", () => {
     test.setTimeout(150_000);
     await page.goto(`./?lab=${LAB}&speed=max`);
     await expect(page.locator(".cm-content")).toBeVisible();
-    await expect
-      .poll(
-        () =>
-          page.evaluate(async () => {
-            const reg = await navigator.serviceWorker.getRegistration();
-            const name = (await caches.keys()).find((k) => k.startsWith("celery-playground-"));
-            const keys = name ? (await (await caches.open(name)).keys()).map((k) => k.url) : [];
-            return !!reg?.active && keys.some((u) => u.endsWith(".wasm")) && keys.some((u) => /\/assets\/frame-[\w-]{8}\.js$/.test(u));
-          }),
-        { timeout: 60_000 },
-      )
-      .toBe(true);
+    await swInstalled(page, (keys) => keys.some((u) => u.endsWith(".wasm")) && keys.some((u) => /\/assets\/frame-[\w-]{8}\.js$/.test(u)));
     await context.setOffline(true);
     await page.reload();
     await expect(page.getByRole("heading", { name: "Pitfall: prefetch head-of-line blocking" })).toBeVisible();

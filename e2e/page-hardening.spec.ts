@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import LZString from "lz-string";
 const { compressToEncodedURIComponent } = LZString;
 import { expect, test } from "@playwright/test";
-import { button, setCode, snapshot, waitPhase } from "./helpers";
+import { button, setCode, snapshot, swInstalled, waitPhase } from "./helpers";
 
 const servers: Server[] = [];
 test.afterAll(() => {
@@ -324,26 +324,7 @@ export default async function main() {}
 test.describe("the service worker serves only what it installed", () => {
   test.use({ serviceWorkers: "allow" });
 
-  /** This build's cache name and its keys, once the worker is active and the wasm is in. */
-  async function installed(page: import("@playwright/test").Page) {
-    await expect
-      .poll(
-        () =>
-          page.evaluate(async () => {
-            const reg = await navigator.serviceWorker.getRegistration();
-            const names = (await caches.keys()).filter((k) => k.startsWith("celery-playground-"));
-            if (!reg?.active || names.length !== 1) return false;
-            const keys = (await (await caches.open(names[0]!)).keys()).map((k) => k.url);
-            return keys.some((u) => u.endsWith(".wasm"));
-          }),
-        { timeout: 60_000 },
-      )
-      .toBe(true);
-    return page.evaluate(async () => {
-      const name = (await caches.keys()).find((k) => k.startsWith("celery-playground-"))!;
-      return { name, keys: (await (await caches.open(name)).keys()).map((k) => k.url).sort() };
-    });
-  }
+  const installed = (page: import("@playwright/test").Page) => swInstalled(page);
 
   test("old builds' caches are dropped; only manifest files are cached, never query-string variants", async ({ page }) => {
     test.setTimeout(120_000);
