@@ -321,6 +321,33 @@ export default async function main() {}
   });
 });
 
+test("a load-scenario that lands while the learner's run compiles leaves Run usable", async ({ page, baseURL }) => {
+  test.setTimeout(90_000);
+  const playground = new URL("./", baseURL).href;
+  const url = await serveHtml(`<!doctype html><body><iframe id="f" style="width:1000px;height:700px" src="${playground}?embed=1&speed=max&origins=ORIGIN"></iframe>
+<script>
+  const f = document.getElementById("f");
+  f.src = f.src.replace("ORIGIN", encodeURIComponent(location.origin));
+  window.load = (code) => f.contentWindow.postMessage({ source: "celery-playground", version: 1, type: "load-scenario", code }, "*");
+</script></body>`);
+  await page.goto(url);
+  const frame = page.frameLocator("#f");
+  const f = () => page.frame({ url: /embed=1/ })!;
+  await expect(frame.locator(".cm-content")).toBeVisible({ timeout: 30_000 });
+  const A = GOOD.replace('"ok"', '"a-" + ' + Date.now());
+  await page.evaluate((c) => (window as unknown as { load(c: string): void }).load(c), A);
+  await expect.poll(() => f().evaluate(() => window.__playground!.getCode())).toBe(A);
+  // The learner runs it (new code: esbuild-wasm starts, seconds on this machine), and the host loads other code meanwhile.
+  await frame.getByRole("button", { name: "Run", exact: true }).click();
+  await expect.poll(() => f().evaluate(() => window.__playground!.snapshot().phase)).toMatch(/compiling|loading/);
+  await page.evaluate((c) => (window as unknown as { load(c: string): void }).load(c), GOOD);
+  await expect.poll(() => f().evaluate(() => window.__playground!.getCode())).toBe(GOOD);
+  await expect.poll(() => f().evaluate(() => window.__playground!.snapshot().phase)).toBe("stopped");
+  await expect(frame.getByRole("button", { name: "Run", exact: true })).toBeEnabled();
+  await frame.getByRole("button", { name: "Run", exact: true }).click();
+  await expect.poll(() => f().evaluate(() => window.__playground!.snapshot().logs.join("\n")), { timeout: 60_000 }).toContain("sum 5");
+});
+
 test.describe("the service worker serves only what it installed", () => {
   test.use({ serviceWorkers: "allow" });
 
