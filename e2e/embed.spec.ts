@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Frame, type Page } from "@playwright/test";
+import { swInstalled } from "./helpers";
 
 const LAB = "p2-prefetch-head-of-line";
 const SOLUTION = readFileSync(new URL(`../labs/${LAB}/solution.ts`, import.meta.url), "utf8");
@@ -85,13 +86,22 @@ async function openDemo(page: Page): Promise<Frame> {
 const embedStats = (frame: Frame) => frame.evaluate(() => ({ ...window.__embed! }));
 const iframeHeight = (page: Page) => page.locator(`celery-playground[lab="${LAB}"] iframe`).evaluate((f) => f.getBoundingClientRect().height);
 
-/** Through the web component's API: load the solution with the lab's seed, and run it. */
-async function completeFromHost(page: Page): Promise<void> {
+/**
+ * Through the web component's API: load the solution with the lab's seed and ask to run it. The
+ * host's code runs only after the learner's click inside the frame, so the host's `run` is refused
+ * and the learner presses Run.
+ */
+async function completeFromHost(page: Page, frame: Frame): Promise<void> {
+  const refused = (await embedStats(frame)).refused;
   await page.locator(`celery-playground[lab="${LAB}"]`).evaluate((el, code) => {
     const cp = el as HTMLElement & { loadScenario(code: string, seed?: number): void; run(): void };
     cp.loadScenario(code, 1);
     cp.run();
   }, SOLUTION);
+  await expect.poll(async () => (await embedStats(frame)).refused).toBe(refused + 1);
+  await expect(frame.getByTestId("embed-bar")).toContainText("Only you can start it");
+  expect(await frame.evaluate(() => window.__playground!.snapshot().phase)).toBe("idle");
+  await frame.getByRole("button", { name: "Run", exact: true }).click();
   await expect.poll(() => ofType(page, "lab-completed"), { timeout: 60_000 }).toHaveLength(1);
 }
 
@@ -123,7 +133,7 @@ test("the demo course embeds labs from another origin; completing one tells the 
   await expect.poll(async () => Math.abs((await iframeHeight(page)) - (await reported()))).toBeLessThanOrEqual(1);
 
   // Complete the lab from the host's side of the API.
-  await completeFromHost(page);
+  await completeFromHost(page, frame);
   const [done] = await ofType(page, "lab-completed");
   expect(done).toMatchObject({
     source: "celery-playground",
@@ -195,7 +205,7 @@ test("with storage blocked in the frame, progress is kept in memory with the not
   await expect(notice).toContainText("blocks storage");
   // The host page itself is untouched.
   expect(await page.evaluate(() => typeof indexedDB.open("x").onsuccess)).toBe("object");
-  await completeFromHost(page);
+  await completeFromHost(page, frame);
   await expect.poll(async () => (await ofType(page, "progress")).at(-1)).toMatchObject({ labId: LAB, score: 1, completed: true });
   await expect(frame.getByTestId("lab-score")).toHaveText(`Best ${CHECKS}/${CHECKS} (100%) · 1 run`);
 });
@@ -207,17 +217,7 @@ test.describe("the static site", () => {
     test.setTimeout(150_000);
     await page.goto(`./?lab=${LAB}&speed=max`);
     await expect(page.locator(".cm-content")).toBeVisible();
-    await expect
-      .poll(
-        () =>
-          page.evaluate(async () => {
-            const reg = await navigator.serviceWorker.getRegistration();
-            const keys = (await (await caches.open("celery-playground-v1")).keys()).map((k) => k.url);
-            return !!reg?.active && keys.some((u) => u.endsWith(".wasm")) && keys.some((u) => /\/assets\/frame-[\w-]{8}\.js$/.test(u));
-          }),
-        { timeout: 60_000 },
-      )
-      .toBe(true);
+    await swInstalled(page, (keys) => keys.some((u) => u.endsWith(".wasm")) && keys.some((u) => /\/assets\/frame-[\w-]{8}\.js$/.test(u)));
     await context.setOffline(true);
     await page.reload();
     await expect(page.getByRole("heading", { name: "Pitfall: prefetch head-of-line blocking" })).toBeVisible();

@@ -55,3 +55,28 @@ export async function seekTo(page: Page, s: number): Promise<void> {
   }, s);
   await waitPhase(page, /paused|done/);
 }
+
+/**
+ * The service worker's state: whether one is active, and the names and URLs in this build's cache
+ * (public/sw.js names it `celery-playground-<manifest version>`; `caches` lists every one of ours).
+ */
+export function swState(page: Page): Promise<{ active: boolean; caches: string[]; name: string | null; keys: string[] }> {
+  return page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    const ours = (await caches.keys()).filter((k) => k.startsWith("celery-playground-"));
+    const name = ours.length === 1 ? ours[0]! : null;
+    const keys = name ? (await (await caches.open(name)).keys()).map((k) => k.url).sort() : [];
+    return { active: !!reg?.active, caches: ours, name, keys };
+  });
+}
+
+/** Waits until the worker is active and its one cache holds the files `ready` asks for (the wasm by default). */
+export async function swInstalled(page: Page, ready = (keys: string[]) => keys.some((u) => u.endsWith(".wasm")), timeout = 60_000) {
+  await expect
+    .poll(async () => {
+      const s = await swState(page);
+      return s.active && s.name !== null && ready(s.keys);
+    }, { timeout })
+    .toBe(true);
+  return swState(page) as Promise<{ active: boolean; caches: string[]; name: string; keys: string[] }>;
+}

@@ -87,6 +87,7 @@ test("complete lab 1.3, reload, export, clear, import", async ({ page }) => {
 
   // Import the export back.
   await input.setInputFiles({ name: "progress.json", mimeType: "application/json", buffer: Buffer.from(exported) });
+  await page.getByTestId("import-plan").getByRole("button", { name: "Import", exact: true }).click();
   await expect(page.getByTestId("progress-message")).toHaveText(/Imported progress\.json: 1 of 15 labs complete/);
   await expect(card(page, LAB).getByTestId("lab-status")).toHaveText(/Complete/);
 

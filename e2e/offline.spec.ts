@@ -1,24 +1,14 @@
 /** Offline once loaded: the service worker serves the shell, the chunks, the workers and the wasm. */
 import { expect, test } from "@playwright/test";
-import { open, runToEnd } from "./helpers";
+import { open, runToEnd, swInstalled } from "./helpers";
 
 test.use({ serviceWorkers: "allow" });
 
 test("after one visit the playground loads and runs offline", async ({ page, context }) => {
   test.setTimeout(90_000);
   await open(page);
-  // Installed = the shell and every hashed asset (the wasm too) are in the cache.
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async () => {
-          const reg = await navigator.serviceWorker.getRegistration();
-          const keys = await (await caches.open("celery-playground-v1")).keys();
-          return !!reg?.active && keys.some((k) => k.url.endsWith(".wasm"));
-        }),
-      { timeout: 45_000 },
-    )
-    .toBe(true);
+  // Installed = the shell and every hashed asset (the wasm too) are in this build's cache.
+  await swInstalled(page, (keys) => keys.some((u) => u.endsWith(".wasm")), 45_000);
   await context.setOffline(true);
   await page.reload();
   await expect(page.locator(".cm-content")).toBeVisible();

@@ -15,6 +15,9 @@
  * Events (CustomEvent, detail = the message): "celery-playground:<type>" for ready, resize,
  * run-finished, check-passed, lab-completed, progress; and "celery-playground:message" for all.
  * Methods: run(), reset(), setSeed(n), loadScenario(code, seed?), post(type, fields).
+ * Code given to loadScenario runs only once the learner presses Run inside the frame: run() and
+ * reset() are refused until then (the frame says so), and the learner is asked before their own
+ * code is replaced. allow-origin is not a security boundary (the framing page writes it).
  */
 (function () {
   "use strict";

@@ -1,96 +1,128 @@
-// Offline support, hand-written on purpose (no build plugin): on install, cache the app shell and
-// every hashed asset reachable from it, found by following "assets/…" references from index.html
-// through the JS chunks (this reaches the lazy editor chunk, both workers and esbuild's wasm).
-// Hashed assets never change, so they are served cache-first; the HTML is network-first so a new
-// deploy is picked up when online.
-const CACHE = "celery-playground-v1";
-// Vite's hashed file names: name-XXXXXXXX.ext. In index.html they appear as "./assets/…"; inside a
-// chunk as a bare name relative to that chunk (new URL("x-hash.js", import.meta.url)).
-const ASSET_RE = /(?:\.\/)?(?:assets\/)?[\w.-]+-[\w-]{8}\.(?:js|css|wasm)/g;
+// Offline support that serves only what this build installed.
+//
+// The build (scripts/vite/sw-manifest-plugin.ts) writes MANIFEST below: every file of the site with
+// the SHA-256 of its content, and a version. So this file changes with every build, the browser
+// installs the new one, and:
+// - install fetches every manifest file (revalidating with the server, not the HTTP cache), checks
+//   its hash, and stores it in this build's own cache, "celery-playground-<version>";
+// - activate deletes every other "celery-playground-*" cache (older builds, the old "-v1");
+// - fetch answers only for manifest files, and only with a body whose hash matches the manifest:
+//   any script of this origin can write CacheStorage, so a cached body is checked each time it is
+//   served, and a tampered one is dropped and fetched again. Anything else goes to the network
+//   untouched and is never stored, so the cache holds this build's files and nothing more (no
+//   query-string variants of the page: every navigation in scope is the one index.html);
+// - a navigation asks the network first (a new deploy is seen at once) and falls back to the
+//   installed index.html offline. The HTML the network returns is not stored.
+const MANIFEST = /*__SW_MANIFEST__*/ null;
+const PREFIX = "celery-playground-";
+const CACHE = MANIFEST ? PREFIX + MANIFEST.version : null;
 
-async function crawl() {
-  const cache = await caches.open(CACHE);
-  const scope = self.registration.scope;
-  await cache.addAll(["./", "./index.html", "./favicon.svg"]);
-  const seen = new Set();
-  const queue = [new URL("./index.html", scope).href];
-  while (queue.length) {
-    const from = queue.shift();
-    if (!/\.(html|js|css)$/.test(new URL(from).pathname)) continue;
-    const res = await cache.match(from);
-    if (!res) continue;
-    const text = await res.text();
-    for (const m of text.matchAll(ASSET_RE)) {
-      for (const url of [new URL(m[0], from).href, new URL(m[0], scope).href]) {
-        if (seen.has(url)) break;
-        let ok = !!(await cache.match(url));
-        if (!ok) {
-          const r = await fetch(url).catch(() => null);
-          ok = !!r && r.ok;
-          if (ok) await cache.put(url, r);
-        }
-        if (ok) {
-          seen.add(url);
-          queue.push(url);
-          break;
-        }
-      }
-    }
+const TYPES = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", wasm: "application/wasm", svg: "image/svg+xml", json: "application/json" };
+const typeOf = (path) => TYPES[path.slice(path.lastIndexOf(".") + 1)] || "application/octet-stream";
+
+async function digest(buf) {
+  const h = new Uint8Array(await crypto.subtle.digest("SHA-256", buf));
+  let s = "";
+  for (const b of h) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+/** The manifest path a request is for (a folder is its index.html; the query is ignored), or null. */
+function manifestPath(url) {
+  const u = new URL(url);
+  const scope = new URL(self.registration.scope);
+  if (u.origin !== scope.origin || !u.pathname.startsWith(scope.pathname)) return null;
+  let p;
+  try {
+    p = decodeURIComponent(u.pathname.slice(scope.pathname.length));
+  } catch {
+    return null;
   }
+  if (p === "" || p.endsWith("/")) p += "index.html";
+  return Object.hasOwn(MANIFEST.files, p) ? p : null;
+}
+
+const urlOf = (path) => new URL(path, self.registration.scope).href;
+
+/** The server's copy of a manifest file if it is this build's; else null (a newer deploy, an error). */
+async function fetchVerified(path) {
+  const res = await fetch(urlOf(path), { cache: "no-cache", credentials: "same-origin" });
+  if (!res.ok) return null;
+  const body = await res.arrayBuffer();
+  return (await digest(body)) === MANIFEST.files[path] ? body : null;
+}
+
+const respond = (path, body) => new Response(body, { status: 200, headers: { "content-type": typeOf(path) } });
+
+async function install() {
+  const cache = await caches.open(CACHE);
+  const paths = Object.keys(MANIFEST.files);
+  let next = 0;
+  // Six at a time, as a browser fetches from one host.
+  const lane = async () => {
+    while (next < paths.length) {
+      const path = paths[next++];
+      const body = await fetchVerified(path);
+      // Another deploy replaced the site mid-install: fail; the next visit installs that one.
+      if (!body) throw new Error(`sw: ${path} is not this build's`);
+      await cache.put(urlOf(path), respond(path, body));
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, lane));
 }
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(crawl().then(() => self.skipWaiting()));
+  if (!MANIFEST) return;
+  event.waitUntil(install().then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
+  if (!MANIFEST) return;
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });
 
 self.addEventListener("fetch", (event) => {
+  if (!MANIFEST) return;
   const req = event.request;
-  if (req.method !== "GET" || new URL(req.url).origin !== self.location.origin) return;
-  const hashed = new URL(req.url).pathname.includes("/assets/");
-  event.respondWith(hashed ? cacheFirst(req) : networkFirst(req, event));
+  if (req.method !== "GET") return;
+  const path = manifestPath(req.url);
+  if (req.mode === "navigate") {
+    if (path && path.endsWith(".html")) event.respondWith(navigate(req, path));
+    return;
+  }
+  if (path) event.respondWith(serve(path, req));
 });
 
-async function cacheFirst(req) {
-  const hit = await caches.match(req);
-  if (hit) return hit;
-  const res = await fetch(req);
-  if (res.ok) (await caches.open(CACHE)).put(req, res.clone());
-  return res;
+/** A manifest file: from this build's cache when its hash matches, else verified from the network. */
+async function serve(path, req) {
+  const cache = await caches.open(CACHE);
+  const url = urlOf(path);
+  const hit = await cache.match(url);
+  if (hit) {
+    const body = await hit.arrayBuffer();
+    if ((await digest(body)) === MANIFEST.files[path]) return respond(path, body);
+    await cache.delete(url); // tampered with: never served
+  }
+  const body = await fetchVerified(path).catch(() => null);
+  if (body) {
+    await cache.put(url, respond(path, body.slice(0)));
+    return respond(path, body);
+  }
+  // Not this build's on the server either (a newer deploy): what the server has, not stored.
+  return fetch(req);
 }
 
-async function networkFirst(req, event) {
+async function navigate(req, path) {
   try {
-    const res = await fetch(req);
-    if (res.ok) {
-      const cache = await caches.open(CACHE);
-      // A new deploy (the page names other chunks than the cached shell): fetch what is not cached
-      // yet in the background, so labs never opened online still work offline afterwards. The same
-      // shell is the common case and costs one comparison.
-      if (req.mode === "navigate" && event) {
-        const old = await cache.match(new URL("./index.html", self.registration.scope).href);
-        const [was, now] = await Promise.all([old ? old.text() : null, res.clone().text()]);
-        if (was !== now) {
-          const fresh = crawl().catch(() => {}); // re-reads the shell, then follows its chunks
-          try {
-            event.waitUntil(fresh);
-          } catch {}
-        }
-      }
-      await cache.put(req, res.clone());
-    }
-    return res;
+    return await fetch(req);
   } catch (e) {
-    const hit = (await caches.match(req, { ignoreSearch: true })) || (req.mode === "navigate" ? await caches.match("./index.html") : undefined);
-    if (hit) return hit;
+    const page = await serve(path, req).catch(() => null);
+    if (page && page.ok) return page;
     throw e;
   }
 }

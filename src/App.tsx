@@ -44,6 +44,8 @@ export interface AppProps {
   embed?: boolean;
   /** The simulated cut-off outside a lab (a share link carries it). */
   untilS?: number;
+  /** A notice for the learner above the panes until dismissed (a share link that was refused). */
+  notice?: string;
   /** Called once with the run controller (the embed's postMessage API drives it). */
   onPlayground?: (pg: Playground) => void;
 }
@@ -62,6 +64,7 @@ export function App(props: AppProps) {
   const dashboard = createDashboardStore(pg);
 
   const [exampleId, setExampleId] = createSignal(props.exampleId);
+  const [notice, setNotice] = createSignal(props.notice);
   const [tab, setTab] = createSignal<Tab>("Tasks");
   const [selected, setSelected] = createSignal<number | null>(null);
   const [experiments, setExperiments] = createSignal(new URLSearchParams(location.search).get("view") === "experiments");
@@ -152,6 +155,16 @@ export function App(props: AppProps) {
           </span>
         </div>
       </Scrubber>
+      <Show when={notice()}>
+        {(text) => (
+          <div class="banner error notice" role="alert" data-testid="page-notice">
+            <span>{text()}</span>
+            <button class="btn small ghost" onClick={() => setNotice(undefined)}>
+              Dismiss
+            </button>
+          </div>
+        )}
+      </Show>
       <Show when={pg.message()}>
         {(m) => (
           <div class={`banner ${m().kind}`} role={m().kind === "error" ? "alert" : "status"} data-testid="message">

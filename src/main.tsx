@@ -4,12 +4,15 @@ import { App } from "./App";
 import { DEFAULT_EXAMPLE, findExample, BLANK_SOURCE } from "./examples";
 import { BLANK_ID } from "./features/examples/ExamplesMenu";
 import { defaultDrafts, memoryDrafts } from "./lib/drafts";
+import { isFramed, showFramedNotice } from "./lib/framed";
 import { decodeShare } from "./lib/share";
 import type { Speed } from "./state/playground";
 import "./styles.css";
 
 async function start(): Promise<void> {
   const q = new URLSearchParams(location.search);
+  // Framed anywhere but on the embed route: refuse (src/lib/framed.ts says why it is done here).
+  if (q.get("embed") !== "1" && isFramed()) return showFramedNotice(document.getElementById("root")!);
   // Embedded in a course page (src/embed): its own small mount, with the postMessage API.
   if (q.get("embed") === "1") {
     const { startEmbed } = await import("./embed/frame");
@@ -33,10 +36,11 @@ async function start(): Promise<void> {
   const sp = q.get("speed");
   const speed: Speed | undefined = sp === "max" ? "max" : sp !== null && Number(sp) > 0 ? Number(sp) : shared?.ok ? shared.shared.speed : undefined;
   const untilS = shared?.ok ? shared.shared.untilS : undefined;
-  if (shared && !shared.ok) console.warn(`Share link not opened: ${shared.reason}`);
+  // A refused link says so on screen (and nothing of it is loaded): silence looked like a broken page.
+  const notice = shared && !shared.ok ? `This share link was not opened: ${shared.reason}. Nothing from it was loaded; the editor shows your own draft.` : undefined;
   const root = document.getElementById("root")!;
   root.textContent = "";
-  render(() => <App drafts={drafts} exampleId={exampleId} initialCode={initialCode} {...(seed !== undefined ? { seed } : {})} {...(speed !== undefined ? { speed } : {})} {...(untilS !== undefined ? { untilS } : {})} />, root);
+  render(() => <App drafts={drafts} exampleId={exampleId} initialCode={initialCode} {...(seed !== undefined ? { seed } : {})} {...(speed !== undefined ? { speed } : {})} {...(untilS !== undefined ? { untilS } : {})} {...(notice !== undefined ? { notice } : {})} />, root);
 }
 
 void start();

@@ -5,7 +5,9 @@
  * lab's panel with its goals and checks, and the postMessage API of protocol.ts: messages go out to
  * the allowed origins only, and a message comes in only from the parent window, from an allowed
  * origin, and in exactly the shape protocol.ts accepts; anything else is ignored and counted
- * (`window.__embed`, for tests). Without `origins` the frame works but talks to nobody.
+ * (`window.__embed`, for tests). Without `origins` the frame works but talks to nobody. `origins` is
+ * written by the framing page itself, so it is not a security boundary: host-supplied code runs
+ * only after the learner's click inside the frame (host-gate.ts).
  *
  * Progress lives in the same store as the lab pages (IndexedDB, partitioned per top-level site in a
  * third-party frame, or memory with the visible notice where the browser blocks it), and every
@@ -21,10 +23,12 @@ import { labMeta, loadLab, type LabContent } from "../features/labs/content";
 import { openLab } from "../features/labs/open-lab";
 import { BLANK_SOURCE } from "../examples";
 import { completedStatement, outMessage, parseIn, parseOrigins, type InMessage, type OutMessage } from "./protocol";
+import { createBar } from "./bar";
+import { HostGate, type HostGateStats } from "./host-gate";
 import "../features/labs/labs.css";
 import "./embed.css";
 
-export interface EmbedStats {
+export interface EmbedStats extends HostGateStats {
   origins: string[];
   accepted: number;
   ignored: number;
@@ -42,7 +46,7 @@ declare global {
 export async function startEmbed(q: URLSearchParams, root: HTMLElement): Promise<void> {
   document.documentElement.classList.add("cp-embed");
   const origins = parseOrigins(q.get("origins"));
-  const stats: EmbedStats = { origins, accepted: 0, ignored: 0, lastIgnored: "", sent: [] };
+  const stats: EmbedStats = { origins, accepted: 0, ignored: 0, lastIgnored: "", sent: [], refused: 0, lastRefused: "" };
   window.__embed = stats;
   const framed = window.parent !== window;
 
@@ -55,6 +59,7 @@ export async function startEmbed(q: URLSearchParams, root: HTMLElement): Promise
 
   // Host commands that arrive before the playground exists wait for it.
   let pg: Playground | null = null;
+  let gate: HostGate | null = null;
   const pending: InMessage[] = [];
   const ignore = (why: string) => {
     stats.ignored++;
@@ -66,7 +71,7 @@ export async function startEmbed(q: URLSearchParams, root: HTMLElement): Promise
     const m = parseIn(e.data);
     if (!m) return ignore("not a valid message");
     stats.accepted++;
-    if (pg) apply(pg, m);
+    if (pg && gate) apply(pg, gate, m);
     else pending.push(m);
   });
 
@@ -78,11 +83,18 @@ export async function startEmbed(q: URLSearchParams, root: HTMLElement): Promise
   const labId = q.get("lab");
   const [lab, store] = labId !== null && labMeta(labId) ? await Promise.all([loadLab(labId), sharedProgress()]) : [null, null];
   root.textContent = "";
+  // The bar above the app says what the host did; the gate keeps the host's code from running unclicked.
+  const bar = createBar(root);
+  const mount = document.createElement("div");
+  root.append(mount);
+  gate = new HostGate(lab?.starter ?? BLANK_SOURCE, bar, stats);
+  const theGate = gate;
 
   const attach = (p: Playground) => {
     pg = p;
+    theGate.attach(p);
     watchRuns(p, send);
-    for (const m of pending.splice(0)) apply(p, m);
+    for (const m of pending.splice(0)) apply(p, theGate, m);
     send(outMessage("ready", { labId: lab?.meta.id ?? null, seed: p.seed() }));
   };
 
@@ -90,26 +102,25 @@ export async function startEmbed(q: URLSearchParams, root: HTMLElement): Promise
     if (labId !== null) console.warn(`embed: no lab "${labId}"; opening the sandbox`);
     document.title = "Celery Playground";
     render(
-      () => <App drafts={memoryDrafts()} exampleId="embed" initialCode={BLANK_SOURCE} embed onPlayground={attach} {...(seedOverride !== undefined ? { seed: seedOverride } : {})} {...(speed !== undefined ? { speed } : {})} />,
-      root,
+      () => <App drafts={theGate.guardDrafts(memoryDrafts())} exampleId="embed" initialCode={BLANK_SOURCE} embed onPlayground={attach} {...(seedOverride !== undefined ? { seed: seedOverride } : {})} {...(speed !== undefined ? { speed } : {})} />,
+      mount,
     );
-  } else mountLab(lab, store, root, { attach, send, ...(speed !== undefined ? { speed } : {}) });
+  } else mountLab(lab, store, mount, { attach, send, gate: theGate, ...(speed !== undefined ? { speed } : {}) });
 
   watchHeight(root, send);
 }
 
-function apply(pg: Playground, m: InMessage): void {
+/** A host command. Nothing here runs host-supplied code: the gate waits for the learner's click. */
+function apply(pg: Playground, gate: HostGate, m: InMessage): void {
   switch (m.type) {
     case "load-scenario":
-      pg.pause();
-      if (m.seed !== undefined) pg.setSeed(m.seed);
-      pg.setCode(m.code);
+      gate.load(m.code, m.seed);
       return;
     case "run":
-      void pg.play();
+      gate.hostRun();
       return;
     case "reset":
-      void pg.reset();
+      gate.hostReset();
       return;
     case "set-seed":
       pg.setSeed(m.seed);
@@ -148,7 +159,7 @@ function watchHeight(root: HTMLElement, send: (m: OutMessage) => void): void {
   }).observe(root);
 }
 
-function mountLab(lab: LabContent, store: ProgressStore, root: HTMLElement, o: { attach(pg: Playground): void; send(m: OutMessage): void; speed?: Speed }): void {
+function mountLab(lab: LabContent, store: ProgressStore, root: HTMLElement, o: { attach(pg: Playground): void; send(m: OutMessage): void; gate: HostGate; speed?: Speed }): void {
   const id = lab.meta.id;
   const { key, draft, appLab } = openLab(lab, store);
 
@@ -188,7 +199,7 @@ function mountLab(lab: LabContent, store: ProgressStore, root: HTMLElement, o: {
   render(() => {
     return (
       <App
-        drafts={progressDrafts(store)}
+        drafts={o.gate.guardDrafts(progressDrafts(store))}
         exampleId={key}
         initialCode={draft ?? lab.starter}
         seed={lab.suite.seed}

@@ -8,6 +8,19 @@
  * Anything else — another source, another version, an unknown type, a field of the wrong shape —
  * is not a message of this API and is ignored by both sides. public/embed.js (the web component,
  * plain JS for hosts) mirrors the host side of these shapes; keep the two in step.
+ *
+ * What the commands do (host-gate.ts enforces it):
+ *   load-scenario  puts `code` in the editor, not run; over code the learner wrote, the frame asks
+ *                  first. The host's code is not saved as the learner's draft until they run it.
+ *   run            runs the editor's code — unless it is host code the learner has not yet started
+ *                  with a click inside the frame: then nothing runs, the frame asks for the click,
+ *                  and the refusal is counted (`window.__embed.refused`). No reply is sent.
+ *   reset          back to time 0; it loads (executes) the code, so it is refused like `run`.
+ *   set-seed       sets the seed; runs nothing.
+ *
+ * `origins=` (parseOrigins) is not a security boundary: the page that frames the playground writes
+ * it into the frame's URL itself. It only decides who hears the frame's events and whose commands
+ * are read at all; the learner's click is what lets host code run.
  */
 
 export const SOURCE = "celery-playground";

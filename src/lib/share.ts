@@ -6,14 +6,21 @@
  *
  * Pure (no DOM): the button is share-button.tsx.
  */
-import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from "lz-string";
+import { compressToEncodedURIComponent } from "lz-string";
+import { decompressBounded } from "./lz-bounded";
 
 export const SHARE_PREFIX = "#s=";
 /** The payload's format version; a newer link is refused with a reason rather than misread. */
 export const SHARE_VERSION = 1;
-/** Refuse absurd inputs before decompressing (a link is typed or pasted by people). */
-export const MAX_HASH_CHARS = 200_000;
+/**
+ * Refuse absurd inputs before decompressing (a link is typed or pasted by people). A link is ~75 %
+ * of its code's length, and the longest lab solution makes a ~7 kB link; 64k characters leaves room
+ * for ten times that. The decompressed JSON is capped too (lz-bounded.ts stops there): its code, at
+ * most MAX_CODE_CHARS, escaped (a newline is two characters), plus the other fields.
+ */
+export const MAX_HASH_CHARS = 64_000;
 export const MAX_CODE_CHARS = 200_000;
+export const MAX_JSON_CHARS = 2 * MAX_CODE_CHARS + 1_000;
 /** A link longer than this is still valid, but chat tools and LMS fields may cut it. */
 export const TYPICAL_MAX = 2_500;
 
@@ -60,24 +67,19 @@ export function decodeShare(hashOrUrl: string): Decoded | null {
   const i = hashOrUrl.indexOf(SHARE_PREFIX);
   if (i < 0) return null;
   const body = hashOrUrl.slice(i + SHARE_PREFIX.length);
-  if (body.length > MAX_HASH_CHARS) return { ok: false, reason: "the link is too long" };
-  let json: string | null;
-  try {
-    json = decompressFromEncodedURIComponent(body);
-  } catch {
-    json = null;
-  }
-  if (!json) return { ok: false, reason: "the link is damaged (it did not decompress); was it cut short?" };
+  if (body.length > MAX_HASH_CHARS) return { ok: false, reason: `the link is too long (${body.length.toLocaleString("en")} characters; the limit is ${MAX_HASH_CHARS.toLocaleString("en")})` };
+  const json = decompressBounded(body, MAX_JSON_CHARS);
+  if (!json.ok) return { ok: false, reason: json.why === "too-large" ? "the link's scenario is too large once unpacked" : "the link is damaged (it did not decompress); was it cut short?" };
   let w: unknown;
   try {
-    w = JSON.parse(json);
+    w = JSON.parse(json.text);
   } catch {
     return { ok: false, reason: "the link is damaged (not JSON)" };
   }
   if (typeof w !== "object" || w === null || Array.isArray(w)) return { ok: false, reason: "the link is damaged" };
   const r = w as Record<string, unknown>;
   if (r.v !== SHARE_VERSION) return { ok: false, reason: typeof r.v === "number" && r.v > SHARE_VERSION ? "the link was made by a newer version of the playground" : "the link has no known version" };
-  if (typeof r.c !== "string" || r.c.length > MAX_CODE_CHARS) return { ok: false, reason: "the link holds no code" };
+  if (typeof r.c !== "string" || r.c.length > MAX_CODE_CHARS) return { ok: false, reason: "the link holds no code, or code over the size limit" };
   if (typeof r.s !== "number" || !Number.isSafeInteger(r.s)) return { ok: false, reason: "the link's seed is not a whole number" };
   const shared: Shared = { code: r.c, seed: r.s };
   if (r.p !== undefined) {

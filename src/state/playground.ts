@@ -271,6 +271,9 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     stopLoop();
     publish();
     if (canTransition(phase(), "pause")) go("pause");
+    // A compile or load cut short (the embed's load-scenario pauses): its result is dropped, so
+    // nothing is loaded for this code; without this the phase stayed "compiling" and Run stayed off.
+    else if (canTransition(phase(), "cancel")) go("cancel");
   }
 
   async function step(): Promise<void> {

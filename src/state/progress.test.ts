@@ -158,6 +158,46 @@ describe("export and import", () => {
     expect(spy).not.toHaveBeenCalled();
   });
 
+  it("a file with one lab merges: the learner's other drafts and records are kept, and the plan says so", async () => {
+    const s = await seeded();
+    const file = { ...valid(), labs: { "1.1-broker-comparison": rec({ notes: "from the file" }) }, drafts: { "lab:1.1-broker-comparison": "file draft" } };
+    const preview = s.previewImport(JSON.stringify(file));
+    expect(preview.ok).toBe(true);
+    if (!preview.ok) return;
+    // Previewing changes nothing.
+    expect(s.lab("1.1-broker-comparison").notes).toBe("AOF keeps it");
+    expect(preview.plan).toEqual({
+      labs: { added: [], replaced: ["1.1-broker-comparison"], unchanged: [], kept: ["1.3-error-handling"] },
+      drafts: { added: ["lab:1.1-broker-comparison"], replaced: [], unchanged: [], kept: ["lab:1.3-error-handling", "retry-explorer"] },
+    });
+    await s.applyImport(preview);
+    expect(s.lab("1.1-broker-comparison").notes).toBe("from the file");
+    expect(s.draft("lab:1.1-broker-comparison")).toBe("file draft");
+    expect(s.draft("lab:1.3-error-handling")).toBe("draft 1.3");
+    expect(s.draft("retry-explorer")).toBe("sandbox draft");
+    expect(s.lab("1.3-error-handling").completedAt).not.toBeNull();
+  });
+
+  it("keeps the state before an import for one undo, stored", async () => {
+    const name = fresh();
+    const s = await open(name);
+    s.saveDraft("retry-explorer", "mine");
+    s.setNotes("1.1-broker-comparison", "my notes");
+    await s.flush();
+    expect(s.canUndoImport).toBe(false);
+    await s.importText(JSON.stringify({ ...valid(), labs: { "1.1-broker-comparison": rec({ notes: "theirs" }) }, drafts: { "retry-explorer": "theirs" } }));
+    expect(s.draft("retry-explorer")).toBe("theirs");
+    expect(s.canUndoImport).toBe(true);
+    expect(await s.undoImport()).toBe(true);
+    expect(s.draft("retry-explorer")).toBe("mine");
+    expect(s.lab("1.1-broker-comparison").notes).toBe("my notes");
+    expect(s.canUndoImport).toBe(false);
+    expect(await s.undoImport()).toBe(false);
+    const again = await open(name);
+    expect(again.draft("retry-explorer")).toBe("mine");
+    expect(again.lab("1.1-broker-comparison").notes).toBe("my notes");
+  });
+
   it("accepts a valid file and keeps only known fields", async () => {
     const s = await open(fresh());
     const res = await s.importText(JSON.stringify({ ...valid(), labs: { "1.1-broker-comparison": rec({ extra: "<script>" }) } }));

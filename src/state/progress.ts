@@ -21,7 +21,18 @@ import {
   type ProgressFile,
 } from "./progress-schema";
 
+import { cloneDoc, mergeDocs, planImport, type ImportPlan } from "./progress-import";
+
 export * from "./progress-schema";
+export type { ImportPlan } from "./progress-import";
+
+/** A valid file, read but not applied, with what it would change. */
+export interface ImportPreview {
+  ok: true;
+  doc: ProgressDoc;
+  notes: string[];
+  plan: ImportPlan;
+}
 
 export const DB_NAME = "celery-playground";
 /** Give up on an open that neither succeeds nor fails (blocked by another tab, a stuck browser). */
@@ -47,6 +58,8 @@ export class ProgressStore {
   private listeners = new Set<() => void>();
   private writes: Promise<void> = Promise.resolve();
   private _mode: StorageMode = { kind: "memory", reason: "not opened" };
+  /** The document before the last import, for one undo. */
+  private beforeImport: ProgressDoc | null = null;
   private readonly now: () => number;
 
   private constructor(private readonly opts: OpenOptions) {
@@ -170,16 +183,49 @@ export class ProgressStore {
     return this.putLab({ ...this.lab(id), solutionRevealed: true });
   }
 
-  /** Replace everything with an imported file. A refused file changes nothing. */
-  async importText(text: string): Promise<{ ok: true; notes: string[] } | { ok: false; reason: string }> {
+  /**
+   * What importing `text` would change, without changing anything: the page shows it and asks.
+   * A refused file comes back with the reason.
+   */
+  previewImport(text: string): ImportPreview | { ok: false; reason: string } {
     const parsed = parseProgressText(text, this.opts.labIds, this.now());
     if (!parsed.ok) return parsed;
-    await this.replace(parsed.doc);
-    return { ok: true, notes: parsed.notes };
+    return { ok: true, doc: parsed.doc, notes: parsed.notes, plan: planImport(this.doc, parsed.doc) };
+  }
+
+  /** Merge a previewed file in (progress-import.ts); the state before it is kept for one undo. */
+  async applyImport(preview: ImportPreview): Promise<void> {
+    const before = cloneDoc(this.doc);
+    await this.replace(mergeDocs(this.doc, preview.doc));
+    this.beforeImport = before;
+    this.emit();
+  }
+
+  /** The last import can be undone (once; any later import or clear forgets it). */
+  get canUndoImport(): boolean {
+    return this.beforeImport !== null;
+  }
+
+  /** Put back the drafts and records as they were before the last import. */
+  async undoImport(): Promise<boolean> {
+    const before = this.beforeImport;
+    if (!before) return false;
+    this.beforeImport = null;
+    await this.replace(before);
+    return true;
+  }
+
+  /** Preview and apply in one step (tests, and callers that asked already). A refused file changes nothing. */
+  async importText(text: string): Promise<{ ok: true; notes: string[]; plan: ImportPlan } | { ok: false; reason: string }> {
+    const p = this.previewImport(text);
+    if (!p.ok) return p;
+    await this.applyImport(p);
+    return { ok: true, notes: p.notes, plan: p.plan };
   }
 
   /** Forget all progress and drafts. */
   async clear(): Promise<void> {
+    this.beforeImport = null;
     await this.replace(emptyDoc());
   }
 

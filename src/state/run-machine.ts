@@ -26,6 +26,8 @@ export type PhaseEvent =
   | "play"
   /** Pause pressed while playing or seeking. */
   | "pause"
+  /** Pause pressed while compiling or loading: that load's result is dropped, nothing is loaded. */
+  | "cancel"
   /** The scrubber moved: a replay from the seed to a new time. */
   | "seek"
   /** The run reached its end (completed, until, or stopped by a livelock or a resource limit). */
@@ -49,6 +51,7 @@ export const TRANSITIONS: Readonly<Record<PhaseEvent, { from: readonly Phase[]; 
   // From seeking: Run pressed during a replay plays on from where the replay got to.
   play: { from: ["loading", "paused", "running", "seeking"], to: "running" },
   pause: { from: ["running", "seeking"], to: "paused" },
+  cancel: { from: ["compiling", "loading"], to: "stopped" },
   seek: { from: ANY, to: "seeking" },
   finish: { from: LIVE, to: "done" },
   "finish-error": { from: LIVE, to: "error" },

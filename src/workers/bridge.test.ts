@@ -134,3 +134,17 @@ describe("WorkerBridge", () => {
     expect(hangs).toHaveLength(1);
   });
 });
+
+describe("fail (a worker known to be broken)", () => {
+  it("rejects every call in flight with the error, kills the worker, and the next call gets a fresh one", async () => {
+    const { b, log } = make();
+    const pending = b.call("slow", [1, 10_000]);
+    const boom = new Error("esbuild died");
+    b.fail(boom);
+    await expect(pending).rejects.toBe(boom);
+    expect(log).toEqual(["terminated"]);
+    expect(b.spawned).toBe(1);
+    await expect(b.call("echo", [7])).resolves.toBe(7);
+    expect(b.spawned).toBe(2);
+  });
+});

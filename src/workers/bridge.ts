@@ -152,6 +152,15 @@ export class WorkerBridge<Api extends object> {
     this.remote = null;
   }
 
+  /**
+   * The worker is known to be broken (its esbuild crashed): kill it, give every call in flight
+   * `error`, and let the next call start a fresh one. Unlike a hang, nothing is respawned eagerly.
+   */
+  fail(error: unknown): void {
+    this.terminate();
+    for (const f of [...this.inFlight]) this.settle(f, error);
+  }
+
   private hang(): void {
     const label = this.opts.blame?.() ?? null;
     const err = new HangError(label, hangMessage(label, this.opts.watchdogMs));

@@ -8,7 +8,7 @@
 import { WorkerBridge } from "./bridge";
 import { CompileCache, type ShippedTable } from "./compile-cache";
 import { compileKey } from "./compile-key";
-import { isAbort, StaleError, type CompileApi, type CompileResult } from "./protocol";
+import { isAbort, isCompilerCrashed, StaleError, type CompileApi, type CompileResult } from "./protocol";
 
 // Generous: the first call includes fetching and compiling the wasm on a slow network.
 const COMPILE_WATCHDOG_MS = 60_000;
@@ -24,13 +24,49 @@ const cache = new CompileCache(() => import("virtual:precompiled").then((m) => m
 const latest = new Map<string, number>();
 let seq = 0;
 
+/** esbuild-wasm died in the worker; the calls it was answering get this, turned into a diagnostic. */
+export class CompilerCrashedError extends Error {
+  override name = "CompilerCrashedError";
+}
+
 function get(): WorkerBridge<CompileApi> {
   bridge ??= new WorkerBridge<CompileApi>({
     spawn: () => new Worker(new URL("./compile.worker.ts", import.meta.url), { type: "module", name: "compiler" }),
     watchdogMs: COMPILE_WATCHDOG_MS,
+    onSideMessage: (d) => {
+      if (isCompilerCrashed(d)) replaceWorker(d.message);
+    },
   });
   return bridge;
 }
+
+/** How many times a crashed compiler was replaced (tests read it through window.__compiler). */
+let replaced = 0;
+
+/**
+ * A dead esbuild fails every later compile with the same stale error, so the worker goes: its
+ * calls in flight fail with a clear error, and the next compile starts a fresh worker (and pays
+ * esbuild's start-up again, ~1.5 s on 2 cores).
+ */
+function replaceWorker(why: string): void {
+  replaced++;
+  esbuildReady = false;
+  warming = null;
+  bridge?.fail(new CompilerCrashedError(crashMessage(why)));
+}
+
+function crashMessage(why: string): string {
+  const deep = /call stack|stack overflow|recursion/i.test(why);
+  return `The compiler crashed on this code (${why.slice(0, 200)})${deep ? ": is something nested thousands of levels deep?" : ""}. It has been restarted: change the code and compile again.`;
+}
+
+declare global {
+  interface Window {
+    /** For the e2e suite: how many crashed compilers were replaced, and how many workers started. */
+    __compiler?: { replaced(): number; spawned(): number };
+  }
+}
+if (typeof window !== "undefined") window.__compiler = { replaced: () => replaced, spawned: () => bridge?.spawned ?? 0 };
 
 let warming: Promise<number> | null = null;
 /** esbuild-wasm has started in the worker (a warm-up or a compile came back). */
@@ -90,6 +126,14 @@ export async function compile(source: string, file: string, purpose: "lint" | "r
 
 const noHit = () => undefined;
 
+function diagnostic(file: string, message: string) {
+  return { file, line: 1, column: 1, length: 0, severity: "error" as const, message, lineText: "" };
+}
+
+function crashedResult(file: string, why: string): CompileResult {
+  return { ok: false, diagnostics: [diagnostic(file, crashMessage(why))] };
+}
+
 const inflight = new Map<string, Promise<CompileResult & { workerMs?: number }>>();
 
 /** One esbuild call per text at a time: a Run pressed while the lint compile of the same text runs waits for that one. */
@@ -99,11 +143,19 @@ function compileOnce(key: string | null, source: string, file: string, purpose: 
   if (running) return running.catch((e) => (isAbort(e) ? compileOnce(null, source, file, purpose, signal) : Promise.reject(e)));
   const p = get()
     .call("compile", [source, file], { key: purpose, ...(signal ? { signal } : {}) })
-    .then((out) => {
+    .then((out): CompileResult & { workerMs?: number } => {
+      const { workerMs: _timing, crashed, ...result } = out;
+      if (crashed !== undefined) {
+        replaceWorker(crashed);
+        return crashedResult(file, crashed);
+      }
       esbuildReady = true;
-      const { workerMs: _timing, ...result } = out;
       if (key && result.ok) void cache.set(key, result);
-      return out;
+      return { ...result, workerMs: out.workerMs };
+    })
+    .catch((e: unknown) => {
+      if (e instanceof CompilerCrashedError) return { ok: false as const, diagnostics: [diagnostic(file, e.message)] };
+      throw e;
     })
     .finally(() => key && inflight.get(key) === p && inflight.delete(key));
   if (key) inflight.set(key, p);

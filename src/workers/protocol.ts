@@ -23,7 +23,7 @@ import type { RunInputs } from "../../sim/world/metrics/run-inputs";
 
 export interface CompileApi {
   /** Bundle a scenario. Compile errors come back as data (`ok: false`), never as a throw. */
-  compile(source: string, file: string): Promise<CompileResult & { workerMs: number }>;
+  compile(source: string, file: string): Promise<CompileResult & { workerMs: number; crashed?: string }>;
   /** Initialise esbuild-wasm and run a tiny build so the first real compile is fast. Returns ms spent. */
   warm(): Promise<number>;
 }
@@ -226,6 +226,19 @@ export class StaleError extends Error {
 }
 
 /** Rejection for every call in flight when the watchdog killed the worker. */
+/**
+ * The compile worker's side channel: esbuild-wasm died (a Go stack overflow on deeply nested code).
+ * Its instance cannot be used again, so the page replaces the whole worker.
+ */
+export const COMPILER_CRASHED = "celery-playground:compiler-crashed";
+export interface CompilerCrashedMessage {
+  channel: typeof COMPILER_CRASHED;
+  message: string;
+}
+export function isCompilerCrashed(d: unknown): d is CompilerCrashedMessage {
+  return typeof d === "object" && d !== null && (d as { channel?: unknown }).channel === COMPILER_CRASHED && typeof (d as { message?: unknown }).message === "string";
+}
+
 export class HangError extends Error {
   override name = "HangError";
   constructor(

@@ -1,6 +1,10 @@
-/** Export progress to a JSON file, import it back (validated), and clear it (after a second click). */
-import { createSignal, Show } from "solid-js";
-import type { ProgressStore } from "../../state/progress";
+/**
+ * Export progress to a JSON file; import one back (size checked before reading, validated, then
+ * shown as a plan — labs and drafts added, replaced, kept — and merged only when the learner says
+ * so, with one undo); clear it (after a second click).
+ */
+import { createSignal, For, Show } from "solid-js";
+import { LIMITS, type ImportPlan, type ImportPreview, type ProgressStore } from "../../state/progress";
 
 /** Saves the store as a JSON file through a download; returns what was written. */
 export function downloadProgress(store: ProgressStore) {
@@ -19,6 +23,8 @@ export function downloadProgress(store: ProgressStore) {
 export function ProgressTools(props: { store: ProgressStore }) {
   const [msg, setMsg] = createSignal<{ kind: "ok" | "error"; text: string } | null>(null);
   const [confirming, setConfirming] = createSignal(false);
+  const [pending, setPending] = createSignal<{ name: string; preview: ImportPreview } | null>(null);
+  const [canUndo, setCanUndo] = createSignal(false);
   let input!: HTMLInputElement;
 
   function exportFile() {
@@ -27,7 +33,14 @@ export function ProgressTools(props: { store: ProgressStore }) {
   }
 
   async function importFile(f: File | undefined) {
+    input.value = "";
     if (!f) return;
+    setPending(null);
+    // The size first: a file is only read once it is known to be small enough.
+    if (f.size > LIMITS.fileChars) {
+      setMsg({ kind: "error", text: `Import refused: ${f.name} is ${(f.size / 1e6).toFixed(1)} MB; a progress file is at most ${LIMITS.fileChars / 1e6} MB. Nothing was read or changed.` });
+      return;
+    }
     let text: string;
     try {
       text = await f.text();
@@ -35,17 +48,34 @@ export function ProgressTools(props: { store: ProgressStore }) {
       setMsg({ kind: "error", text: `Import refused: the file could not be read (${(e as Error).message}). Nothing was changed.` });
       return;
     }
-    const res = await props.store.importText(text);
-    input.value = "";
-    if (!res.ok) setMsg({ kind: "error", text: `Import refused: ${res.reason}. Nothing was changed.` });
-    else {
-      const o = props.store.overall();
-      setMsg({ kind: "ok", text: `Imported ${f.name}: ${o.completed} of ${o.total} labs complete.${res.notes.length ? ` ${res.notes.join("; ")}.` : ""}` });
+    const res = props.store.previewImport(text);
+    if (!res.ok) {
+      setMsg({ kind: "error", text: `Import refused: ${res.reason}. Nothing was changed.` });
+      return;
     }
+    setMsg(null);
+    setPending({ name: f.name, preview: res });
+  }
+
+  async function confirmImport() {
+    const p = pending();
+    if (!p) return;
+    setPending(null);
+    await props.store.applyImport(p.preview);
+    setCanUndo(props.store.canUndoImport);
+    const o = props.store.overall();
+    const notes = p.preview.notes;
+    setMsg({ kind: "ok", text: `Imported ${p.name}: ${o.completed} of ${o.total} labs complete.${notes.length ? ` ${notes.join("; ")}.` : ""}` });
+  }
+
+  async function undoImport() {
+    setCanUndo(false);
+    if (await props.store.undoImport()) setMsg({ kind: "ok", text: "Import undone: your drafts and records are as they were before it." });
   }
 
   async function clear() {
     setConfirming(false);
+    setCanUndo(false);
     await props.store.clear();
     setMsg({ kind: "ok", text: "Progress and drafts cleared." });
   }
@@ -77,13 +107,60 @@ export function ProgressTools(props: { store: ProgressStore }) {
           </button>
         </span>
       </Show>
+      <Show when={pending()}>{(p) => <ImportQuestion name={p().name} plan={p().preview.plan} onImport={() => void confirmImport()} onCancel={() => (setPending(null), setMsg({ kind: "ok", text: "Import cancelled. Nothing was changed." }))} />}</Show>
       <Show when={msg()}>
         {(m) => (
           <p class={`tools-msg ${m().kind}`} role={m().kind === "error" ? "alert" : "status"} data-testid="progress-message">
             {m().text}
+            <Show when={canUndo() && m().kind === "ok"}>
+              {" "}
+              <button class="btn small ghost" onClick={() => void undoImport()}>
+                Undo import
+              </button>
+            </Show>
           </p>
         )}
       </Show>
+    </div>
+  );
+}
+
+/** The plan of an import, spelled out, and the question. */
+function ImportQuestion(props: { name: string; plan: ImportPlan; onImport(): void; onCancel(): void }) {
+  const rows = () => {
+    const { labs, drafts } = props.plan;
+    return [
+      { what: "Labs added", items: labs.added },
+      { what: "Labs replaced (your record is overwritten)", items: labs.replaced },
+      { what: "Drafts added", items: drafts.added },
+      { what: "Drafts replaced (your text is overwritten)", items: drafts.replaced },
+      { what: "Kept as they are (not in the file)", items: [...labs.kept.map((k) => `lab ${k}`), ...drafts.kept.map((k) => `draft ${k}`)] },
+      { what: "Already the same", items: [...labs.unchanged, ...drafts.unchanged] },
+    ].filter((r) => r.items.length > 0);
+  };
+  return (
+    <div class="import-plan" role="dialog" aria-label="Import progress" data-testid="import-plan">
+      <p>
+        Import <b>{props.name}</b>? Only what the file holds changes; nothing else is deleted.
+      </p>
+      <dl>
+        <For each={rows()}>
+          {(r) => (
+            <>
+              <dt>
+                {r.what} ({r.items.length})
+              </dt>
+              <dd>{r.items.join(", ")}</dd>
+            </>
+          )}
+        </For>
+      </dl>
+      <button class="btn small" onClick={() => props.onImport()}>
+        Import
+      </button>{" "}
+      <button class="btn small ghost" onClick={() => props.onCancel()}>
+        Cancel
+      </button>
     </div>
   );
 }
