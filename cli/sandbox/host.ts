@@ -64,19 +64,22 @@ function sandboxBundles(): Promise<{ runtime: string; child: string }> {
   return bundles;
 }
 
+/**
+ * Node's flags for the child: the permission model with nothing allowed (no --allow-fs-read/-write,
+ * --allow-child-process or --allow-worker: it opens no file, starts no process and no thread; its
+ * code comes with -e and stdin), and a heap limit that ends it rather than the machine.
+ */
+export function sandboxNodeArgs(memoryMb: number): string[] {
+  return ["--experimental-permission", "--disable-warning=ExperimentalWarning", `--max-old-space-size=${memoryMb}`];
+}
+
 export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOptions): Promise<SandboxResult> {
   const { runtime, child: childCode } = await sandboxBundles();
   const limits = o.limits ?? DEFAULT_LIMITS;
   const memoryMb = o.memoryMb ?? DEFAULT_MEMORY_MB;
   const hangTimeoutMs = Math.round(o.hangTimeoutS * 1000);
   const reportTimeoutMs = Math.round((o.reportTimeoutS ?? 120) * 1000);
-  const child = spawn(
-    process.execPath,
-    // No --allow-fs-read/-write, --allow-child-process or --allow-worker: the child may open no file,
-    // start no process and no thread. Its code comes with -e and stdin, so it needs no file either.
-    ["--experimental-permission", "--disable-warning=ExperimentalWarning", `--max-old-space-size=${memoryMb}`, "-e", childCode],
-    { stdio: ["pipe", "pipe", "pipe"], env: {}, cwd: "/" },
-  );
+  const child = spawn(process.execPath, [...sandboxNodeArgs(memoryMb), "-e", childCode], { stdio: ["pipe", "pipe", "pipe"], env: {}, cwd: "/" });
   child.stdin.end(JSON.stringify({ runtime, job: { ...job, limits }, hangTimeoutMs, reportTimeoutMs }));
 
   return new Promise<SandboxResult>((resolve) => {

@@ -11,6 +11,7 @@
  */
 import { createSession } from "../../sim/engine/session";
 import { plain } from "../../sim/engine/report";
+import { TaskTable } from "../../sim/celery/records";
 import type { Report } from "../../sim/engine/types";
 import { exactStringify, type RunLimits, type SandboxJob, type TickState } from "./protocol";
 
@@ -60,6 +61,19 @@ function checkLimits(s: Session, limits: RunLimits): void {
     throw new LimitReached(`resource limit: more than ${limits.maxTasks} tasks`);
   }
 }
+
+// Tasks run by apply() record no event, and a module's top level runs before a listener can be
+// attached: the task limit is checked where every task record is made (this realm's copy of the
+// class, which only this run uses).
+const createTask = TaskTable.prototype.create;
+TaskTable.prototype.create = function (this: TaskTable, ...args: Parameters<TaskTable["create"]>) {
+  const limits = job?.limits;
+  if (limits && this.all.length >= limits.maxTasks) {
+    stop({ state: "limit", limit: "maxTasks", value: limits.maxTasks });
+    throw new LimitReached(`resource limit: more than ${limits.maxTasks} tasks`);
+  }
+  return createTask.apply(this, args);
+};
 
 async function run(j: SandboxJob): Promise<void> {
   const s = await createSession(j.code, { seed: j.seed, untilS: j.untilS, file: j.file, host });
