@@ -17,11 +17,14 @@ const SECRET = "s3cret-" + Math.random().toString(36).slice(2);
 const HOSTNAME = hostname();
 
 function cli(...args: string[]) {
+  return cliWithin(90_000, ...args);
+}
+function cliWithin(timeoutMs: number, ...args: string[]) {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [join(root, "bin", "celery-playground.mjs"), ...args], {
     cwd: root,
     encoding: "utf8",
-    timeout: 90_000,
+    timeout: timeoutMs,
     env: { ...process.env, CP_TEST_SECRET: SECRET },
   });
   return { code: r.status, out: r.stdout, err: r.stderr, ms: Date.now() - t0 };
@@ -153,11 +156,27 @@ export default async function main() {
 });
 
 describe("the watchdog cannot be frozen or fooled", () => {
-  it("the old counter is out of reach, and a spin after trying still stops within 5 s naming the task (exit 2)", () => {
-    const r = cli("run", file("freeze.ts", `${APP}
+  it("the old counter is out of reach: a spin that bumps it when it can still ends within 5 s (exit 4: it reached for process)", () => {
+    // Against the old worker thread this ran forever: workerData.shared was the watchdog's evidence.
+    const r = cliWithin(20_000, "run", file("freeze.ts", `${APP}
 const spin = app.task(function spin() {
-  try { const wt = "worker_threads"; const { workerData } = require(wt); setInterval(() => Atomics.add(new Int32Array(workerData.shared), 0, 1), 10); } catch {}
+  let counter: Int32Array | null = null;
+  try { counter = new Int32Array((globalThis as any).process.getBuiltinModule("worker_threads").workerData.shared, 0, 2); } catch {}
   try { (globalThis as any).__cp = { tick: () => '{"state":"running"}' }; } catch {}
+  for (;;) if (counter) Atomics.add(counter, 0, 1);
+});
+export default async function main() { app.worker({ hostname: "w1" }); spin.delay(); }
+`));
+    expect(r.code).toBe(4);
+    expect(r.err.match(SANDBOX_MSG)![1]).toBe("process");
+    expect(r.ms).toBeLessThan(5_000 + 1_500);
+  });
+
+  it("a spin that never reaches for Node, after trying to replace the runner's API, is stopped and named (exit 2)", () => {
+    const r = cli("run", file("spin-task.ts", `${APP}
+const spin = app.task(function spin() {
+  try { (globalThis as any).__cp = { tick: () => '{"state":"running"}' }; } catch {}
+  try { Object.defineProperty(globalThis, "__cp", { value: {} }); } catch {}
   while (true) {}
 });
 export default async function main() { app.worker({ hostname: "w1" }); spin.delay(); }
