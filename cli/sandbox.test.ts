@@ -273,3 +273,39 @@ describe("the child itself (the second wall, were the vm context ever left)", ()
     expect(existsSync(target)).toBe(false);
   });
 });
+
+describe("the sandbox's process does not outlive the CLI", () => {
+  it("a CLI killed mid-run (a CI job's timeout) takes its sandbox process with it", async () => {
+    const endless = file("endless.ts", `${APP}import { sleep } from "celery";
+const t = app.task(async function t() { await sleep(1); });
+export const until = 1e12;
+export default async function main() { app.worker({ hostname: "w1", concurrency: 8 }); for (;;) await t.delay().get(); }
+`);
+    const c = spawn(process.execPath, [join(root, "bin", "celery-playground.mjs"), "run", endless, "--max-events", "1000000000"], { cwd: root, stdio: "ignore" });
+    const childPid = async (): Promise<number> => {
+      for (let i = 0; i < 100; i++) {
+        const ps = spawnSync("ps", ["-o", "pid=,args=", "--ppid", String(c.pid)], { encoding: "utf8" }).stdout;
+        const line = ps.split("\n").find((l) => l.includes("--experimental-permission"));
+        if (line) return Number(line.trim().split(/\s+/)[0]);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error("the sandbox's process never started");
+    };
+    const pid = await childPid();
+    await new Promise((r) => setTimeout(r, 500));
+    c.kill("SIGKILL");
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const t0 = Date.now();
+    while (alive() && Date.now() - t0 < 3_000) await new Promise((r) => setTimeout(r, 50));
+    const stillAlive = alive();
+    if (stillAlive) process.kill(pid, "SIGKILL");
+    expect(stillAlive).toBe(false);
+  });
+});

@@ -23,6 +23,7 @@ interface ChildInput {
 }
 
 const BEAT_MS = 250;
+const parentPid = process.ppid;
 
 function send(m: ChildMessage): void {
   process.stdout.write(JSON.stringify(m) + "\n");
@@ -81,6 +82,9 @@ function main(input: ChildInput): void {
     const now = Date.now();
     if (now - lastBeat >= BEAT_MS) {
       lastBeat = now;
+      // This loop never returns to the event loop, so a closed pipe is never reported to it: a CLI
+      // that was killed is noticed by being reparented instead, and the run ends with it.
+      if (process.ppid !== parentPid) process.exit(1);
       send({ t: "beat" });
     }
   }
