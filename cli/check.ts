@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import type { Flags } from "./main";
 import { exitCodeOf, runFile } from "./run";
+import { printable } from "./summary";
 import { makeLabRun, runChecks, type CheckSuite } from "../sim/check/define";
 
 export async function loadSuite(labDir: string): Promise<CheckSuite> {
@@ -43,7 +44,8 @@ export async function checkCommand(target: string, flags: Flags): Promise<number
   else {
     for (const c of results) {
       console.log(`${c.passed ? "✔" : "✘"} ${c.title}`);
-      if (!c.passed) console.log(`    ${c.detail}\n    ${c.explain}`);
+      // A check's detail quotes the scenario's own values (names, results, log lines).
+      if (!c.passed) console.log(printable(`    ${c.detail}\n    ${c.explain}`));
     }
     const passed = results.filter((c) => c.passed).length;
     console.log(`\n${passed} passed, ${results.length - passed} failed`);

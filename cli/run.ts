@@ -7,7 +7,7 @@ import type { TraceEvent } from "../sim/kernel/trace";
 import type { Flags } from "./main";
 import { runSandboxed } from "./sandbox/host";
 import type { RunLimits } from "./sandbox/protocol";
-import { summary } from "./summary";
+import { printable, summary } from "./summary";
 
 export type RunResult =
   | { kind: "report"; report: Report; trace?: TraceEvent[] }
@@ -50,7 +50,7 @@ export async function runFile(path: string, source: string, opts: RunOptions): P
     case "hang":
       return r.phase === "report"
         ? { kind: "crash", message: `building the report took too long (the simulator's own work, not the scenario's code)` }
-        : { kind: "hang", message: `Stopped: ${r.label || "the scenario"} did not yield for ${opts.timeoutS} s of real time (an infinite loop?). Simulated code must not loop forever; use await sleep(seconds) to take simulated time.` };
+        : { kind: "hang", message: `Stopped: ${printable(r.label || "the scenario")} did not yield for ${opts.timeoutS} s of real time (an infinite loop?). Simulated code must not loop forever; use await sleep(seconds) to take simulated time.` };
     case "limit": {
       const l = LIMIT_FLAG[r.limit];
       return { kind: "limit", message: `Stopped: resource limit reached: the run used ${l.what(r.value)} (${l.flag} ${r.value}). A scenario that retries or sends tasks forever never ends; if this one is meant to be this big, raise the limit with ${l.flag}.` };
@@ -86,7 +86,7 @@ export async function runCommand(path: string, flags: Flags): Promise<number> {
   if (flags.json) process.stdout.write(JSON.stringify(r.report) + "\n");
   else console.log(summary(r.report));
   if (r.report.error) {
-    console.error(`${path}: ${r.report.endMessage}`);
+    console.error(`${path}: ${printable(r.report.endMessage)}`);
     return EXIT.failed;
   }
   return EXIT.ok;

@@ -309,3 +309,22 @@ export default async function main() { app.worker({ hostname: "w1", concurrency:
     expect(stillAlive).toBe(false);
   });
 });
+
+describe("what a scenario prints", () => {
+  it("cannot drive the terminal: control characters in its logs, task names and errors are shown escaped", () => {
+    const r = cli("run", file("ansi.ts", `${APP}
+const t = app.task({ name: "evil\\u001b[2K" }, function t() { return "\\u001b[31mred"; });
+export default async function main() {
+  app.worker({ hostname: "w1" });
+  console.log("\\u001b[2J\\u001b[Hclean screen\\rtasks: 0 sent");
+  await t.delay().get({ timeout: 5 });
+  throw new Error("boom\\u001b]0;title\\u0007");
+}
+`));
+    expect(r.code).toBe(1);
+    expect(r.out + r.err).not.toMatch(/[\u001b\u0007\r]/);
+    expect(r.out).toContain("\\u001b[2J\\u001b[Hclean screen\\u000dtasks: 0 sent");
+    expect(r.out).toContain("evil\\u001b[2K");
+    expect(r.err).toContain("boom\\u001b]0;title\\u0007");
+  });
+});
