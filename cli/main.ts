@@ -23,7 +23,8 @@ sweep   runs an experiment (parameters x seeds) on worker threads; prints a tabl
 limits  --hang-timeout S (3.5), --max-events N (${DEFAULT_LIMITS.maxEvents}), --max-tasks N (${DEFAULT_LIMITS.maxTasks}),
         --max-memory MB (${DEFAULT_MEMORY_MB})
 
-The scenario runs sandboxed: no process, require, file system, child processes or network.
+run and check run the scenario sandboxed: no process, require, file system, child processes or
+network (README, "Security"); sweep does not yet: run only experiments you trust.
 exit codes: 0 ran, 1 did not compile / the scenario threw / a check failed, 2 hung (infinite loop),
             3 a resource limit was reached, 4 the scenario reached for Node (process, require…)`;
 

@@ -1,13 +1,13 @@
 /**
  * The sandbox's child process (started by host.ts with `node --experimental-permission -e`, so it
  * may read, write and spawn nothing). It reads {runtime, job} on stdin, evaluates the runtime in a
- * vm context whose global is the context's own (no host object in it), then drives it with short scripts under a
- * timeout, and writes ChildMessage lines on stdout.
+ * vm context whose global is the context's own (no host object in it), drives it with short
+ * scripts under a timeout, and writes ChildMessage lines on stdout.
  *
  * Rules that keep the context closed: nothing but string literals goes in; only `typeof`-checked
  * strings come out; a value the context throws is never read (its getters or its stack formatter
- * would run scenario code here, outside any timeout); this file is strict mode, so a stack trace's
- * call sites give no function or `this` of ours to scenario code.
+ * would run scenario code here, outside any timeout). A stack formatter in the context is given no
+ * function or `this` of ours: V8 hides other contexts' (measured), and this file is strict besides.
  */
 "use strict";
 import * as vm from "node:vm";
