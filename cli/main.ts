@@ -19,18 +19,18 @@ const USAGE = `Usage:
 
 run     compiles and runs a scenario on the simulated clock; prints a summary, or the JSON report
 check   runs a lab's checks against a file (default: the lab's solution.ts)
-sweep   runs an experiment (parameters x seeds) on worker threads; prints a table, writes CSV and JSON
+sweep   runs an experiment (parameters x seeds), N runs at a time; prints a table, writes CSV and JSON
 limits  --hang-timeout S (3.5), --max-events N (${DEFAULT_LIMITS.maxEvents}), --max-tasks N (${DEFAULT_LIMITS.maxTasks}),
         --max-memory MB (${DEFAULT_MEMORY_MB})
 
-run and check run the scenario sandboxed: no process, require, file system, child processes or
-network (README, "Security"); sweep does not yet: run only experiments you trust.
+The scenario runs sandboxed: no process, require, file system, child processes or network
+(README, "Security").
 exit codes: 0 ran, 1 did not compile / the scenario threw / a check failed, 2 hung (infinite loop),
             3 a resource limit was reached, 4 the scenario reached for Node (process, require…)`;
 
-export async function main(argv: string[], selfFile: string): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const [cmd, target, ...rest] = argv;
-  if (cmd === "sweep" && target) return sweepCommand(target, rest, selfFile);
+  if (cmd === "sweep" && target) return sweepCommand(target, rest);
   const flags = parseFlags(rest);
   if (!cmd || cmd === "--help" || cmd === "-h" || !target) {
     console.log(USAGE);

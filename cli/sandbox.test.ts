@@ -328,3 +328,24 @@ export default async function main() {
     expect(r.err).toContain("boom\\u001b]0;title\\u0007");
   });
 });
+
+describe("sweep runs each point in the same sandbox", () => {
+  it("an experiment's scenario that reads the environment or writes a file gets nothing: that run fails, the others run", () => {
+    const target = join(dir, "sweep-pwned.txt");
+    file("sweep-steal.ts", `import { Celery, params } from "celery";
+const app = new Celery("s");
+export default async function main() {
+  if ((params as any).steal) { const fs = "fs"; try { require(fs).writeFileSync(${JSON.stringify(target)}, "x"); } catch {} return process.env.CP_TEST_SECRET; }
+  return 1;
+}`);
+    const exp = file("sweep-steal.json", JSON.stringify({ name: "steal", scenario: "sweep-steal.ts", parameters: { steal: [false, true] }, seeds: [1] }));
+    const r = cli("sweep", exp, "--threads", "2", "--json", "--out", join(dir, "sweep-out"));
+    expect(r.code).toBe(1);
+    leaksNothing(r);
+    const runs = JSON.parse(r.out).runs as { error: string | null; figures: Record<string, number> }[];
+    expect(runs[0]!.error).toBeNull();
+    expect(runs[0]!.figures.returned).toBe(1);
+    expect(runs[1]!.error).toMatch(/the scenario used `process`, which a scenario cannot reach/);
+    expect(existsSync(target)).toBe(false);
+  });
+});

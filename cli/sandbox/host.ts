@@ -138,7 +138,7 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
     const readBody = (): SandboxResult => {
       try {
         const text = Buffer.concat(body).toString("utf8");
-        const parsed = (job.trace ? exactParse(text) : JSON.parse(text)) as { report: Report; trace?: TraceEvent[] };
+        const parsed = (job.trace || job.exact ? exactParse(text) : JSON.parse(text)) as { report: Report; trace?: TraceEvent[] };
         return { kind: "report", report: parsed.report, ...(parsed.trace ? { trace: parsed.trace } : {}) };
       } catch {
         return { kind: "crash", message: "the sandbox's report is not JSON (was JSON.stringify replaced?)" };

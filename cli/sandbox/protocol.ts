@@ -14,6 +14,8 @@ export interface SandboxJob {
   events: boolean;
   /** Send the whole trace back too (lab checks read it), in the exact encoding below. */
   trace?: boolean;
+  /** The report in the exact encoding below even without the trace (a sweep's figures). */
+  exact?: boolean;
   limits: RunLimits;
 }
 

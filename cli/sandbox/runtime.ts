@@ -118,7 +118,7 @@ const api = Object.freeze({
   report(): string {
     if (!session || !job) throw new Error("no session");
     const rep: Report = session.report({ events: job.events });
-    if (!job.trace) return JSON.stringify({ report: rep });
+    if (!job.trace) return job.exact ? exactStringify({ report: rep }) : JSON.stringify({ report: rep });
     const trace = session.sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) }));
     return exactStringify({ report: rep, trace });
   },
