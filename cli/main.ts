@@ -31,7 +31,13 @@ exit codes: 0 ran, 1 did not compile / the scenario threw / a check failed, 2 hu
 export async function main(argv: string[]): Promise<number> {
   const [cmd, target, ...rest] = argv;
   if (cmd === "sweep" && target) return sweepCommand(target, rest);
-  const flags = parseFlags(rest);
+  let flags: Flags;
+  try {
+    flags = parseFlags(rest);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${USAGE}`);
+    return 1;
+  }
   if (!cmd || cmd === "--help" || cmd === "-h" || !target) {
     console.log(USAGE);
     return cmd ? 0 : 1;
@@ -72,7 +78,10 @@ function parseFlags(args: string[]): Flags {
     else if (a === "--json") f.json = true;
     else if (a === "--no-events") f.events = false;
     else if (a === "--file") f.file = next();
-    else if (a === "--hang-timeout") f.timeoutS = Number(next());
+    else if (a === "--hang-timeout") {
+      f.timeoutS = Number(next());
+      if (!(f.timeoutS > 0 && f.timeoutS < 86_400)) throw new Error("--hang-timeout needs a number of seconds above 0");
+    }
     else if (a === "--max-events") f.limits.maxEvents = count(a, next());
     else if (a === "--max-tasks") f.limits.maxTasks = count(a, next());
     else if (a === "--max-memory") f.memoryMb = count(a, next());

@@ -119,6 +119,10 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
       return 1;
     }
   }
+  if (!(hangTimeoutS > 0 && hangTimeoutS < 86_400)) {
+    console.error("--hang-timeout needs a number of seconds above 0");
+    return 1;
+  }
   let loaded: LoadedExperiment;
   try {
     loaded = loadExperiment(path);
