@@ -53,6 +53,13 @@ function leaksNothing(r: { out: string; err: string }) {
   if (HOSTNAME.length >= 4) expect(all).not.toContain(HOSTNAME);
 }
 const APP = `import { Celery } from "celery";\nconst app = new Celery("x", { broker: "redis" });\n`;
+/**
+ * What starting the CLI and a trivial run costs right now (the machine may be shared): a hang's
+ * "within 5 s" is measured beyond that, so a loaded machine does not fail the bound.
+ */
+function startupMs(): number {
+  return cli("run", file("trivial.ts", `export default async function main() { return 1; }\n`)).ms;
+}
 const SANDBOX_MSG = /^Stopped: the scenario used `(\w+)`, which a scenario cannot reach: it runs in a sandbox with no process, require, file system, child processes or network/m;
 
 describe("a scenario cannot reach Node", () => {
@@ -169,7 +176,7 @@ export default async function main() { app.worker({ hostname: "w1" }); spin.dela
 `));
     expect(r.code).toBe(4);
     expect(r.err.match(SANDBOX_MSG)![1]).toBe("process");
-    expect(r.ms).toBeLessThan(5_000 + 1_500);
+    expect(r.ms - startupMs()).toBeLessThan(5_000);
   });
 
   it("a spin that never reaches for Node, after trying to replace the runner's API, is stopped and named (exit 2)", () => {
@@ -183,7 +190,7 @@ export default async function main() { app.worker({ hostname: "w1" }); spin.dela
 `));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^Stopped: spin\[[0-9a-f-]+\] did not yield for 3.5 s/);
-    expect(r.ms).toBeLessThan(5_000 + 1_500);
+    expect(r.ms - startupMs()).toBeLessThan(5_000);
   });
 
   it("a spin in main() and a blocking Atomics.wait are stopped too (exit 2)", () => {
@@ -192,7 +199,7 @@ export default async function main() { app.worker({ hostname: "w1" }); spin.dela
     expect(main.err).toMatch(/^Stopped: main did not yield/);
     const wait = cli("run", file("wait.ts", `export default async function main() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); }\n`));
     expect(wait.code).toBe(2);
-    expect(wait.ms).toBeLessThan(5_000 + 1_500);
+    expect(wait.ms - startupMs()).toBeLessThan(5_000);
   });
 });
 

@@ -51,14 +51,10 @@ const host = {
   },
 };
 
-function checkLimits(s: Session, limits: RunLimits): void {
+function checkEvents(s: Session, limits: RunLimits): void {
   if (s.traceLength > limits.maxEvents) {
     stop({ state: "limit", limit: "maxEvents", value: limits.maxEvents });
     throw new LimitReached(`resource limit: more than ${limits.maxEvents} trace events`);
-  }
-  if (s.world.tasks.all.length > limits.maxTasks) {
-    stop({ state: "limit", limit: "maxTasks", value: limits.maxTasks });
-    throw new LimitReached(`resource limit: more than ${limits.maxTasks} tasks`);
   }
 }
 
@@ -79,7 +75,7 @@ async function run(j: SandboxJob): Promise<void> {
   const s = await createSession(j.code, { seed: j.seed, untilS: j.untilS, file: j.file, host });
   session = s;
   // Checked as events are recorded, so one long synchronous loop of delay() stops too.
-  s.sim.onRecord(() => checkLimits(s, j.limits));
+  s.sim.onRecord(() => checkEvents(s, j.limits));
   while (!s.done && state.state === "running") {
     await s.advance({ shouldYield: () => true });
     if (!s.done && state.state === "running") await host.yieldMacrotask();
