@@ -73,13 +73,27 @@ export function sandboxNodeArgs(memoryMb: number): string[] {
   return ["--experimental-permission", "--disable-warning=ExperimentalWarning", `--max-old-space-size=${memoryMb}`];
 }
 
+/**
+ * The child's whole environment: only the time zone and locale, so `new Date().toString()` and
+ * `toLocaleString()` in a scenario read as they did before the sandbox. No other variable of the
+ * user's (tokens, keys) is in the process at all.
+ */
+function localeEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ["TZ", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_TIME", "LC_NUMERIC", "LC_COLLATE", "LC_MESSAGES"]) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
+}
+
 export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOptions): Promise<SandboxResult> {
   const { runtime, child: childCode } = await sandboxBundles();
   const limits = o.limits ?? DEFAULT_LIMITS;
   const memoryMb = o.memoryMb ?? DEFAULT_MEMORY_MB;
   const hangTimeoutMs = Math.round(o.hangTimeoutS * 1000);
   const reportTimeoutMs = Math.round((o.reportTimeoutS ?? 120) * 1000);
-  const child = spawn(process.execPath, [...sandboxNodeArgs(memoryMb), "-e", childCode], { stdio: ["pipe", "pipe", "pipe"], env: {}, cwd: "/" });
+  const child = spawn(process.execPath, [...sandboxNodeArgs(memoryMb), "-e", childCode], { stdio: ["pipe", "pipe", "pipe"], env: localeEnv(), cwd: "/" });
   child.stdin.end(JSON.stringify({ runtime, job: { ...job, limits }, hangTimeoutMs, reportTimeoutMs }));
 
   return new Promise<SandboxResult>((resolve) => {
