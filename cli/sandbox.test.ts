@@ -356,3 +356,20 @@ export default async function main() {
     expect(existsSync(target)).toBe(false);
   });
 });
+
+describe("check --file (how a course grades student work in CI) is contained the same way", () => {
+  it("a student file that reads the environment and writes a file: exit 4, nothing leaked, nothing written", () => {
+    const target = join(dir, "graded-pwned.txt");
+    const r = cli("check", "labs/1.3-error-handling", "--file", file("student.ts", `${APP}
+export default async function main() {
+  // What worked against the old worker thread: Node's own module loader, through process.
+  try { (globalThis as any).process.getBuiltinModule("fs").writeFileSync(${JSON.stringify(target)}, String(process.env.CP_TEST_SECRET)); } catch {}
+  console.log(process.env.CP_TEST_SECRET);
+}
+`));
+    expect(r.code).toBe(4);
+    expect(r.err.match(SANDBOX_MSG)![1]).toBe("process");
+    leaksNothing(r);
+    expect(existsSync(target)).toBe(false);
+  });
+});
