@@ -19,6 +19,8 @@ await build({
   target: "node20",
   packages: "external",
   logLevel: "error",
+  // Where the CLI finds cli/sandbox/ to bundle the sandbox's runtime (this bundle is not beside it).
+  define: { __CELERY_PLAYGROUND_ROOT__: JSON.stringify(root) },
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 const { main } = await import(pathToFileURL(outfile).href);

@@ -4,7 +4,8 @@ import { join, resolve, basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import type { Flags } from "./main";
-import { runFile } from "./run";
+import { exitCodeOf, runFile } from "./run";
+import { printable } from "./summary";
 import { makeLabRun, runChecks, type CheckSuite } from "../sim/check/define";
 
 export async function loadSuite(labDir: string): Promise<CheckSuite> {
@@ -22,7 +23,7 @@ export async function loadSuite(labDir: string): Promise<CheckSuite> {
   }
 }
 
-export async function checkCommand(target: string, flags: Flags, selfFile: string): Promise<number> {
+export async function checkCommand(target: string, flags: Flags): Promise<number> {
   const labDir = resolve(target);
   const file = flags.file ? resolve(flags.file) : join(labDir, "solution.ts");
   let suite: CheckSuite;
@@ -33,17 +34,18 @@ export async function checkCommand(target: string, flags: Flags, selfFile: strin
     return 1;
   }
   const source = readFileSync(file, "utf8");
-  const r = await runFile(file, source, { seed: suite.seed, untilS: suite.untilS, events: true, timeoutS: flags.timeoutS, trace: true }, selfFile);
+  const r = await runFile(file, source, { seed: suite.seed, untilS: suite.untilS, events: true, timeoutS: flags.timeoutS, trace: true, limits: flags.limits, memoryMb: flags.memoryMb });
   if (r.kind !== "report") {
     console.error(r.message);
-    return r.kind === "hang" ? 2 : 1;
+    return exitCodeOf(r);
   }
   const results = runChecks(suite, makeLabRun(r.report, r.trace ?? []));
   if (flags.json) console.log(JSON.stringify({ lab: basename(labDir), file, results }, null, 2));
   else {
     for (const c of results) {
       console.log(`${c.passed ? "✔" : "✘"} ${c.title}`);
-      if (!c.passed) console.log(`    ${c.detail}\n    ${c.explain}`);
+      // A check's detail quotes the scenario's own values (names, results, log lines).
+      if (!c.passed) console.log(printable(`    ${c.detail}\n    ${c.explain}`));
     }
     const passed = results.filter((c) => c.passed).length;
     console.log(`\n${passed} passed, ${results.length - passed} failed`);

@@ -2,36 +2,48 @@
  * `celery-playground run scenario.ts --seed 42 [--json] [--until S]`
  * `celery-playground check labs/<id> [--file x.ts] [--json]`
  *
- * The scenario runs in a worker thread, on the same runtime the browser uses. A watchdog on the
- * main thread stops a scenario whose code stops yielding (an infinite loop) and names the task.
+ * The scenario runs in a sandbox (cli/sandbox/): a child process under Node's permission model whose
+ * scenario code lives in a vm context with no host object, on the same runtime the browser uses. A
+ * timeout stops a scenario whose code stops yielding (an infinite loop) and names the task.
  */
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { readFileSync } from "node:fs";
 import { runCommand } from "./run";
 import { checkCommand } from "./check";
-import { workerMain } from "./run-worker";
 import { sweepCommand } from "./sweep";
+import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, type RunLimits } from "./sandbox/protocol";
 
 const USAGE = `Usage:
-  celery-playground run <scenario.ts> [--seed N] [--until SECONDS] [--json] [--no-events]
-  celery-playground check <labs/ID> [--file solution.ts] [--json]
+  celery-playground run <scenario.ts> [--seed N] [--until SECONDS] [--json] [--no-events] [limits]
+  celery-playground check <labs/ID> [--file solution.ts] [--json] [limits]
   celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json]
 
 run     compiles and runs a scenario on the simulated clock; prints a summary, or the JSON report
 check   runs a lab's checks against a file (default: the lab's solution.ts)
-sweep   runs an experiment (parameters x seeds) on worker threads; prints a table, writes CSV and JSON
-exit codes: 0 ran, 1 did not compile / the scenario threw / a check failed, 2 hung (infinite loop)`;
+sweep   runs an experiment (parameters x seeds), N runs at a time; prints a table, writes CSV and JSON
+limits  --hang-timeout S (3.5), --max-events N (${DEFAULT_LIMITS.maxEvents}), --max-tasks N (${DEFAULT_LIMITS.maxTasks}),
+        --max-memory MB (${DEFAULT_MEMORY_MB})
 
-export async function main(argv: string[], selfFile: string): Promise<number> {
+The scenario runs sandboxed: no process, require, file system, child processes or network
+(README, "Security").
+exit codes: 0 ran, 1 did not compile / the scenario threw / a check failed, 2 hung (infinite loop),
+            3 a resource limit was reached, 4 the scenario reached for Node (process, require…)`;
+
+export async function main(argv: string[]): Promise<number> {
   const [cmd, target, ...rest] = argv;
-  if (cmd === "sweep" && target) return sweepCommand(target, rest, selfFile);
-  const flags = parseFlags(rest);
+  if (cmd === "sweep" && target) return sweepCommand(target, rest);
+  let flags: Flags;
+  try {
+    flags = parseFlags(rest);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${USAGE}`);
+    return 1;
+  }
   if (!cmd || cmd === "--help" || cmd === "-h" || !target) {
     console.log(USAGE);
     return cmd ? 0 : 1;
   }
-  if (cmd === "run") return runCommand(target, flags, selfFile);
-  if (cmd === "check") return checkCommand(target, flags, selfFile);
+  if (cmd === "run") return runCommand(target, flags);
+  if (cmd === "check") return checkCommand(target, flags);
   console.error(`unknown command ${cmd}\n\n${USAGE}`);
   return 1;
 }
@@ -43,10 +55,17 @@ export interface Flags {
   events: boolean;
   file?: string;
   timeoutS: number;
+  limits: RunLimits;
+  memoryMb: number;
 }
 
 function parseFlags(args: string[]): Flags {
-  const f: Flags = { seed: 42, json: false, events: true, timeoutS: 3.5 };
+  const f: Flags = { seed: 42, json: false, events: true, timeoutS: 3.5, limits: { ...DEFAULT_LIMITS }, memoryMb: DEFAULT_MEMORY_MB };
+  const count = (name: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} needs a positive whole number`);
+    return n;
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = () => {
@@ -59,16 +78,17 @@ function parseFlags(args: string[]): Flags {
     else if (a === "--json") f.json = true;
     else if (a === "--no-events") f.events = false;
     else if (a === "--file") f.file = next();
-    else if (a === "--hang-timeout") f.timeoutS = Number(next());
+    else if (a === "--hang-timeout") {
+      f.timeoutS = Number(next());
+      if (!(f.timeoutS > 0 && f.timeoutS < 86_400)) throw new Error("--hang-timeout needs a number of seconds above 0");
+    }
+    else if (a === "--max-events") f.limits.maxEvents = count(a, next());
+    else if (a === "--max-tasks") f.limits.maxTasks = count(a, next());
+    else if (a === "--max-memory") f.memoryMb = count(a, next());
     else throw new Error(`unknown option ${a}`);
   }
   if (!Number.isFinite(f.seed)) throw new Error("--seed needs a number");
   return f;
-}
-
-// In the worker thread, this same bundle runs the scenario.
-if (!isMainThread && parentPort && (workerData as { role?: string })?.role === "scenario") {
-  void workerMain(workerData, parentPort);
 }
 
 export function readSource(path: string): string {

@@ -1,7 +1,19 @@
 /** The readable summary of a report (what `run` prints without --json). */
 import type { Report } from "../sim/engine/types";
 
+/**
+ * Scenario text (its logs, names, results, errors) with control characters shown as escapes: a
+ * scenario's console must not move the cursor, clear lines or colour a CI log. Line breaks stay.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === "\t" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+}
+
 export function summary(r: Report): string {
+  return printable(summaryText(r));
+}
+
+function summaryText(r: Report): string {
   const lines: string[] = [];
   lines.push(`seed ${r.seed}  simulated ${r.simTime.toFixed(3)} s  trace ${r.traceHash}  (${r.endReason}: ${r.endMessage})`);
   const s = r.stats;

@@ -1,41 +1,33 @@
 /**
  * `celery-playground sweep experiment.json [--out DIR] [--threads N] [--json] [--hang-timeout S]`
  *
- * Compiles the experiment's scenario once, then runs every point × seed on a pool of Node worker
- * threads (os.availableParallelism() by default), each run a fresh session on its seed, exactly as
- * `run` and the page do. Prints the summary table and writes <name>.csv (per point, with spread
- * across seeds), <name>.runs.csv (per run) and <name>.json (everything) next to the experiment.
+ * Compiles the experiment's scenario once, then runs every point × seed, --threads at a time
+ * (os.availableParallelism() by default), each run a fresh session on its seed in a sandbox process
+ * of its own, exactly as `run` does (cli/sandbox/). Prints the summary table and writes <name>.csv
+ * (per point, with spread across seeds), <name>.runs.csv (per run) and <name>.json (everything)
+ * next to the experiment.
  *
- * A watchdog per thread stops a run whose code stops yielding (an infinite loop): that run is
- * reported as hung and the thread replaced; the rest of the sweep goes on.
+ * A run whose code stops yielding (an infinite loop) is stopped by the sandbox's timeout and
+ * reported as hung; the rest of the sweep goes on.
  */
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import * as esbuild from "esbuild";
 import { compileScenario, formatDiagnostic } from "../sim/engine/compile";
 import { buildResults, resultsJson, runsCsv, summaryCsv, summaryTable } from "../sim/experiment/aggregate";
-import { failedRun, runPoint } from "../sim/experiment/run";
+import { failedRun, figuresOf } from "../sim/experiment/run";
+import { injectParams } from "../sim/experiment/inject";
 import { expandRuns, parseExperiment } from "../sim/experiment/spec";
 import type { ExperimentResults, ExperimentSpec, RunPoint, RunResult } from "../sim/experiment/types";
+import { runSandboxed, type SandboxResult } from "./sandbox/host";
 
 const USAGE_SWEEP = "celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json] [--hang-timeout S]";
 
-interface SweepJob {
-  role: "sweep";
-  code: string;
-  untilS?: number;
-  /** [0] progress counter, bumped while a run makes progress. */
-  shared: SharedArrayBuffer;
-}
-
-type ToWorker = { run: RunPoint };
-type FromWorker = { result: RunResult };
-
 export interface PoolOptions {
-  /** The file a worker thread loads: a bundle that imports this module (the CLI's, a bench's). */
-  selfFile: string;
+  /** No longer used (runs were worker threads started from this file); kept for callers. */
+  selfFile?: string;
+  /** How many runs at once, each in a sandbox process of its own. */
   threads: number;
   untilS?: number;
   /** Real seconds without progress before a run is called hung. */
@@ -43,103 +35,48 @@ export interface PoolOptions {
   onResult?: (r: RunResult, done: number, total: number) => void;
 }
 
-/** Runs every point on a pool of worker threads; results come back in run order. */
-export function runPointsInThreads(code: string, runs: RunPoint[], o: PoolOptions): Promise<RunResult[]> {
+/**
+ * One point in the sandbox (cli/sandbox/), reduced to figures as sim/experiment/run.ts's runPoint
+ * does: the same session on the same seed with the point's values injected, so the same numbers.
+ */
+export async function runPointSandboxed(code: string, point: RunPoint, o: { untilS?: number; hangTimeoutS: number }): Promise<RunResult> {
+  const t0 = performance.now();
+  const r: SandboxResult = await runSandboxed(
+    { code: injectParams(code, point.params), seed: point.seed, events: false, exact: true, ...(o.untilS !== undefined ? { untilS: o.untilS } : {}) },
+    { hangTimeoutS: o.hangTimeoutS },
+  );
+  const wallMs = performance.now() - t0;
+  switch (r.kind) {
+    case "report":
+      return { index: point.index, point: point.point, seed: point.seed, params: point.params, figures: figuresOf(r.report), traceHash: r.report.traceHash, endReason: r.report.endReason, error: r.report.error ? r.report.endMessage : null, wallMs };
+    case "hang":
+      return failedRun(point, `hung: ${r.label} did not yield for ${o.hangTimeoutS} s of real time (an infinite loop?)`, wallMs);
+    case "limit":
+      return failedRun(point, `resource limit: ${r.limit} ${r.value}`, wallMs);
+    case "sandbox":
+      return failedRun(point, `the scenario used \`${r.name}\`, which a scenario cannot reach (it runs sandboxed)`, wallMs);
+    case "crash":
+      return failedRun(point, `the sandbox failed: ${r.message}`, wallMs);
+  }
+}
+
+/** Runs every point, `threads` at a time, each in a sandbox process of its own; results in run order. */
+export async function runPointsInThreads(code: string, runs: RunPoint[], o: PoolOptions): Promise<RunResult[]> {
   const results: RunResult[] = new Array(runs.length);
-  const hangMs = (o.hangTimeoutS ?? 5) * 1000;
+  const hangTimeoutS = o.hangTimeoutS ?? 5;
   let next = 0;
   let done = 0;
-  const threads = Math.max(1, Math.min(o.threads, runs.length));
-  if (!runs.length) return Promise.resolve([]);
-  return new Promise((resolveAll, reject) => {
-    const finish = (r: RunResult) => {
-      results[r.index] = r;
-      done++;
-      o.onResult?.(r, done, runs.length);
-      if (done === runs.length) resolveAll(results);
-    };
-    const start = () => {
-      const shared = new SharedArrayBuffer(8);
-      const counter = new Int32Array(shared, 0, 1);
-      const job: SweepJob = { role: "sweep", code, shared, ...(o.untilS !== undefined ? { untilS: o.untilS } : {}) };
-      const worker = new Worker(o.selfFile, { workerData: job });
-      let current: RunPoint | null = null;
-      let startedAt = 0;
-      let last = -1;
-      let stillSince = Date.now();
-      let dead = false;
-      const feed = () => {
-        if (next >= runs.length) {
-          clearInterval(watchdog);
-          dead = true;
-          void worker.terminate();
-          return;
-        }
-        current = runs[next++]!;
-        startedAt = Date.now();
-        stillSince = Date.now();
-        worker.postMessage({ run: current } satisfies ToWorker);
-      };
-      const watchdog = setInterval(() => {
-        if (!current) return;
-        const now = Atomics.load(counter, 0);
-        if (now !== last) {
-          last = now;
-          stillSince = Date.now();
-          return;
-        }
-        if (Date.now() - stillSince < hangMs) return;
-        // A hung run: name it, replace the thread, carry on.
-        clearInterval(watchdog);
-        dead = true;
-        void worker.terminate();
-        const p = current;
-        current = null;
-        finish(failedRun(p, `hung: the scenario did not yield for ${hangMs / 1000} s of real time (an infinite loop?)`, Date.now() - startedAt));
-        if (next < runs.length) start();
-      }, 100);
-      worker.on("message", (m: FromWorker) => {
-        current = null;
-        finish(m.result);
-        feed();
-      });
-      worker.on("error", (e) => {
-        if (dead) return;
-        clearInterval(watchdog);
-        dead = true;
-        if (current) {
-          const p = current;
-          current = null;
-          finish(failedRun(p, `the worker thread failed: ${String((e as Error)?.message ?? e)}`, Date.now() - startedAt));
-          if (next < runs.length) start();
-        } else reject(e);
-      });
-      feed();
-    };
-    for (let i = 0; i < threads; i++) start();
-  });
-}
-
-/** The worker-thread side: run each point it is sent, post the result back. */
-function sweepWorker(job: SweepJob): void {
-  const port = parentPort!;
-  const counter = new Int32Array(job.shared, 0, 1);
-  const host = {
-    yieldMacrotask: () => {
-      Atomics.add(counter, 0, 1);
-      return new Promise<void>((r) => setImmediate(r));
-    },
+  const lane = async () => {
+    while (next < runs.length) {
+      const p = runs[next++]!;
+      const r = await runPointSandboxed(code, p, { hangTimeoutS, ...(o.untilS !== undefined ? { untilS: o.untilS } : {}) });
+      results[p.index] = r;
+      o.onResult?.(r, ++done, runs.length);
+    }
   };
-  process.on("unhandledRejection", () => {
-    /* a learner's stray rejected promise must not take the sweep down */
-  });
-  port.on("message", async (m: ToWorker) => {
-    const result = await runPoint(job.code, m.run, { host, ...(job.untilS !== undefined ? { untilS: job.untilS } : {}), onProgress: () => void Atomics.add(counter, 0, 1) });
-    port.postMessage({ result } satisfies FromWorker);
-  });
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.threads, runs.length)) }, lane));
+  return results;
 }
-
-if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.role === "sweep") sweepWorker(workerData as SweepJob);
 
 // ---------------------------------------------------------------- the command
 
@@ -161,7 +98,7 @@ export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "experiment";
 }
 
-export async function sweepCommand(path: string, args: string[], selfFile: string): Promise<number> {
+export async function sweepCommand(path: string, args: string[]): Promise<number> {
   let out: string | undefined;
   let threads = availableParallelism();
   let json = false;
@@ -182,6 +119,10 @@ export async function sweepCommand(path: string, args: string[], selfFile: strin
       return 1;
     }
   }
+  if (!(hangTimeoutS > 0 && hangTimeoutS < 86_400)) {
+    console.error("--hang-timeout needs a number of seconds above 0");
+    return 1;
+  }
   let loaded: LoadedExperiment;
   try {
     loaded = loadExperiment(path);
@@ -199,7 +140,6 @@ export async function sweepCommand(path: string, args: string[], selfFile: strin
   const t0 = Date.now();
   const tty = process.stderr.isTTY;
   const results = await runPointsInThreads(compiled.code, runs, {
-    selfFile,
     threads,
     hangTimeoutS,
     ...(spec.untilS !== undefined ? { untilS: spec.untilS } : {}),

@@ -15,7 +15,7 @@ const benches = readdirSync(join(root, "scripts", "bench")).filter((f) => f.ends
 const results = [];
 for (const f of benches) {
   const outfile = join(outDir, f.replace(/\.ts$/, ".mjs"));
-  await build({ entryPoints: [join(root, "scripts", "bench", f)], outfile, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error" });
+  await build({ entryPoints: [join(root, "scripts", "bench", f)], outfile, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error", define: { __CELERY_PLAYGROUND_ROOT__: JSON.stringify(root) } });
   try {
     const out = execFileSync(process.execPath, ["--max-old-space-size=4096", outfile], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 15 * 60 * 1000 });
     for (const line of out.split("\n")) if (line.trim().startsWith("{")) results.push(JSON.parse(line));

@@ -1,10 +1,8 @@
 /**
- * Bench: an experiment sweep on worker threads. 2 prefetch settings × 4 worker counts × 5 seeds of a
- * 10k-task scenario, first on one thread, then on every core (os.availableParallelism()); reports
- * the wall times and the speed-up, and checks both gave the same runs. Prints one JSON line.
- *
- * This bundle is also the worker threads' entry: importing cli/sweep.ts makes a thread started
- * with the sweep role serve runs, and the bench itself runs only on the main thread.
+ * Bench: an experiment sweep, as `celery-playground sweep` runs it (each run in a sandbox process
+ * of its own). 2 prefetch settings × 4 worker counts × 5 seeds of a 10k-task scenario, first one
+ * run at a time, then one per core (os.availableParallelism()); reports the wall times and the
+ * speed-up, and checks both gave the same runs. Prints one JSON line.
  */
 import { isMainThread } from "node:worker_threads";
 import { availableParallelism, loadavg } from "node:os";
@@ -46,7 +44,8 @@ if (isMainThread) {
     const results = await runPointsInThreads(code, runs, { selfFile, threads, hangTimeoutS: 60 });
     const wallS = (performance.now() - t0) / 1000;
     const c = process.cpuUsage(c0);
-    // CPU seconds of this process (all its threads) per wall second: how many cores it kept busy.
+    // CPU seconds of this process per wall second. The runs are child processes now, so this is the
+    // pool's own overhead, not how many cores the runs kept busy (inFlight below says that).
     return { wallS, results, coresBusy: Math.round(((c.user + c.system) / 1e6 / wallS) * 100) / 100 };
   };
   const one = await time(1);

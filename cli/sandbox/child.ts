@@ -1,0 +1,106 @@
+/**
+ * The sandbox's child process (started by host.ts with `node --experimental-permission -e`, so it
+ * may read, write and spawn nothing). It reads {runtime, job} on stdin, evaluates the runtime in a
+ * vm context whose global is the context's own (no host object in it), drives it with short
+ * scripts under a timeout, and writes ChildMessage lines on stdout.
+ *
+ * Rules that keep the context closed: nothing but string literals goes in; only `typeof`-checked
+ * strings come out; a value the context throws is never read (its getters or its stack formatter
+ * would run scenario code here, outside any timeout). A stack formatter in the context is given no
+ * function or `this` of ours: V8 hides other contexts' (measured), and this file is strict besides.
+ */
+"use strict";
+import * as vm from "node:vm";
+import type { ChildMessage, SandboxJob, TickState } from "./protocol";
+
+interface ChildInput {
+  runtime: string;
+  job: SandboxJob;
+  /** Real time one tick may take before the code running is called hung. */
+  hangTimeoutMs: number;
+  /** Real time building the report may take (the simulator's own work, never blamed on the scenario). */
+  reportTimeoutMs: number;
+}
+
+const BEAT_MS = 250;
+const parentPid = process.ppid;
+
+function send(m: ChildMessage): void {
+  process.stdout.write(JSON.stringify(m) + "\n");
+}
+
+type Call = { ok: true; value: string } | { ok: false; timeout: boolean };
+
+function call(ctx: vm.Context, source: string, timeoutMs: number): Call {
+  const t0 = performance.now();
+  try {
+    const v: unknown = vm.runInContext(source, ctx, { timeout: timeoutMs, filename: "celery-playground:sandbox", breakOnSigint: false });
+    return typeof v === "string" ? { ok: true, value: v } : { ok: false, timeout: false };
+  } catch {
+    // What was thrown is never read (see above); Node's timeout error is made in the context's
+    // realm too, so a timeout is told by the clock, which the scenario cannot move.
+    return { ok: false, timeout: performance.now() - t0 >= timeoutMs };
+  }
+}
+
+function main(input: ChildInput): void {
+  // DONT_CONTEXTIFY: the context's global is an ordinary one, not a proxy onto an object of ours
+  // (nothing to climb out through, and no interceptor slowing every global lookup ~30×).
+  const ctx = vm.createContext(vm.constants.DONT_CONTEXTIFY, {
+    name: "scenario",
+    // The scenario is compiled to a function with `new Function`; wasm has no use here.
+    codeGeneration: { strings: true, wasm: false },
+    microtaskMode: "afterEvaluate",
+  });
+  const boot = call(ctx, `${input.runtime}\n;"ok"`, input.reportTimeoutMs);
+  if (!boot.ok) return send({ t: "crash", message: "the sandbox's runtime did not load" });
+  const start = call(ctx, `__cp.start(${JSON.stringify(JSON.stringify(input.job))}); "ok"`, input.hangTimeoutMs);
+  if (!start.ok) return send({ t: "crash", message: "the sandbox's runtime did not start" });
+  let lastBeat = Date.now();
+  for (;;) {
+    const r = call(ctx, "__cp.tick()", input.hangTimeoutMs);
+    if (!r.ok) {
+      if (!r.timeout) return send({ t: "crash", message: "the scenario broke the sandbox's runner (a builtin replaced?)" });
+      // The verdict first: a limit or a forbidden global reached just before the loop wins.
+      const after = call(ctx, "__cp.status()", 1000);
+      const st = after.ok ? (JSON.parse(after.value) as TickState) : null;
+      if (st?.state === "limit") return send({ t: "limit", limit: st.limit, value: st.value });
+      if (st?.state === "sandbox") return send({ t: "sandbox", name: st.name });
+      const label = call(ctx, "__cp.label()", 1000);
+      return send({ t: "hang", label: label.ok ? label.value : "the scenario", phase: "run" });
+    }
+    let st: TickState;
+    try {
+      st = JSON.parse(r.value) as TickState;
+    } catch {
+      return send({ t: "crash", message: "the scenario broke the sandbox's runner (JSON replaced?)" });
+    }
+    if (st.state === "limit") return send({ t: "limit", limit: st.limit, value: st.value });
+    if (st.state === "sandbox") return send({ t: "sandbox", name: st.name });
+    if (st.state === "crash") return send({ t: "crash", message: String(st.message) });
+    if (st.state === "ready") break;
+    const now = Date.now();
+    if (now - lastBeat >= BEAT_MS) {
+      lastBeat = now;
+      // This loop never returns to the event loop, so a closed pipe is never reported to it: a CLI
+      // that was killed is noticed by being reparented instead, and the run ends with it.
+      if (process.ppid !== parentPid) process.exit(1);
+      send({ t: "beat" });
+    }
+  }
+  send({ t: "phase", phase: "report", timeoutMs: input.reportTimeoutMs });
+  const rep = call(ctx, "__cp.report()", input.reportTimeoutMs);
+  if (rep.ok) {
+    // The rest of stdout is the report: the CLI parses it once the process has ended.
+    send({ t: "report" });
+    process.stdout.write(rep.value);
+    return;
+  }
+  if (rep.timeout) return send({ t: "hang", label: "building the report", phase: "report" });
+  send({ t: "crash", message: "building the report failed" });
+}
+
+let text = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (chunk: string) => (text += chunk));
+process.stdin.on("end", () => main(JSON.parse(text) as ChildInput));

@@ -1,0 +1,175 @@
+/**
+ * Runs one compiled scenario in the sandbox: a child process under Node's permission model (no file
+ * system, no child processes, no worker threads) whose only JavaScript realm with scenario code in
+ * it is a vm context holding no host object (see child.ts and runtime.ts). The CLI keeps its own
+ * watchdog on the child's heartbeat, and reads the child's exit when V8 runs out of heap.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, exactParse, type ChildMessage, type RunLimits, type SandboxJob } from "./protocol";
+import type { Report } from "../../sim/engine/types";
+import type { TraceEvent } from "../../sim/kernel/trace";
+
+export interface SandboxOptions {
+  /** Real seconds learner code may run without handing back (an infinite loop). */
+  hangTimeoutS: number;
+  limits?: RunLimits;
+  /** The child's V8 heap limit, in MB. */
+  memoryMb?: number;
+  /** Real seconds the simulator may take to build the report. */
+  reportTimeoutS?: number;
+}
+
+export type SandboxResult =
+  | { kind: "report"; report: Report; trace?: TraceEvent[] }
+  | { kind: "hang"; label: string; phase: "run" | "report" }
+  | { kind: "limit"; limit: keyof RunLimits | "memoryMb"; value: number }
+  | { kind: "sandbox"; name: string }
+  | { kind: "crash"; message: string };
+
+/** Extra real seconds the CLI waits for the child beyond its own timeouts before killing it. */
+const BACKSTOP_S = 5;
+
+/** Set by bin/celery-playground.mjs when it bundles the CLI (the bundle lives under node_modules/.cache). */
+declare const __CELERY_PLAYGROUND_ROOT__: string | undefined;
+
+/** The repository's root: the bin's, or the one above this source file (tests import it unbundled). */
+function repoRoot(): string {
+  if (typeof __CELERY_PLAYGROUND_ROOT__ === "string") return __CELERY_PLAYGROUND_ROOT__;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "cli", "sandbox", "runtime.ts"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error("cannot find cli/sandbox/runtime.ts above " + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+}
+
+let bundles: Promise<{ runtime: string; child: string }> | null = null;
+
+/** The simulator + runner as one script for the context, and the child's bootstrap (esbuild, ~100 ms, once per process). */
+function sandboxBundles(): Promise<{ runtime: string; child: string }> {
+  bundles ??= (async () => {
+    const dir = join(repoRoot(), "cli", "sandbox");
+    const common = { bundle: true, write: false, logLevel: "error", target: "es2022", legalComments: "none" } as const;
+    const [runtime, child] = await Promise.all([
+      esbuild.build({ ...common, entryPoints: [join(dir, "runtime.ts")], format: "iife", platform: "neutral" }),
+      esbuild.build({ ...common, entryPoints: [join(dir, "child.ts")], format: "cjs", platform: "node" }),
+    ]);
+    return { runtime: runtime.outputFiles[0]!.text, child: child.outputFiles[0]!.text };
+  })();
+  return bundles;
+}
+
+/**
+ * Node's flags for the child: the permission model with nothing allowed (no --allow-fs-read/-write,
+ * --allow-child-process or --allow-worker: it opens no file, starts no process and no thread; its
+ * code comes with -e and stdin), and a heap limit that ends it rather than the machine.
+ */
+export function sandboxNodeArgs(memoryMb: number): string[] {
+  return ["--experimental-permission", "--disable-warning=ExperimentalWarning", `--max-old-space-size=${memoryMb}`];
+}
+
+/**
+ * The child's whole environment: only the time zone and locale, so `new Date().toString()` and
+ * `toLocaleString()` in a scenario read as they did before the sandbox. No other variable of the
+ * user's (tokens, keys) is in the process at all.
+ */
+function localeEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ["TZ", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_TIME", "LC_NUMERIC", "LC_COLLATE", "LC_MESSAGES"]) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
+}
+
+export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOptions): Promise<SandboxResult> {
+  const { runtime, child: childCode } = await sandboxBundles();
+  const limits = o.limits ?? DEFAULT_LIMITS;
+  const memoryMb = o.memoryMb ?? DEFAULT_MEMORY_MB;
+  const hangTimeoutMs = Math.round(o.hangTimeoutS * 1000);
+  const reportTimeoutMs = Math.round((o.reportTimeoutS ?? 120) * 1000);
+  const child = spawn(process.execPath, [...sandboxNodeArgs(memoryMb), "-e", childCode], { stdio: ["pipe", "pipe", "pipe"], env: localeEnv(), cwd: "/" });
+  child.stdin.end(JSON.stringify({ runtime, job: { ...job, limits }, hangTimeoutMs, reportTimeoutMs }));
+
+  return new Promise<SandboxResult>((resolve) => {
+    let final: SandboxResult | null = null;
+    let stderr = "";
+    let silenceMs = hangTimeoutMs + BACKSTOP_S * 1000;
+    let lastHeard = Date.now();
+    const backstop = setInterval(() => {
+      if (Date.now() - lastHeard < silenceMs) return;
+      final ??= { kind: "hang", label: "the scenario", phase: "run" };
+      child.kill("SIGKILL");
+    }, 100);
+    const onMessage = (m: ChildMessage) => {
+      switch (m.t) {
+        case "beat":
+          return;
+        case "phase":
+          silenceMs = m.timeoutMs + BACKSTOP_S * 1000;
+          return;
+        case "report":
+          inBody = true;
+          return;
+        case "hang":
+          final = { kind: "hang", label: m.label, phase: m.phase };
+          return;
+        case "limit":
+          final = { kind: "limit", limit: m.limit, value: m.value };
+          return;
+        case "sandbox":
+          final = { kind: "sandbox", name: m.name };
+          return;
+        case "crash":
+          final = { kind: "crash", message: m.message };
+          return;
+      }
+    };
+    // Small messages are lines; after {"t":"report"} the rest of stdout is the report's JSON, kept as
+    // bytes and decoded once (it can be 100 MB).
+    let inBody = false;
+    let line: Buffer[] = [];
+    const body: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => {
+      lastHeard = Date.now();
+      let from = 0;
+      while (!inBody && from < chunk.length) {
+        const nl = chunk.indexOf(0x0a, from);
+        if (nl < 0) break;
+        line.push(chunk.subarray(from, nl));
+        from = nl + 1;
+        const text = Buffer.concat(line).toString("utf8");
+        line = [];
+        onMessage(JSON.parse(text) as ChildMessage);
+      }
+      if (from < chunk.length) (inBody ? body : line).push(chunk.subarray(from));
+    });
+    const readBody = (): SandboxResult => {
+      try {
+        const text = Buffer.concat(body).toString("utf8");
+        const parsed = (job.trace || job.exact ? exactParse(text) : JSON.parse(text)) as { report: Report; trace?: TraceEvent[] };
+        return { kind: "report", report: parsed.report, ...(parsed.trace ? { trace: parsed.trace } : {}) };
+      } catch {
+        return { kind: "crash", message: "the sandbox's report is not JSON (was JSON.stringify replaced?)" };
+      }
+    };
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (s: string) => {
+      // Node's own messages only (the scenario cannot write here); the tail says why it died.
+      stderr = (stderr + s).slice(-4000);
+      process.stderr.write(s);
+    });
+    child.on("close", (code, signal) => {
+      clearInterval(backstop);
+      if (inBody && code === 0) return resolve(readBody());
+      if (final) return resolve(final);
+      if (/heap out of memory|Reached heap limit/i.test(stderr)) return resolve({ kind: "limit", limit: "memoryMb", value: memoryMb });
+      resolve({ kind: "crash", message: `the sandbox's process ended (${signal ?? `exit code ${code}`}) without a result${stderr ? `:\n${stderr}` : ""}` });
+    });
+  });
+}

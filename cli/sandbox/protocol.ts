@@ -1,0 +1,94 @@
+/**
+ * What crosses between the CLI, the sandbox's child process and the vm context inside it.
+ * Only strings cross into the context (a host object handed to it would lead back to Node through
+ * `.constructor.constructor("return process")()`), so everything here is plain JSON.
+ */
+
+/** One scenario run, as the context receives it (a JSON string literal in the script it evaluates). */
+export interface SandboxJob {
+  code: string;
+  seed: number;
+  untilS?: number;
+  /** The file's name as the learner gave it (in tracebacks). */
+  file?: string;
+  events: boolean;
+  /** Send the whole trace back too (lab checks read it), in the exact encoding below. */
+  trace?: boolean;
+  /** The report in the exact encoding below even without the trace (a sweep's figures). */
+  exact?: boolean;
+  limits: RunLimits;
+}
+
+/** The resource limits; each has a CLI flag to raise it. */
+export interface RunLimits {
+  /** Trace events (every broker message, state change, log line…): --max-events. */
+  maxEvents: number;
+  /** Tasks created (sent, applied, retried ones count once): --max-tasks. */
+  maxTasks: number;
+}
+
+// Sized so a runaway run stops within seconds (a retry loop records ~80k–200k events a second on a
+// 2-core machine, ~160 B each) while scenarios of up to ~200k tasks (100k tasks: 0.8–1M events) run.
+export const DEFAULT_LIMITS: RunLimits = { maxEvents: 2_000_000, maxTasks: 1_000_000 };
+/** The child's V8 heap (--max-old-space-size), in MB: --max-memory. */
+export const DEFAULT_MEMORY_MB = 4096;
+
+/** What the context's runner says at the end of a tick (the CLI reads only this string). */
+export type TickState =
+  | { state: "running" }
+  | { state: "ready" } // the simulation ended: the next call builds the report
+  | { state: "limit"; limit: keyof RunLimits; value: number }
+  | { state: "sandbox"; name: string }
+  | { state: "crash"; message: string };
+
+/**
+ * The lines the child writes on stdout, one JSON object per line. After `report`, the rest of stdout
+ * is the report's JSON as the context wrote it (not encoded again: it can be 100 MB).
+ */
+export type ChildMessage =
+  | { t: "beat" }
+  | { t: "phase"; phase: "report"; timeoutMs: number }
+  | { t: "report" }
+  | { t: "hang"; label: string; phase: "run" | "report" }
+  | { t: "limit"; limit: keyof RunLimits; value: number }
+  | { t: "sandbox"; name: string }
+  | { t: "crash"; message: string };
+
+/**
+ * JSON that keeps what structured clone kept for the old worker thread: NaN, ±Infinity, -0 and
+ * undefined (a trace event's `num` is NaN when it has none). Used when `check` reads the trace.
+ */
+const TAG = "\u0000cp";
+export function exactStringify(v: unknown): string {
+  return JSON.stringify(v, function (this: unknown, _k, x: unknown) {
+    if (typeof x === "number" && (!Number.isFinite(x) || Object.is(x, -0))) return { [TAG]: Object.is(x, -0) ? "-0" : String(x) };
+    if (x === undefined) return { [TAG]: "u" };
+    return x;
+  });
+}
+export function exactParse(s: string): unknown {
+  let sawUndefined = false;
+  const out = JSON.parse(s, (_k, x: unknown) => {
+    if (x !== null && typeof x === "object" && !Array.isArray(x) && Object.hasOwn(x, TAG)) {
+      const t = (x as Record<string, string>)[TAG];
+      if (t === "u") {
+        sawUndefined = true;
+        return UNDEF;
+      }
+      return t === "-0" ? -0 : Number(t);
+    }
+    return x;
+  });
+  return sawUndefined ? restoreUndefined(out) : out;
+}
+// A reviver returning undefined deletes the key; a marker is swapped back afterwards.
+const UNDEF = { undef: true };
+function restoreUndefined(v: unknown): unknown {
+  if (v === UNDEF) return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = restoreUndefined(v[i]);
+  } else if (v !== null && typeof v === "object") {
+    for (const k of Object.keys(v)) (v as Record<string, unknown>)[k] = restoreUndefined((v as Record<string, unknown>)[k]);
+  }
+  return v;
+}

@@ -1,0 +1,122 @@
+/**
+ * The runner inside the sandbox: bundled with the simulator into one script that the child process
+ * evaluates in a `vm` context holding no host object. It defines one frozen global, `__cp`, which
+ * the child drives with short scripts; every call takes and returns strings only.
+ *
+ * The simulation runs as promises in the context's own microtask queue (microtaskMode
+ * "afterEvaluate"): each `tick()` resumes it, and it runs until it hands back to the child, every
+ * 256 events or when a scenario awaits a promise of its own (the host's macrotask turn). Each
+ * call runs under the child's `timeout`, which V8 enforces from outside the context: scenario code
+ * can neither stop it nor forge it.
+ */
+import { createSession } from "../../sim/engine/session";
+import { plain } from "../../sim/engine/report";
+import { TaskTable } from "../../sim/celery/records";
+import type { Report } from "../../sim/engine/types";
+import { exactStringify, type RunLimits, type SandboxJob, type TickState } from "./protocol";
+
+type Session = Awaited<ReturnType<typeof createSession>>;
+
+/** Node's own globals a scenario might reach for: using one ends the run with a clear message. */
+const NODE_GLOBALS = ["process", "require", "Buffer", "global", "setImmediate", "fetch", "WebSocket", "XMLHttpRequest"];
+
+class LimitReached extends Error {}
+
+let label = "the scenario";
+let state: TickState = { state: "running" };
+let resume: (() => void) | null = null;
+let session: Session | null = null;
+let job: SandboxJob | null = null;
+
+function stop(s: TickState): void {
+  if (state.state === "running" || state.state === "ready") state = s;
+}
+
+for (const name of NODE_GLOBALS) {
+  Object.defineProperty(globalThis, name, {
+    configurable: false,
+    enumerable: false,
+    get() {
+      stop({ state: "sandbox", name });
+      throw new ReferenceError(`${name} is not available: a scenario runs in a sandbox without Node (no process, require, file system or network)`);
+    },
+  });
+}
+
+/** The host's macrotask turn: the promise settles at the next tick(), after every microtask ran. */
+const host = {
+  yieldMacrotask: () => new Promise<void>((r) => (resume = r)),
+  onEnter: (l: string) => {
+    label = l;
+  },
+};
+
+function checkEvents(s: Session, limits: RunLimits): void {
+  if (s.traceLength > limits.maxEvents) {
+    stop({ state: "limit", limit: "maxEvents", value: limits.maxEvents });
+    throw new LimitReached(`resource limit: more than ${limits.maxEvents} trace events`);
+  }
+}
+
+// Tasks run by apply() record no event, and a module's top level runs before a listener can be
+// attached: the task limit is checked where every task record is made (this realm's copy of the
+// class, which only this run uses).
+const createTask = TaskTable.prototype.create;
+TaskTable.prototype.create = function (this: TaskTable, ...args: Parameters<TaskTable["create"]>) {
+  const limits = job?.limits;
+  if (limits && this.all.length >= limits.maxTasks) {
+    stop({ state: "limit", limit: "maxTasks", value: limits.maxTasks });
+    throw new LimitReached(`resource limit: more than ${limits.maxTasks} tasks`);
+  }
+  return createTask.apply(this, args);
+};
+
+async function run(j: SandboxJob): Promise<void> {
+  const s = await createSession(j.code, { seed: j.seed, untilS: j.untilS, file: j.file, host });
+  session = s;
+  // Checked as events are recorded, so one long synchronous loop of delay() stops too.
+  s.sim.onRecord(() => checkEvents(s, j.limits));
+  while (!s.done && state.state === "running") {
+    await s.advance({ shouldYield: () => true });
+    if (!s.done && state.state === "running") await host.yieldMacrotask();
+  }
+  if (state.state === "running") state = { state: "ready" };
+}
+
+const api = Object.freeze({
+  /** Load the scenario (its top level runs in the first tick). */
+  start(jobJson: string): void {
+    job = JSON.parse(jobJson) as SandboxJob;
+    const j = job;
+    resume = () => {
+      run(j).catch((e: unknown) => stop({ state: "crash", message: String((e as Error)?.stack ?? e) }));
+    };
+  },
+  /** Let the simulation go on until it hands back; returns the TickState as JSON. */
+  tick(): string {
+    const r = resume;
+    resume = null;
+    if (state.state !== "running") return JSON.stringify(state);
+    // Between ticks the run always waits on `resume`; anything else means it was broken from inside.
+    if (!r) return JSON.stringify({ state: "crash", message: "the runner stopped without finishing (was a builtin such as Promise replaced?)" } satisfies TickState);
+    r();
+    return JSON.stringify(state);
+  },
+  /** The TickState as JSON, without resuming anything (read after a tick timed out). */
+  status(): string {
+    return JSON.stringify(state);
+  },
+  /** The code that ran last (the task or timer a hang is blamed on). */
+  label(): string {
+    return String(label).slice(0, 300);
+  },
+  /** The report (and the trace, for checks) as one JSON string. */
+  report(): string {
+    if (!session || !job) throw new Error("no session");
+    const rep: Report = session.report({ events: job.events });
+    if (!job.trace) return job.exact ? exactStringify({ report: rep }) : JSON.stringify({ report: rep });
+    const trace = session.sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) }));
+    return exactStringify({ report: rep, trace });
+  },
+});
+Object.defineProperty(globalThis, "__cp", { value: api, writable: false, enumerable: false, configurable: false });
