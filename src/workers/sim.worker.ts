@@ -8,7 +8,7 @@
  */
 import { acceptPort, hostChannel, type PrivateEndpoint } from "./lockdown";
 import * as Comlink from "comlink";
-// Same imports as the headless runner (cli/run-worker.ts), so both build the same "celery" module.
+// Same imports as the headless runner (cli/sandbox/runtime.ts), so both build the same "celery" module.
 import { createSession } from "../../sim/engine/session";
 import type { Session } from "../../sim/engine/types";
 import { LIMIT_CHANNEL, PAGE_LIMITS, traceLimitMessage, type AdvanceRequest, type CeleryEventView, type Frame, type LimitMessage, type LoadRequest, type LoadResult, type SerializedError, type SimApi } from "./protocol";
