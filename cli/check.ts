@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import type { Flags } from "./main";
 import { runFile } from "./run";
-import { makeLabRun, runChecks, type CheckSuite } from "../sim/check/define";
+import { gradedSeeds, makeLabRun, mergeSeedResults, runChecks, type CheckResult, type CheckSuite } from "../sim/check/define";
 
 export async function loadSuite(labDir: string): Promise<CheckSuite> {
   const checkPath = join(labDir, "check.ts");
@@ -33,20 +33,26 @@ export async function checkCommand(target: string, flags: Flags, selfFile: strin
     return 1;
   }
   const source = readFileSync(file, "utf8");
-  const r = await runFile(file, source, { seed: suite.seed, untilS: suite.untilS, events: true, timeoutS: flags.timeoutS, trace: true }, selfFile);
-  if (r.kind !== "report") {
-    console.error(r.message);
-    return r.kind === "hang" ? 2 : 1;
+  // Graded on every seed of the lab, as the labs test and the page do: a failure names its seed.
+  const seeds = gradedSeeds(suite);
+  const perSeed: { seed: number; results: CheckResult[] }[] = [];
+  for (const seed of seeds) {
+    const r = await runFile(file, source, { seed, untilS: suite.untilS, events: true, timeoutS: flags.timeoutS, trace: true }, selfFile);
+    if (r.kind !== "report") {
+      console.error(`seed ${seed}: ${r.message}`);
+      return r.kind === "hang" ? 2 : 1;
+    }
+    perSeed.push({ seed, results: runChecks(suite, makeLabRun(r.report, r.trace ?? [])) });
   }
-  const results = runChecks(suite, makeLabRun(r.report, r.trace ?? []));
-  if (flags.json) console.log(JSON.stringify({ lab: basename(labDir), file, results }, null, 2));
+  const results = mergeSeedResults(perSeed);
+  if (flags.json) console.log(JSON.stringify({ lab: basename(labDir), file, seeds, results }, null, 2));
   else {
     for (const c of results) {
       console.log(`${c.passed ? "✔" : "✘"} ${c.title}`);
       if (!c.passed) console.log(`    ${c.detail}\n    ${c.explain}`);
     }
     const passed = results.filter((c) => c.passed).length;
-    console.log(`\n${passed} passed, ${results.length - passed} failed`);
+    console.log(`\n${passed} passed, ${results.length - passed} failed (seeds ${seeds.join(", ")})`);
   }
   return results.every((c) => c.passed) ? 0 : 1;
 }
