@@ -81,6 +81,12 @@ export interface SimApi {
   taskHistory(taskIndex: number): Promise<CeleryEventView[]>;
   /** The loaded run's report (with events) and whole trace, as plain data: what a lab's checks read. */
   labRun(): Promise<LabRunData>;
+  /**
+   * The loaded code and run inputs run again with another seed, for grading a lab on all its seeds.
+   * Bounded by `budgetMs` like `advance`: `null` means not finished yet, call again (the grading run
+   * lives beside the loaded one and never replaces it).
+   */
+  gradeRun(req: { seed: number; budgetMs: number }): Promise<LabRunData | null>;
   /** Replace the loaded run's alert rules and commands; the next seek replays with them. */
   configure(inputs: RunInputs): Promise<void>;
   /** Flower's metrics as Prometheus text at the session's current simulated time. */

@@ -61,6 +61,10 @@ export class SimClient {
     return this.bridge.call("labRun", [], { key: "labRun", ...opts });
   }
 
+  gradeRun(req: Parameters<SimApi["gradeRun"]>[0], opts?: CallOptions): ReturnType<SimApi["gradeRun"]> {
+    return this.bridge.call("gradeRun", [req], { key: "grade", ...opts });
+  }
+
   configure(inputs: Parameters<SimApi["configure"]>[0], opts?: CallOptions): ReturnType<SimApi["configure"]> {
     return this.bridge.call("configure", [inputs], { key: "configure", ...opts });
   }

@@ -19,6 +19,8 @@ const host = createWorkerHost((m) => (self as unknown as Worker).postMessage(m))
 
 let session: Session | null = null;
 let loaded: LoadRequest | null = null;
+/** A run of the loaded code on another seed, for grading (see SimApi.gradeRun). */
+let grading: { seed: number; of: LoadRequest; session: Session } | null = null;
 
 function need(): Session {
   if (!session) throw new Error("no scenario loaded");
@@ -39,14 +41,24 @@ function toError(e: unknown): SerializedError {
   };
 }
 
-async function open(req: LoadRequest): Promise<Session> {
-  loaded = req;
-  session = null;
+async function start(req: LoadRequest): Promise<Session> {
   const opts = { seed: req.seed, file: req.file, host, ...(req.untilS !== undefined ? { untilS: req.untilS } : {}) };
   const s = await createSession(req.code, opts);
   installRunInputs(s, { alerts: req.alerts ?? [], commands: req.commands ?? [] });
-  session = s;
   return s;
+}
+
+async function open(req: LoadRequest): Promise<Session> {
+  loaded = req;
+  session = null;
+  session = await start(req);
+  return session;
+}
+
+/** A session's report (with events) and whole trace, as plain data for cloning (as sim/testing/labs.ts reads them). */
+function labData(s: Session) {
+  const trace = (s as unknown as { sim: { trace: { slice(): TraceEvent[] } } }).sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) }));
+  return { report: s.report({ events: true }), trace: trace as TraceEvent[] };
 }
 
 const api: SimApi = {
@@ -99,10 +111,17 @@ const api: SimApi = {
   },
 
   async labRun() {
-    const s = need();
-    // As the headless lab runner does (sim/testing/labs.ts): event data made plain for cloning.
-    const trace = (s as unknown as { sim: { trace: { slice(): TraceEvent[] } } }).sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) }));
-    return { report: s.report({ events: true }), trace: trace as TraceEvent[] };
+    return labData(need());
+  },
+
+  async gradeRun(req) {
+    if (!loaded) throw new Error("no scenario loaded");
+    if (!grading || grading.seed !== req.seed || grading.of !== loaded) grading = { seed: req.seed, of: loaded, session: await start({ ...loaded, seed: req.seed }) };
+    const s = grading.session;
+    await s.advance({ shouldYield: deadline(req.budgetMs) });
+    if (!s.done) return null;
+    grading = null;
+    return labData(s);
   },
 
   async configure(inputs) {
