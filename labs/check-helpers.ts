@@ -140,3 +140,39 @@ export function maxPerAlignedWindow(times: number[], windowS: number): { max: nu
   }
   return { max, atS };
 }
+
+/**
+ * What is wrong with how the task `bodyName` was run as a chord's body, in words, or null when it
+ * ran as Celery runs one: once, sent by the worker that finished the header's last task (its parent
+ * is a task of the header's group, not `main`), and given the list of every header result in the
+ * order the header was built. A client-side join (await the group in main, then send the body)
+ * gives the same numbers but fails here: the body has no parent task.
+ */
+export function chordBodyProblem(r: LabRun, bodyName: string, headerNames: string[]): string | null {
+  const bodies = r.tasksNamed(bodyName);
+  if (bodies.length === 0) return `no ${bodyName} task ran on a worker: the join happened outside Celery (in main?), not as a chord's body`;
+  if (bodies.length > 1) return `${bodyName} ran ${bodies.length} times, expected once: a chord calls its body once, with every header result`;
+  const body = bodies[0]!;
+  const parent = r.report.tasks.find((t) => t.id === body.parentId);
+  if (!parent || !headerNames.includes(parent.name) || parent.groupId === null)
+    return `${bodyName} was sent by main (it has no parent task), after main waited for the results: a client-side join. In a chord, the worker that finishes the header's last task sends the body; main never waits in between`;
+  const header = r.report.tasks.filter((t) => t.groupId === parent.groupId);
+  const want = header.map((t) => t.result);
+  const got = body.args[0];
+  if (JSON.stringify(got) !== JSON.stringify(want))
+    return `${bodyName} received ${JSON.stringify(got)?.slice(0, 80)}, not the list of the header's ${header.length} results in order: its signature must be mutable (.s(), not .si()) and the header a group`;
+  const lastHeaderEnd = Math.max(...header.map((t) => t.finishedAt ?? Infinity));
+  if ((body.startedAt ?? -Infinity) < lastHeaderEnd) return `${bodyName} started before every header task had finished`;
+  return null;
+}
+
+/** When tasks ran one after another (each started after the previous finished), how, in words; null if they overlapped. */
+export function sequentialProblem(tasks: TaskView[]): string | null {
+  if (tasks.length < 2) return `only ${tasks.length} of the tasks ran`;
+  if (tasks.some((t) => t.startedAt === null || t.finishedAt === null)) return `${tasks.filter((t) => t.finishedAt === null).map((t) => t.name).join(", ")} never finished`;
+  const lastStart = Math.max(...tasks.map((t) => t.startedAt!));
+  const firstEnd = Math.min(...tasks.map((t) => t.finishedAt!));
+  if (lastStart < firstEnd) return null;
+  const order = [...tasks].sort((a, b) => a.startedAt! - b.startedAt!);
+  return `${order.map((t) => `${t.name} at ${fmt(t.startedAt, 1)} s`).join(", ")}: they ran one after another, not in parallel (a chain runs steps in sequence; a group sends them all at once)`;
+}
