@@ -4,6 +4,7 @@
  */
 import type { LabRun } from "../sim/check/define";
 import type { TaskView } from "../sim/engine/types";
+import { BrokerDepth } from "../sim/world/metrics/broker-depth";
 
 /** What `main` returned, as an object (an empty one when it returned nothing or a non-object). */
 export function returned(r: LabRun): Record<string, any> {
@@ -175,4 +176,22 @@ export function sequentialProblem(tasks: TaskView[]): string | null {
   if (lastStart < firstEnd) return null;
   const order = [...tasks].sort((a, b) => a.startedAt! - b.startedAt!);
   return `${order.map((t) => `${t.name} at ${fmt(t.startedAt, 1)} s`).join(", ")}: they ran one after another, not in parallel (a chain runs steps in sequence; a group sends them all at once)`;
+}
+
+/**
+ * Messages waiting in `queue` at each of `timesS` (ascending), replayed from the trace's message
+ * events (sim/world/metrics/broker-depth.ts, a pure reader of the trace): what the broker would
+ * have answered to a queue-length query at that instant, after everything else that happened then
+ * (or, when `before` holds the trace index of the event that made the query, just before it).
+ */
+export function queueReadyAt(r: LabRun, queue: string, timesS: { atS: number; before?: number }[]): number[] {
+  const depth = new BrokerDepth();
+  const out: number[] = [];
+  let i = 0;
+  const trace = r.trace;
+  for (const q of timesS) {
+    while (i < trace.length && (q.before !== undefined ? trace[i]!.i < q.before : trace[i]!.atS <= q.atS + 1e-9)) depth.fold(trace[i++]!);
+    out.push(depth.ready(queue));
+  }
+  return out;
 }

@@ -163,7 +163,6 @@ class AlertManager {
 
   sendAlert(type: string, message: string, severity = "warning") {
     const t = now();
-    const last = this.lastSent[type];
     this.lastSent[type] = t;
     this.alerts.push({ type, kind: "firing", atS: t, message, severity });
     console.log(`🚨 ALERT ${type} [${severity}] at t=${t.toFixed(1)}: ${message}`);
