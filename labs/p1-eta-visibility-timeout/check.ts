@@ -24,7 +24,13 @@ export default defineChecks({
       run: (r) => {
         const t = r.tasksNamed("send_reminder")[0];
         if (!t) return "send_reminder was never sent";
-        return t.executions === 1 ? true : `send_reminder ran ${t.executions} times (workers: ${[...new Set(r.events("task-started").filter((e) => e.uuid === t.id).map((e) => e.hostname))].join(", ")})`;
+        if (t.executions === 1) return true;
+        // Who handed it out again: Redis restoring the unacked message after the visibility timeout.
+        const restored = r.trace.find((e) => e.kind === "message-restored" && e.task === t.index);
+        const workers = [...new Set(r.events("task-started").filter((e) => e.uuid === t.id).map((e) => e.hostname))].join(", ");
+        if (restored)
+          return `send_reminder ran ${t.executions} times (workers: ${workers}): Redis restored its unacknowledged message at t=${fmt(restored.atS, 1)} s, before its ETA (t=${fmt(t.eta, 0)} s), because the visibility timeout is shorter than the time a worker holds it; make the visibility timeout longer than the longest countdown/ETA`;
+        return `send_reminder ran ${t.executions} times (workers: ${workers})`;
       },
     },
     {
@@ -34,6 +40,11 @@ export default defineChecks({
       run: (r) => {
         const t = r.tasksNamed("send_reminder")[0];
         if (!t) return "send_reminder was never sent";
+        // The ETA the message carried: a countdown is in seconds, and it is an option of applyAsync.
+        if (t.eta === null)
+          return `send_reminder was not scheduled: its message has no ETA, so it started at t=${fmt(t.startedAt, 1)} s. Schedule it with applyAsync(args, { countdown: 60 }) (delay() takes only the task's arguments; a sleep inside the task holds a worker slot the whole time)`;
+        if (t.eta > (t.sentAt ?? 0) + 120)
+          return `send_reminder's ETA is t=${fmt(t.eta, 0)} s: a countdown is in seconds, not milliseconds`;
         if (t.state !== "SUCCESS") return `send_reminder is ${t.state}`;
         return (t.startedAt ?? 0) >= 59.9 && (t.startedAt ?? 0) <= 62 ? true : `it started at t=${fmt(t.startedAt, 1)} s, expected about 60 s`;
       },

@@ -34,6 +34,9 @@ export default async function main() {
   await sleep(30);
   app.worker({ hostname: "w2", concurrency: 2 }); // a deploy adds a worker
   console.log("w2 started at t=30");
+  await sleep(20);
+  app.worker({ hostname: "w3", concurrency: 2 }); // and another, 10 s before the reminder is due
+  console.log("w3 started at t=50");
 
   await reminder.get({ timeout: 200 });
   await sleep(150); // long enough for the broker's periodic restore as well
