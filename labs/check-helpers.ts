@@ -149,21 +149,44 @@ export function maxPerAlignedWindow(times: number[], windowS: number): { max: nu
  * order the header was built. A client-side join (await the group in main, then send the body)
  * gives the same numbers but fails here: the body has no parent task.
  */
-export function chordBodyProblem(r: LabRun, bodyName: string, headerNames: string[]): string | null {
+export function chordBodyProblem(r: LabRun, bodyName: string, headerNames: string[], count = 1): string | null {
   const bodies = r.tasksNamed(bodyName);
   if (bodies.length === 0) return `no ${bodyName} task ran on a worker: the join happened outside Celery (in main?), not as a chord's body`;
-  if (bodies.length > 1) return `${bodyName} ran ${bodies.length} times, expected once: a chord calls its body once, with every header result`;
-  const body = bodies[0]!;
-  const parent = r.report.tasks.find((t) => t.id === body.parentId);
-  if (!parent || !headerNames.includes(parent.name) || parent.groupId === null)
-    return `${bodyName} was sent by main (it has no parent task), after main waited for the results: a client-side join. In a chord, the worker that finishes the header's last task sends the body; main never waits in between`;
-  const header = r.report.tasks.filter((t) => t.groupId === parent.groupId);
-  const want = header.map((t) => t.result);
-  const got = body.args[0];
-  if (JSON.stringify(got) !== JSON.stringify(want))
-    return `${bodyName} received ${JSON.stringify(got)?.slice(0, 80)}, not the list of the header's ${header.length} results in order: its signature must be mutable (.s(), not .si()) and the header a group`;
-  const lastHeaderEnd = Math.max(...header.map((t) => t.finishedAt ?? Infinity));
-  if ((body.startedAt ?? -Infinity) < lastHeaderEnd) return `${bodyName} started before every header task had finished`;
+  if (bodies.length !== count)
+    return `${bodyName} ran ${bodies.length} times, expected ${count === 1 ? "once" : `${count} times`}: a chord calls its body once, with every header result`;
+  for (const body of bodies) {
+    const parent = r.report.tasks.find((t) => t.id === body.parentId);
+    if (parent && headerNames.includes(parent.name) && parent.groupId === null)
+      return `${bodyName} was chained after a single ${parent.name}, not after a group: the header tasks ran one after another and ${bodyName} received only the last one's result; make the header a group`;
+    if (!parent || !headerNames.includes(parent.name) || parent.groupId === null)
+      return `${bodyName} was sent by ${parent ? parent.name : "main"}${parent ? "" : " (it has no parent task)"}, after waiting for the header's results: a client-side join. In a chord, the worker that finishes the header's last task sends the body; nobody waits in between`;
+    const header = r.report.tasks.filter((t) => t.groupId === parent.groupId);
+    const want = header.map((t) => t.result);
+    const got = body.args[0];
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      return `${bodyName} received ${JSON.stringify(got)?.slice(0, 80)}, not the list of the header's ${header.length} results in order: its signature must be mutable (.s(), not .si()) and the header a group`;
+    const lastHeaderEnd = Math.max(...header.map((t) => t.finishedAt ?? Infinity));
+    if ((body.startedAt ?? -Infinity) < lastHeaderEnd) return `${bodyName} started before every header task had finished`;
+  }
+  return null;
+}
+
+/**
+ * A task that sent tasks and kept its worker slot until they had finished: it waited on their
+ * results (result.get() inside a task), in words; null when no task did.
+ */
+export function waitedOnChildrenProblem(r: LabRun): string | null {
+  for (const t of r.report.tasks) {
+    // Sent while it ran (a chain's or chord's next step is sent as the task finishes: not waited on).
+    const kids = r.report.tasks.filter((k) => k.parentId === t.id && k.sentAt !== null && t.startedAt !== null && k.sentAt >= t.startedAt && (t.finishedAt === null || k.sentAt < t.finishedAt));
+    if (kids.length === 0 || t.finishedAt === null) {
+      if (kids.length && t.finishedAt === null) return `${t.name} sent ${kids.length} ${kids[0]!.name} tasks and never finished: it is waiting on their results inside a worker slot (result.get() inside a task)`;
+      continue;
+    }
+    const kidsEnd = Math.max(...kids.map((k) => k.finishedAt ?? Infinity));
+    if (t.finishedAt >= kidsEnd)
+      return `${t.name} sent ${kids.length} ${kids[0]!.name} tasks and held its worker slot until they finished (t=${fmt(t.startedAt, 1)}–${fmt(t.finishedAt, 1)} s): it waited on their results inside a task (result.get() inside a task). Send a workflow (chain/chord) instead and let no task wait`;
+  }
   return null;
 }
 
