@@ -47,6 +47,8 @@ export default defineChecks({
         const wrong = failed.filter((t) => t.executions !== 4 || t.exception?.type === "MaxRetriesExceededError");
         if (wrong.length === 0) return true;
         const t = wrong[0]!;
+        if (t.exception?.type === "MaxRetriesExceededError")
+          return `${wrong.length} failed flaky tasks ended in MaxRetriesExceededError, not the error that made them retry: pass the original error as \`exc\` to self.retry({ exc })`;
         return `${wrong.length} failed flaky tasks look wrong, e.g. ${t.executions} executions ending in ${t.exception?.type}: ${t.exception?.message}`;
       },
     },
@@ -65,7 +67,7 @@ export default defineChecks({
           for (let k = 0; k < g.length; k++) {
             const want = 2 ** k;
             if (g[k]! < want - 0.05 || g[k]! > want + 1.5)
-              return `task ${t.id.slice(0, 8)} waited [${g.map((x) => fmt(x)).join(", ")}] s between attempts, expected [${[1, 2, 4, 8, 16].slice(0, g.length).join(", ")}]`;
+              return `task ${t.id.slice(0, 8)} waited [${g.map((x) => fmt(x)).join(", ")}] s between attempts, expected [${[1, 2, 4, 8, 16].slice(0, g.length).join(", ")}]: the countdown is 2 ** request.retries, and request.retries is 0 on the first attempt`;
           }
         }
         return longest >= 2 ? true : "no backoff task retried twice, so the doubling could not be seen";
@@ -83,7 +85,8 @@ export default defineChecks({
         const off = dlq.filter((t) => t.queue !== "dead_letter");
         if (off.length) return `${off.length} process_failed_item tasks went to queue ${off[0]!.queue}, not dead_letter`;
         const notOk = dlq.filter((t) => t.state !== "SUCCESS");
-        return notOk.length === 0 ? true : `dead-letter tasks: ${stateSummary(dlq)}; no worker recovered them`;
+        const consumed = r.report.workers.some((w) => w.queues.includes("dead_letter"));
+        return notOk.length === 0 ? true : `dead-letter tasks: ${stateSummary(dlq)}; no worker recovered them${consumed ? "" : ": no worker consumes the dead_letter queue"}`;
       },
     },
     {
@@ -93,6 +96,8 @@ export default defineChecks({
       run: (r) => {
         const invalid = r.tasksNamed("process_with_dlq").filter((t) => (t.args[0] as { valid?: boolean })?.valid === false);
         const wrong = invalid.filter((t) => t.state !== "FAILURE" || t.exception?.type !== "ValueError");
+        if (invalid.length === 3 && wrong.some((t) => t.state === "SUCCESS"))
+          return `invalid items: ${stateSummary(invalid)}: the error was swallowed after dead-lettering; re-raise it so the failure stays visible`;
         return invalid.length === 3 && wrong.length === 0 ? true : `invalid items: ${stateSummary(invalid)}, expected 3 FAILURE with ValueError`;
       },
     },
