@@ -5,6 +5,26 @@ function batch(r: LabRun, label: string) {
   return r.tasksNamed("bench_task").filter((t) => t.args[0] === label);
 }
 
+/** Workers outside `batch` that ran its tasks (each batch has its own fresh workers, named after it). */
+function strangers(r: LabRun, label: string): string[] {
+  return [...new Set(batch(r, label).map((t) => t.worker ?? "").filter((w) => !w.startsWith(`${label}-`)))];
+}
+
+/** The most tasks one worker of `label`'s batch held at once (received, not yet finished). */
+function mostHeldIn(r: LabRun, label: string): { worker: string; max: number } {
+  const ids = new Set(batch(r, label).map((t) => t.id));
+  const held: Record<string, number> = {};
+  let best = { worker: "", max: 0 };
+  for (const e of r.report.events) {
+    if (!e.uuid || !ids.has(e.uuid)) continue;
+    const w = e.hostname ?? "";
+    if (e.type === "task-received") held[w] = (held[w] ?? 0) + 1;
+    else if (e.type === "task-succeeded" || e.type === "task-failed") held[w] = (held[w] ?? 0) - 1;
+    if ((held[w] ?? 0) > best.max) best = { worker: w, max: held[w]! };
+  }
+  return best;
+}
+
 export default defineChecks({
   seed: 1,
   untilS: 400,
@@ -22,7 +42,8 @@ export default defineChecks({
           const p = profile[name];
           if (!p) return `no profile for ${name}`;
           if (p.count !== xs.length) return `${name}: profiled ${fmt(p.count, 0)} runs, the run has ${xs.length}`;
-          if (!near(p.meanS, mean, 0.02, 0.005)) return `${name}: mean ${fmt(p.meanS, 3)} s, the run's mean runtime is ${fmt(mean, 3)} s`;
+          if (!near(p.meanS, mean, 0.02, 0.005))
+            return `${name}: mean ${fmt(p.meanS, 3)} s, the run's mean runtime is ${fmt(mean, 3)} s: note each start by task id (tasks of one name overlap on a worker of concurrency 4) and measure from prerun to postrun`;
         }
         return true;
       },
@@ -39,7 +60,13 @@ export default defineChecks({
         for (const row of rows) {
           const span = makespanS(batch(r, `scale-c${row.concurrency}`));
           if (span === null) return `the concurrency-${row.concurrency} batch did not finish`;
-          if (!near(row.throughput, 40 / span, 0.2)) return `concurrency ${row.concurrency}: you report ${fmt(row.throughput)} tasks/s, the run shows ${fmt(40 / span)}`;
+          const others = strangers(r, `scale-c${row.concurrency}`);
+          if (others.length)
+            return `the concurrency-${row.concurrency} batch also ran on ${others.join(", ")}: shut each batch's workers down before the next batch, or it measures more slots than it says`;
+          if (!near(row.throughput, 40 / span, 0.2)) {
+            const said = `concurrency ${row.concurrency}: you report ${fmt(row.throughput)} tasks/s, the run shows ${fmt(40 / span)}`;
+            return row.throughput > 40 / span ? `${said}: stop the clock when every result is in, and divide the count by the seconds` : `${said}: throughput is tasks / seconds (from the first send to the last result)`;
+          }
         }
         return true;
       },
@@ -69,6 +96,10 @@ export default defineChecks({
         for (const row of rows) {
           const span = makespanS(batch(r, `prefetch-x${row.multiplier}`));
           if (span === null) return `the ×${row.multiplier} batch did not finish`;
+          // Concurrency 2: a worker holds what it runs plus multiplier × 2 reserved (early acks).
+          const held = mostHeldIn(r, `prefetch-x${row.multiplier}`);
+          if (held.max > 2 + 2 * row.multiplier)
+            return `${held.worker} held ${held.max} tasks at once in the ×${row.multiplier} batch, more than 2 running + ${2 * row.multiplier} prefetched: the multiplier was not applied to its workers (prefetchMultiplier)`;
           if (!near(row.makespanS, span, 0.1, 0.1)) return `×${row.multiplier}: you report ${fmt(row.makespanS)} s, the run shows ${fmt(span)} s`;
         }
         return true;
