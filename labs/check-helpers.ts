@@ -218,3 +218,21 @@ export function queueReadyAt(r: LabRun, queue: string, timesS: { atS: number; be
   }
   return out;
 }
+
+/**
+ * The most tasks one worker held at once (received and not yet finished: running or reserved in its
+ * prefetch buffer), from the events in order; only the tasks `include` accepts count.
+ */
+export function mostHeld(r: LabRun, include: (uuid: string) => boolean = () => true): { worker: string; max: number; atS: number } {
+  const held: Record<string, number> = {};
+  let best = { worker: "", max: 0, atS: 0 };
+  for (const e of r.report.events) {
+    if (!e.uuid || !include(e.uuid)) continue;
+    const w = e.hostname ?? "";
+    if (e.type === "task-received") held[w] = (held[w] ?? 0) + 1;
+    else if (e.type === "task-succeeded" || e.type === "task-failed") held[w] = (held[w] ?? 0) - 1;
+    else continue;
+    if (held[w]! > best.max) best = { worker: w, max: held[w]!, atS: e.timestamp };
+  }
+  return best;
+}

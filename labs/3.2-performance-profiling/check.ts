@@ -1,5 +1,5 @@
 import { defineChecks, type LabRun } from "../../sim/check/define";
-import { fmt, makespanS, near, returned, runtimeOf } from "../check-helpers";
+import { fmt, makespanS, mostHeld, near, returned, runtimeOf } from "../check-helpers";
 
 function batch(r: LabRun, label: string) {
   return r.tasksNamed("bench_task").filter((t) => t.args[0] === label);
@@ -8,21 +8,6 @@ function batch(r: LabRun, label: string) {
 /** Workers outside `batch` that ran its tasks (each batch has its own fresh workers, named after it). */
 function strangers(r: LabRun, label: string): string[] {
   return [...new Set(batch(r, label).map((t) => t.worker ?? "").filter((w) => !w.startsWith(`${label}-`)))];
-}
-
-/** The most tasks one worker of `label`'s batch held at once (received, not yet finished). */
-function mostHeldIn(r: LabRun, label: string): { worker: string; max: number } {
-  const ids = new Set(batch(r, label).map((t) => t.id));
-  const held: Record<string, number> = {};
-  let best = { worker: "", max: 0 };
-  for (const e of r.report.events) {
-    if (!e.uuid || !ids.has(e.uuid)) continue;
-    const w = e.hostname ?? "";
-    if (e.type === "task-received") held[w] = (held[w] ?? 0) + 1;
-    else if (e.type === "task-succeeded" || e.type === "task-failed") held[w] = (held[w] ?? 0) - 1;
-    if ((held[w] ?? 0) > best.max) best = { worker: w, max: held[w]! };
-  }
-  return best;
 }
 
 export default defineChecks({
@@ -97,7 +82,8 @@ export default defineChecks({
           const span = makespanS(batch(r, `prefetch-x${row.multiplier}`));
           if (span === null) return `the ×${row.multiplier} batch did not finish`;
           // Concurrency 2: a worker holds what it runs plus multiplier × 2 reserved (early acks).
-          const held = mostHeldIn(r, `prefetch-x${row.multiplier}`);
+          const ids = new Set(batch(r, `prefetch-x${row.multiplier}`).map((t) => t.id));
+          const held = mostHeld(r, (uuid) => ids.has(uuid));
           if (held.max > 2 + 2 * row.multiplier)
             return `${held.worker} held ${held.max} tasks at once in the ×${row.multiplier} batch, more than 2 running + ${2 * row.multiplier} prefetched: the multiplier was not applied to its workers (prefetchMultiplier)`;
           if (!near(row.makespanS, span, 0.1, 0.1)) return `×${row.multiplier}: you report ${fmt(row.makespanS)} s, the run shows ${fmt(span)} s`;
