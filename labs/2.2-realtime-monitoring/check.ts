@@ -51,6 +51,13 @@ function incident(r: LabRun): { startS: number; endS: number | null } | null {
   return { startS: start.atS, endS: end?.atS ?? null };
 }
 
+/** What a worker had run and was running at `atS`, from the run's own events (not the learner's). */
+function workerAt(r: LabRun, host: string, atS: number): { processed: number; active: number } {
+  const by = (type: string) => r.events(type).filter((e) => e.hostname === host && e.timestamp <= atS + 1e-9).length;
+  const processed = by("task-succeeded") + by("task-failed");
+  return { processed, active: by("task-started") - processed };
+}
+
 export default defineChecks({
   seed: 1,
   untilS: 150,
@@ -87,6 +94,26 @@ export default defineChecks({
           if (typeof stats[host]?.lastHeartbeat !== "number") return `${host}: no heartbeat recorded`;
           if (stats[host].lastHeartbeat !== last)
             return `${host}: lastHeartbeat is t=${fmt(stats[host].lastHeartbeat, 2)} s, but its last worker-heartbeat event was at t=${fmt(last, 2)} s: take it from worker-heartbeat events only`;
+        }
+        return true;
+      },
+    },
+    {
+      id: "inspect-health",
+      title: "Worker health comes from the workers themselves: inspect() ping, stats and active",
+      explain:
+        "Implement `probeWorkers` (TODO 7) with `app.control.inspect()`: `ping()` for who answers, the sum of `stats()[host].total` for the tasks a worker has run, `active()[host].length` for what it runs now. Unlike a count kept from events, it is the worker's answer at the moment you ask (and a worker that does not answer is not alive).",
+      run: (r) => {
+        const health: { atS: number; alive: string[]; workers: Record<string, { processed: number; active: number }> }[] = returned(r).health ?? [];
+        if (health.length < 8) return `${health.length} health probes were recorded, expected one every 10 s (at least 8)`;
+        for (const h of health) {
+          if (JSON.stringify(h.alive) !== JSON.stringify(["w1", "w2"])) return `at t=${fmt(h.atS, 1)} s the probe found ${JSON.stringify(h.alive)} alive, expected ["w1","w2"]: ask ping()`;
+          for (const host of ["w1", "w2"]) {
+            const want = workerAt(r, host, h.atS);
+            const got = h.workers?.[host];
+            if (got?.processed !== want.processed || got?.active !== want.active)
+              return `at t=${fmt(h.atS, 1)} s your probe says ${host} had run ${fmt(got?.processed, 0)} tasks with ${fmt(got?.active, 0)} active; at that instant it had run ${want.processed} with ${want.active} active: ask the worker (stats()[host].total summed, active()[host].length) when you probe, not a count kept from events or heartbeats`;
+          }
         }
         return true;
       },
