@@ -47,8 +47,14 @@ test("complete lab 1.3, reload, export, clear, import", async ({ page }) => {
   await expect(page.getByRole("list", { name: "Hints" }).locator("li")).toHaveCount(1);
   await expect(page.getByRole("button", { name: "Show hint 2 of 4" })).toBeVisible();
 
+  const checklist = page.getByTestId("checklist");
+  await expect(checklist.locator('li[data-state="done"]')).toHaveCount(0);
+
   await completeWithSolution(page);
   await expect(page.getByTestId("lab-score")).toHaveText(`Best ${CHECKS}/${CHECKS} (100%) · 1 run`);
+  // The seed's completion checklist ticks what the run shows; notes are still the learner's to write.
+  await expect(checklist.locator('li[data-state="done"]')).toHaveText([/All exercises completed/, /Code runs without errors/, /Expected outputs verified.*seed/, /Code and results saved/]);
+  await expect(checklist.locator("li", { hasText: "Results documented" })).toHaveAttribute("data-state", "todo");
 
   // Reload: complete, draft intact, goals ticked from the best run, hint still shown.
   await page.waitForTimeout(400); // the draft is saved on a short debounce
@@ -160,6 +166,8 @@ test("a lab page with failed goals fits the window at 1280 px: the page does not
   await openLab(page, "2.2-realtime-monitoring");
   await page.getByRole("button", { name: "Run checks" }).click();
   await expect(goals(page).and(page.locator('[data-state="fail"]')).first()).toBeVisible({ timeout: 45_000 });
+  // Graded on three seeds: a failed goal says which seed it failed with.
+  await expect(page.locator(".goal-what").first()).toHaveText(/^seed \d+: /);
   expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(800);
   // A failed goal's detail wraps inside the panel.
   const panel = (await page.locator(".lab-panel").boundingBox())!;

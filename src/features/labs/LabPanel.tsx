@@ -13,6 +13,7 @@ import { statusOf, type ProgressStore } from "../../state/progress";
 import type { Playground } from "../../state/playground";
 import { isAbort } from "../../workers/protocol";
 import { StatusChip } from "./Catalogue";
+import { labChecklist } from "./checklist";
 import { labNumber, type LabContent } from "./content";
 import { Markdown } from "./Markdown";
 import { StorageNotice } from "./StorageNotice";
@@ -108,6 +109,9 @@ export function LabPanel(props: { pg: Playground; lab: LabContent; store: Progre
   onCleanup(() => removeEventListener("pagehide", saveNotes));
 
   const total = lab.suite.checks.length;
+  /** The seed's completion checklist, ticked from the record and this visit's latest run. */
+  const checklist = () =>
+    labChecklist(rec(), { goals: total, seeds: gradedSeeds(lab.suite), lastRun: pg.phase() === "error" ? "error" : results() ? "ok" : null });
   const hintsShown = () => Math.min(rec().hintsRevealed, lab.sections.hints.length);
 
   return (
@@ -218,6 +222,24 @@ export function LabPanel(props: { pg: Playground; lab: LabContent; store: Progre
             </Show>
             <h2>Discussion questions</h2>
             <Markdown text={lab.sections.discussion} />
+            <h2>Lab completion checklist</h2>
+            <ul class="checklist" aria-label="Lab completion checklist" data-testid="checklist">
+              <For each={checklist()}>
+                {(item) => (
+                  <li class={`check-item c-${item.state}`} data-state={item.state}>
+                    <span class="goal-icon" aria-hidden="true">
+                      {item.state === "done" ? "✓" : item.state === "todo" ? "○" : "·"}
+                    </span>
+                    <div>
+                      <span class="muted small">{item.group}: </span>
+                      {item.text}
+                      <span class="sr-only">{item.state === "done" ? " (done)" : item.state === "todo" ? " (not yet)" : " (your call)"}</span>
+                      <div class="muted small">{item.how}</div>
+                    </div>
+                  </li>
+                )}
+              </For>
+            </ul>
           </Match>
           <Match when={tab() === "Python"}>
             <p class="muted small">The same exercise in Python Celery, as you would write it against a real broker.</p>
