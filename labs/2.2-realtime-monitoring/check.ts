@@ -201,6 +201,8 @@ export default defineChecks({
           return back === null
             ? "the alert never resolved"
             : `the alert never resolved, though the failure rate over the last 10 s was back under 10% at t=${back} s: compute the rate over a sliding window of recent outcomes, not since the start of the run`;
+        if (resolved.length > 1)
+          return `${resolved.length} resolved alerts for one incident (at t=${resolved.slice(0, 4).map((a) => fmt(a.atS, 0)).join(", ")} s): resolve once, when a firing alert's condition stops holding`;
         const at = resolved[0]!.atS;
         if (at < 50) return `the alert resolved at t=${fmt(at, 1)} s, while the API was still down`;
         // One evaluation period either way, as for the fire time.
