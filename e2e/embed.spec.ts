@@ -16,7 +16,7 @@ import { expect, test, type Frame, type Page } from "@playwright/test";
 
 const LAB = "p2-prefetch-head-of-line";
 const SOLUTION = readFileSync(new URL(`../labs/${LAB}/solution.ts`, import.meta.url), "utf8");
-const CHECKS = 3;
+const CHECKS = 4;
 
 test.describe.configure({ mode: "serial" });
 
