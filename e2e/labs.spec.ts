@@ -162,6 +162,7 @@ test("blocked IndexedDB: progress in memory, the notice shows, export still work
 });
 
 test("a lab page with failed goals fits the window at 1280 px: the page does not scroll, every view tab is in sight", async ({ page }) => {
+  test.setTimeout(90_000); // 2.2 is graded on three seeds of 450 tasks each
   await page.setViewportSize({ width: 1280, height: 800 });
   await openLab(page, "2.2-realtime-monitoring");
   await page.getByRole("button", { name: "Run checks" }).click();
