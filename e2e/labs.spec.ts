@@ -14,7 +14,7 @@ test.describe.configure({ mode: "serial" });
 const LAB = "1.3-error-handling";
 const SOLUTION = readFileSync(new URL(`../labs/${LAB}/solution.ts`, import.meta.url), "utf8");
 const STARTER = readFileSync(new URL(`../labs/${LAB}/starter.ts`, import.meta.url), "utf8");
-const CHECKS = 9;
+const CHECKS = 10;
 
 async function openLab(page: Page, id = LAB): Promise<void> {
   await page.goto(`./?lab=${id}&speed=max`);

@@ -102,6 +102,27 @@ export default defineChecks({
       },
     },
     {
+      id: "dlx-broker",
+      title: "RabbitMQ dead-letters the rejected items itself (items 2, 5 and 8)",
+      explain:
+        "The `strict` queue is declared with a dead-letter exchange. In `process_strict` (TODO 5), `throw new Reject(reason, { requeue: false })` for an invalid item: with late acks the message is still unacknowledged, the worker rejects it, and RabbitMQ moves it to `dlx`, bound to the `rejected` queue. A failed task is acknowledged, and an early-acked message can no longer be rejected: neither is dead-lettered.",
+      run: (r) => {
+        const dead = r.trace.filter((e) => e.kind === "message-dead-lettered" && (e.data as any)?.from === "strict");
+        const tasks = r.tasksNamed("process_strict");
+        const ids = dead.map((e) => (r.report.tasks[e.task]?.args[0] as { id?: number } | undefined)?.id).sort((a, b) => (a ?? 0) - (b ?? 0));
+        if (dead.length === 0) {
+          const failed = tasks.filter((t) => t.state === "FAILURE").length;
+          if (failed) return `no message was dead-lettered: ${failed} process_strict tasks failed instead, and a failed task's message is acknowledged; reject it with Reject(reason, { requeue: false })`;
+          const rejected = r.events("task-rejected").length;
+          if (rejected) return `${rejected} process_strict tasks were rejected but nothing was dead-lettered: their messages were already acknowledged (early acks); rejecting needs taskAcksLate`;
+          return "no message was dead-lettered from the strict queue";
+        }
+        if (JSON.stringify(ids) !== "[2,5,8]") return `the broker dead-lettered items [${ids.join(", ")}], expected [2, 5, 8]: reject only the invalid items`;
+        const into = dead.map((e) => JSON.stringify((e.data as any)?.queues ?? []));
+        return into.every((q) => q === JSON.stringify(["rejected"])) ? true : `dead-lettered messages went to ${into[0]}, expected the rejected queue`;
+      },
+    },
+    {
       id: "breaker-opens",
       title: "The circuit breaker opens during the outage and fails fast",
       explain:
