@@ -6,7 +6,7 @@ import * as esbuild from "esbuild";
 import type { Flags } from "./main";
 import { exitCodeOf, runFile } from "./run";
 import { printable } from "./summary";
-import { makeLabRun, runChecks, type CheckSuite } from "../sim/check/define";
+import { gradedSeeds, makeLabRun, mergeSeedResults, runChecks, type CheckResult, type CheckSuite } from "../sim/check/define";
 
 export async function loadSuite(labDir: string): Promise<CheckSuite> {
   const checkPath = join(labDir, "check.ts");
@@ -34,13 +34,21 @@ export async function checkCommand(target: string, flags: Flags): Promise<number
     return 1;
   }
   const source = readFileSync(file, "utf8");
-  const r = await runFile(file, source, { seed: suite.seed, untilS: suite.untilS, events: true, timeoutS: flags.timeoutS, trace: true, limits: flags.limits, memoryMb: flags.memoryMb });
-  if (r.kind !== "report") {
-    console.error(r.message);
-    return exitCodeOf(r);
+  // Graded on every seed of the lab, as the labs test and the page do: a failure names its seed.
+  const seeds = gradedSeeds(suite);
+  const perSeed: { seed: number; results: CheckResult[] }[] = [];
+  for (const seed of seeds) {
+    const r = await runFile(file, source, { seed, untilS: suite.untilS, events: true, timeoutS: flags.timeoutS, trace: true, limits: flags.limits, memoryMb: flags.memoryMb });
+    if (r.kind !== "report") {
+      // The seed on a line of its own: the message itself is the run's, as `run` prints it.
+      console.error(`with seed ${seed}:`);
+      console.error(r.message);
+      return exitCodeOf(r);
+    }
+    perSeed.push({ seed, results: runChecks(suite, makeLabRun(r.report, r.trace ?? [])) });
   }
-  const results = runChecks(suite, makeLabRun(r.report, r.trace ?? []));
-  if (flags.json) console.log(JSON.stringify({ lab: basename(labDir), file, results }, null, 2));
+  const results = mergeSeedResults(perSeed);
+  if (flags.json) console.log(JSON.stringify({ lab: basename(labDir), file, seeds, results }, null, 2));
   else {
     for (const c of results) {
       console.log(`${c.passed ? "✔" : "✘"} ${c.title}`);
@@ -48,7 +56,7 @@ export async function checkCommand(target: string, flags: Flags): Promise<number
       if (!c.passed) console.log(printable(`    ${c.detail}\n    ${c.explain}`));
     }
     const passed = results.filter((c) => c.passed).length;
-    console.log(`\n${passed} passed, ${results.length - passed} failed`);
+    console.log(`\n${passed} passed, ${results.length - passed} failed (seeds ${seeds.join(", ")})`);
   }
   return results.every((c) => c.passed) ? 0 : 1;
 }

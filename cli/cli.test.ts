@@ -82,9 +82,10 @@ describe("celery-playground check", () => {
   it("passes a lab's solution (exit 0) and fails its starter (exit 1), saying what failed", () => {
     const ok = cli("check", "labs/1.3-error-handling");
     expect(ok.code, ok.out + ok.err).toBe(0);
-    expect(ok.out).toMatch(/\d+ passed, 0 failed/);
+    expect(ok.out).toMatch(/\d+ passed, 0 failed \(seeds \d+, \d+, \d+\)/);
     const bad = cli("check", "labs/1.3-error-handling", "--file", "labs/1.3-error-handling/starter.ts");
     expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/✘ /);
+    // A failed check names the seed it failed with.
+    expect(bad.out).toMatch(/✘ .*\n {4}seed \d+: /);
   });
 });

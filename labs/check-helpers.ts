@@ -4,6 +4,7 @@
  */
 import type { LabRun } from "../sim/check/define";
 import type { TaskView } from "../sim/engine/types";
+import { BrokerDepth } from "../sim/world/metrics/broker-depth";
 
 /** What `main` returned, as an object (an empty one when it returned nothing or a non-object). */
 export function returned(r: LabRun): Record<string, any> {
@@ -139,4 +140,99 @@ export function maxPerAlignedWindow(times: number[], windowS: number): { max: nu
     }
   }
   return { max, atS };
+}
+
+/**
+ * What is wrong with how the task `bodyName` was run as a chord's body, in words, or null when it
+ * ran as Celery runs one: once, sent by the worker that finished the header's last task (its parent
+ * is a task of the header's group, not `main`), and given the list of every header result in the
+ * order the header was built. A client-side join (await the group in main, then send the body)
+ * gives the same numbers but fails here: the body has no parent task.
+ */
+export function chordBodyProblem(r: LabRun, bodyName: string, headerNames: string[], count = 1): string | null {
+  const bodies = r.tasksNamed(bodyName);
+  if (bodies.length === 0) return `no ${bodyName} task ran on a worker: the join happened outside Celery (in main?), not as a chord's body`;
+  if (bodies.length !== count)
+    return `${bodyName} ran ${bodies.length} times, expected ${count === 1 ? "once" : `${count} times`}: a chord calls its body once, with every header result`;
+  for (const body of bodies) {
+    const parent = r.report.tasks.find((t) => t.id === body.parentId);
+    if (parent && headerNames.includes(parent.name) && parent.groupId === null)
+      return `${bodyName} was chained after a single ${parent.name}, not after a group: the header tasks ran one after another and ${bodyName} received only the last one's result; make the header a group`;
+    if (!parent || !headerNames.includes(parent.name) || parent.groupId === null)
+      return `${bodyName} was sent by ${parent ? parent.name : "main"}${parent ? "" : " (it has no parent task)"}, after waiting for the header's results: a client-side join. In a chord, the worker that finishes the header's last task sends the body; nobody waits in between`;
+    const header = r.report.tasks.filter((t) => t.groupId === parent.groupId);
+    const want = header.map((t) => t.result);
+    const got = body.args[0];
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      return `${bodyName} received ${JSON.stringify(got)?.slice(0, 80)}, not the list of the header's ${header.length} results in order: its signature must be mutable (.s(), not .si()) and the header a group`;
+    const lastHeaderEnd = Math.max(...header.map((t) => t.finishedAt ?? Infinity));
+    if ((body.startedAt ?? -Infinity) < lastHeaderEnd) return `${bodyName} started before every header task had finished`;
+  }
+  return null;
+}
+
+/**
+ * A task that sent tasks and kept its worker slot until they had finished: it waited on their
+ * results (result.get() inside a task), in words; null when no task did.
+ */
+export function waitedOnChildrenProblem(r: LabRun): string | null {
+  for (const t of r.report.tasks) {
+    // Sent while it ran (a chain's or chord's next step is sent as the task finishes: not waited on).
+    const kids = r.report.tasks.filter((k) => k.parentId === t.id && k.sentAt !== null && t.startedAt !== null && k.sentAt >= t.startedAt && (t.finishedAt === null || k.sentAt < t.finishedAt));
+    if (kids.length === 0 || t.finishedAt === null) {
+      if (kids.length && t.finishedAt === null) return `${t.name} sent ${kids.length} ${kids[0]!.name} tasks and never finished: it is waiting on their results inside a worker slot (result.get() inside a task)`;
+      continue;
+    }
+    const kidsEnd = Math.max(...kids.map((k) => k.finishedAt ?? Infinity));
+    if (t.finishedAt >= kidsEnd)
+      return `${t.name} sent ${kids.length} ${kids[0]!.name} tasks and held its worker slot until they finished (t=${fmt(t.startedAt, 1)}–${fmt(t.finishedAt, 1)} s): it waited on their results inside a task (result.get() inside a task). Send a workflow (chain/chord) instead and let no task wait`;
+  }
+  return null;
+}
+
+/** When tasks ran one after another (each started after the previous finished), how, in words; null if they overlapped. */
+export function sequentialProblem(tasks: TaskView[]): string | null {
+  if (tasks.length < 2) return `only ${tasks.length} of the tasks ran`;
+  if (tasks.some((t) => t.startedAt === null || t.finishedAt === null)) return `${tasks.filter((t) => t.finishedAt === null).map((t) => t.name).join(", ")} never finished`;
+  const lastStart = Math.max(...tasks.map((t) => t.startedAt!));
+  const firstEnd = Math.min(...tasks.map((t) => t.finishedAt!));
+  if (lastStart < firstEnd) return null;
+  const order = [...tasks].sort((a, b) => a.startedAt! - b.startedAt!);
+  return `${order.map((t) => `${t.name} at ${fmt(t.startedAt, 1)} s`).join(", ")}: they ran one after another, not in parallel (a chain runs steps in sequence; a group sends them all at once)`;
+}
+
+/**
+ * Messages waiting in `queue` at each of `timesS` (ascending), replayed from the trace's message
+ * events (sim/world/metrics/broker-depth.ts, a pure reader of the trace): what the broker would
+ * have answered to a queue-length query at that instant, after everything else that happened then
+ * (or, when `before` holds the trace index of the event that made the query, just before it).
+ */
+export function queueReadyAt(r: LabRun, queue: string, timesS: { atS: number; before?: number }[]): number[] {
+  const depth = new BrokerDepth();
+  const out: number[] = [];
+  let i = 0;
+  const trace = r.trace;
+  for (const q of timesS) {
+    while (i < trace.length && (q.before !== undefined ? trace[i]!.i < q.before : trace[i]!.atS <= q.atS + 1e-9)) depth.fold(trace[i++]!);
+    out.push(depth.ready(queue));
+  }
+  return out;
+}
+
+/**
+ * The most tasks one worker held at once (received and not yet finished: running or reserved in its
+ * prefetch buffer), from the events in order; only the tasks `include` accepts count.
+ */
+export function mostHeld(r: LabRun, include: (uuid: string) => boolean = () => true): { worker: string; max: number; atS: number } {
+  const held: Record<string, number> = {};
+  let best = { worker: "", max: 0, atS: 0 };
+  for (const e of r.report.events) {
+    if (!e.uuid || !include(e.uuid)) continue;
+    const w = e.hostname ?? "";
+    if (e.type === "task-received") held[w] = (held[w] ?? 0) + 1;
+    else if (e.type === "task-succeeded" || e.type === "task-failed") held[w] = (held[w] ?? 0) - 1;
+    else continue;
+    if (held[w]! > best.max) best = { worker: w, max: held[w]!, atS: e.timestamp };
+  }
+  return best;
 }

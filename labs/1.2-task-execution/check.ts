@@ -24,7 +24,8 @@ export default defineChecks({
       run: (r) => {
         const viaWorker = r.tasksNamed("add").filter((t) => t.worker !== null);
         const id = returned(r).modes?.delay?.id;
-        if (viaWorker.length !== 1) return `${viaWorker.length} add tasks ran on a worker, expected exactly 1 (the delay() call)`;
+        if (viaWorker.length === 0) return "no add task ran on a worker: delay() must publish a message for a worker (apply() runs it in the caller)";
+        if (viaWorker.length > 1) return `${viaWorker.length} add tasks ran on a worker, expected exactly 1 (the delay() call): run() is a plain function call in the caller, with no message`;
         return viaWorker[0]!.id === id ? true : `main reported delay id ${fmt(id)}, but the worker ran ${viaWorker[0]!.id}`;
       },
     },
@@ -88,7 +89,7 @@ export default defineChecks({
         const states = storedStates(r, long.index).map((s) => s.state);
         const started = states.indexOf("STARTED");
         const progress = states.indexOf("PROGRESS");
-        if (started < 0) return `stored states were ${states.join(" → ") || "none"}: no STARTED`;
+        if (started < 0) return `stored states were ${states.join(" → ") || "none"}: no STARTED (Celery stores it only with taskTrackStarted: true)`;
         return progress < 0 || started < progress ? true : `STARTED came after PROGRESS (${states.join(" → ")})`;
       },
     },
@@ -99,8 +100,11 @@ export default defineChecks({
         "`monitorTaskProgress` polls `result.state` every 0.25 s. Once the task stores PROGRESS, the monitor sees it with its `info` (the meta dict), and stops at SUCCESS.",
       run: (r) => {
         const seen: string[] = returned(r).seen ?? [];
+        const last = seen[seen.length - 1];
+        if (last !== undefined && last !== "SUCCESS" && last !== "FAILURE")
+          return `the monitor stopped polling at ${last} (it saw ${[...new Set(seen)].join(", ")}): poll until the task is ready (SUCCESS or FAILURE)`;
         if (!seen.includes("PROGRESS")) return `the monitor saw ${[...new Set(seen)].join(", ") || "nothing"}, never PROGRESS`;
-        return seen[seen.length - 1] === "SUCCESS" ? true : `the monitor's last state was ${seen[seen.length - 1]}, expected SUCCESS`;
+        return seen[seen.length - 1] === "SUCCESS" ? true : `the monitor's last state was ${seen[seen.length - 1]}, expected SUCCESS: poll until the task is ready (SUCCESS or FAILURE)`;
       },
     },
   ],

@@ -47,6 +47,8 @@ export default defineChecks({
         const wrong = failed.filter((t) => t.executions !== 4 || t.exception?.type === "MaxRetriesExceededError");
         if (wrong.length === 0) return true;
         const t = wrong[0]!;
+        if (t.exception?.type === "MaxRetriesExceededError")
+          return `${wrong.length} failed flaky tasks ended in MaxRetriesExceededError, not the error that made them retry: pass the original error as \`exc\` to self.retry({ exc })`;
         return `${wrong.length} failed flaky tasks look wrong, e.g. ${t.executions} executions ending in ${t.exception?.type}: ${t.exception?.message}`;
       },
     },
@@ -65,7 +67,7 @@ export default defineChecks({
           for (let k = 0; k < g.length; k++) {
             const want = 2 ** k;
             if (g[k]! < want - 0.05 || g[k]! > want + 1.5)
-              return `task ${t.id.slice(0, 8)} waited [${g.map((x) => fmt(x)).join(", ")}] s between attempts, expected [${[1, 2, 4, 8, 16].slice(0, g.length).join(", ")}]`;
+              return `task ${t.id.slice(0, 8)} waited [${g.map((x) => fmt(x)).join(", ")}] s between attempts, expected [${[1, 2, 4, 8, 16].slice(0, g.length).join(", ")}]: the countdown is 2 ** request.retries, and request.retries is 0 on the first attempt`;
           }
         }
         return longest >= 2 ? true : "no backoff task retried twice, so the doubling could not be seen";
@@ -83,7 +85,8 @@ export default defineChecks({
         const off = dlq.filter((t) => t.queue !== "dead_letter");
         if (off.length) return `${off.length} process_failed_item tasks went to queue ${off[0]!.queue}, not dead_letter`;
         const notOk = dlq.filter((t) => t.state !== "SUCCESS");
-        return notOk.length === 0 ? true : `dead-letter tasks: ${stateSummary(dlq)}; no worker recovered them`;
+        const consumed = r.report.workers.some((w) => w.queues.includes("dead_letter"));
+        return notOk.length === 0 ? true : `dead-letter tasks: ${stateSummary(dlq)}; no worker recovered them${consumed ? "" : ": no worker consumes the dead_letter queue"}`;
       },
     },
     {
@@ -93,7 +96,30 @@ export default defineChecks({
       run: (r) => {
         const invalid = r.tasksNamed("process_with_dlq").filter((t) => (t.args[0] as { valid?: boolean })?.valid === false);
         const wrong = invalid.filter((t) => t.state !== "FAILURE" || t.exception?.type !== "ValueError");
+        if (invalid.length === 3 && wrong.some((t) => t.state === "SUCCESS"))
+          return `invalid items: ${stateSummary(invalid)}: the error was swallowed after dead-lettering; re-raise it so the failure stays visible`;
         return invalid.length === 3 && wrong.length === 0 ? true : `invalid items: ${stateSummary(invalid)}, expected 3 FAILURE with ValueError`;
+      },
+    },
+    {
+      id: "dlx-broker",
+      title: "RabbitMQ dead-letters the rejected items itself (items 2, 5 and 8)",
+      explain:
+        "The `strict` queue is declared with a dead-letter exchange. In `process_strict` (TODO 5), `throw new Reject(reason, { requeue: false })` for an invalid item: with late acks the message is still unacknowledged, the worker rejects it, and RabbitMQ moves it to `dlx`, bound to the `rejected` queue. A failed task is acknowledged, and an early-acked message can no longer be rejected: neither is dead-lettered.",
+      run: (r) => {
+        const dead = r.trace.filter((e) => e.kind === "message-dead-lettered" && (e.data as any)?.from === "strict");
+        const tasks = r.tasksNamed("process_strict");
+        const ids = dead.map((e) => (r.report.tasks[e.task]?.args[0] as { id?: number } | undefined)?.id).sort((a, b) => (a ?? 0) - (b ?? 0));
+        if (dead.length === 0) {
+          const failed = tasks.filter((t) => t.state === "FAILURE").length;
+          if (failed) return `no message was dead-lettered: ${failed} process_strict tasks failed instead, and a failed task's message is acknowledged; reject it with Reject(reason, { requeue: false })`;
+          const rejected = r.events("task-rejected").length;
+          if (rejected) return `${rejected} process_strict tasks were rejected but nothing was dead-lettered: their messages were already acknowledged (early acks); rejecting needs taskAcksLate`;
+          return "no message was dead-lettered from the strict queue";
+        }
+        if (JSON.stringify(ids) !== "[2,5,8]") return `the broker dead-lettered items [${ids.join(", ")}], expected [2, 5, 8]: reject only the invalid items`;
+        const into = dead.map((e) => JSON.stringify((e.data as any)?.queues ?? []));
+        return into.every((q) => q === JSON.stringify(["rejected"])) ? true : `dead-lettered messages went to ${into[0]}, expected the rejected queue`;
       },
     },
     {

@@ -69,6 +69,23 @@ export const processWithDlq = app.task({ bind: true }, async function process_wi
   }
 });
 
+// ---------------------------------------------------------------- 2b. The broker's own dead-lettering
+
+/**
+ * The same items on RabbitMQ, whose queues can dead-letter by themselves: a message a worker rejects
+ * without requeueing goes to the queue's dead-letter exchange, with no code of yours in between.
+ */
+const rabbit = new Celery("dlx_demo", { broker: "rabbitmq" });
+// A message can be rejected only while it is unacknowledged: acknowledge after the task.
+rabbit.conf.update({ taskAcksLate: true });
+
+export const processStrict = rabbit.task({ name: "process_strict" }, function process_strict(data: Item) {
+  // TODO 5: reject an invalid item instead of failing it: `throw new Reject(\`invalid item ${data.id}\`, { requeue: false })`
+  //         (import Reject from "celery"). A failed task's message is acknowledged, so nothing is dead-lettered.
+  if (!data.valid) throw new ValueError("Invalid data");
+  return `Processed: ${data.id}`;
+});
+
 // ---------------------------------------------------------------- 3. Circuit breaker
 
 /** An external API: 50 ms per call, down from t=5 s to t=20 s. */
@@ -128,6 +145,14 @@ export default async function main() {
   const items: Item[] = Array.from({ length: 8 }, (_, i) => ({ id: i + 1, valid: i % 3 !== 1 }));
   const processed = items.map((item) => processWithDlq.delay(item));
 
+  // The broker's dead-lettering: queue "strict" dead-letters into exchange "dlx", bound to "rejected".
+  rabbit.broker.declareExchange("dlx", "direct");
+  rabbit.broker.bindQueue("rejected", "dlx", "strict");
+  rabbit.broker.declareQueue("strict", { deadLetterExchange: "dlx" });
+  rabbit.worker({ hostname: "strict-w1", concurrency: 1, queues: ["strict"] });
+  // A rejected task stores no result: count what reached the dead-letter queue instead of awaiting them.
+  for (const item of items) processStrict.applyAsync([item], { queue: "strict" });
+
   // One API call every 0.5 s for 40 s.
   const apiCalls = Array.from({ length: 80 }, (_, i) => externalApiCall.applyAsync([`/orders/${i}`], { countdown: i * 0.5 }));
 
@@ -152,6 +177,7 @@ export default async function main() {
     flakySucceeded: flakyOut.filter((o) => o.ok).length,
     backoffSucceeded: backoffOut.filter((o) => o.ok).length,
     processedOk: processedOut.filter((o) => o.ok).length,
+    deadLettered: rabbit.broker.queues().rejected ?? 0,
     apiSucceeded: apiOut.filter((o) => o.ok).length,
     breakerState: breaker.state,
   };

@@ -1,14 +1,6 @@
 import { defineChecks, type LabRun } from "../../sim/check/define";
 import type { TaskView } from "../../sim/engine/types";
-import { fmt, returned, stateSummary, tasksNamedAny } from "../check-helpers";
-
-/** True when every task started before any of them finished: they ran side by side. */
-function overlapped(tasks: TaskView[]): boolean {
-  if (tasks.some((t) => t.startedAt === null || t.finishedAt === null)) return false;
-  const lastStart = Math.max(...tasks.map((t) => t.startedAt!));
-  const firstEnd = Math.min(...tasks.map((t) => t.finishedAt!));
-  return lastStart < firstEnd;
-}
+import { chordBodyProblem, fmt, returned, sequentialProblem, stateSummary, tasksNamedAny } from "../check-helpers";
 
 /** Tasks of the chain started by fetch_data("empty"). */
 function brokenChain(r: LabRun): TaskView[] | null {
@@ -32,6 +24,9 @@ export default defineChecks({
         const load = r.tasksNamed("load_data").find((t) => t.state === "SUCCESS");
         const notify = r.tasksNamed("send_notification").find((t) => t.state === "SUCCESS");
         if (!load || !notify) return "load_data and send_notification did not both succeed";
+        // In a chain, the worker that finishes a step sends the next one: its parent is that step.
+        if (notify.parentId !== load.id)
+          return "send_notification was sent by main after it waited for the chain, not chained after load_data: a chain's worker sends each next step itself";
         return (notify.startedAt ?? 0) >= (load.finishedAt ?? Infinity) ? true : "send_notification started before load_data finished";
       },
     },
@@ -41,14 +36,13 @@ export default defineChecks({
       explain:
         "Use a chord (TODO 2): `chord(group(...items.map((i) => mapTask.s(i))), reduceTask.s())`. The header's 100 square tasks run in parallel; Celery calls sum_results once, with the list of all 100 results, after the last one finishes.",
       run: (r) => {
-        if (returned(r).mapReduce !== 328350) return `map-reduce returned ${fmt(returned(r).mapReduce, 0)}, expected 328350`;
-        const sums = r.tasksNamed("sum_results");
-        if (sums.length !== 1 || sums[0]!.result !== 328350)
-          return `sum_results ran ${sums.length} times on a worker (${stateSummary(sums)}), expected once, returning 328350`;
         const squares = r.tasksNamed("square");
         if (squares.length !== 100) return `${squares.length} square tasks ran, expected 100`;
-        const lastSquare = Math.max(...squares.map((t) => t.finishedAt ?? Infinity));
-        return (sums[0]!.startedAt ?? 0) >= lastSquare ? true : "sum_results started before every square task had finished";
+        const problem = chordBodyProblem(r, "sum_results", ["square"]);
+        if (problem) return problem;
+        const sums = r.tasksNamed("sum_results");
+        if (sums[0]!.result !== 328350) return `sum_results returned ${fmt(Number(sums[0]!.result), 0)} (${stateSummary(sums)}), expected 328350`;
+        return returned(r).mapReduce === 328350 ? true : `map-reduce returned ${fmt(returned(r).mapReduce, 0)}, expected 328350`;
       },
     },
     {
@@ -57,10 +51,11 @@ export default defineChecks({
       explain:
         "A chain runs the processors one after the other and hands the aggregator only the last result. Use `chord(group(...processors.map((p) => p.s(data))), aggregator.s())` (TODO 3): group results come back in submission order.",
       run: (r) => {
-        const want = "a(data) + b(data) + c(data)";
-        if (returned(r).fanOut !== want) return `fan-out/fan-in returned ${JSON.stringify(returned(r).fanOut)}, expected ${JSON.stringify(want)}`;
         const procs = tasksNamedAny(r, "process_a", "process_b", "process_c");
-        return overlapped(procs) ? true : "the three processors did not run at the same time";
+        const problem = sequentialProblem(procs) ?? chordBodyProblem(r, "aggregate_results", ["process_a", "process_b", "process_c"]);
+        if (problem) return problem;
+        const want = "a(data) + b(data) + c(data)";
+        return returned(r).fanOut === want ? true : `fan-out/fan-in returned ${JSON.stringify(returned(r).fanOut)}, expected ${JSON.stringify(want)}`;
       },
     },
     {
@@ -69,9 +64,10 @@ export default defineChecks({
       explain:
         "Build it in `PatternExplorer.diamond` (TODO 4): a group of `t1.s(data)` and `t2.s(data)`, joined by `join.s()` in a chord, and return its `applyAsync()`.",
       run: (r) => {
+        const problem = sequentialProblem(tasksNamedAny(r, "transform_a", "transform_b")) ?? chordBodyProblem(r, "merge_transforms", ["transform_a", "transform_b"]);
+        if (problem) return problem;
         const want = "input→A & input→B";
-        if (returned(r).diamond !== want) return `the diamond returned ${JSON.stringify(returned(r).diamond)}, expected ${JSON.stringify(want)}`;
-        return overlapped(tasksNamedAny(r, "transform_a", "transform_b")) ? true : "transform_a and transform_b did not run in parallel";
+        return returned(r).diamond === want ? true : `the diamond returned ${JSON.stringify(returned(r).diamond)}, expected ${JSON.stringify(want)}`;
       },
     },
     {
@@ -82,6 +78,9 @@ export default defineChecks({
       run: (r) => {
         const tasks = brokenChain(r);
         if (!tasks) return "fetch_data(\"empty\") was never sent";
+        const validate = tasks.find((t) => t.name === "validate_data");
+        if (validate && validate.state !== "FAILURE")
+          return `validate_data did not fail for the empty source (it returned ${JSON.stringify(validate.result)}, ${validate.state}): it must raise ValueError so Celery stops the chain, not return a flag the next steps ignore`;
         const ranAfter = tasks.filter((t) => ["transform_data", "load_data", "send_notification"].includes(t.name) && t.executions > 0);
         if (ranAfter.length) return `${ranAfter.map((t) => t.name).join(", ")} ran after validate_data failed`;
         const err = String(returned(r).brokenError ?? "");

@@ -19,6 +19,45 @@ function alertsOf(r: LabRun, kind: "firing" | "resolved"): { atS: number; type: 
   return Array.isArray(a) ? a.filter((x) => x?.kind === kind && x?.type === "failure_rate") : [];
 }
 
+/** The alert rule the lab asks for: failure rate over the last WINDOW_S seconds above RATE for FOR_S seconds. */
+const WINDOW_S = 10;
+const RATE = 0.1;
+const FOR_S = 5;
+const MIN_SAMPLES = 10;
+
+/**
+ * The rule's condition evaluated from the run's own task events, once a second as the lab's
+ * evaluator does: at each whole second, whether the failure rate over the last WINDOW_S seconds was
+ * above RATE (with at least MIN_SAMPLES outcomes). Independent of the learner's code.
+ */
+function breachBySecond(r: LabRun): { atS: number; breached: boolean; rate: number }[] {
+  const outcomes = [...r.events("task-succeeded"), ...r.events("task-failed")].map((e) => ({ atS: e.timestamp, ok: e.type === "task-succeeded" }));
+  const end = Math.ceil(r.report.simTime);
+  const out: { atS: number; breached: boolean; rate: number }[] = [];
+  for (let t = 0; t <= end; t++) {
+    const recent = outcomes.filter((o) => o.atS > t - WINDOW_S && o.atS <= t);
+    const rate = recent.length < MIN_SAMPLES ? 0 : recent.filter((o) => !o.ok).length / recent.length;
+    out.push({ atS: t, breached: rate > RATE, rate });
+  }
+  return out;
+}
+
+/** When the condition first started to hold, and when it first stopped holding after that. */
+function incident(r: LabRun): { startS: number; endS: number | null } | null {
+  const secs = breachBySecond(r);
+  const start = secs.find((s) => s.breached);
+  if (!start) return null;
+  const end = secs.find((s) => s.atS > start.atS && !s.breached);
+  return { startS: start.atS, endS: end?.atS ?? null };
+}
+
+/** What a worker had run and was running at `atS`, from the run's own events (not the learner's). */
+function workerAt(r: LabRun, host: string, atS: number): { processed: number; active: number } {
+  const by = (type: string) => r.events(type).filter((e) => e.hostname === host && e.timestamp <= atS + 1e-9).length;
+  const processed = by("task-succeeded") + by("task-failed");
+  return { processed, active: by("task-started") - processed };
+}
+
 export default defineChecks({
   seed: 1,
   untilS: 150,
@@ -34,6 +73,8 @@ export default defineChecks({
         const wrong = ["SUCCESS", "FAILURE"].filter((s) => (got[s] ?? 0) !== (want[s] ?? 0));
         if (wrong.length) return wrong.map((s) => `${s}: counted ${got[s] ?? 0}, the run has ${want[s] ?? 0}`).join("; ");
         const total = Object.values(got).reduce((a: number, b) => a + Number(b), 0);
+        if (total > r.report.tasks.length)
+          return `your counts add up to ${total} for ${r.report.tasks.length} tasks: count each task once, in its latest state (keep states[uuid]), not once per event`;
         return total === r.report.tasks.length ? true : `your counts add up to ${total} tasks, the run has ${r.report.tasks.length}`;
       },
     },
@@ -48,7 +89,31 @@ export default defineChecks({
           const want = r.report.tasks.filter((t) => t.worker === host && (t.state === "SUCCESS" || t.state === "FAILURE")).length;
           const got = stats[host]?.processed;
           if (got !== want) return `${host}: you counted ${fmt(got, 0)} processed tasks, the run shows ${want}`;
+          const beats = r.events("worker-heartbeat").filter((e) => e.hostname === host);
+          const last = beats[beats.length - 1]?.timestamp;
           if (typeof stats[host]?.lastHeartbeat !== "number") return `${host}: no heartbeat recorded`;
+          if (stats[host].lastHeartbeat !== last)
+            return `${host}: lastHeartbeat is t=${fmt(stats[host].lastHeartbeat, 2)} s, but its last worker-heartbeat event was at t=${fmt(last, 2)} s: take it from worker-heartbeat events only`;
+        }
+        return true;
+      },
+    },
+    {
+      id: "inspect-health",
+      title: "Worker health comes from the workers themselves: inspect() ping, stats and active",
+      explain:
+        "Implement `probeWorkers` (TODO 7) with `app.control.inspect()`: `ping()` for who answers, the sum of `stats()[host].total` for the tasks a worker has run, `active()[host].length` for what it runs now. Unlike a count kept from events, it is the worker's answer at the moment you ask (and a worker that does not answer is not alive).",
+      run: (r) => {
+        const health: { atS: number; alive: string[]; workers: Record<string, { processed: number; active: number }> }[] = returned(r).health ?? [];
+        if (health.length < 8) return `${health.length} health probes were recorded, expected one every 10 s (at least 8)`;
+        for (const h of health) {
+          if (JSON.stringify(h.alive) !== JSON.stringify(["w1", "w2"])) return `at t=${fmt(h.atS, 1)} s the probe found ${JSON.stringify(h.alive)} alive, expected ["w1","w2"]: ask ping()`;
+          for (const host of ["w1", "w2"]) {
+            const want = workerAt(r, host, h.atS);
+            const got = h.workers?.[host];
+            if (got?.processed !== want.processed || got?.active !== want.active)
+              return `at t=${fmt(h.atS, 1)} s your probe says ${host} had run ${fmt(got?.processed, 0)} tasks with ${fmt(got?.active, 0)} active; at that instant it had run ${want.processed} with ${want.active} active: ask the worker (stats()[host].total summed, active()[host].length) when you probe, not a count kept from events or heartbeats`;
+          }
         }
         return true;
       },
@@ -84,7 +149,9 @@ export default defineChecks({
         const got = returned(r).p95Runtime;
         const lo = percentile(xs, 90) - 1e-6;
         const hi = percentile(xs, 99) + 1e-6;
-        return typeof got === "number" && got >= lo && got <= hi ? true : `p95 reported ${fmt(got, 3)} s; the run's p90..p99 is ${fmt(lo, 3)}..${fmt(hi, 3)} s`;
+        return typeof got === "number" && got >= lo && got <= hi
+          ? true
+          : `p95 reported ${fmt(got, 3)} s; the run's p90..p99 is ${fmt(lo, 3)}..${fmt(hi, 3)} s: the nearest-rank p95 is the runtime at rank ceil(0.95 × n) once the runtimes are sorted in increasing order`;
       },
     },
     {
@@ -94,9 +161,17 @@ export default defineChecks({
         "The payment API is down from t=30 s to t=50 s. With a 10 s window, a 10% threshold and a 5 s `for`, the alert should fire between t=30 s and t=45 s (TODO 5).",
       run: (r) => {
         const firing = alertsOf(r, "firing");
-        if (firing.length === 0) return "no failure_rate alert fired";
+        const inc = incident(r);
+        if (!inc) return "the run's failure rate never went above 10%: was the outage simulated?";
+        if (firing.length === 0) return `no failure_rate alert fired, though the failure rate over the last 10 s was above 10% from t=${inc.startS} s`;
         const first = firing[0]!.atS;
-        return first >= 30 && first <= 45 ? true : `the first alert fired at t=${fmt(first, 1)} s, expected between 30 and 45 s`;
+        const after = first - inc.startS;
+        // The solution fires exactly FOR_S after on every seed; a learner's evaluator may tick at
+        // another phase of the second, so one evaluation period either way.
+        if (after < FOR_S - 1)
+          return `the alert fired at t=${fmt(first, 1)} s, ${fmt(after, 1)} s after the failure rate first crossed 10% (t=${inc.startS} s): it fired without waiting for the condition to hold ${FOR_S} s (the rule's \`for\`), so any blip would page someone`;
+        if (after > FOR_S + 1) return `the alert fired at t=${fmt(first, 1)} s, ${fmt(after, 1)} s after the failure rate first crossed 10% (t=${inc.startS} s); expected about ${FOR_S} s after (the rule's \`for\`)`;
+        return true;
       },
     },
     {
@@ -108,7 +183,9 @@ export default defineChecks({
         const firing = alertsOf(r, "firing");
         const early = firing.filter((a) => a.atS < 30);
         if (early.length) return `${early.length} alerts fired before the outage began (first at t=${fmt(early[0]!.atS, 1)} s)`;
-        return firing.length === 1 ? true : `${firing.length} failure_rate alerts fired, expected exactly 1`;
+        if (firing.length > 1)
+          return `${firing.length} failure_rate alerts fired during one incident (at t=${firing.slice(0, 4).map((a) => fmt(a.atS, 0)).join(", ")}${firing.length > 4 ? "…" : ""} s): once firing, an alert must not be sent again until it resolves (and the cooldown holds a repeat back)`;
+        return firing.length === 1 ? true : "no failure_rate alert fired";
       },
     },
     {
@@ -118,8 +195,20 @@ export default defineChecks({
         "When the rate drops back under the threshold, record a `resolved` alert (and log it). The API is back at t=50 s, so the alert resolves a little after that, once the window has moved past the failures.",
       run: (r) => {
         const resolved = alertsOf(r, "resolved");
-        if (resolved.length === 0) return "the alert never resolved";
-        return resolved[0]!.atS >= 50 ? true : `the alert resolved at t=${fmt(resolved[0]!.atS, 1)} s, while the API was still down`;
+        const inc = incident(r);
+        const back = inc?.endS ?? null;
+        if (resolved.length === 0)
+          return back === null
+            ? "the alert never resolved"
+            : `the alert never resolved, though the failure rate over the last 10 s was back under 10% at t=${back} s: compute the rate over a sliding window of recent outcomes, not since the start of the run`;
+        if (resolved.length > 1)
+          return `${resolved.length} resolved alerts for one incident (at t=${resolved.slice(0, 4).map((a) => fmt(a.atS, 0)).join(", ")} s): resolve once, when a firing alert's condition stops holding`;
+        const at = resolved[0]!.atS;
+        if (at < 50) return `the alert resolved at t=${fmt(at, 1)} s, while the API was still down`;
+        // One evaluation period either way, as for the fire time.
+        if (back !== null && Math.abs(at - back) > 1)
+          return `the alert resolved at t=${fmt(at, 1)} s, but the failure rate over the last 10 s was back under 10% at t=${back} s: resolve at the first evaluation where the condition no longer holds`;
+        return true;
       },
     },
   ],

@@ -169,6 +169,30 @@ class AlertManager {
   }
 }
 
+// ---------------------------------------------------------------- 4. Worker health (remote control)
+
+interface HealthSample {
+  atS: number;
+  /** Workers that answered ping(), sorted. */
+  alive: string[];
+  /** Per worker: tasks it has run so far (stats) and tasks running right now (active). */
+  workers: Record<string, { processed: number; active: number }>;
+}
+
+/** One health probe, as the seed's monitors (and a liveness probe) ask the workers themselves. */
+function probeWorkers(): HealthSample {
+  const inspect = app.control.inspect();
+  const pong = inspect.ping() ?? {};
+  const stats = inspect.stats() ?? {};
+  const active = inspect.active() ?? {};
+  const workers: HealthSample["workers"] = {};
+  for (const host of Object.keys(pong)) {
+    const processed = Object.values(stats[host]?.total ?? {}).reduce((a: number, n) => a + Number(n), 0);
+    workers[host] = { processed, active: (active[host] ?? []).length };
+  }
+  return { atS: now(), alive: Object.keys(pong).sort(), workers };
+}
+
 // ---------------------------------------------------------------- Driving it
 
 const TASK_EVENTS = Object.keys(EVENT_STATE);
@@ -201,6 +225,14 @@ export default async function main() {
       await sleep(1);
     }
   })();
+  const health: HealthSample[] = [];
+  const prober = (async () => {
+    await sleep(5.1); // between two sends (every 0.2 s): a probe never shares an instant with one
+    while (running) {
+      health.push(probeWorkers());
+      await sleep(10);
+    }
+  })();
 
   // Traffic: 5 orders per second for 90 s.
   for (let i = 0; i < 450; i++) {
@@ -210,6 +242,7 @@ export default async function main() {
   await sleep(10);
   running = false;
   await evaluator;
+  await prober;
 
   const stateCounts = monitor.taskCounts();
   console.log("task counts:", JSON.stringify(stateCounts));
@@ -224,5 +257,6 @@ export default async function main() {
     metricsText: metrics.render(),
     p95Runtime: p95,
     alerts: alertManager.alerts,
+    health,
   };
 }

@@ -157,6 +157,24 @@ class AlertManager {
   }
 }
 
+// ---------------------------------------------------------------- 4. Worker health (remote control)
+
+interface HealthSample {
+  atS: number;
+  /** Workers that answered ping(), sorted. */
+  alive: string[];
+  /** Per worker: tasks it has run so far (stats) and tasks running right now (active). */
+  workers: Record<string, { processed: number; active: number }>;
+}
+
+/** One health probe, as the seed's monitors (and a liveness probe) ask the workers themselves. */
+function probeWorkers(): HealthSample {
+  // TODO 7: ask the workers with app.control.inspect(): ping() says who answers; stats()[host].total
+  //         counts the tasks a worker has run, by task name (add them up); active()[host] lists what
+  //         it runs right now. (Each returns null when no worker answers.)
+  return { atS: now(), alive: [], workers: {} };
+}
+
 // ---------------------------------------------------------------- Driving it
 
 const TASK_EVENTS = Object.keys(EVENT_STATE);
@@ -190,6 +208,14 @@ export default async function main() {
       await sleep(1);
     }
   })();
+  const health: HealthSample[] = [];
+  const prober = (async () => {
+    await sleep(5.1); // between two sends (every 0.2 s): a probe never shares an instant with one
+    while (running) {
+      health.push(probeWorkers());
+      await sleep(10);
+    }
+  })();
 
   // Traffic: 5 orders per second for 90 s.
   for (let i = 0; i < 450; i++) {
@@ -199,6 +225,7 @@ export default async function main() {
   await sleep(10);
   running = false;
   await evaluator;
+  await prober;
 
   const stateCounts = monitor.taskCounts();
   console.log("task counts:", JSON.stringify(stateCounts));
@@ -213,5 +240,6 @@ export default async function main() {
     metricsText: metrics.render(),
     p95Runtime: p95,
     alerts: alertManager.alerts,
+    health,
   };
 }

@@ -1,8 +1,13 @@
 import { defineChecks, type LabRun } from "../../sim/check/define";
-import { fmt, makespanS, near, returned, runtimeOf } from "../check-helpers";
+import { fmt, makespanS, mostHeld, near, returned, runtimeOf } from "../check-helpers";
 
 function batch(r: LabRun, label: string) {
   return r.tasksNamed("bench_task").filter((t) => t.args[0] === label);
+}
+
+/** Workers outside `batch` that ran its tasks (each batch has its own fresh workers, named after it). */
+function strangers(r: LabRun, label: string): string[] {
+  return [...new Set(batch(r, label).map((t) => t.worker ?? "").filter((w) => !w.startsWith(`${label}-`)))];
 }
 
 export default defineChecks({
@@ -22,7 +27,8 @@ export default defineChecks({
           const p = profile[name];
           if (!p) return `no profile for ${name}`;
           if (p.count !== xs.length) return `${name}: profiled ${fmt(p.count, 0)} runs, the run has ${xs.length}`;
-          if (!near(p.meanS, mean, 0.02, 0.005)) return `${name}: mean ${fmt(p.meanS, 3)} s, the run's mean runtime is ${fmt(mean, 3)} s`;
+          if (!near(p.meanS, mean, 0.02, 0.005))
+            return `${name}: mean ${fmt(p.meanS, 3)} s, the run's mean runtime is ${fmt(mean, 3)} s: note each start by task id (tasks of one name overlap on a worker of concurrency 4) and measure from prerun to postrun`;
         }
         return true;
       },
@@ -39,7 +45,13 @@ export default defineChecks({
         for (const row of rows) {
           const span = makespanS(batch(r, `scale-c${row.concurrency}`));
           if (span === null) return `the concurrency-${row.concurrency} batch did not finish`;
-          if (!near(row.throughput, 40 / span, 0.2)) return `concurrency ${row.concurrency}: you report ${fmt(row.throughput)} tasks/s, the run shows ${fmt(40 / span)}`;
+          const others = strangers(r, `scale-c${row.concurrency}`);
+          if (others.length)
+            return `the concurrency-${row.concurrency} batch also ran on ${others.join(", ")}: shut each batch's workers down before the next batch, or it measures more slots than it says`;
+          if (!near(row.throughput, 40 / span, 0.2)) {
+            const said = `concurrency ${row.concurrency}: you report ${fmt(row.throughput)} tasks/s, the run shows ${fmt(40 / span)}`;
+            return row.throughput > 40 / span ? `${said}: stop the clock when every result is in, and divide the count by the seconds` : `${said}: throughput is tasks / seconds (from the first send to the last result)`;
+          }
         }
         return true;
       },
@@ -69,6 +81,11 @@ export default defineChecks({
         for (const row of rows) {
           const span = makespanS(batch(r, `prefetch-x${row.multiplier}`));
           if (span === null) return `the ×${row.multiplier} batch did not finish`;
+          // Concurrency 2: a worker holds what it runs plus multiplier × 2 reserved (early acks).
+          const ids = new Set(batch(r, `prefetch-x${row.multiplier}`).map((t) => t.id));
+          const held = mostHeld(r, (uuid) => ids.has(uuid));
+          if (held.max > 2 + 2 * row.multiplier)
+            return `${held.worker} held ${held.max} tasks at once in the ×${row.multiplier} batch, more than 2 running + ${2 * row.multiplier} prefetched: the multiplier was not applied to its workers (prefetchMultiplier)`;
           if (!near(row.makespanS, span, 0.1, 0.1)) return `×${row.multiplier}: you report ${fmt(row.makespanS)} s, the run shows ${fmt(span)} s`;
         }
         return true;

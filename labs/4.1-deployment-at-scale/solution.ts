@@ -33,41 +33,15 @@ export const urgent = app.task({ name: "app.tasks.urgent" }, async function urge
 
 // ---------------------------------------------------------------- Deployments (given)
 
-type WorkerHandle = ReturnType<typeof app.worker>;
+/**
+ * A Deployment: N identical worker replicas, scaled like pods (`app.deployment`). `scale(n, reason)`
+ * removes a pod the way Kubernetes does: SIGTERM (a warm shutdown), then SIGKILL after
+ * terminationGracePeriodS. Every scaling decision is in the trace with its reason.
+ */
+type Deployment = ReturnType<typeof app.deployment>;
 
-/** A Deployment: N identical worker replicas, scaled like pods. */
-class Deployment {
-  replicas: WorkerHandle[] = [];
-  private seq = 0;
-
-  constructor(
-    readonly name: string,
-    readonly spec: { concurrency: number; queues: string[] },
-    replicas: number,
-    /** Kubernetes' terminationGracePeriodSeconds: SIGTERM, then SIGKILL this much later. */
-    readonly terminationGracePeriodS = 3,
-  ) {
-    this.scale(replicas);
-  }
-
-  get size() {
-    return this.replicas.length;
-  }
-
-  scale(n: number) {
-    if (n === this.replicas.length) return;
-    console.log(`[t=${now().toFixed(1)}] ${this.name}: ${this.replicas.length} → ${n} replicas`);
-    while (this.replicas.length < n) this.replicas.push(app.worker({ hostname: `${this.name}-${++this.seq}`, ...this.spec }));
-    while (this.replicas.length > n) void this.terminate(this.replicas.pop()!);
-  }
-
-  /** A pod being removed: warm shutdown (SIGTERM), then SIGKILL after the grace period. */
-  private async terminate(w: WorkerHandle) {
-    w.shutdown();
-    await sleep(this.terminationGracePeriodS);
-    w.kill();
-  }
-}
+const deployment = (name: string, worker: { concurrency: number; queues: string[] }, replicas: number): Deployment =>
+  app.deployment({ name, replicas, worker, terminationGracePeriodS: 3 });
 
 // ---------------------------------------------------------------- The HPA
 
@@ -111,7 +85,7 @@ class QueueLengthAutoscaler {
       const q = await app.broker.queueLength(this.queue);
       const desired = this.desiredReplicas(q, this.deployment.size);
       console.log(`[t=${now().toFixed(1)}] hpa: ${this.queue} length ${q}, replicas ${this.deployment.size} → ${desired}`);
-      this.deployment.scale(desired);
+      this.deployment.scale(desired, `hpa: ${this.queue} length ${q}`);
     }
   }
 }
@@ -119,9 +93,9 @@ class QueueLengthAutoscaler {
 // ---------------------------------------------------------------- Driving it
 
 export default async function main() {
-  const cpu = new Deployment("cpu", { concurrency: 2, queues: ["cpu_queue"] }, 2);
-  const io = new Deployment("io", { concurrency: 4, queues: ["io_queue"] }, 2);
-  const urgentWorkers = new Deployment("urgent", { concurrency: 2, queues: ["urgent_queue"] }, 1);
+  const cpu = deployment("cpu", { concurrency: 2, queues: ["cpu_queue"] }, 2);
+  const io = deployment("io", { concurrency: 4, queues: ["io_queue"] }, 2);
+  const urgentWorkers = deployment("urgent", { concurrency: 2, queues: ["urgent_queue"] }, 1);
   void cpu;
   void urgentWorkers;
 
@@ -136,6 +110,9 @@ export default async function main() {
     periodS: 15,
   });
   const controller = hpa.run(() => done);
+  // Traffic starts half a second after the controller, so its evaluations (every 15 s) never fall on
+  // the same instant as a task finishing: the queue length it reads is not a race.
+  await sleep(0.5);
 
   const results: { get(o: { timeout: number }): Promise<unknown> }[] = [];
   // A burst: 200 I/O tasks of 3 s and 20 CPU tasks of 2 s at once.

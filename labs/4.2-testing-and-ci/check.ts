@@ -11,15 +11,24 @@ function logged(r: LabRun, key: string): { pass: number; fail: number } {
   return { pass: r.logsContaining(`PASS `).filter((l) => l.includes(`[${key}]`)).length, fail: r.logsContaining(`FAIL `).filter((l) => l.includes(`[${key}]`)).length };
 }
 
+/** What a suite that passes a broken build is missing, by job. */
+const MISSING: Record<string, string> = {
+  "broken_rounding@redis": "test a total that does not divide evenly (100 for 3 people) and that the shares add up to the total",
+  "broken_routing@redis":
+    "eager tests (apply, run) run the function in place and never see the route; send the task through the broker to a production-configured worker (delay + get with a timeout) and let the timeout fail the test",
+};
+
 function jobCheck(key: string, expectFailures: boolean) {
   return (r: LabRun) => {
     const j = job(r, key);
     if (!j) return `no results for the ${key} job`;
     const l = logged(r, key);
     if (l.pass !== j.passed || l.fail !== j.failed) return `the ${key} job reported ${j.passed} passed / ${j.failed} failed but logged ${l.pass} PASS / ${l.fail} FAIL`;
-    if (expectFailures) return j.failed >= 1 ? true : `all ${j.passed} tests passed against ${key}: the suite does not catch this bug`;
+    if (expectFailures) return j.failed >= 1 ? true : `all ${j.passed} tests passed against ${key}: the suite does not catch this bug; ${MISSING[key] ?? "test what the bug breaks"}`;
     if (j.passed < 3) return `only ${j.passed} tests ran against ${key}; write at least three`;
-    return j.failed === 0 ? true : `${j.failed} tests failed against the correct build (${key})`;
+    if (j.failed === 0) return true;
+    const first = r.logsContaining("FAIL ").find((l) => l.includes(`[${key}]`)) ?? "";
+    return `${j.failed} tests failed against the correct build (${key}), so the tests themselves are wrong: ${first.trim()}`;
   };
 }
 

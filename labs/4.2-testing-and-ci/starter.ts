@@ -31,7 +31,9 @@ type Build = keyof typeof BUILDS;
 type Broker = "redis" | "rabbitmq";
 
 function makeApp(build: Build, broker: Broker) {
-  const app = new Celery(`${build}@${broker}`, { broker });
+  // Each CI job has its own broker service (as each job of the original pipeline started its own).
+  const url = broker === "redis" ? (`redis://${build}-redis:6379/0` as const) : (`amqp://${build}-rabbitmq//` as const);
+  const app = new Celery(`${build}@${broker}`, { broker: url });
   const splitBill = app.task({ name: `${build}.split_bill`, ...BUILDS[build].options }, function split_bill(totalCents: number, people: number) {
     return BUILDS[build].fn(totalCents, people);
   });

@@ -25,11 +25,14 @@ export default defineChecks({
       explain:
         "Implement topic matching (TODO 1): words are separated by dots, `*` matches exactly one word, `#` matches zero or more. `event.#` then matches every `event.<type>` key, so the audit queue gets one append_event per published event.",
       run: (r) => {
-        const published: { eventId: string }[] = returned(r).published ?? [];
+        const published: { eventId: string; routingKey?: string }[] = returned(r).published ?? [];
         if (published.length === 0) return "no events were published";
         const appended = r.tasksNamed("append_event").map(eventIdOf);
         const missing = published.filter((p) => !appended.includes(p.eventId)).length;
-        if (missing) return `${missing} of ${published.length} published events never reached the audit queue`;
+        if (missing) {
+          const keys = [...new Set(published.filter((p) => !appended.includes(p.eventId)).map((p) => p.routingKey))].slice(0, 3);
+          return `${missing} of ${published.length} published events never reached the audit queue (e.g. ${keys.join(", ")}): its binding event.# must match them; "#" matches zero or more words, "*" exactly one`;
+        }
         return appended.length === published.length ? true : `${appended.length} append_event tasks for ${published.length} events`;
       },
     },
@@ -102,6 +105,7 @@ export default defineChecks({
       run: (r) => {
         // Called inline by the worker with (request, exc, traceback), not sent as a task (FINDINGS §3).
         const calls = r.logsContaining("✗ saga for ");
+        if (calls.length === 0) return "on_order_saga_failure never ran: attach it with saga.linkError(...) (link() callbacks run on success, linkError ones when a step fails)";
         return calls.length === 1 ? true : `on_order_saga_failure ran ${calls.length} times, expected once`;
       },
     },
@@ -118,10 +122,12 @@ export default defineChecks({
         const release = compensations(r, "release_inventory", "order-2");
         const cancel = compensations(r, "cancel_order", "order-2");
         const refund = compensations(r, "refund_payment", "order-2");
-        if (refund.length) return "refund_payment ran for order-2, whose payment was declined";
+        if (refund.length) return "refund_payment ran for order-2, whose payment was declined: compensate only the steps that completed, not the one that failed";
         if (release.length !== 1 || cancel.length !== 1)
           return `for order-2: release_inventory ${stateSummary(release)}, cancel_order ${stateSummary(cancel)}; expected each once`;
-        return (release[0]!.finishedAt ?? Infinity) <= (cancel[0]!.startedAt ?? -Infinity) ? true : "cancel_order started before release_inventory finished";
+        return (release[0]!.finishedAt ?? Infinity) <= (cancel[0]!.startedAt ?? -Infinity)
+          ? true
+          : "cancel_order started before release_inventory finished: compensate newest step first, one after another (a chain of the compensations)";
       },
     },
     {

@@ -30,10 +30,16 @@ export default async function main() {
   app.worker({ hostname: "w1", concurrency: 2 });
   const reminder = sendReminder.applyAsync(["user-42"], { countdown: 60 });
   console.log(`reminder ${reminder.id} scheduled for t=60`);
+  // The client's publish timed out and it retried: the same message (same task id) is sent again.
+  // Nothing in the broker can tell them apart; only an idempotent task sends one email.
+  sendReminder.applyAsync(["user-42"], { countdown: 60, taskId: reminder.id });
 
   await sleep(30);
   app.worker({ hostname: "w2", concurrency: 2 }); // a deploy adds a worker
   console.log("w2 started at t=30");
+  await sleep(20);
+  app.worker({ hostname: "w3", concurrency: 2 }); // and another, 10 s before the reminder is due
+  console.log("w3 started at t=50");
 
   await reminder.get({ timeout: 200 });
   await sleep(150); // long enough for the broker's periodic restore as well

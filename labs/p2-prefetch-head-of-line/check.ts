@@ -1,10 +1,21 @@
 import { defineChecks } from "../../sim/check/define";
-import { fmt, makespanS, stateSummary } from "../check-helpers";
+import { fmt, makespanS, mostHeld, stateSummary } from "../check-helpers";
 
 export default defineChecks({
   seed: 1,
   untilS: 60,
   checks: [
+    {
+      id: "holds-what-it-runs",
+      title: "No worker holds more tasks than it can run (concurrency 2)",
+      explain:
+        "A task a worker has reserved but cannot start waits behind the ones it runs, even when another worker is idle: head-of-line blocking. With `workerPrefetchMultiplier: 1` a worker reserves one message per process, and with `taskAcksLate: true` a running task's message still counts against that window, so a worker never holds more than it runs. Every worker needs both.",
+      run: (r) => {
+        const h = mostHeld(r);
+        if (h.max <= 2) return true;
+        return `${h.worker} held ${h.max} tasks at once at t=${fmt(h.atS, 2)} s (2 running, ${h.max - 2} reserved behind them): the reserved ones wait in its prefetch buffer behind long tasks (head of line) while another worker may be idle`;
+      },
+    },
     {
       id: "all-done",
       title: "All 24 tasks succeed",

@@ -1,10 +1,17 @@
 import { defineChecks } from "../../sim/check/define";
-import { fmt, makespanS, returned, stateSummary } from "../check-helpers";
+import { chordBodyProblem, fmt, makespanS, returned, stateSummary, waitedOnChildrenProblem } from "../check-helpers";
 
 export default defineChecks({
   seed: 1,
   untilS: 120,
   checks: [
+    {
+      id: "no-task-waits",
+      title: "No task waits for another task's result",
+      explain:
+        "A task that sends subtasks and then waits for them holds a worker slot doing nothing; with every slot held that way, the subtasks can never start (a deadlock). Raising concurrency only hides it. Send the whole report as a workflow from main, and let the worker that finishes the last fetch start summarize.",
+      run: (r) => waitedOnChildrenProblem(r) ?? true,
+    },
     {
       id: "reports-built",
       title: "Both reports are built: totals 150 and 400",
@@ -20,6 +27,8 @@ export default defineChecks({
       title: "summarize runs on a worker, once per report, after its fetches",
       explain: "The chord's body runs once, with the list of the header's results, when the last fetch has finished.",
       run: (r) => {
+        const problem = chordBodyProblem(r, "summarize", ["fetch_user"], 2);
+        if (problem) return problem;
         const sums = r.tasksNamed("summarize").filter((t) => t.state === "SUCCESS");
         const totals = sums.map((t) => (t.result as { total?: number } | null)?.total).sort((a, b) => (a ?? 0) - (b ?? 0));
         return JSON.stringify(totals) === "[150,400]" ? true : `summarize succeeded on a worker ${sums.length} times with totals [${totals.join(", ")}], expected [150, 400]`;

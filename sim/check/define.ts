@@ -32,6 +32,11 @@ export interface Check {
 export interface CheckSuite {
   /** Seed the lab runs with (the learner can change it in the page; checks must hold for this one). */
   seed: number;
+  /**
+   * The other seeds a graded run must also pass (default: the two after `seed`). One seed can hide a
+   * wrong mechanism behind a lucky schedule; three make the checks hold for the mechanism.
+   */
+  otherSeeds?: number[];
   /** Simulated seconds at which the run is cut, if the lab needs one. */
   untilS?: number;
   checks: Check[];
@@ -53,6 +58,28 @@ export interface CheckResult {
   /** What happened, when it failed. */
   detail: string | null;
   explain: string;
+  /** The seed it failed with, when graded on several (null: passed, or graded on one seed). */
+  seed?: number | null;
+}
+
+/** Every seed a graded run uses, the lab's own first. */
+export function gradedSeeds(suite: CheckSuite): number[] {
+  return [suite.seed, ...(suite.otherSeeds ?? [suite.seed + 1, suite.seed + 2])];
+}
+
+/**
+ * One result per check over runs on several seeds: a check passes when it passed on every seed;
+ * otherwise it carries the first failing seed, and its detail says which ("seed 2: …").
+ */
+export function mergeSeedResults(perSeed: { seed: number; results: CheckResult[] }[]): CheckResult[] {
+  const first = perSeed[0];
+  if (!first) return [];
+  return first.results.map((c, i) => {
+    const failed = perSeed.find((s) => s.results[i] && !s.results[i]!.passed);
+    if (!failed) return { ...c, passed: true, detail: null, seed: null };
+    const f = failed.results[i]!;
+    return { ...c, passed: false, detail: `seed ${failed.seed}: ${f.detail}`, seed: failed.seed };
+  });
 }
 
 export function makeLabRun(report: Report, trace: TraceEvent[]): LabRun {

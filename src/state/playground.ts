@@ -429,6 +429,8 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     metricsText: () => sim.metricsText(),
     /** The loaded run's report and trace, for grading a lab (call once the run is done). */
     labRun: () => sim.labRun(),
+    /** The loaded code run to its end with another seed (beside the loaded run), for grading a lab on all its seeds. */
+    gradeRun: (seed: number) => sim.gradeRun(seed),
     /** Every folded frame (`fresh`: a new run or a seek replay starts here), for views that keep their own model. */
     onFrame: (fn: (frame: Frame, fromTrace: number, fresh: boolean) => void) => {
       frameListeners.add(fn);

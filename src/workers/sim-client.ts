@@ -8,7 +8,7 @@
  * A spare is started after each load, so the next run does not wait for a worker to start.
  */
 import { WorkerBridge, type CallOptions, type WorkerLike } from "./bridge";
-import { HangError, isAliveMessage, isEnterMessage, isLimitMessage, WATCHDOG_MS, type LoadRequest, type RunInputs, type SimApi } from "./protocol";
+import { HangError, isAliveMessage, isEnterMessage, isLimitMessage, WATCHDOG_MS, type LabRunData, type LoadRequest, type RunInputs, type SimApi } from "./protocol";
 import { SandboxedWorker } from "./sandbox";
 
 export class SimClient {
@@ -26,7 +26,11 @@ export class SimClient {
   /** The resource limit the current run reached, if any (said by the worker before it is stopped). */
   private limit: string | null = null;
 
-  constructor(onHang: (e: HangError) => void, watchdogMs = WATCHDOG_MS, spawn: () => WorkerLike = () => new SandboxedWorker("sim", "simulation")) {
+  constructor(
+    onHang: (e: HangError) => void,
+    private readonly watchdogMs = WATCHDOG_MS,
+    private readonly spawn: () => WorkerLike = () => new SandboxedWorker("sim", "simulation"),
+  ) {
     this.bridge = new WorkerBridge<SimApi>({
       spawn,
       watchdogMs,
@@ -105,6 +109,34 @@ export class SimClient {
 
   labRun(opts?: CallOptions): ReturnType<SimApi["labRun"]> {
     return this.bridge.call("labRun", [], { key: "labRun", ...opts });
+  }
+
+  /**
+   * The loaded code and run inputs run to their end with another seed, for grading a lab on all its
+   * seeds: in a fresh sandboxed worker of its own (a realm of its own, the same watchdog), beside the
+   * loaded run, which it never touches.
+   */
+  async gradeRun(seed: number, opts: CallOptions = {}): Promise<LabRunData> {
+    if (!this.loaded) throw new Error("no scenario loaded");
+    const grader: WorkerBridge<SimApi> = new WorkerBridge<SimApi>({
+      spawn: this.spawn,
+      watchdogMs: this.watchdogMs,
+      onSideMessage: (d) => {
+        if (isEnterMessage(d)) label = d.label;
+        else if (isAliveMessage(d)) grader.keepAlive();
+      },
+      blame: () => label,
+    });
+    let label: string | null = null;
+    try {
+      const loaded = await grader.call("load", [{ ...this.loaded, seed, maxFrameEvents: 0 }], opts);
+      if (!loaded.ok) throw new Error(`${loaded.error.type}: ${loaded.error.message}`);
+      // Frames from past the end of any trace carry no events: only whether the run is done.
+      for (let frame = loaded.frame; !frame.done; ) frame = await grader.call("advance", [{ budgetMs: 200, fromTrace: Number.MAX_SAFE_INTEGER }], opts);
+      return await grader.call("labRun", [], opts);
+    } finally {
+      grader.dispose();
+    }
   }
 
   /** New alert rules and commands for the loaded run: the next seek replays with them. */

@@ -4,14 +4,16 @@
  *
  * Grading runs on this thread against the finished run's report and trace (fetched from the sim
  * worker), with the same check modules the headless labs test uses. Only runs with the lab's seed
- * count towards progress: the checks are calibrated for it.
+ * count towards progress, and they are graded on every seed of the lab (the others run beside the
+ * shown one in the sim worker): a check passes when it holds on all of them, else it names the seed.
  */
 import { createEffect, createSignal, For, Match, on, onCleanup, Show, Switch, untrack } from "solid-js";
-import { makeLabRun, runChecks, type CheckResult } from "../../../sim/check/define";
+import { gradedSeeds, makeLabRun, mergeSeedResults, runChecks, type CheckResult } from "../../../sim/check/define";
 import { statusOf, type ProgressStore } from "../../state/progress";
 import type { Playground } from "../../state/playground";
 import { isAbort } from "../../workers/protocol";
 import { StatusChip } from "./Catalogue";
+import { labChecklist } from "./checklist";
 import { labNumber, type LabContent } from "./content";
 import { Markdown } from "./Markdown";
 import { StorageNotice } from "./StorageNotice";
@@ -40,15 +42,32 @@ export function LabPanel(props: { pg: Playground; lab: LabContent; store: Progre
     setGrading("Checking the run…");
     try {
       const data = await pg.labRun();
-      const out = runChecks(lab.suite, makeLabRun(data.report, data.trace));
-      setResults(out);
-      const passed = out.filter((c) => c.passed).length;
+      const first = runChecks(lab.suite, makeLabRun(data.report, data.trace));
       if (pg.seed() !== lab.suite.seed) {
-        setGrading(`${passed} of ${out.length} goals met with seed ${pg.seed()}. Not recorded: graded runs use the lab's seed ${lab.suite.seed}.`);
+        setResults(first);
+        const passed = first.filter((c) => c.passed).length;
+        setGrading(`${passed} of ${first.length} goals met with seed ${pg.seed()}. Not recorded: graded runs use the lab's seeds ${gradedSeeds(lab.suite).join(", ")}.`);
         return;
       }
+      // A graded run must pass on every seed of the lab: the others run beside the shown one.
+      const seeds = gradedSeeds(lab.suite);
+      const perSeed = [{ seed: seeds[0]!, results: first }];
+      for (const [i, seed] of seeds.slice(1).entries()) {
+        setGrading(`Checking the run with seed ${seed} (${i + 2} of ${seeds.length})…`);
+        const other = await pg.gradeRun(seed);
+        if (lastGraded !== key) return; // another run started meanwhile: its grading takes over
+        perSeed.push({ seed, results: runChecks(lab.suite, makeLabRun(other.report, other.trace)) });
+      }
+      const out = mergeSeedResults(perSeed);
+      setResults(out);
+      const passed = out.filter((c) => c.passed).length;
       props.store.recordRun(id, out);
-      setGrading(passed === out.length ? `All ${out.length} goals met. Lab complete!` : `${passed} of ${out.length} goals met.`);
+      const failedSeeds = [...new Set(out.flatMap((c) => (c.seed != null ? [c.seed] : [])))];
+      setGrading(
+        passed === out.length
+          ? `All ${out.length} goals met on seeds ${seeds.join(", ")}. Lab complete!`
+          : `${passed} of ${out.length} goals met on every seed (${seeds.join(", ")}); failed with seed ${failedSeeds.join(", ")}.`,
+      );
     } catch (e) {
       lastGraded = "";
       setGrading(isAbort(e) ? null : `The run could not be checked: ${(e as Error)?.message ?? e}`);
@@ -90,6 +109,9 @@ export function LabPanel(props: { pg: Playground; lab: LabContent; store: Progre
   onCleanup(() => removeEventListener("pagehide", saveNotes));
 
   const total = lab.suite.checks.length;
+  /** The seed's completion checklist, ticked from the record and this visit's latest run. */
+  const checklist = () =>
+    labChecklist(rec(), { goals: total, seeds: gradedSeeds(lab.suite), lastRun: pg.phase() === "error" ? "error" : results() ? "ok" : null });
   const hintsShown = () => Math.min(rec().hintsRevealed, lab.sections.hints.length);
 
   return (
@@ -116,7 +138,7 @@ export function LabPanel(props: { pg: Playground; lab: LabContent; store: Progre
       <section class="goals" aria-labelledby="goals-h">
         <div class="goals-head">
           <h2 id="goals-h">Goals</h2>
-          <button class="btn small primary" onClick={runChecksNow} title={`Run from the start at full speed with seed ${lab.suite.seed}, then check`}>
+          <button class="btn small primary" onClick={runChecksNow} title={`Run from the start at full speed with seed ${lab.suite.seed}, then check on seeds ${gradedSeeds(lab.suite).join(", ")}`}>
             Run checks
           </button>
         </div>
@@ -200,6 +222,24 @@ export function LabPanel(props: { pg: Playground; lab: LabContent; store: Progre
             </Show>
             <h2>Discussion questions</h2>
             <Markdown text={lab.sections.discussion} />
+            <h2>Lab completion checklist</h2>
+            <ul class="checklist" aria-label="Lab completion checklist" data-testid="checklist">
+              <For each={checklist()}>
+                {(item) => (
+                  <li class={`check-item c-${item.state}`} data-state={item.state}>
+                    <span class="goal-icon" aria-hidden="true">
+                      {item.state === "done" ? "✓" : item.state === "todo" ? "○" : "·"}
+                    </span>
+                    <div>
+                      <span class="muted small">{item.group}: </span>
+                      {item.text}
+                      <span class="sr-only">{item.state === "done" ? " (done)" : item.state === "todo" ? " (not yet)" : " (your call)"}</span>
+                      <div class="muted small">{item.how}</div>
+                    </div>
+                  </li>
+                )}
+              </For>
+            </ul>
           </Match>
           <Match when={tab() === "Python"}>
             <p class="muted small">The same exercise in Python Celery, as you would write it against a real broker.</p>

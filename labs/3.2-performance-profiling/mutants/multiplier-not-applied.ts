@@ -1,0 +1,152 @@
+// mistake: the prefetch multiplier is put in the batch's spec but never passed to the workers (all stay at 4)
+// expect: not applied
+/**
+ * Lab 3.2: Performance profiling and optimization (reference solution).
+ */
+import { Celery, sleep, now } from "celery";
+
+const app = new Celery("performance_lab", { broker: "redis" });
+
+// ---------------------------------------------------------------- Tasks under study
+
+/** CPU-bound: about 1 µs of simulated CPU per unit of n. */
+export const cpuIntensiveTask = app.task(async function cpu_intensive_task(n: number) {
+  await sleep(n * 1e-6);
+  return n;
+});
+
+/** Memory-bound: building `size` × 100 items takes 0.1 µs each. */
+export const memoryIntensiveTask = app.task(async function memory_intensive_task(size: number) {
+  await sleep(size * 100 * 1e-7);
+  return 100;
+});
+
+/** I/O-bound: waits on a slow backend. */
+export const ioTask = app.task(async function io_task(ms: number) {
+  await sleep(ms / 1000);
+  return ms;
+});
+
+/** What the benchmarks send: sleeps `durationS`, tagged with its batch. */
+export const benchTask = app.task(async function bench_task(batch: string, i: number, durationS: number) {
+  await sleep(durationS);
+  return i;
+});
+
+// ---------------------------------------------------------------- 1. Task profiler
+
+interface Profile {
+  count: number;
+  meanS: number;
+  p95S: number;
+  maxS: number;
+}
+
+class TaskProfiler {
+  starts: Record<string, number> = {};
+  runtimes: Record<string, number[]> = {};
+
+  onPrerun = (info: any) => {
+    this.starts[info.taskId] = now();
+  };
+
+  onPostrun = (info: any) => {
+    const t0 = this.starts[info.taskId];
+    if (t0 === undefined) return;
+    delete this.starts[info.taskId];
+    const name: string = info.task?.name ?? info.sender?.name ?? "unknown";
+    (this.runtimes[name] ??= []).push(now() - t0);
+  };
+
+  report(): Record<string, Profile> {
+    const out: Record<string, Profile> = {};
+    for (const [name, xs] of Object.entries(this.runtimes)) {
+      const sorted = [...xs].sort((a, b) => a - b);
+      out[name] = {
+        count: xs.length,
+        meanS: xs.reduce((a, b) => a + b, 0) / xs.length,
+        p95S: sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)]!,
+        maxS: sorted[sorted.length - 1]!,
+      };
+    }
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------- 2. Benchmark suite
+
+interface WorkerSpec {
+  concurrency: number;
+  prefetchMultiplier?: number;
+}
+
+/** Start fresh workers, send one task per duration, wait for all, stop the workers. */
+async function runBatch(batch: string, durations: number[], workers: WorkerSpec[]) {
+  const handles = workers.map((w, k) =>
+    app.worker({ hostname: `${batch}-w${k + 1}`, concurrency: w.concurrency }),
+  );
+  await sleep(2); // let them come online
+  const start = now();
+  const results = durations.map((d, i) => benchTask.delay(batch, i, d));
+  for (const r of results) await r.get({ timeout: 600 });
+  const makespanS = now() - start;
+  for (const h of handles) await h.shutdown();
+  console.log(`${batch}: ${durations.length} tasks in ${makespanS.toFixed(2)} s = ${(durations.length / makespanS).toFixed(1)} tasks/s`);
+  return { makespanS, throughput: durations.length / makespanS };
+}
+
+async function benchmarkScalability(concurrencies: number[]) {
+  const rows = [];
+  for (const c of concurrencies) {
+    const { throughput, makespanS } = await runBatch(`scale-c${c}`, Array(40).fill(0.25), [{ concurrency: c }]);
+    rows.push({ concurrency: c, throughput, makespanS });
+  }
+  return rows;
+}
+
+/** 24 tasks, long (3 s) and short (0.1 s) mixed LSSSSS ×4, on 2 workers × concurrency 2. */
+async function benchmarkPrefetch(multipliers: number[]) {
+  const mixed = Array.from({ length: 24 }, (_, i) => (i % 6 === 0 ? 3 : 0.1));
+  const rows = [];
+  for (const m of multipliers) {
+    const { makespanS } = await runBatch(`prefetch-x${m}`, mixed, [
+      { concurrency: 2, prefetchMultiplier: m },
+      { concurrency: 2, prefetchMultiplier: m },
+    ]);
+    rows.push({ multiplier: m, makespanS });
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------- Driving it
+
+export default async function main() {
+  const profiler = new TaskProfiler();
+  app.signals.taskPrerun.connect(profiler.onPrerun);
+  app.signals.taskPostrun.connect(profiler.onPostrun);
+
+  // 1. Profile a mixed workload on one worker.
+  const w = app.worker({ hostname: "profile-w1", concurrency: 4 });
+  const sent = [];
+  for (let i = 0; i < 20; i++) {
+    sent.push(cpuIntensiveTask.delay(100_000 + 10_000 * i));
+    sent.push(memoryIntensiveTask.delay(5_000 + 500 * i));
+    sent.push(ioTask.delay(400 + 20 * i));
+  }
+  for (const r of sent) await r.get({ timeout: 120 });
+  await w.shutdown();
+
+  const profile = profiler.report();
+  for (const [name, p] of Object.entries(profile))
+    console.log(`=== ${name}: ${p.count} runs, mean ${p.meanS.toFixed(3)} s, p95 ${p.p95S.toFixed(3)} s, max ${p.maxS.toFixed(3)} s`);
+
+  // 2. Scalability: the same 40 tasks at concurrency 1, 2, 4, 8.
+  const scaling = await benchmarkScalability([1, 2, 4, 8]);
+
+  // 3. Prefetch configurations on a mixed workload.
+  const prefetch = await benchmarkPrefetch([1, 4, 100]);
+  const best = prefetch.reduce((a, b) => (b.makespanS < a.makespanS ? b : a));
+  console.log(`best prefetch multiplier for long+short tasks: ${best.multiplier}`);
+
+  return { profile, scaling, prefetch };
+}

@@ -1,0 +1,234 @@
+// mistake: the topic matcher treats # like *, matching exactly one word
+// expect: zero or more words
+/**
+ * Capstone: a microservices event platform (reference solution).
+ */
+import { Celery, chain, sleep, now, ValueError } from "celery";
+
+const app = new Celery("event_platform", { broker: "rabbitmq" });
+
+interface DomainEvent {
+  eventId: string;
+  aggregateId: string;
+  eventType: string;
+  data: Record<string, unknown>;
+  timestamp: number;
+  version: number;
+}
+
+interface Order {
+  orderId: string;
+  customerId: string;
+  items: { sku: string; qty: number }[];
+  total: number;
+  card: string;
+}
+
+// ================================================================ The event bus: a topic exchange
+
+type Subscriber = { applyAsync(args: unknown[], options: { queue: string }): unknown };
+
+class TopicExchange {
+  bindings: { queue: string; pattern: string; handler: Subscriber }[] = [];
+  published: { eventId: string; routingKey: string }[] = [];
+
+  /** Bind `queue` to this exchange with a binding key; `handler` is the task its consumers run. */
+  bind(queue: string, pattern: string, handler: Subscriber) {
+    this.bindings.push({ queue, pattern, handler });
+  }
+
+  /** RabbitMQ's topic matching: "."-separated words; "*" is exactly one word, "#" zero or more. */
+  static matches(pattern: string, routingKey: string): boolean {
+    const p = pattern.split(".");
+    const k = routingKey.split(".");
+    const match = (i: number, j: number): boolean => {
+      if (i === p.length) return j === k.length;
+      if (p[i] === "#") return j < k.length && match(i + 1, j + 1);
+      return j < k.length && (p[i] === "*" || p[i] === k[j]) && match(i + 1, j + 1);
+    };
+    return match(0, 0);
+  }
+
+  /** Route one copy to every queue with a matching binding (one copy per queue, however many match). */
+  publish(event: DomainEvent) {
+    const routingKey = `event.${event.eventType}`;
+    this.published.push({ eventId: event.eventId, routingKey });
+    const delivered = new Set<string>();
+    for (const b of this.bindings) {
+      if (delivered.has(b.queue) || !TopicExchange.matches(b.pattern, routingKey)) continue;
+      delivered.add(b.queue);
+      b.handler.applyAsync([event], { queue: b.queue });
+    }
+  }
+}
+
+const bus = new TopicExchange();
+let eventSeq = 0;
+const versions: Record<string, number> = {};
+
+function emit(aggregateId: string, eventType: string, data: Record<string, unknown>) {
+  versions[aggregateId] = (versions[aggregateId] ?? 0) + 1;
+  const event: DomainEvent = { eventId: `evt-${++eventSeq}`, aggregateId, eventType, data, timestamp: now(), version: versions[aggregateId]! };
+  bus.publish(event);
+  return event;
+}
+
+// ================================================================ Event store and read model (the "databases")
+
+const eventStore: DomainEvent[] = [];
+const orderViews: Record<string, { status: string; total: number; version: number; history: string[] }> = {};
+const stock: Record<string, number> = { widget: 10, gadget: 5 };
+
+/** Audit trail: every event, once, append-only. */
+export const appendEvent = app.task(function append_event(event: DomainEvent) {
+  if (eventStore.some((e) => e.eventId === event.eventId)) return "duplicate";
+  eventStore.push(event);
+  return event.eventId;
+});
+
+const STATUS: Record<string, string> = {
+  "order.created": "CREATED",
+  "payment.succeeded": "PAID",
+  "payment.failed": "PAYMENT_FAILED",
+  "order.confirmed": "CONFIRMED",
+  "order.cancelled": "CANCELLED",
+};
+
+/** CQRS read model: the order list a UI would query. Idempotent and safe against reordering. */
+export const projectEvent = app.task(function project_event(event: DomainEvent) {
+  const view = (orderViews[event.aggregateId] ??= { status: "NEW", total: 0, version: 0, history: [] });
+  if (event.version <= view.version) return "stale";
+  view.version = event.version;
+  if (STATUS[event.eventType]) view.status = STATUS[event.eventType]!;
+  if (typeof event.data.total === "number") view.total = event.data.total;
+  view.history.push(event.eventType);
+  return view.status;
+});
+
+export const notifyCustomer = app.task(async function notify_customer(event: DomainEvent) {
+  await sleep(0.05);
+  console.log(`📧 ${event.aggregateId}: ${event.eventType}`);
+  return event.eventType;
+});
+
+// ================================================================ The saga's steps
+
+export const createOrder = app.task(async function create_order(order: Order) {
+  await sleep(0.1);
+  emit(order.orderId, "order.created", { customerId: order.customerId, items: order.items, total: order.total });
+  return order;
+});
+
+export const reserveInventory = app.task(async function reserve_inventory(order: Order) {
+  await sleep(0.2);
+  for (const { sku, qty } of order.items) if ((stock[sku] ?? 0) < qty) throw new ValueError(`out of stock: ${sku}`);
+  for (const { sku, qty } of order.items) stock[sku] = stock[sku]! - qty;
+  emit(order.orderId, "inventory.reserved", { items: order.items });
+  return order;
+});
+
+export const processPayment = app.task(async function process_payment(order: Order) {
+  await sleep(0.3);
+  if (order.card === "declined") {
+    emit(order.orderId, "payment.failed", { total: order.total });
+    throw new ValueError(`payment declined for ${order.orderId}`);
+  }
+  emit(order.orderId, "payment.succeeded", { total: order.total });
+  return order;
+});
+
+export const confirmOrder = app.task(async function confirm_order(order: Order) {
+  await sleep(0.05);
+  emit(order.orderId, "order.confirmed", {});
+  return { orderId: order.orderId, status: "CONFIRMED" };
+});
+
+// Compensations.
+const reservedItems: Record<string, Order["items"]> = {};
+
+export const releaseInventory = app.task(async function release_inventory(orderId: string) {
+  await sleep(0.1);
+  for (const { sku, qty } of reservedItems[orderId] ?? []) stock[sku] = (stock[sku] ?? 0) + qty;
+  emit(orderId, "inventory.released", {});
+  return orderId;
+});
+
+export const refundPayment = app.task(async function refund_payment(orderId: string) {
+  await sleep(0.1);
+  emit(orderId, "payment.refunded", {});
+  return orderId;
+});
+
+export const cancelOrder = app.task(async function cancel_order(orderId: string) {
+  await sleep(0.05);
+  emit(orderId, "order.cancelled", {});
+  return orderId;
+});
+
+const SAGA_STEPS = ["create_order", "reserve_inventory", "process_payment", "confirm_order"];
+const COMPENSATION: Record<string, typeof cancelOrder> = {
+  create_order: cancelOrder,
+  reserve_inventory: releaseInventory,
+  process_payment: refundPayment,
+};
+
+/** The saga's errback: Celery calls it once, with the failed step's request. */
+export const onOrderSagaFailure = app.task(function on_order_saga_failure(request: any, exc: any, traceback: any) {
+  const failedStep = String(request.task);
+  const order = request.args?.[0] as Order;
+  console.log(`✗ saga for ${order.orderId} failed at ${failedStep}: ${exc}`);
+  // Undo only the steps that completed, newest first.
+  const done = SAGA_STEPS.slice(0, Math.max(0, SAGA_STEPS.indexOf(failedStep)));
+  const compensations = done.reverse().map((step) => COMPENSATION[step]!.si(order.orderId));
+  console.log(`  compensating: ${done.map((s) => COMPENSATION[s]!.name).join(" → ")}`);
+  if (compensations.length) chain(...compensations).applyAsync();
+  return done;
+});
+
+const OrderSaga = {
+  execute(order: Order) {
+    reservedItems[order.orderId] = order.items;
+    const saga = chain(createOrder.s(order), reserveInventory.s(), processPayment.s(), confirmOrder.s());
+    saga.linkError(onOrderSagaFailure.s());
+    return saga.applyAsync();
+  },
+};
+
+// ================================================================ Driving it
+
+export default async function main() {
+  // Subscriptions: each service's queue, bound with a topic pattern.
+  bus.bind("audit", "event.#", appendEvent);
+  bus.bind("projections", "event.order.*", projectEvent);
+  bus.bind("projections", "event.payment.*", projectEvent);
+  bus.bind("notifications", "event.order.confirmed", notifyCustomer);
+  bus.bind("notifications", "event.order.cancelled", notifyCustomer);
+
+  app.worker({ hostname: "orders", concurrency: 4, queues: ["celery"] });
+  app.worker({ hostname: "audit", concurrency: 1, queues: ["audit"] });
+  app.worker({ hostname: "projections", concurrency: 1, queues: ["projections"] });
+  app.worker({ hostname: "notifications", concurrency: 2, queues: ["notifications"] });
+
+  const orders: Order[] = [
+    { orderId: "order-1", customerId: "c-1", items: [{ sku: "widget", qty: 2 }], total: 40, card: "ok" },
+    { orderId: "order-2", customerId: "c-2", items: [{ sku: "widget", qty: 3 }, { sku: "gadget", qty: 1 }], total: 95, card: "declined" },
+    { orderId: "order-3", customerId: "c-3", items: [{ sku: "gadget", qty: 2 }], total: 50, card: "ok" },
+  ];
+  const outcomes: Record<string, string> = {};
+  const running = orders.map((o) => ({ id: o.orderId, result: OrderSaga.execute(o) }));
+  for (const { id, result } of running) {
+    try {
+      await result.get({ timeout: 30 });
+      outcomes[id] = "confirmed";
+    } catch (e) {
+      outcomes[id] = `failed: ${(e as Error).message}`;
+    }
+  }
+  await sleep(5); // compensations and subscribers catch up
+
+  const views = Object.fromEntries(Object.entries(orderViews).map(([id, v]) => [id, v.status]));
+  console.log("read model:", JSON.stringify(views));
+  console.log("stock:", JSON.stringify(stock));
+  console.log(`event store: ${eventStore.length} events, ${bus.published.length} published`);
+  return { outcomes, views, stock, store: eventStore, published: bus.published };
+}

@@ -1,0 +1,63 @@
+// variant: one worker consuming both queues instead of a dedicated billing worker
+/**
+ * Pitfall 5: a route to a queue no worker consumes (reference solution).
+ */
+import { Celery, sleep } from "celery";
+
+const app = new Celery("shop", { broker: "redis" });
+
+const ROUTES: Record<string, { queue: string }> = {
+  send_invoice: { queue: "billing" },
+};
+app.conf.update({ taskRoutes: ROUTES });
+
+/** The workers we run, and the queues each consumes (celery -Q ...). */
+const WORKERS = [
+  { hostname: "w1", concurrency: 4, queues: ["celery", "billing"] },
+];
+
+export const placeOrder = app.task(async function place_order(orderId: number) {
+  await sleep(0.1);
+  return orderId;
+});
+
+export const sendInvoice = app.task(async function send_invoice(orderId: number) {
+  await sleep(0.2);
+  return `invoice ${orderId}`;
+});
+
+/** A deploy-time guard: queues that routes send to but no worker consumes. */
+export function unconsumedQueues(routes: Record<string, { queue: string }>, workers: { queues: string[] }[]): string[] {
+  const consumed = new Set(workers.flatMap((w) => w.queues));
+  return [...new Set(Object.values(routes).map((r) => r.queue))].filter((q) => !consumed.has(q)).sort();
+}
+
+export default async function main() {
+  for (const w of WORKERS) app.worker(w);
+
+  const invoices = [];
+  for (let i = 0; i < 10; i++) {
+    placeOrder.delay(i);
+    invoices.push(sendInvoice.delay(i));
+  }
+  await sleep(5);
+  const backlog = { celery: await app.broker.queueLength("celery"), billing: await app.broker.queueLength("billing") };
+  console.log(`queue lengths after 5 s: ${JSON.stringify(backlog)}`);
+
+  let invoicesSent = 0;
+  for (const r of invoices) {
+    try {
+      await r.get({ timeout: 2 });
+      invoicesSent++;
+    } catch (e) {
+      console.log(`invoice not sent: ${(e as Error).name}`);
+    }
+  }
+
+  const orphans = unconsumedQueues(ROUTES, WORKERS);
+  if (orphans.length) console.log(`⚠ routed to queues nobody consumes: ${orphans.join(", ")}`);
+  // The guard, tried on a config with a mistake in it.
+  const lint = unconsumedQueues({ send_invoice: { queue: "billing" }, export_report: { queue: "reports" } }, [{ queues: ["celery", "billing"] }]);
+
+  return { invoicesSent, backlog, orphans, lint };
+}
