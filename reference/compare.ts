@@ -1,0 +1,38 @@
+/** How a simulator run is compared with a pair's measured values (used by conformance.test.ts). */
+
+export interface MeasuredValue {
+  /** What each run on real Celery measured. */
+  runs: unknown[];
+  /** Numbers only: the range of the runs and the tolerance the pair states around it. */
+  min?: number;
+  max?: number;
+  tolerance?: number;
+}
+
+export interface PairResult {
+  pair: string;
+  description: string;
+  versions: Record<string, string>;
+  runs: number;
+  values: Record<string, MeasuredValue>;
+}
+
+/** The differences, one sentence each; empty when the simulator matches every value. */
+export function checkPair(measured: PairResult, simulated: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [key, m] of Object.entries(measured.values)) {
+    const got = simulated?.[key];
+    if (m.min !== undefined && m.max !== undefined) {
+      const tol = m.tolerance ?? 0;
+      if (typeof got !== "number" || got < m.min - tol - 1e-9 || got > m.max + tol + 1e-9)
+        out.push(`${key}: simulator ${JSON.stringify(got)}, Celery [${m.min}, ${m.max}] ± ${tol}`);
+      continue;
+    }
+    const first = JSON.stringify(m.runs[0]);
+    if (m.runs.some((v) => JSON.stringify(v) !== first)) {
+      out.push(`${key}: the runs on Celery disagree (${m.runs.map((v) => JSON.stringify(v)).join(" / ")}); state a tolerance or fix the pair`);
+    } else if (JSON.stringify(got) !== first) out.push(`${key}: simulator ${JSON.stringify(got)}, Celery ${first}`);
+  }
+  for (const key of Object.keys(simulated ?? {})) if (!(key in measured.values)) out.push(`${key}: returned by the simulator, not measured`);
+  return out;
+}

@@ -1,0 +1,20 @@
+// Simulator half of revoke_terminate_slot_reuse.py.
+import { Celery, sleep, now } from "celery";
+const app = new Celery("revoke_terminate_slot_reuse");
+const starts: Record<number, { t: number; pid: number }> = {};
+export const slow = app.task({ name: "ref.slow", bind: true }, async function slow(this: any, i: number) {
+  starts[i] = { t: now(), pid: this.request.pid ?? 0 };
+  await sleep(5);
+  return i;
+});
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 1 });
+  const a = slow.delay(1);
+  const b = slow.delay(2);
+  while (!starts[1]) await sleep(0.01);
+  await sleep(1);
+  const revokeS = now();
+  a.revoke({ terminate: true });
+  await b.get();
+  return { a_state: a.state, b_state: b.state, b_starts_after_revoke_s: starts[2]!.t - revokeS, b_in_new_process: starts[2]!.pid !== starts[1]!.pid };
+}
