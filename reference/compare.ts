@@ -17,6 +17,18 @@ export interface PairResult {
   values: Record<string, MeasuredValue>;
 }
 
+/**
+ * Measured values the simulator does not match yet, each with why (also listed in the README's
+ * "Known gaps"). The conformance test asserts these still differ, so a fix shows up as a failure
+ * that asks to remove the entry.
+ */
+export const KNOWN_GAPS: Record<string, string> = {
+  "results_group_get_several_fail.first_failure_stored_at_s":
+    "the simulator sends a group and starts its members with no latency; on an idle local Redis with prefork it takes 50–80 ms",
+  "revoke_terminate_slot_reuse.b_starts_after_revoke_s":
+    "after revoke(terminate=True) the prefork slot takes the next task only seconds later (4.3 s here; 1.5 s for a 2.5 s task, 4.7 s for an 8 s one: no constant); the simulator gives the slot back at once",
+};
+
 /** The differences, one sentence each; empty when the simulator matches every value. */
 export function checkPair(measured: PairResult, simulated: Record<string, unknown>): string[] {
   const out: string[] = [];

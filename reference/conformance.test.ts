@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../sim/testing/harness";
-import { checkPair, type PairResult } from "./compare";
+import { KNOWN_GAPS, checkPair, type PairResult } from "./compare";
 
 const DIR = join(import.meta.dirname, ".");
 const results = readdirSync(join(DIR, "results")).filter((f) => f.endsWith(".json")).sort();
@@ -26,7 +26,11 @@ describe("reference pairs: the simulator against real Celery", () => {
       const source = readFileSync(join(DIR, "pairs", measured.pair + ".ts"), "utf8");
       const r = await run(source);
       expect(measured.runs).toBeGreaterThanOrEqual(2);
-      expect(checkPair(measured, r.report.returned as Record<string, unknown>)).toEqual([]);
+      const gaps = Object.keys(KNOWN_GAPS).filter((k) => k.startsWith(measured.pair + ".")).map((k) => k.slice(measured.pair.length + 1));
+      const diffs = checkPair(measured, r.report.returned as Record<string, unknown>);
+      // A known gap must still be a difference (remove it from KNOWN_GAPS once fixed); nothing else may differ.
+      expect(diffs.filter((d) => !gaps.some((g) => d.startsWith(g + ":")))).toEqual([]);
+      for (const g of gaps) expect(diffs.some((d) => d.startsWith(g + ":")), `known gap ${measured.pair}.${g} now matches`).toBe(true);
     });
   }
 });

@@ -1,9 +1,11 @@
 // Simulator half of revoke_terminate_slot_reuse.py.
 import { Celery, sleep, now } from "celery";
 const app = new Celery("revoke_terminate_slot_reuse");
-const starts: Record<number, { t: number; pid: number }> = {};
-export const slow = app.task({ name: "ref.slow", bind: true }, async function slow(this: any, i: number) {
-  starts[i] = { t: now(), pid: this.request.pid ?? 0 };
+const starts: Record<number, { t: number; pids: string }> = {};
+// The scenario API has no os.getpid(): the pool's process list, read when a task starts, stands in for it.
+const poolPids = () => JSON.stringify(app.control.inspect().stats()!["w1"]!.pool.processes);
+export const slow = app.task({ name: "ref.slow" }, async function slow(i: number) {
+  starts[i] = { t: now(), pids: poolPids() };
   await sleep(5);
   return i;
 });
@@ -16,5 +18,5 @@ export default async function main() {
   const revokeS = now();
   a.revoke({ terminate: true });
   await b.get();
-  return { a_state: a.state, b_state: b.state, b_starts_after_revoke_s: starts[2]!.t - revokeS, b_in_new_process: starts[2]!.pid !== starts[1]!.pid };
+  return { a_state: a.state, b_state: b.state, b_starts_after_revoke_s: starts[2]!.t - revokeS, b_in_new_process: starts[2]!.pids !== starts[1]!.pids };
 }

@@ -157,8 +157,12 @@ export class Execution {
       return;
     }
     const [softS, hardS] = this.limits(task);
-    if (softS) this.softTimer = sim.sched.schedule(softS, () => this.softLimit());
-    if (hardS) this.hardTimer = sim.sched.schedule(hardS, () => this.hardLimit(hardS));
+    // Celery's prefork pool arms the hard timer only when the soft one fires, hard - soft later
+    // (asynpool on_timeout_set/_on_soft_timeout): a soft limit at or past the hard one delays the hard
+    // kill to the soft limit, and the kill wins (measured: soft=3, hard=2 fails TimeLimitExceeded(2) at 3 s).
+    const hardAtS = hardS && softS ? Math.max(hardS, softS) : hardS;
+    if (softS && !(hardS && softS >= hardS)) this.softTimer = sim.sched.schedule(softS, () => this.softLimit());
+    if (hardS) this.hardTimer = sim.sched.schedule(hardAtS!, () => this.hardLimit(hardS));
     const self = task.withRequest(this.req);
     let out: unknown;
     try {
