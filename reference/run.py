@@ -32,9 +32,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_port(port, timeout_s):
+def wait_port(port, timeout_s, proc=None):
     deadline = time.time() + timeout_s
     while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
         with socket.socket() as s:
             s.settimeout(1)
             if s.connect_ex(('127.0.0.1', port)) == 0:
@@ -54,7 +56,7 @@ class Services:
                              stdout=open(os.path.join(self.tmp, 'redis.log'), 'wb'), stderr=subprocess.STDOUT,
                              start_new_session=True)
         self.procs.append(('redis', p))
-        if not wait_port(port, 20):
+        if not wait_port(port, 20, p):
             raise RuntimeError('redis-server did not start')
         self.env['REF_REDIS_URL'] = f'redis://127.0.0.1:{port}'
 
@@ -74,15 +76,27 @@ class Services:
                    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}')
         with open(env['RABBITMQ_ENABLED_PLUGINS_FILE'], 'w') as f:
             f.write('[].\n')
+        for d in ('mnesia', 'log'):
+            os.makedirs(os.path.join(base, d), exist_ok=True)
+        # Debian's rabbitmq-server re-runs itself as the rabbitmq user when started as root
+        os.chmod(self.tmp, 0o755)
+        if os.getuid() == 0:
+            subprocess.run(['chown', '-R', 'rabbitmq:rabbitmq', base], capture_output=True, timeout=30)
         p = subprocess.Popen(['rabbitmq-server'], env=env, stdout=open(os.path.join(base, 'out.log'), 'wb'),
                              stderr=subprocess.STDOUT, start_new_session=True)
         self.procs.append(('rabbitmq', p))
         self.rabbit_env = env
-        if not wait_port(port, 120):
+        if not wait_port(port, 120, p):
             raise RuntimeError('rabbitmq-server did not start, see ' + base)
         self.env['REF_AMQP_URL'] = f'pyamqp://guest:guest@127.0.0.1:{port}//'
 
     def stop(self):
+        if hasattr(self, 'rabbit_env'):
+            # the node runs as the rabbitmq user, outside our process group: ask it to stop
+            try:
+                subprocess.run(['rabbitmqctl', 'stop'], env=self.rabbit_env, capture_output=True, timeout=60)
+            except subprocess.TimeoutExpired:
+                pass
         for name, p in reversed(self.procs):
             if p.poll() is None:
                 try:
@@ -140,6 +154,8 @@ def versions(env):
 
 
 def main():
+    # a SIGTERM (timeout, kill) unwinds through the finally below, so the services stop too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit('terminated'))
     for tool in ('redis-server',):
         if not shutil.which(tool):
             sys.exit('needs Debian packages: apt-get install -y python3-celery python3-redis redis-server rabbitmq-server')
