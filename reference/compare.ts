@@ -23,6 +23,10 @@ export interface PairResult {
  * that asks to remove the entry.
  */
 export const KNOWN_GAPS: Record<string, string> = {
+  "acks_late_redis_child_killed_requeue.rerun_after_kill_s_c1":
+    "here the worker re-ran the task 0.7–1.1 s after its child was killed; the simulator uses FINDINGS §4's 4.0 s detection (4.95 s to the re-run there): the two measurements disagree on detection, to be re-measured",
+  "acks_late_redis_child_killed_requeue.rerun_after_kill_s_c2":
+    "as rerun_after_kill_s_c1, with an idle second child",
   "retries_countdown_max.failed_at_s":
     "each retry's ETA runs 0.1–0.3 s late on real Celery (publish, ETA timer, prefork dispatch); the simulator runs an ETA exactly on time",
   "results_group_get_several_fail.first_failure_stored_at_s":

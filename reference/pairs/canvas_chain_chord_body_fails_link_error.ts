@@ -11,7 +11,7 @@ export const errback = app.task({ name: "ref.errback" }, function errback(reques
 });
 export default async function main() {
   app.worker({ hostname: "w1", concurrency: 4 });
-  const res = chain(add.s(1, 1), chord([add.s(1), add.s(2)], bodyFails.s()), add.s(100, 0)).applyAsync([], { linkError: errback.s() });
+  const res = chain(add.s(1, 1), chord([add.s(1), add.s(2)], bodyFails.s()), add.s(100, 0)).applyAsync([], { linkError: errback.s() } as any); // apply_async(link_error=...): the option type wants data, the runtime takes a signature too
   let getRaises: string | null = null;
   try {
     await res.get();
