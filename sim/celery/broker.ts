@@ -259,15 +259,20 @@ export class Broker {
 
   private enqueue(q: BrokerQueue, msg: Message, front: boolean): void {
     msg.holder = null;
-    if (msg.priority !== null && this.usesPriority(q)) {
-      // Insert by priority, keeping FIFO among equals. Redis: lower number first (kombu's
-      // priority steps); RabbitMQ: higher first, and only on queues declared with x-max-priority.
+    const redis = this.transport === "redis";
+    if ((msg.priority !== null || redis) && this.usesPriority(q)) {
+      // Insert by priority, keeping FIFO among equals. Redis: kombu keeps one list per priority step
+      // (0, 3, 6, 9; a priority counts as the step at or below it, no priority as 0) and reads the
+      // lowest step first; RabbitMQ: higher first, only on queues declared with x-max-priority, no
+      // priority as 0. Measured: reference pairs priority_redis_steps, priority_amqp_max_priority.
       const items = q.messages.toArray();
-      const better = (a: number, b: number) => (this.transport === "redis" ? a < b : a > b);
+      const rank = (m: Message) => (redis ? redisPriorityStep(m.priority) : (m.priority ?? 0));
+      const better = (a: number, b: number) => (redis ? a < b : a > b);
+      const mine = rank(msg);
       let at = items.length;
       for (let i = 0; i < items.length; i++) {
-        const p = items[i]!.priority ?? (this.transport === "redis" ? 0 : 0);
-        if (better(msg.priority, p) || (front && msg.priority === p)) {
+        const p = rank(items[i]!);
+        if (better(mine, p) || (front && mine === p)) {
           at = i;
           break;
         }
@@ -514,4 +519,13 @@ export class Broker {
   allConsumers(): readonly Consumer[] {
     return this.consumers;
   }
+}
+
+/** kombu's Redis priority steps: a message goes to the list of the highest step not above its priority. */
+const REDIS_PRIORITY_STEPS = [0, 3, 6, 9];
+function redisPriorityStep(priority: number | null): number {
+  const p = priority ?? 0;
+  let step = REDIS_PRIORITY_STEPS[0]!;
+  for (const s of REDIS_PRIORITY_STEPS) if (s <= p) step = s;
+  return step;
 }
