@@ -71,6 +71,11 @@ export function tracebackOf(e: unknown, taskName: string, formatFrames: (stack: 
 }
 
 /** A reserved request that turned out revoked or expired: REVOKED, acked, never run. */
+/** Celery's task_revoked signal, sent by the worker (main process) when it revokes a request. */
+function sendTaskRevoked(app: Worker["app"], task: Task | null, request: Request, terminated: boolean, signum: number | null, expired: boolean): void {
+  app.signals.taskRevoked.send(task, { sender: task, request, terminated, signum, expired });
+}
+
 export function revokeReserved(worker: Worker, r: Reserved, reason: "revoked" | "expired"): void {
   const app = worker.app;
   const rec = r.rec;
@@ -78,9 +83,11 @@ export function revokeReserved(worker: Worker, r: Reserved, reason: "revoked" | 
   rec.eventState = REVOKED;
   rec.finishedAt = worker.sim.nowS;
   app._emitTask("task-revoked", rec, worker, NaN, { terminated: false, signum: null, expired: reason === "expired" });
+  const request = requestFromMessage(r.msg, worker);
+  sendTaskRevoked(app, r.task, request, false, null, reason === "expired");
   worker.released(r);
   app._broker.ack(r.msg);
-  app._canvas.onRevoked(rec, requestFromMessage(r.msg, worker), reason);
+  app._canvas.onRevoked(rec, request, reason);
 }
 
 export class Execution {
@@ -219,6 +226,7 @@ export class Execution {
     rec.eventState = REVOKED;
     rec.finishedAt = this.sim.nowS;
     app._emitTask("task-revoked", rec, worker, NaN, { terminated: true, signum, expired: false });
+    sendTaskRevoked(app, this.task, this.req, true, signum, false);
     this.ack();
     app._canvas.onRevoked(rec, this.req, "terminated");
     worker.executionEnded(this);

@@ -264,3 +264,31 @@ export default async function main() {
     expect(r.report.events.find((e) => e.type === "task-revoked")).toMatchObject({ expired: true });
   });
 });
+
+describe("task_revoked signal (Celery's worker sends it with request, terminated, signum, expired)", () => {
+  it("sent once per revoke: terminated SIGTERM while running, expired at the ETA, revoked before the ETA", async () => {
+    const r = await run(`
+import { Celery, sleep } from "celery";
+const app = new Celery("sig");
+export const slow = app.task({ name: "sig.slow" }, async function slow(i: number) { await sleep(5); return i; });
+const seen: unknown[] = [];
+app.signals.taskRevoked.connect((a: any) => seen.push([a.sender?.name, a.request.args[0], a.terminated, a.signum, a.expired]));
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 2 });
+  const running = slow.delay(1);
+  const expiring = slow.applyAsync([2], { countdown: 2, expires: 1 });
+  const waiting = slow.applyAsync([3], { countdown: 3 });
+  await sleep(1);
+  running.revoke({ terminate: true });
+  waiting.revoke();
+  await sleep(4);
+  void expiring;
+  return seen;
+}`);
+    expect(r.report.returned).toEqual([
+      ["sig.slow", 1, true, 15, false],
+      ["sig.slow", 2, false, null, true],
+      ["sig.slow", 3, false, null, false],
+    ]);
+  });
+});
