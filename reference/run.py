@@ -153,12 +153,26 @@ def versions(env):
                                      text=True, timeout=30, check=True).stdout)
 
 
+PACKAGES = ['python3-celery', 'python3-redis', 'redis-server', 'rabbitmq-server']
+
+
+def ensure_packages():
+    """On a fresh Debian machine (as root) install what the pairs need; otherwise say what is missing."""
+    have_py = subprocess.run([PY, '-c', 'import celery, redis'], capture_output=True, timeout=60).returncode == 0
+    if have_py and shutil.which('redis-server') and shutil.which('rabbitmq-server'):
+        return
+    if os.getuid() == 0 and shutil.which('apt-get'):
+        env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+        subprocess.run(['apt-get', 'update', '-qq'], env=env, check=True, timeout=600)
+        subprocess.run(['apt-get', 'install', '-y', '-qq', *PACKAGES], env=env, check=True, timeout=1200)
+        return
+    sys.exit('needs Debian packages: apt-get install -y ' + ' '.join(PACKAGES))
+
+
 def main():
     # a SIGTERM (timeout, kill) unwinds through the finally below, so the services stop too
     signal.signal(signal.SIGTERM, lambda *_: sys.exit('terminated'))
-    for tool in ('redis-server',):
-        if not shutil.which(tool):
-            sys.exit('needs Debian packages: apt-get install -y python3-celery python3-redis redis-server rabbitmq-server')
+    ensure_packages()
     want = sys.argv[1:]
     pairs = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(PAIRS, '*.py')))
     pairs = [p for p in pairs if not want or any(p.startswith(w) for w in want)]
