@@ -46,6 +46,17 @@ def read(key):
     return [json.loads(x) for x in side().lrange('ref:' + key, 0, -1)]
 
 
+def wait_record(key, timeout_s=10):
+    """Wait (bounded) until a task has recorded something under `key`; return the records."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        got = read(key)
+        if got:
+            return got
+        time.sleep(0.01)
+    raise TimeoutError('nothing recorded under ' + key)
+
+
 def flush_all():
     redis.Redis.from_url(REDIS_URL, socket_timeout=10).flushall()
 
@@ -92,6 +103,11 @@ class Worker:
         out = subprocess.run(['ps', '-o', 'pid=', '--ppid', str(self.proc.pid)],
                              capture_output=True, text=True, timeout=10).stdout.split()
         return sorted(int(x) for x in out)
+
+    def kill(self):
+        """SIGKILL the whole worker, main process and pool children: a machine dying."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
 
     def stop(self, timeout=20):
         if self.proc is None or self.proc.poll() is not None:

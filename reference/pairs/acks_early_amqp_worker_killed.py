@@ -1,10 +1,8 @@
 """RabbitMQ, default early ack: the whole worker is SIGKILLed while the task runs; a new worker starts.
 Does the task run again, and what state does it keep (no track_started: PENDING)."""
-import os
-import signal
 import time
 
-from refcommon import make_app, record, read, flush_all, Worker, emit
+from refcommon import make_app, record, read, wait_record, flush_all, Worker, emit
 
 app = make_app('acks_early_amqp_worker_killed', broker='amqp')
 
@@ -22,12 +20,9 @@ if __name__ == '__main__':
     w = Worker('acks_early_amqp_worker_killed').start()
     try:
         r = early.delay()
-        deadline = time.time() + 10
-        while not read('x') and time.time() < deadline:
-            time.sleep(0.05)
+        wait_record('x')
         time.sleep(0.5)
-        os.killpg(w.proc.pid, signal.SIGKILL)
-        w.proc.wait(10)
+        w.kill()
     finally:
         w.stop()
     with Worker('acks_early_amqp_worker_killed', name='w2'):

@@ -1,10 +1,8 @@
 """RabbitMQ, acks_late=True: the worker is killed (SIGKILL, whole process group) while the task runs;
 a new worker gets the message again: executions, the redelivered flag the second time, final value."""
-import os
-import signal
 import time
 
-from refcommon import make_app, record, read, flush_all, Worker, emit
+from refcommon import make_app, record, read, wait_record, flush_all, Worker, emit
 
 app = make_app('acks_late_amqp_redelivered', broker='amqp')
 
@@ -22,12 +20,9 @@ if __name__ == '__main__':
     w = Worker('acks_late_amqp_redelivered').start()
     try:
         r = late.delay()
-        deadline = time.time() + 10
-        while not read('x') and time.time() < deadline:
-            time.sleep(0.05)
+        wait_record('x')
         time.sleep(0.5)
-        os.killpg(w.proc.pid, signal.SIGKILL)
-        w.proc.wait(10)
+        w.kill()
     finally:
         w.stop()
     with Worker('acks_late_amqp_redelivered', name='w2'):

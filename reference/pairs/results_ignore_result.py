@@ -1,7 +1,7 @@
 """ignore_result=True: the task runs, and its state stays PENDING (nothing stored)."""
 import time
 
-from refcommon import make_app, record, read, flush_all, Worker, emit
+from refcommon import make_app, record, read, wait_record, flush_all, Worker, emit
 
 app = make_app('results_ignore_result')
 
@@ -16,8 +16,6 @@ if __name__ == '__main__':
     flush_all()
     with Worker('results_ignore_result'):
         r = quiet.delay()
-        deadline = time.time() + 10
-        while not read('x') and time.time() < deadline:
-            time.sleep(0.05)
+        wait_record('x')
         time.sleep(1)
         emit({'executions': len(read('x')), 'state': r.state, 'result': r.result}, description=__doc__)

@@ -3,7 +3,7 @@ started: how long until the second task starts (the pool slot takes work again),
 import os
 import time
 
-from refcommon import make_app, record, read, flush_all, Worker, emit
+from refcommon import make_app, record, read, wait_record, flush_all, Worker, emit
 
 app = make_app('revoke_terminate_slot_reuse')
 
@@ -20,9 +20,7 @@ if __name__ == '__main__':
     with Worker('revoke_terminate_slot_reuse', concurrency=1) as w:
         a = slow.delay(1)
         b = slow.delay(2)
-        deadline = time.time() + 10
-        while not read('x') and time.time() < deadline:
-            time.sleep(0.01)
+        wait_record('x')
         time.sleep(1)
         t_revoke = time.time()
         a.revoke(terminate=True)
