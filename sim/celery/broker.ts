@@ -94,6 +94,11 @@ export interface BrokerQueue {
   /** x-dead-letter-exchange and x-dead-letter-routing-key. */
   deadLetterExchange: string | null;
   deadLetterRoutingKey: string | null;
+  /**
+   * RabbitMQ: the queue was reloaded from disk by a broker restart. Such a queue hands requeued
+   * messages back with redelivered=False (FINDINGS, correction note); a freshly declared one with True.
+   */
+  reloadedFromDisk: boolean;
   messages: Deque<Message>;
   /** The data of this queue's message-published events: one object the trace stores once, not one per message. */
   readonly publishedData: Readonly<{ queue: string }>;
@@ -155,6 +160,7 @@ export class Broker {
         maxLength: opts.maxLength ?? null,
         deadLetterExchange: opts.deadLetterExchange ?? null,
         deadLetterRoutingKey: opts.deadLetterRoutingKey ?? null,
+        reloadedFromDisk: false,
         messages: new Deque(),
         publishedData: sharedData({ queue: name }),
         published: 0,
@@ -408,7 +414,7 @@ export class Broker {
     for (let i = held.length - 1; i >= 0; i--) {
       const m = held[i]!;
       this.unacked.delete(m.tag);
-      const copy = this.redeliveryOf(m, true);
+      const copy = this.redeliveryOf(m, !this.declare(m.queue).reloadedFromDisk);
       this.sim.record("message-requeued", m.taskIndex, c.index, copy.tag, { reason: "consumer connection lost", from: m.tag });
       this.enqueue(this.declare(copy.queue), copy, true);
     }
@@ -462,8 +468,10 @@ export class Broker {
     for (const q of this.queues.values()) {
       const keep: Message[] = [];
       const requeued = unacked.filter((m) => m.queue === q.name);
+      // A durable RabbitMQ queue comes back from disk: what it hands back is not flagged redelivered.
+      if (this.transport === "rabbitmq" && q.durable) q.reloadedFromDisk = true;
       const back = requeued.map((m) => {
-        const copy = this.redeliveryOf(m, this.transport === "rabbitmq");
+        const copy = this.redeliveryOf(m, this.transport === "rabbitmq" && !q.reloadedFromDisk);
         (copy as Message & { fromTag?: number }).fromTag = m.tag;
         return copy;
       });

@@ -292,3 +292,34 @@ export default async function main() {
     ]);
   });
 });
+
+describe("FINDINGS correction note: RabbitMQ's redelivered flag after a whole-worker kill", () => {
+  async function rerunFlag(restartFirst: boolean) {
+    const r = await run(`
+import { Celery, sleep } from "celery";
+const app = new Celery("corr", { broker: "rabbitmq" });
+const runs: boolean[] = [];
+export const late = app.task({ name: "corr.late", bind: true, acksLate: true }, async function late(self: any) {
+  runs.push(Boolean(self.request.deliveryInfo?.redelivered));
+  await sleep(2);
+  return "done";
+});
+export default async function main() {
+  ${restartFirst ? `app.broker.declareQueue("celery"); app.broker.restart({ graceful: true }); await sleep(10);` : ""}
+  const w1 = app.worker({ hostname: "w1" });
+  const r = late.delay();
+  while (!runs.length) await sleep(0.05);
+  w1.kill();
+  app.worker({ hostname: "w2" });
+  await r.get();
+  return runs;
+}`);
+    return r.report.returned as boolean[];
+  }
+  it("a freshly declared queue hands the killed worker's message back with redelivered=True", async () => {
+    expect(await rerunFlag(false)).toEqual([false, true]);
+  });
+  it("a durable queue reloaded from disk after a RabbitMQ restart hands it back with redelivered=False", async () => {
+    expect(await rerunFlag(true)).toEqual([false, false]);
+  });
+});
