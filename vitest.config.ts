@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     environment: "node",
-    include: ["sim/**/*.test.ts", "src/**/*.test.ts", "labs/**/*.test.ts", "cli/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["sim/**/*.test.ts", "reference/**/*.test.ts", "src/**/*.test.ts", "labs/**/*.test.ts", "cli/**/*.test.ts", "scripts/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

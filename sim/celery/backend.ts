@@ -42,7 +42,8 @@ export class ResultBackend {
     rec.state = state;
     rec.result = result;
     rec.traceback = traceback;
-    this.sim.record("task-state", rec.index, -1, NaN, state === SUCCESS ? undefined : { state, meta: state === FAILURE || state === REVOKED ? undefined : result });
+    // Every stored state names itself (SUCCESS too): readers of the trace never have to guess.
+    this.sim.record("task-state", rec.index, -1, NaN, { state, meta: state === SUCCESS || state === FAILURE || state === REVOKED ? undefined : result });
     if (READY_STATES.has(state)) this.wake(rec.id, rec);
   }
 

@@ -154,8 +154,14 @@ export class CanvasRuntime {
       case "chain": {
         const steps = d.tasks!;
         if (!steps.length) return;
-        // A chain's own link_error goes to every step, its link to the last (Celery's chain.run).
-        for (const s of steps) if (d.options.linkError?.length) s.options.linkError = [...(s.options.linkError ?? []), ...d.options.linkError];
+        // A chain's own link_error goes to every step, its link to the last (Celery's chain.run). A chord
+        // step passes it to its body (chord.link_error), where a failing body calls it (reference pair
+        // canvas_chain_chord_body_fails_link_error).
+        for (const s of steps) {
+          if (!d.options.linkError?.length) break;
+          const target = s.subtaskType === "chord" ? s.body! : s;
+          target.options.linkError = [...(target.options.linkError ?? []), ...d.options.linkError];
+        }
         if (d.options.link?.length) steps[steps.length - 1]!.options.link = [...(steps[steps.length - 1]!.options.link ?? []), ...d.options.link];
         const last = steps[steps.length - 1]!;
         const restReversed = steps.slice(1).reverse();

@@ -8,19 +8,9 @@ import type { TaskRecord } from "./records";
 import type { Worker } from "./worker";
 import { pyRepr } from "./pyrepr";
 import { ExecContext } from "../engine/sim";
+import type { CeleryEventKind } from "../kernel/trace";
 
-export type CeleryEventName =
-  | "task-sent"
-  | "task-received"
-  | "task-started"
-  | "task-succeeded"
-  | "task-failed"
-  | "task-retried"
-  | "task-rejected"
-  | "task-revoked"
-  | "worker-online"
-  | "worker-heartbeat"
-  | "worker-offline";
+export type CeleryEventName = CeleryEventKind;
 
 export type CeleryEvent = { type: string; timestamp: number; hostname: string | null; [field: string]: unknown };
 type Handler = (e: CeleryEvent) => void;

@@ -71,6 +71,11 @@ export function tracebackOf(e: unknown, taskName: string, formatFrames: (stack: 
 }
 
 /** A reserved request that turned out revoked or expired: REVOKED, acked, never run. */
+/** Celery's task_revoked signal, sent by the worker (main process) when it revokes a request. */
+function sendTaskRevoked(app: Worker["app"], task: Task | null, request: Request, terminated: boolean, signum: number | null, expired: boolean): void {
+  app.signals.taskRevoked.send(task, { sender: task, request, terminated, signum, expired });
+}
+
 export function revokeReserved(worker: Worker, r: Reserved, reason: "revoked" | "expired"): void {
   const app = worker.app;
   const rec = r.rec;
@@ -78,9 +83,11 @@ export function revokeReserved(worker: Worker, r: Reserved, reason: "revoked" | 
   rec.eventState = REVOKED;
   rec.finishedAt = worker.sim.nowS;
   app._emitTask("task-revoked", rec, worker, NaN, { terminated: false, signum: null, expired: reason === "expired" });
+  const request = requestFromMessage(r.msg, worker);
+  sendTaskRevoked(app, r.task, request, false, null, reason === "expired");
   worker.released(r);
   app._broker.ack(r.msg);
-  app._canvas.onRevoked(rec, requestFromMessage(r.msg, worker), reason);
+  app._canvas.onRevoked(rec, request, reason);
 }
 
 export class Execution {
@@ -157,8 +164,12 @@ export class Execution {
       return;
     }
     const [softS, hardS] = this.limits(task);
-    if (softS) this.softTimer = sim.sched.schedule(softS, () => this.softLimit());
-    if (hardS) this.hardTimer = sim.sched.schedule(hardS, () => this.hardLimit(hardS));
+    // Celery's prefork pool arms the hard timer only when the soft one fires, hard - soft later
+    // (asynpool on_timeout_set/_on_soft_timeout): a soft limit at or past the hard one delays the hard
+    // kill to the soft limit, and the kill wins (measured: soft=3, hard=2 fails TimeLimitExceeded(2) at 3 s).
+    const hardAtS = hardS && softS ? Math.max(hardS, softS) : hardS;
+    if (softS && !(hardS && softS >= hardS)) this.softTimer = sim.sched.schedule(softS, () => this.softLimit());
+    if (hardS) this.hardTimer = sim.sched.schedule(hardAtS!, () => this.hardLimit(hardS));
     const self = task.withRequest(this.req);
     let out: unknown;
     try {
@@ -215,6 +226,7 @@ export class Execution {
     rec.eventState = REVOKED;
     rec.finishedAt = this.sim.nowS;
     app._emitTask("task-revoked", rec, worker, NaN, { terminated: true, signum, expired: false });
+    sendTaskRevoked(app, this.task, this.req, true, signum, false);
     this.ack();
     app._canvas.onRevoked(rec, this.req, "terminated");
     worker.executionEnded(this);

@@ -79,21 +79,21 @@ export class Signature {
 
   /** Call `callback` with this task's result when it succeeds. */
   link(callback: Signature): Signature {
+    if (this.data.subtaskType === "group" && this.data.tasks?.length) {
+      // Celery 5.2's group.link links an immutable clone to the group's first task only: it runs
+      // once, with no arguments, when that task succeeds (reference pair canvas_group_link).
+      const cb = callback.toData();
+      cb.immutable = true;
+      (this.data.tasks[0]!.options.link ??= []).push(cb);
+      return callback;
+    }
     (this.data.options.link ??= []).push(callback.toData());
     return callback;
   }
 
   /** Call `errback` when this task fails. */
   linkError(errback: Signature): Signature {
-    if (this.data.subtaskType === "chord" && this.data.body) {
-      (this.data.body.options.linkError ??= []).push(errback.toData());
-    } else if (this.data.subtaskType === "chain" && this.data.tasks) {
-      for (const t of this.data.tasks) (t.options.linkError ??= []).push(errback.toData());
-    } else if (this.data.subtaskType === "group" && this.data.tasks) {
-      for (const t of this.data.tasks) (t.options.linkError ??= []).push(errback.toData());
-    } else {
-      (this.data.options.linkError ??= []).push(errback.toData());
-    }
+    linkErrorData(this.data, () => errback.toData());
     return errback;
   }
 
@@ -126,4 +126,14 @@ export class Signature {
   toString(): string {
     return this.app._canvas.describe(this.data);
   }
+}
+
+/**
+ * Celery's link_error, recursively: a chord gives it to its body, a chain and a group to each of their
+ * tasks (so a chord step of a chain passes it on to its body), a task keeps it.
+ */
+function linkErrorData(d: SignatureData, errback: () => SignatureData): void {
+  if (d.subtaskType === "chord" && d.body) linkErrorData(d.body, errback);
+  else if ((d.subtaskType === "chain" || d.subtaskType === "group") && d.tasks) for (const t of d.tasks) linkErrorData(t, errback);
+  else (d.options.linkError ??= []).push(errback());
 }

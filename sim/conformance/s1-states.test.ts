@@ -231,14 +231,21 @@ export default async function main() {
 export default async function main() {
   let raised = "";
   try { eager.run(21); } catch (e: any) { raised = e.name + ": " + e.message; }
+  const afterRaise = [...seen];
   seen.length = 0;
+  let failed = "";
+  try { eager.run(1, true); } catch (e: any) { failed = e.name; }
+  const afterFail = [...seen];
   const plain = (app.task({ name: "s1.plain" }, function plain(x: number) { return x * 2; })).run(21);
-  return { plain, raised, seen };
+  return { plain, raised, afterRaise, failed, afterFail };
 }`);
-    const ret = r.report.returned as { plain: number; raised: string; seen: string[] };
+    const ret = r.report.returned as { plain: number; raised: string; afterRaise: string[]; failed: string; afterFail: string[] };
     expect(ret.plain).toBe(42);
     expect(ret.raised).toBe("TypeError: sequence item 1: expected a bytes-like object, NoneType found");
-    expect(ret.seen).toEqual([]);
+    // The hooked task's body ran, and no hook (before_start, on_failure, after_return) did.
+    expect(ret.afterRaise).toEqual(["body"]);
+    expect(ret.failed).toBe("ValueError");
+    expect(ret.afterFail).toEqual(["body"]);
   });
 
   it("delay() with no worker: AsyncResult PENDING; with task_always_eager: EagerResult SUCCESS", async () => {

@@ -9,7 +9,7 @@ export const starts: Record<string, [number, number][]> = {};
 function mark(name: string, retries: number) { (starts[name] ??= []).push([retries, now()]); }
 `;
 
-async function retryCase(task: string, call: string) {
+async function retryCase(task: string, call: string, seed = 1) {
   const r = await run(`${HEAD}
 ${task}
 export default async function main() {
@@ -20,7 +20,7 @@ export default async function main() {
   try { value = await res.get({ timeout: 120 }); } catch (e: any) { raised = e.name + ": " + e.message; }
   const s = Object.values(starts)[0]!;
   return { state: res.state, raised, value, retries: s.map((x) => x[0]), gaps: s.slice(1).map((x, i) => Math.round((x[1] - s[i]![1]) * 1000) / 1000) };
-}`);
+}`, { seed });
   return r.report.returned as { state: string; raised: string | null; value: unknown; retries: number[]; gaps: number[] };
 }
 
@@ -64,15 +64,26 @@ export const f = app.task({ name: "s2.backoff", bind: true, autoretryFor: [Conne
   });
 
   it("retry_jitter=True (the default) draws each countdown from [0, backoff] with the seeded stream", async () => {
-    const out = await retryCase(`
-export const f = app.task({ name: "s2.jitter", bind: true, autoretryFor: [ConnectionError], retryBackoff: true, retryBackoffMax: 8, maxRetries: 4 },
-  function f(self: any) { mark("f", self.request.retries); throw new ConnectionError("down"); });`, "f.delay()");
+    // Celery: countdown = random.randrange(backoff + 1), an integer from 0 to the backoff, each equally
+    // likely. Over 24 seeds every gap stays in range, and the draws cover the range: without jitter
+    // every run would give exactly the caps 1, 2, 4, 8.
     const caps = [1, 2, 4, 8];
-    out.gaps.forEach((g, i) => {
-      expect(Number.isInteger(g)).toBe(true);
-      expect(g).toBeGreaterThanOrEqual(0);
-      expect(g).toBeLessThanOrEqual(caps[i]!);
-    });
+    const drawn = caps.map(() => new Set<number>());
+    for (let seed = 1; seed <= 24; seed++) {
+      const out = await retryCase(`
+export const f = app.task({ name: "s2.jitter", bind: true, autoretryFor: [ConnectionError], retryBackoff: true, retryBackoffMax: 8, maxRetries: 4 },
+  function f(self: any) { mark("f", self.request.retries); throw new ConnectionError("down"); });`, "f.delay()", seed);
+      expect(out.gaps).toHaveLength(4);
+      out.gaps.forEach((g, i) => {
+        expect(Number.isInteger(g)).toBe(true);
+        expect(g).toBeGreaterThanOrEqual(0);
+        expect(g).toBeLessThanOrEqual(caps[i]!);
+        drawn[i]!.add(g);
+      });
+    }
+    expect([...drawn[0]!].sort()).toEqual([0, 1]);
+    expect([...drawn[1]!].sort()).toEqual([0, 1, 2]);
+    expect(drawn[3]!.size).toBeGreaterThanOrEqual(5);
   });
 
   it("autoretry_for + retry_kwargs={max_retries: 2, countdown: 0.5}: 3 executions 0.5 s apart", async () => {

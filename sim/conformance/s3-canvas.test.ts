@@ -11,7 +11,7 @@ export const fail = app.task({ name: "s3.fail" }, function fail(x: number) { thr
 export const tsum = app.task({ name: "s3.tsum" }, function tsum(xs: number[]) { return xs.reduce((a, b) => a + b, 0); });
 export const errbackCalls: unknown[] = [];
 export const errback = app.task({ name: "s3.errback" }, function errback(request: any, exc: Error, traceback: unknown) {
-  errbackCalls.push({ id: request.id, task: request.task, args: request.args, exc: exc.name + ": " + exc.message, tb: typeof traceback });
+  errbackCalls.push({ id: request.id, task: request.task, args: request.args, exc: exc.name + ": " + exc.message, tb: traceback === null ? "None" : typeof traceback });
 });
 export const oldErrback = app.task({ name: "s3.old_errback" }, function oldErrback(taskId: string) { errbackCalls.push({ old: taskId }); });
 export const cbCalls: unknown[] = [];
@@ -114,7 +114,7 @@ describe("FINDINGS §3 canvas", () => {
   await sleep(1);
   return errbackCalls;`);
     expect(ret).toHaveLength(1);
-    expect(ret[0]).toMatchObject({ task: "s3.tsum", args: [], tb: "object" });
+    expect(ret[0]).toMatchObject({ task: "s3.tsum", args: [], tb: "None" });
     expect(ret[0].exc).toMatch(/^ChordError: Dependency .* raised ValueError/);
   });
 

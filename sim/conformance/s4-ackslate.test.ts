@@ -100,7 +100,10 @@ describe("FINDINGS §4 acks_late and worker death", () => {
     const o = await scenario({ broker: "redis", acksLate: true, rejectOnWorkerLost: true, kill: "child" });
     expect(o.runs.length).toBe(2);
     expect(o.runs[1]!.redelivered).toBe(true);
-    expect(o.runs[1]!.after).toBeCloseTo(4, 0);
+    // Measured: re-executed 4.95 s after the kill. The simulator models the 4.0 s detection and
+    // re-runs at once; the ~0.95 s from the requeue to the re-run is a known gap (README, reference
+    // pair acks_late_redis_child_killed_requeue), so this asserts the modelled part exactly.
+    expect(o.runs[1]!.after).toBe(4);
     expect(o.state).toBe("SUCCESS");
     expect(o.r.trace.filter((e) => e.kind === "task-state" && (e.data as { state?: string })?.state === "FAILURE")).toEqual([]);
   });
@@ -129,7 +132,8 @@ describe("FINDINGS §4 acks_late and worker death", () => {
     const o = await scenario({ broker: "rabbitmq", acksLate: true, rejectOnWorkerLost: true, kill: "child" });
     expect(o.runs.length).toBe(2);
     expect(o.runs[1]!.redelivered).toBe(true);
-    expect(o.runs[1]!.after).toBeCloseTo(0.05, 2);
+    // measured: re-executed 0.06 s after the kill (times recorded to 0.01 s)
+    expect(Math.abs(o.runs[1]!.after - 0.06)).toBeLessThanOrEqual(0.01);
     expect(o.state).toBe("SUCCESS");
   });
 });

@@ -4,21 +4,10 @@ import type { TaskRecord } from "../celery/records";
 import { taskEventFields, workerEventFields } from "../celery/events";
 import { reprError, typeNameOf } from "../celery/errors";
 import { FAILURE, READY_STATES, REVOKED, SUCCESS } from "../celery/states";
+import { CELERY_EVENT_KINDS } from "../kernel/trace";
 import type { CeleryEventView, QueueView, RunStats, SerializedError, TaskPatch, TaskView, WorkerView } from "./types";
 
-const CELERY_KINDS = new Set([
-  "task-sent",
-  "task-received",
-  "task-started",
-  "task-succeeded",
-  "task-failed",
-  "task-retried",
-  "task-rejected",
-  "task-revoked",
-  "worker-online",
-  "worker-heartbeat",
-  "worker-offline",
-]);
+const CELERY_KINDS = new Set<string>(CELERY_EVENT_KINDS);
 
 export function serializeError(e: unknown, traceback: string | null = null): SerializedError {
   const err = e instanceof Error ? e : new Error(String(e));

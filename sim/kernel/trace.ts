@@ -9,8 +9,8 @@
  * The hash is folded in as events are appended, over the kind, the time's bits, the indices, the
  * number and a canonical JSON of the data, so it is the same in Node and in every browser.
  */
-export const TRACE_KINDS = [
-  // Celery's own event types, with Celery's names.
+/** Celery's own event types, with Celery's names: the one list (events, report and trace read it). */
+export const CELERY_EVENT_KINDS = [
   "task-sent",
   "task-received",
   "task-started",
@@ -22,6 +22,11 @@ export const TRACE_KINDS = [
   "worker-online",
   "worker-heartbeat",
   "worker-offline",
+] as const;
+export type CeleryEventKind = (typeof CELERY_EVENT_KINDS)[number];
+
+export const TRACE_KINDS = [
+  ...CELERY_EVENT_KINDS,
   // What the simulator adds: the backend, the broker, faults, the scenario's own output.
   "task-state", // a state stored in the result backend; data {state, meta?}
   // Message events: num = the delivery tag (a redelivered or restored copy gets a new tag, and

@@ -1,0 +1,58 @@
+/** How a simulator run is compared with a pair's measured values (used by conformance.test.ts). */
+
+export interface MeasuredValue {
+  /** What each run on real Celery measured. */
+  runs: unknown[];
+  /** Numbers only: the range of the runs and the tolerance the pair states around it. */
+  min?: number;
+  max?: number;
+  tolerance?: number;
+}
+
+export interface PairResult {
+  pair: string;
+  description: string;
+  versions: Record<string, string>;
+  runs: number;
+  values: Record<string, MeasuredValue>;
+}
+
+/**
+ * Measured values the simulator does not match yet, each with why (also listed in the README's
+ * "Known gaps"). The conformance test asserts these still differ, so a fix shows up as a failure
+ * that asks to remove the entry.
+ */
+export const KNOWN_GAPS: Record<string, string> = {
+  "eta_countdown_start.started_after_send_s":
+    "a countdown=2 task starts 2.2–2.5 s after the send on real Celery (ETA timer lag); exactly at 2 s in the simulator",
+  "acks_late_redis_child_killed_requeue.rerun_after_kill_s_c1":
+    "here the worker re-ran the task 0.7–1.1 s after its child was killed; the simulator uses FINDINGS §4's 4.0 s detection (4.95 s to the re-run there): the two measurements disagree on detection, to be re-measured",
+  "acks_late_redis_child_killed_requeue.rerun_after_kill_s_c2":
+    "as rerun_after_kill_s_c1, with an idle second child",
+  "retries_countdown_max.failed_at_s":
+    "each retry's ETA runs 0.1–0.3 s late on real Celery (publish, ETA timer, prefork dispatch); the simulator runs an ETA exactly on time",
+  "results_group_get_several_fail.first_failure_stored_at_s":
+    "the simulator sends a group and starts its members with no latency; on an idle local Redis with prefork it takes 50–80 ms",
+  "revoke_terminate_slot_reuse.b_starts_after_revoke_s":
+    "after revoke(terminate=True) the prefork slot takes the next task only seconds later (4.3 s here; 1.5 s for a 2.5 s task, 4.7 s for an 8 s one: no constant); the simulator gives the slot back at once",
+};
+
+/** The differences, one sentence each; empty when the simulator matches every value. */
+export function checkPair(measured: PairResult, simulated: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [key, m] of Object.entries(measured.values)) {
+    const got = simulated?.[key];
+    if (m.min !== undefined && m.max !== undefined) {
+      const tol = m.tolerance ?? 0;
+      if (typeof got !== "number" || got < m.min - tol - 1e-9 || got > m.max + tol + 1e-9)
+        out.push(`${key}: simulator ${JSON.stringify(got)}, Celery [${m.min}, ${m.max}] ± ${tol}`);
+      continue;
+    }
+    const first = JSON.stringify(m.runs[0]);
+    if (m.runs.some((v) => JSON.stringify(v) !== first)) {
+      out.push(`${key}: the runs on Celery disagree (${m.runs.map((v) => JSON.stringify(v)).join(" / ")}); state a tolerance or fix the pair`);
+    } else if (JSON.stringify(got) !== first) out.push(`${key}: simulator ${JSON.stringify(got)}, Celery ${first}`);
+  }
+  for (const key of Object.keys(simulated ?? {})) if (!(key in measured.values)) out.push(`${key}: returned by the simulator, not measured`);
+  return out;
+}

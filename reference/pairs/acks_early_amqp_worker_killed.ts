@@ -1,0 +1,19 @@
+// Simulator half of acks_early_amqp_worker_killed.py.
+import { Celery, sleep } from "celery";
+const app = new Celery("acks_early_amqp_worker_killed", { broker: "rabbitmq" });
+let executions = 0;
+export const early = app.task({ name: "ref.early" }, async function early() {
+  executions++;
+  await sleep(2);
+  return "done";
+});
+export default async function main() {
+  const w1 = app.worker({ hostname: "w1" });
+  const r = early.delay();
+  while (!executions) await sleep(0.05);
+  await sleep(0.5);
+  w1.kill();
+  app.worker({ hostname: "w2" });
+  await sleep(4);
+  return { executions, state: r.state };
+}

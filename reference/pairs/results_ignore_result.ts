@@ -1,0 +1,12 @@
+// Simulator half of results_ignore_result.py.
+import { Celery, sleep } from "celery";
+const app = new Celery("results_ignore_result");
+let executions = 0;
+export const quiet = app.task({ name: "ref.quiet", ignoreResult: true }, function quiet() { executions++; return 42; });
+export default async function main() {
+  app.worker({ hostname: "w1" });
+  const r = quiet.delay();
+  while (!executions) await sleep(0.05);
+  await sleep(1);
+  return { executions, state: r.state, result: r.result };
+}
