@@ -24,6 +24,7 @@ import { tracebackOf } from "./execution";
 import { CanvasRuntime } from "./canvas-runtime";
 import type { SignatureData } from "./signature-data";
 import { Signature } from "./signature";
+import { decode, encode, type Encoded } from "./serialization";
 
 export interface CeleryOptions {
   broker?: Transport | string;
@@ -168,6 +169,9 @@ export class CeleryApp {
 
   /** Send a task message: record, event `task-sent`, publish. */
   _send(name: string, task: Task | null, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions, parent?: Request | null): AsyncResult {
+    // kombu encodes in Producer.publish before anything reaches the broker: EncodeError at the caller.
+    const payload = encode([args, kwargs], this.conf.taskSerializer, `${name}.apply_async()`);
+    [args, kwargs] = publisherView(payload);
     const sim = this._sim;
     const id = options.taskId ?? sim.rng.stream("task-ids").uuid();
     const callerReq = parent !== undefined ? parent : this._currentRequest();
@@ -184,6 +188,7 @@ export class CeleryApp {
       task: name,
       args,
       kwargs,
+      payload,
       retries: options.retries ?? 0,
       eta,
       expires,
@@ -213,7 +218,7 @@ export class CeleryApp {
     if (exchange !== undefined && exchange !== "") {
       const routingKey = (options.routingKey as string | undefined) ?? route?.routingKey ?? queue;
       const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
-      this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, exchange, routingKey } : { exchange, routingKey });
+      this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, exchange, routingKey, bytes: payload.sizeBytes } : { exchange, routingKey, bytes: payload.sizeBytes });
       this._broker.publishVia(exchange, routingKey, (q) => this._broker.newMessage(rec.index, body, q, priority, persistent));
     } else this._publish(rec, body, queue, priority);
     const result = new AsyncResult(id, this);
@@ -223,7 +228,7 @@ export class CeleryApp {
   private _publish(rec: TaskRecord, body: TaskMessage, queue: string, priority: number | null): void {
     const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
     const msg: Message = this._broker.newMessage(rec.index, body, queue, priority, persistent);
-    this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta } : undefined);
+    this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, bytes: body.payload.sizeBytes } : { bytes: body.payload.sizeBytes });
     this._broker.publish(msg);
   }
 
@@ -232,11 +237,14 @@ export class CeleryApp {
     const rec = this._tasks.get(req.id!);
     if (!rec) return;
     const eta = o.eta ?? this._sim.nowS + (o.countdown ?? 0);
+    const payload = encode([o.args, o.kwargs], this.conf.taskSerializer, `${task.name}.retry()`);
+    const [args, kwargs] = publisherView(payload);
     const body: TaskMessage = {
       id: req.id!,
       task: task.name,
-      args: o.args,
-      kwargs: o.kwargs,
+      args,
+      kwargs,
+      payload,
       retries: o.retries,
       eta,
       expires: req.expires,
@@ -395,6 +403,15 @@ export class CeleryApp {
     this._sim.record(type, -1, worker.index, active, type === "worker-heartbeat" ? { pool: worker.concurrency } : { freq: this.conf.workerHeartbeatIntervalS, pool: worker.concurrency });
     this.events._dispatchWorker(type, worker);
   }
+}
+
+/**
+ * The arguments as the records and views keep them: the flat payload's own copy (only ever read;
+ * each consumer decodes its own), else one decoded copy. Never the caller's objects.
+ */
+function publisherView(payload: Encoded): [unknown[], Record<string, unknown>] {
+  const v = payload.flat ? (payload.body as { value: unknown }).value : decode(payload);
+  return v as [unknown[], Record<string, unknown>];
 }
 
 const NO_SIGS: SignatureData[] = [];

@@ -23,6 +23,7 @@ import {
   typeNameOf,
   ERROR_CLASSES,
 } from "./errors";
+import { decode, encode, type Encoded } from "./serialization";
 import { FAILURE, IGNORED, REJECTED, RETRY, REVOKED, STARTED, SUCCESS } from "./states";
 
 /** Seconds until the worker notices a dead pool child and fails its job (FINDINGS §4). */
@@ -30,11 +31,14 @@ const WORKER_LOST_DETECTION_S = { redis: 4.0, rabbitmq: 0.05 } as const;
 
 export function requestFromMessage(msg: Message, worker: Worker): Request {
   const b = msg.body;
+  // The consuming process decodes its own copy (kombu Message.decode): a task mutating its
+  // arguments changes neither the caller's objects nor a redelivery of the same message.
+  const [args, kwargs] = decode(b.payload) as [unknown[], Record<string, unknown>];
   return {
     id: b.id,
     task: b.task,
-    args: b.args,
-    kwargs: b.kwargs,
+    args,
+    kwargs,
     retries: b.retries,
     hostname: worker.name,
     deliveryInfo: { exchange: msg.exchange, routingKey: msg.routingKey, queue: msg.queue, priority: msg.priority, redelivered: msg.redelivered ? true : worker.app._broker.transport === "redis" ? null : false },
@@ -289,6 +293,17 @@ export class Execution {
     if (this.done) return;
     this.stop();
     const { rec, app, worker, sim, task } = this;
+    const storeResult = ok && !(task?.ignoreResult ?? this.req.ignoreResult ?? app.conf.taskIgnoreResult);
+    let encoded: Encoded | null = null;
+    if (storeResult) {
+      // celery/app/trace.py build_tracer: an EncodeError from mark_as_done fails the task (on_error).
+      try {
+        encoded = encode(value, app.conf.resultSerializer, `result of ${rec.name}`);
+      } catch (e) {
+        ok = false;
+        value = e;
+      }
+    }
     const self = task?.withRequest(this.req);
     const args = this.req.args;
     const kwargs = this.req.kwargs;
@@ -302,7 +317,7 @@ export class Execution {
       }
     };
     if (ok) {
-      if (!(task?.ignoreResult ?? this.req.ignoreResult ?? app.conf.taskIgnoreResult)) app._backend.store(rec, SUCCESS, value);
+      if (encoded) app._backend.store(rec, SUCCESS, value, null, encoded);
       rec.eventState = SUCCESS;
       app._emitTask("task-succeeded", rec, worker, rec.runtime);
       if (task && self) {

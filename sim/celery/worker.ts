@@ -14,6 +14,8 @@ import type { TaskRecord } from "./records";
 import { parseRate } from "./ratelimit";
 import { TokenBucket } from "../world/patterns/token-bucket";
 import { RECEIVED } from "./states";
+import { accepts, contentDisallowed } from "./serialization";
+import { ContentDisallowed, reprError } from "./errors";
 import type { Task } from "./task";
 import { Execution, revokeReserved } from "./execution";
 
@@ -321,6 +323,10 @@ export class Worker implements Consumer {
 
   private receive(msg: Message): void {
     const rec = this.app._tasks.at(msg.taskIndex)!;
+    if (!accepts(this.app.conf.acceptContent, msg.body.payload.serializer)) {
+      this.refuseContent(msg, rec);
+      return;
+    }
     const task = this.app._registry.get(msg.body.task) ?? null;
     rec.receivedAt = this.sim.nowS;
     rec.worker = this.name;
@@ -347,6 +353,20 @@ export class Worker implements Consumer {
     r.counted = true;
     this.qosCount++;
     this.toReady(r);
+  }
+
+  /**
+   * A message in a content type outside accept_content. kombu's Message.decode raises
+   * ContentDisallowed while the strategy builds the Request; Celery's Consumer.on_invalid_task
+   * (celery/worker/consumer/consumer.py) logs "Received invalid task message", rejects the message
+   * without requeue (discarded, or dead-lettered on RabbitMQ) and sends task_rejected. No state is
+   * stored: the result stays PENDING.
+   */
+  private refuseContent(msg: Message, rec: TaskRecord): void {
+    const exc = new ContentDisallowed(contentDisallowed(msg.body.payload.serializer));
+    this.app._log("error", `Received invalid task message: ${reprError(exc)}\nThe message has been ignored and discarded.`, "worker " + this.name);
+    this.app._broker.reject(msg, false, reprError(exc));
+    this.app.signals.taskRejected.send(this, { sender: this.name, message: { id: rec.id, task: rec.name }, exc });
   }
 
   revokedReason(r: Reserved): "revoked" | "expired" | null {
