@@ -60,11 +60,22 @@ export class CeleryApp {
       },
     });
     if (options.brokerPersistence) conf.brokerPersistence = options.brokerPersistence;
-    _world.attachApp(this, options);
+    this._inImage = _world.loadingProcess !== null;
+    const peer = _world.attachApp(this, options);
+    // Signals are per process: each process connects its own handlers when it imports the module.
     this.signals = makeSignals((h, args, name) => this._callHandler(`signal ${name}`, () => h(args)));
-    this.control = new Control(this);
-    this.events = new EventsApi(this);
-    this._canvas = new CanvasRuntime(this);
+    // Control, the event stream and the canvas's chord state go through the broker and the
+    // backend in Celery: a process's copy of an app shares its client peer's.
+    this.control = peer?.control ?? new Control(this);
+    this.events = peer?.events ?? new EventsApi(this);
+    this._canvas = peer?._canvas ?? new CanvasRuntime(this);
+  }
+
+  /** This app is a worker process's copy (from a process image), not the client's. */
+  readonly _inImage: boolean;
+
+  private _clientOnly(what: string): void {
+    if (this._inImage) throw new RuntimeError(`${what} ran in a worker process's copy of the module: top-level code runs in every process (as Python's import does); start workers in main()`);
   }
 
   get _sim(): Sim {
@@ -125,7 +136,7 @@ export class CeleryApp {
       (t as unknown as Record<string, unknown>)[k] = v;
     }
     this._registry.set(name, t);
-    this._world.registerTask(name, t);
+    if (!this._inImage) this._world.registerTask(name, t);
     return t;
   }
 
@@ -146,15 +157,18 @@ export class CeleryApp {
 
   /** N identical worker replicas, scaled like Kubernetes pods. */
   deployment(opts: DeploymentOptions): Deployment {
+    this._clientOnly("app.deployment()");
     return new Deployment(this, opts);
   }
 
   /** A HorizontalPodAutoscaler on a queue's length for a deployment. */
   autoscaler(deployment: Deployment, opts: HpaOptions): QueueLengthAutoscaler {
+    this._clientOnly("app.autoscaler()");
     return new QueueLengthAutoscaler(this, deployment, opts);
   }
 
   worker(opts: WorkerOptions = {}): WorkerHandle {
+    this._clientOnly("app.worker()");
     const w = this._world.addWorker(this, opts);
     w.start();
     return new WorkerHandle(w);

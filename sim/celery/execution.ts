@@ -104,7 +104,8 @@ export class Execution {
     readonly reserved: Reserved,
   ) {
     this.rec = reserved.rec;
-    this.task = reserved.task;
+    // The task as the process running it imported it: its module state, its hooks, its signals.
+    this.task = worker.imageFor(slot)?.task(reserved.rec.name, worker.appIndex) ?? reserved.task;
     this.req = requestFromMessage(reserved.msg, worker);
     const rec = this.rec;
     this.ctx = new ExecContext("task", () => `${rec.name}[${rec.id}]`, rec.index, this.req);
@@ -167,9 +168,9 @@ export class Execution {
     let out: unknown;
     try {
       out = sim.enter(this.ctx, () => {
-        app.signals.taskPrerun.send(task, { sender: task, taskId: rec.id, task, args: this.req.args, kwargs: this.req.kwargs });
+        task.app.signals.taskPrerun.send(task, { sender: task, taskId: rec.id, task, args: this.req.args, kwargs: this.req.kwargs });
         task.beforeStart?.call(self, rec.id, this.req.args, this.req.kwargs);
-        return app._runBody(task, self, this.req.args, this.req.kwargs);
+        return task.app._runBody(task, self, this.req.args, this.req.kwargs);
       });
     } catch (e) {
       this.finish(false, e);
@@ -323,8 +324,8 @@ export class Execution {
       if (task && self) {
         hook(() => task.onSuccess?.call(self, value, rec.id, args, kwargs));
         hook(() => task.afterReturn?.call(self, SUCCESS, value, rec.id, args, kwargs, null));
-        app.signals.taskSuccess.send(task, { sender: task, result: value });
-        app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: value, state: SUCCESS });
+        task.app.signals.taskSuccess.send(task, { sender: task, result: value });
+        task.app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: value, state: SUCCESS });
       }
       this.ack();
       app._canvas.onSuccess(rec, this.req, value);
@@ -336,7 +337,7 @@ export class Execution {
       app._emitTask("task-retried", rec, worker, NaN, { exception: reprError(exc), type: typeNameOf(exc) });
       if (task && self) {
         hook(() => task.onRetry?.call(self, exc, rec.id, args, kwargs, einfoOf(exc, tb)));
-        app.signals.taskRetry.send(task, { sender: task, request: this.req, reason: exc });
+        task.app.signals.taskRetry.send(task, { sender: task, request: this.req, reason: exc });
       }
       this.ack();
     } else if (value instanceof Reject) {
@@ -358,8 +359,8 @@ export class Execution {
         const einfo = einfoOf(exc, tb);
         hook(() => task.onFailure?.call(self, exc, rec.id, args, kwargs, einfo));
         hook(() => task.afterReturn?.call(self, FAILURE, exc, rec.id, args, kwargs, einfo));
-        app.signals.taskFailure.send(task, { sender: task, taskId: rec.id, exception: exc, args, kwargs, einfo });
-        app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: exc, state: FAILURE });
+        task.app.signals.taskFailure.send(task, { sender: task, taskId: rec.id, exception: exc, args, kwargs, einfo });
+        task.app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: exc, state: FAILURE });
       }
       this.ack();
       app._canvas.onFailure(rec, this.req, exc);

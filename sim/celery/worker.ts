@@ -17,6 +17,7 @@ import { RECEIVED } from "./states";
 import { accepts, contentDisallowed } from "./serialization";
 import { ContentDisallowed, reprError } from "./errors";
 import type { Task } from "./task";
+import type { ProcessImage } from "./process";
 import { Execution, revokeReserved } from "./execution";
 
 export interface WorkerOptions {
@@ -95,6 +96,33 @@ export class Worker implements Consumer {
     this.concurrency = this.autoscale ? this.autoscale[1] : conc;
     this.prefetchMultiplier = opts.prefetchMultiplier ?? app.conf.workerPrefetchMultiplier;
     this.startupS = opts.startupS ?? 0;
+    this.pool = opts.pool ?? "prefork";
+  }
+
+  readonly pool: "prefork" | "solo" | "threads";
+  /** The scenario module as each of this worker's processes imported it (by pool child pid; key 0 for threads and solo). */
+  private images = new Map<number, ProcessImage>();
+
+  /**
+   * The process that runs a task on `slot`: each prefork child its own (a replaced child is a new
+   * process: fresh module state, as a new fork); the threads pool's threads and the solo pool share
+   * the worker's one process. Loaded on first use: a module instance per process, never per task.
+   */
+  imageFor(slot: Slot): ProcessImage | null {
+    const load = this.app._world.loadProcess;
+    if (!load) return null;
+    const key = this.pool === "prefork" ? slot.pid : 0;
+    let img = this.images.get(key);
+    if (!img) {
+      img = load(this.pool === "prefork" ? `${this.name} pool child ${slot.pid}` : `${this.name} (${this.pool} pool)`);
+      this.images.set(key, img);
+    }
+    return img;
+  }
+
+  /** The index of this worker's app among the client's apps (an image's apps come in the same order). */
+  get appIndex(): number {
+    return this.app._world.apps.indexOf(this.app);
   }
 
   get sim() {
@@ -118,6 +146,8 @@ export class Worker implements Consumer {
     if (this.status === "online" || this.status === "starting") return;
     this.status = "starting";
     this.slots = [];
+    // A (re)started worker is a new set of processes: every module instance starts afresh.
+    this.images.clear();
     for (let i = 0; i < this.concurrency; i++) this.slots.push({ index: i, pid: this.app._nextPid(), exec: null, starting: null });
     this.sim.sched.schedule(this.startupS, () => this.online());
   }
@@ -461,6 +491,7 @@ export class Worker implements Consumer {
 
   /** The pool child in `slot` died; a new one takes its place at once. */
   replaceChild(slot: Slot): void {
+    if (this.pool === "prefork") this.images.delete(slot.pid);
     slot.pid = this.app._nextPid();
   }
 
