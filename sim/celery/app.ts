@@ -323,6 +323,7 @@ export class CeleryApp {
         if (!ok && v instanceof Retry) {
           const exc = v.exc instanceof Error ? v.exc : v;
           this._callHook(ctx, () => task.onRetry?.call(self, exc, id, args, kwargs, { type: exc.name, exception: exc, traceback: tracebackOf(exc, task.name, this._world.formatFrames) }));
+          this.signals.taskRetry.send(task, { sender: task, request: req, reason: exc });
           return attempt(retries + 1);
         }
         rec.executions++;
@@ -332,6 +333,8 @@ export class CeleryApp {
         if (ok) {
           this._callHook(ctx, () => task.onSuccess?.call(self, v, id, args, kwargs));
           this._callHook(ctx, () => task.afterReturn?.call(self, SUCCESS, v, id, args, kwargs, null));
+          this.signals.taskSuccess.send(task, { sender: task, result: v });
+          this.signals.taskPostrun.send(task, { sender: task, taskId: id, task, args, kwargs, retval: v, state: SUCCESS });
           result._settle(SUCCESS, v);
         } else {
           const exc = asError(v);
@@ -339,6 +342,8 @@ export class CeleryApp {
           const einfo = { type: exc.name, exception: exc, traceback: tb };
           this._callHook(ctx, () => task.onFailure?.call(self, exc, id, args, kwargs, einfo));
           this._callHook(ctx, () => task.afterReturn?.call(self, FAILURE, exc, id, args, kwargs, einfo));
+          this.signals.taskFailure.send(task, { sender: task, taskId: id, exception: exc, args, kwargs, einfo });
+          this.signals.taskPostrun.send(task, { sender: task, taskId: id, task, args, kwargs, retval: exc, state: FAILURE });
           result._settle(FAILURE, exc, tb);
           if (this.conf.taskEagerPropagates) throw exc;
         }
@@ -347,6 +352,8 @@ export class CeleryApp {
       let out: unknown;
       try {
         out = this._sim.enter(ctx, () => {
+          // build_tracer(eager=True) sends the same signals as the worker's tracer.
+          this.signals.taskPrerun.send(task, { sender: task, taskId: id, task, args, kwargs });
           task.beforeStart?.call(self, id, args, kwargs);
           return this._runBody(task, self, args, kwargs);
         });

@@ -89,3 +89,26 @@ export default async function main() {
     expect(a.report.traceHash).toBe(b.report.traceHash);
   });
 });
+
+describe("one protocol for worker and eager runs", () => {
+  it("apply() sends the same signals as the worker path, in the same order", async () => {
+    const src = (how: string) => `
+import { Celery, sleep } from "celery";
+const app = new Celery("sig", { broker: "redis" });
+const seen: string[] = [];
+for (const name of ["taskPrerun", "taskSuccess", "taskFailure", "taskRetry", "taskPostrun"] as const)
+  app.signals[name].connect(() => { seen.push(name); });
+export const ok = app.task(function ok() { return 1; });
+export const bad = app.task(function bad() { throw new Error("no"); });
+export const report = app.task(function report() { return seen.join(","); });
+export default async function main() {
+  ${how}
+}`;
+    const eager = await run(src(`ok.apply(); bad.apply(); return seen.join(",");`), { oneProcess: false });
+    const worker = await run(src(`app.worker({ hostname: "w1", concurrency: 1, pool: "solo" }); await sleep(1);
+  await ok.delay().get(); try { await bad.delay().get(); } catch {} return (await report.delay().get()) as string;`));
+    expect(eager.report.returned).toBe("taskPrerun,taskSuccess,taskPostrun,taskPrerun,taskFailure,taskPostrun");
+    // The worker's report task adds its own prerun last.
+    expect(worker.report.returned).toBe(`${eager.report.returned},taskPrerun`);
+  });
+});
