@@ -99,8 +99,8 @@ class CircuitBreaker {
 }
 
 // One breaker per process: each pool child imports this module and gets its own. The API task runs
-// on one worker of concurrency 1 (one pool process), so one breaker sees every call. With 4 children
-// there would be 4 breakers, each opening only after its own 3 failures (a shared one lives in Redis).
+// on one worker of concurrency 1 (one pool process), so one breaker sees every call. With more
+// children each has its own breaker, opening only after its own 3 failures (a shared one lives in Redis).
 const breaker = new CircuitBreaker(3, 10);
 
 export const externalApiCall = app.task(
