@@ -25,6 +25,7 @@ import { CanvasRuntime } from "./canvas-runtime";
 import type { SignatureData } from "./signature-data";
 import { Signature } from "./signature";
 import { decode, encode, type Encoded } from "./serialization";
+import { sharedData } from "../kernel/trace";
 
 export interface CeleryOptions {
   broker?: Transport | string;
@@ -184,7 +185,7 @@ export class CeleryApp {
   /** Send a task message: record, event `task-sent`, publish. */
   _send(name: string, task: Task | null, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions, parent?: Request | null): AsyncResult {
     // kombu encodes in Producer.publish before anything reaches the broker: EncodeError at the caller.
-    const payload = encode([args, kwargs], this.conf.taskSerializer, `${name}.apply_async()`);
+    const payload = encode([args, kwargs], this.conf.taskSerializer, () => `${name}.apply_async()`);
     [args, kwargs] = publisherView(payload);
     const sim = this._sim;
     const id = options.taskId ?? sim.rng.stream("task-ids").uuid();
@@ -242,7 +243,7 @@ export class CeleryApp {
   private _publish(rec: TaskRecord, body: TaskMessage, queue: string, priority: number | null): void {
     const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
     const msg: Message = this._broker.newMessage(rec.index, body, queue, priority, persistent);
-    this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, bytes: body.payload.sizeBytes } : { bytes: body.payload.sizeBytes });
+    this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, bytes: body.payload.sizeBytes } : sentData(body.payload.sizeBytes));
     this._broker.publish(msg);
   }
 
@@ -251,7 +252,7 @@ export class CeleryApp {
     const rec = this._tasks.get(req.id!);
     if (!rec) return;
     const eta = o.eta ?? this._sim.nowS + (o.countdown ?? 0);
-    const payload = encode([o.args, o.kwargs], this.conf.taskSerializer, `${task.name}.retry()`);
+    const payload = encode([o.args, o.kwargs], this.conf.taskSerializer, () => `${task.name}.retry()`);
     const [args, kwargs] = publisherView(payload);
     const body: TaskMessage = {
       id: req.id!,
@@ -431,8 +432,18 @@ export class CeleryApp {
  * each consumer decodes its own), else one decoded copy. Never the caller's objects.
  */
 function publisherView(payload: Encoded): [unknown[], Record<string, unknown>] {
-  const v = payload.flat ? (payload.body as { value: unknown }).value : decode(payload);
+  const v = payload.flat ? payload.value : decode(payload);
   return v as [unknown[], Record<string, unknown>];
+}
+
+/** task-sent data without an ETA: one shared object per message size (the trace stores it once). */
+const SENT_DATA = new Map<number, Readonly<{ bytes: number }>>();
+function sentData(bytes: number): Readonly<{ bytes: number }> {
+  let d = SENT_DATA.get(bytes);
+  if (d) return d;
+  d = sharedData({ bytes });
+  if (SENT_DATA.size < 4096) SENT_DATA.set(bytes, d);
+  return d;
 }
 
 const NO_SIGS: SignatureData[] = [];

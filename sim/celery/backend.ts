@@ -44,7 +44,8 @@ export class ResultBackend {
     rec.state = state;
     // The backend keeps bytes: what the record shows is a decoded copy, never the task's object.
     rec.result = encoded ? decode(encoded) : result;
-    rec.resultPayload = encoded;
+    // A primitive is its own copy: no payload kept for it (one object less per task).
+    rec.resultPayload = encoded && (typeof rec.result === "object" && rec.result !== null) ? encoded : null;
     rec.traceback = traceback;
     // num: the encoded result's size in bytes (NaN when nothing was encoded); no data for SUCCESS.
     this.sim.record("task-state", rec.index, -1, encoded ? encoded.sizeBytes : NaN, state === SUCCESS ? undefined : { state, meta: state === FAILURE || state === REVOKED ? undefined : result });

@@ -299,7 +299,7 @@ export class Execution {
     if (storeResult) {
       // celery/app/trace.py build_tracer: an EncodeError from mark_as_done fails the task (on_error).
       try {
-        encoded = encode(value, app.conf.resultSerializer, `result of ${rec.name}`);
+        encoded = encode(value, app.conf.resultSerializer, () => `result of ${rec.name}`);
       } catch (e) {
         ok = false;
         value = e;

@@ -32,41 +32,48 @@ export const CONTENT_TYPES: Record<Serializer, string> = {
   pickle: "application/x-python-serialize",
 };
 
-/** An encoded payload: what the broker or the backend holds. */
+/** An encoded payload: what the broker or the backend holds (never handed out itself). */
 export interface Encoded {
   readonly serializer: Serializer;
-  /** The JSON text, or the structured-clone snapshot for "pickle" (never handed out). */
-  readonly body: string | { value: unknown };
+  /** The JSON text (json, unless flat). */
+  readonly text: string | null;
+  /** The flat value (json) or the structured-clone snapshot (pickle). */
+  readonly value: unknown;
+  /** value holds only JSON's exact primitives, at most two levels deep: copied, not parsed. */
+  readonly flat: boolean;
   /** Bytes on the wire (UTF-8 for JSON; a JSON-shaped estimate for pickle). */
   readonly sizeBytes: number;
-  /** body.value holds only JSON's exact primitives, at most two levels deep (copied, not parsed). */
-  readonly flat?: true;
 }
 
-export function encode(value: unknown, serializer: Serializer, what: string): Encoded {
+/** `what` names the payload in an EncodeError; a function, so the hot path builds no string. */
+export function encode(value: unknown, serializer: Serializer, what: string | (() => string)): Encoded {
   if (serializer === "pickle") {
     let copy: unknown;
     try {
       copy = structuredClone(value);
     } catch (e) {
-      throw new EncodeError(`${what}: cannot pickle ${(e as Error).message}`);
+      throw new EncodeError(`${nameOf(what)}: cannot pickle ${(e as Error).message}`);
     }
-    return { serializer, body: { value: copy }, sizeBytes: estimateSize(copy) };
+    return { serializer, text: null, value: copy, flat: false, sizeBytes: estimateSize(copy) };
   }
-  assertJsonable(value, what, "", new Set());
-  const text = JSON.stringify(value === undefined ? null : value);
   // Fast path (most messages): primitives, or arrays and plain objects of finite numbers, strings,
   // booleans and null, two levels deep ([args, kwargs]). JSON would give back equal values, so a
   // shallow copy per decode is the same copy at a fraction of the cost (the bench counts it).
   const flat = flatCopy(value, 2);
-  if (flat !== NOT_FLAT) return { serializer, body: { value: flat }, sizeBytes: utf8Length(text), flat: true };
-  return { serializer, body: text, sizeBytes: utf8Length(text) };
+  if (flat !== NOT_FLAT) return { serializer, text: null, value: flat, flat: true, sizeBytes: utf8Length(JSON.stringify(flat)) };
+  assertJsonable(value, nameOf(what), "", new Set());
+  const text = JSON.stringify(value === undefined ? null : value);
+  return { serializer, text, value: null, flat: false, sizeBytes: utf8Length(text) };
 }
 
 /** A fresh copy of the payload, each call (the receiving process's own objects). */
 export function decode(enc: Encoded): unknown {
-  if (typeof enc.body === "string") return JSON.parse(enc.body);
-  return enc.flat ? flatCopy(enc.body.value, 2) : structuredClone(enc.body.value);
+  if (enc.text !== null) return JSON.parse(enc.text);
+  return enc.flat ? flatCopy(enc.value, 2) : structuredClone(enc.value);
+}
+
+function nameOf(what: string | (() => string)): string {
+  return typeof what === "string" ? what : what();
 }
 
 const NOT_FLAT = Symbol("not flat");
@@ -96,7 +103,7 @@ function flatCopy(v: unknown, depth: number): unknown {
 }
 
 /** Encode and decode at once: the value the other process sees. */
-export function roundTrip(value: unknown, serializer: Serializer, what: string): { value: unknown; sizeBytes: number } {
+export function roundTrip(value: unknown, serializer: Serializer, what: string | (() => string)): { value: unknown; sizeBytes: number } {
   const enc = encode(value, serializer, what);
   return { value: decode(enc), sizeBytes: enc.sizeBytes };
 }
