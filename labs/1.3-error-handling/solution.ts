@@ -125,8 +125,9 @@ class CircuitBreaker {
   }
 }
 
-// One breaker per process. In the simulator every worker shares this module, so run the API task on
-// a single worker of concurrency 1, which is what one Python pool process would see.
+// One breaker per process: each pool child imports this module and gets its own. The API task runs
+// on one worker of concurrency 1 (one pool process), so one breaker sees every call. With more
+// children each has its own breaker, opening only after its own 3 failures (a shared one lives in Redis).
 const breaker = new CircuitBreaker(3, 10);
 
 export const externalApiCall = app.task(

@@ -4,7 +4,7 @@
  * Profile tasks with signals, then benchmark throughput, scalability with concurrency, and the
  * prefetch multiplier on a mixed workload.
  */
-import { Celery, sleep, now } from "celery";
+import { Celery, sleep, now, redis } from "celery";
 
 const app = new Celery("performance_lab", { broker: "redis" });
 
@@ -44,8 +44,8 @@ interface Profile {
 }
 
 class TaskProfiler {
+  /** Per process: prerun and postrun of one task run in the same pool child. */
   starts: Record<string, number> = {};
-  runtimes: Record<string, number[]> = {};
 
   /** task_prerun: called in the worker just before the task body, with { taskId, task, args, kwargs }. */
   onPrerun = (info: any) => {
@@ -55,13 +55,17 @@ class TaskProfiler {
 
   /** task_postrun: called just after, with { taskId, task, args, kwargs, retval, state }. */
   onPostrun = (info: any) => {
-    // TODO 1: push the elapsed time onto runtimes[task name] (info.task.name).
+    // TODO 1: push the elapsed time onto the Redis list `profile:<task name>` (info.task.name):
+    // redis.rpush(key, String(seconds)). Module memory would stay in this pool child.
     void info;
   };
 
-  report(): Record<string, Profile> {
+  /** Read in main(): the runtimes every worker process pushed to Redis. */
+  async report(): Promise<Record<string, Profile>> {
     const out: Record<string, Profile> = {};
-    for (const [name, xs] of Object.entries(this.runtimes)) {
+    const runtimes: Record<string, number[]> = {};
+    for (const key of (await redis.keys("profile:*")).sort()) runtimes[key.slice("profile:".length)] = (await redis.lrange(key, 0, -1)).map(Number);
+    for (const [name, xs] of Object.entries(runtimes)) {
       const sorted = [...xs].sort((a, b) => a - b);
       out[name] = {
         count: xs.length,
@@ -73,6 +77,13 @@ class TaskProfiler {
     return out;
   }
 }
+
+// Signals run in the worker's pool child, which imports this module: connect them at the top level
+// (a handler connected in main() lives in the client's process, where no task runs). Each child has
+// its own profiler; what they measure meets in Redis.
+const profiler = new TaskProfiler();
+app.signals.taskPrerun.connect(profiler.onPrerun);
+app.signals.taskPostrun.connect(profiler.onPostrun);
 
 // ---------------------------------------------------------------- 2. Benchmark suite
 
@@ -122,10 +133,6 @@ async function benchmarkPrefetch(multipliers: number[]) {
 // ---------------------------------------------------------------- Driving it
 
 export default async function main() {
-  const profiler = new TaskProfiler();
-  app.signals.taskPrerun.connect(profiler.onPrerun);
-  app.signals.taskPostrun.connect(profiler.onPostrun);
-
   // 1. Profile a mixed workload on one worker.
   const w = app.worker({ hostname: "profile-w1", concurrency: 4 });
   const sent = [];
@@ -137,7 +144,7 @@ export default async function main() {
   for (const r of sent) await r.get({ timeout: 120 });
   await w.shutdown();
 
-  const profile = profiler.report();
+  const profile = await profiler.report();
   for (const [name, p] of Object.entries(profile))
     console.log(`=== ${name}: ${p.count} runs, mean ${p.meanS.toFixed(3)} s, p95 ${p.p95S.toFixed(3)} s, max ${p.maxS.toFixed(3)} s`);
 

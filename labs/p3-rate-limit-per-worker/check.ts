@@ -14,7 +14,7 @@ export default defineChecks({
         const times = loggedTimes(r, "→ partner API call");
         if (times.length === 0) return "no partner API calls were logged";
         const { max, atS } = maxPerAlignedWindow(times, 1);
-        return max <= 10 ? true : `${max} calls in the second starting at t=${atS} s`;
+        return max <= 10 ? true : `${max} calls in the second starting at t=${atS} s (a limit counted in a module-level variable or rateLimit is per process: each pool child of each worker keeps its own count; share it through Redis)`;
       },
     },
     {

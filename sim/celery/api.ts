@@ -29,11 +29,27 @@ function appOf(sigs: Signature[], world: World): CeleryApp {
   return app;
 }
 
+/** What every process's "celery" module shares: it is outside the processes (Redis, the services). */
+interface SharedWorld {
+  redis: SimRedis;
+  services: Map<string, SimService>;
+}
+const sharedByWorld = new WeakMap<World, SharedWorld>();
+
+/**
+ * The module for one process: the client's, or a worker process's (the session makes one per
+ * process image). Apps and tasks are the process's own; Redis, services and faults are the world's.
+ */
 export function createCeleryModule(world: World) {
   const sim: Sim = world.sim;
+  let shared = sharedByWorld.get(world);
+  if (!shared) {
+    shared = { redis: new SimRedis(sim), services: new Map() };
+    sharedByWorld.set(world, shared);
+  }
   /** The scenario's shared Redis (what a "distributed" limiter or lock is built on). */
-  const redis = new SimRedis(sim);
-  const services = new Map<string, SimService>();
+  const redis = shared.redis;
+  const services = shared.services;
   const service = (name: string, opts: ServiceOptions = {}): SimService => {
     let s = services.get(name);
     if (!s) {

@@ -24,6 +24,8 @@ import { tracebackOf } from "./execution";
 import { CanvasRuntime } from "./canvas-runtime";
 import type { SignatureData } from "./signature-data";
 import { Signature } from "./signature";
+import { decode, encode, type Encoded } from "./serialization";
+import { sharedData } from "../kernel/trace";
 
 export interface CeleryOptions {
   broker?: Transport | string;
@@ -59,11 +61,22 @@ export class CeleryApp {
       },
     });
     if (options.brokerPersistence) conf.brokerPersistence = options.brokerPersistence;
-    _world.attachApp(this, options);
+    this._inImage = _world.loadingProcess !== null;
+    const peer = _world.attachApp(this, options);
+    // Signals are per process: each process connects its own handlers when it imports the module.
     this.signals = makeSignals((h, args, name) => this._callHandler(`signal ${name}`, () => h(args)));
-    this.control = new Control(this);
-    this.events = new EventsApi(this);
-    this._canvas = new CanvasRuntime(this);
+    // Control, the event stream and the canvas's chord state go through the broker and the
+    // backend in Celery: a process's copy of an app shares its client peer's.
+    this.control = peer?.control ?? new Control(this);
+    this.events = peer?.events ?? new EventsApi(this);
+    this._canvas = peer?._canvas ?? new CanvasRuntime(this);
+  }
+
+  /** This app is a worker process's copy (from a process image), not the client's. */
+  readonly _inImage: boolean;
+
+  private _clientOnly(what: string): void {
+    if (this._inImage) throw new RuntimeError(`${what} ran in a worker process's copy of the module: top-level code runs in every process (as Python's import does); start workers in main()`);
   }
 
   get _sim(): Sim {
@@ -124,7 +137,7 @@ export class CeleryApp {
       (t as unknown as Record<string, unknown>)[k] = v;
     }
     this._registry.set(name, t);
-    this._world.registerTask(name, t);
+    if (!this._inImage) this._world.registerTask(name, t);
     return t;
   }
 
@@ -145,15 +158,18 @@ export class CeleryApp {
 
   /** N identical worker replicas, scaled like Kubernetes pods. */
   deployment(opts: DeploymentOptions): Deployment {
+    this._clientOnly("app.deployment()");
     return new Deployment(this, opts);
   }
 
   /** A HorizontalPodAutoscaler on a queue's length for a deployment. */
   autoscaler(deployment: Deployment, opts: HpaOptions): QueueLengthAutoscaler {
+    this._clientOnly("app.autoscaler()");
     return new QueueLengthAutoscaler(this, deployment, opts);
   }
 
   worker(opts: WorkerOptions = {}): WorkerHandle {
+    this._clientOnly("app.worker()");
     const w = this._world.addWorker(this, opts);
     w.start();
     return new WorkerHandle(w);
@@ -168,6 +184,9 @@ export class CeleryApp {
 
   /** Send a task message: record, event `task-sent`, publish. */
   _send(name: string, task: Task | null, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions, parent?: Request | null): AsyncResult {
+    // kombu encodes in Producer.publish before anything reaches the broker: EncodeError at the caller.
+    const payload = encode([args, kwargs], this.conf.taskSerializer, () => `${name}.apply_async()`);
+    [args, kwargs] = publisherView(payload);
     const sim = this._sim;
     const id = options.taskId ?? sim.rng.stream("task-ids").uuid();
     const callerReq = parent !== undefined ? parent : this._currentRequest();
@@ -184,6 +203,7 @@ export class CeleryApp {
       task: name,
       args,
       kwargs,
+      payload,
       retries: options.retries ?? 0,
       eta,
       expires,
@@ -213,7 +233,7 @@ export class CeleryApp {
     if (exchange !== undefined && exchange !== "") {
       const routingKey = (options.routingKey as string | undefined) ?? route?.routingKey ?? queue;
       const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
-      this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, exchange, routingKey } : { exchange, routingKey });
+      this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, exchange, routingKey, bytes: payload.sizeBytes } : { exchange, routingKey, bytes: payload.sizeBytes });
       this._broker.publishVia(exchange, routingKey, (q) => this._broker.newMessage(rec.index, body, q, priority, persistent));
     } else this._publish(rec, body, queue, priority);
     const result = new AsyncResult(id, this);
@@ -223,7 +243,7 @@ export class CeleryApp {
   private _publish(rec: TaskRecord, body: TaskMessage, queue: string, priority: number | null): void {
     const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
     const msg: Message = this._broker.newMessage(rec.index, body, queue, priority, persistent);
-    this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta } : undefined);
+    this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, bytes: body.payload.sizeBytes } : sentData(body.payload.sizeBytes));
     this._broker.publish(msg);
   }
 
@@ -232,11 +252,14 @@ export class CeleryApp {
     const rec = this._tasks.get(req.id!);
     if (!rec) return;
     const eta = o.eta ?? this._sim.nowS + (o.countdown ?? 0);
+    const payload = encode([o.args, o.kwargs], this.conf.taskSerializer, () => `${task.name}.retry()`);
+    const [args, kwargs] = publisherView(payload);
     const body: TaskMessage = {
       id: req.id!,
       task: task.name,
-      args: o.args,
-      kwargs: o.kwargs,
+      args,
+      kwargs,
+      payload,
       retries: o.retries,
       eta,
       expires: req.expires,
@@ -301,6 +324,7 @@ export class CeleryApp {
         if (!ok && v instanceof Retry) {
           const exc = v.exc instanceof Error ? v.exc : v;
           this._callHook(ctx, () => task.onRetry?.call(self, exc, id, args, kwargs, { type: exc.name, exception: exc, traceback: tracebackOf(exc, task.name, this._world.formatFrames) }));
+          this.signals.taskRetry.send(task, { sender: task, request: req, reason: exc });
           return attempt(retries + 1);
         }
         rec.executions++;
@@ -310,6 +334,8 @@ export class CeleryApp {
         if (ok) {
           this._callHook(ctx, () => task.onSuccess?.call(self, v, id, args, kwargs));
           this._callHook(ctx, () => task.afterReturn?.call(self, SUCCESS, v, id, args, kwargs, null));
+          this.signals.taskSuccess.send(task, { sender: task, result: v });
+          this.signals.taskPostrun.send(task, { sender: task, taskId: id, task, args, kwargs, retval: v, state: SUCCESS });
           result._settle(SUCCESS, v);
         } else {
           const exc = asError(v);
@@ -317,6 +343,8 @@ export class CeleryApp {
           const einfo = { type: exc.name, exception: exc, traceback: tb };
           this._callHook(ctx, () => task.onFailure?.call(self, exc, id, args, kwargs, einfo));
           this._callHook(ctx, () => task.afterReturn?.call(self, FAILURE, exc, id, args, kwargs, einfo));
+          this.signals.taskFailure.send(task, { sender: task, taskId: id, exception: exc, args, kwargs, einfo });
+          this.signals.taskPostrun.send(task, { sender: task, taskId: id, task, args, kwargs, retval: exc, state: FAILURE });
           result._settle(FAILURE, exc, tb);
           if (this.conf.taskEagerPropagates) throw exc;
         }
@@ -325,6 +353,8 @@ export class CeleryApp {
       let out: unknown;
       try {
         out = this._sim.enter(ctx, () => {
+          // build_tracer(eager=True) sends the same signals as the worker's tracer.
+          this.signals.taskPrerun.send(task, { sender: task, taskId: id, task, args, kwargs });
           task.beforeStart?.call(self, id, args, kwargs);
           return this._runBody(task, self, args, kwargs);
         });
@@ -395,6 +425,25 @@ export class CeleryApp {
     this._sim.record(type, -1, worker.index, active, type === "worker-heartbeat" ? { pool: worker.concurrency } : { freq: this.conf.workerHeartbeatIntervalS, pool: worker.concurrency });
     this.events._dispatchWorker(type, worker);
   }
+}
+
+/**
+ * The arguments as the records and views keep them: the flat payload's own copy (only ever read;
+ * each consumer decodes its own), else one decoded copy. Never the caller's objects.
+ */
+function publisherView(payload: Encoded): [unknown[], Record<string, unknown>] {
+  const v = payload.flat ? payload.value : decode(payload);
+  return v as [unknown[], Record<string, unknown>];
+}
+
+/** task-sent data without an ETA: one shared object per message size (the trace stores it once). */
+const SENT_DATA = new Map<number, Readonly<{ bytes: number }>>();
+function sentData(bytes: number): Readonly<{ bytes: number }> {
+  let d = SENT_DATA.get(bytes);
+  if (d) return d;
+  d = sharedData({ bytes });
+  if (SENT_DATA.size < 4096) SENT_DATA.set(bytes, d);
+  return d;
 }
 
 const NO_SIGS: SignatureData[] = [];

@@ -8,6 +8,7 @@ import type { Pending } from "../engine/sim";
 import { TimeoutError } from "./errors";
 import type { TaskRecord, TaskTable } from "./records";
 import type { GetOptions } from "./result";
+import { decode, type Encoded } from "./serialization";
 import { FAILURE, PENDING, READY_STATES, REVOKED, SUCCESS } from "./states";
 
 interface Waiter {
@@ -31,19 +32,24 @@ export class ResultBackend {
     return this.tasks.get(id)?.state ?? PENDING;
   }
   result(id: string): unknown {
-    return this.tasks.get(id)?.result ?? null;
+    const rec = this.tasks.get(id);
+    return rec ? readResult(rec) : null;
   }
   traceback(id: string): string | null {
     return this.tasks.get(id)?.traceback ?? null;
   }
 
   /** Store a state (and its result or meta), record it in the trace and wake ready waiters. */
-  store(rec: TaskRecord, state: string, result: unknown, traceback: string | null = null): void {
+  store(rec: TaskRecord, state: string, result: unknown, traceback: string | null = null, encoded: Encoded | null = null): void {
     rec.state = state;
-    rec.result = result;
+    // The backend keeps bytes: what the record shows is a decoded copy, never the task's object.
+    rec.result = encoded ? decode(encoded) : result;
+    // A primitive is its own copy: no payload kept for it (one object less per task).
+    rec.resultPayload = encoded && (typeof rec.result === "object" && rec.result !== null) ? encoded : null;
     rec.traceback = traceback;
     // Every stored state names itself (SUCCESS too): readers of the trace never have to guess.
-    this.sim.record("task-state", rec.index, -1, NaN, { state, meta: state === SUCCESS || state === FAILURE || state === REVOKED ? undefined : result });
+    // num: the encoded result's size in bytes (NaN when nothing was encoded).
+    this.sim.record("task-state", rec.index, -1, encoded ? encoded.sizeBytes : NaN, { state, meta: state === SUCCESS || state === FAILURE || state === REVOKED ? undefined : result });
     if (READY_STATES.has(state)) this.wake(rec.id, rec);
   }
 
@@ -52,6 +58,7 @@ export class ResultBackend {
     if (rec) {
       rec.state = PENDING;
       rec.result = null;
+      rec.resultPayload = null;
     }
   }
 
@@ -59,7 +66,7 @@ export class ResultBackend {
     const rec = this.tasks.get(id);
     const propagate = opts.propagate ?? true;
     if (rec && READY_STATES.has(rec.state)) {
-      return rec.state === SUCCESS || !propagate ? Promise.resolve(rec.result) : Promise.reject(rec.result);
+      return rec.state === SUCCESS || !propagate ? Promise.resolve(readResult(rec)) : Promise.reject(rec.result);
     }
     const p = this.sim.pending<unknown>();
     const w: Waiter = { p, propagate };
@@ -82,7 +89,7 @@ export class ResultBackend {
     this.waiters.delete(id);
     for (const w of list) {
       const ok = rec.state === SUCCESS || !w.propagate;
-      this.sim.settle(w.p, ok, rec.result);
+      this.sim.settle(w.p, ok, readResult(rec));
     }
   }
 
@@ -90,4 +97,9 @@ export class ResultBackend {
   waitedIds(): string[] {
     return [...this.waiters.entries()].filter(([, l]) => l.length).map(([id]) => id).concat([...this.orphanWaiters.keys()]);
   }
+}
+
+/** What a reader of the backend gets: a fresh decode of the stored bytes (each get() its own copy). */
+function readResult(rec: TaskRecord): unknown {
+  return rec.resultPayload ? decode(rec.resultPayload) : rec.result;
 }

@@ -12,6 +12,7 @@
  *
  * Persistence across a broker restart follows FINDINGS §5.
  */
+import type { Encoded } from "./serialization";
 import type { Sim } from "../engine/sim";
 import { sharedData } from "../kernel/trace";
 import { Deque } from "./deque";
@@ -24,8 +25,11 @@ export type RedisPersistence = "none" | "rdb" | "aof";
 export interface TaskMessage {
   id: string;
   task: string;
+  /** The publisher's view of the arguments after encoding (a decoded copy; for views and routing). */
   args: unknown[];
   kwargs: Record<string, unknown>;
+  /** [args, kwargs] as encoded by the task serializer: each consuming process decodes its own copy. */
+  payload: Encoded;
   retries: number;
   eta: number | null;
   expires: number | null;

@@ -1,3 +1,5 @@
+import type { Serializer } from "./serialization";
+
 /** Celery's settings in camelCase, with Celery's defaults (and a few of the simulator's own). */
 export type Route = string | { queue?: string; priority?: number; exchange?: string; routingKey?: string };
 export type RouteFn = (name: string, args: unknown[], kwargs: Record<string, unknown>) => Route | null | undefined;
@@ -26,6 +28,12 @@ export interface Conf {
   /** Redis only: "none", "rdb" (Redis's default) or "aof". */
   brokerPersistence: "none" | "rdb" | "aof";
   resultExpires: number;
+  /** kombu serializer of task messages: "json" (Celery's default) or "pickle". */
+  taskSerializer: Serializer;
+  /** Serializer of results in the backend. */
+  resultSerializer: Serializer;
+  /** What a worker agrees to decode (names or content types); Celery's default is ["json"]. */
+  acceptContent: string[];
   [key: string]: unknown;
 }
 
@@ -51,6 +59,9 @@ export function defaultConf(): Conf {
     brokerTransportOptions: { visibilityTimeout: 3600 },
     brokerPersistence: "rdb",
     resultExpires: 86400,
+    taskSerializer: "json",
+    resultSerializer: "json",
+    acceptContent: ["json"],
   };
 }
 

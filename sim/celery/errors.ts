@@ -76,6 +76,13 @@ named(NotRegistered, "NotRegistered");
 export class ImproperlyConfigured extends CeleryError {}
 named(ImproperlyConfigured, "ImproperlyConfigured");
 
+/** kombu.exceptions.EncodeError: the payload could not be serialized (raised where it is sent). */
+export class EncodeError extends Error {}
+named(EncodeError, "EncodeError");
+/** kombu.exceptions.ContentDisallowed: a content type outside accept_content. */
+export class ContentDisallowed extends Error {}
+named(ContentDisallowed, "ContentDisallowed");
+
 // Python's built-ins that lessons raise.
 export class ValueError extends Error {}
 named(ValueError, "ValueError");
@@ -138,6 +145,8 @@ export const ERROR_CLASSES = {
   TimeoutError,
   NotRegistered,
   ImproperlyConfigured,
+  EncodeError,
+  ContentDisallowed,
   ValueError,
   KeyError,
   RuntimeError,

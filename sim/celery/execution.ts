@@ -23,6 +23,7 @@ import {
   typeNameOf,
   ERROR_CLASSES,
 } from "./errors";
+import { decode, encode, type Encoded } from "./serialization";
 import { FAILURE, IGNORED, REJECTED, RETRY, REVOKED, STARTED, SUCCESS } from "./states";
 
 /** Seconds until the worker notices a dead pool child and fails its job (FINDINGS §4). */
@@ -30,11 +31,14 @@ const WORKER_LOST_DETECTION_S = { redis: 4.0, rabbitmq: 0.05 } as const;
 
 export function requestFromMessage(msg: Message, worker: Worker): Request {
   const b = msg.body;
+  // The consuming process decodes its own copy (kombu Message.decode): a task mutating its
+  // arguments changes neither the caller's objects nor a redelivery of the same message.
+  const [args, kwargs] = decode(b.payload) as [unknown[], Record<string, unknown>];
   return {
     id: b.id,
     task: b.task,
-    args: b.args,
-    kwargs: b.kwargs,
+    args,
+    kwargs,
     retries: b.retries,
     hostname: worker.name,
     deliveryInfo: { exchange: msg.exchange, routingKey: msg.routingKey, queue: msg.queue, priority: msg.priority, redelivered: msg.redelivered ? true : worker.app._broker.transport === "redis" ? null : false },
@@ -107,7 +111,8 @@ export class Execution {
     readonly reserved: Reserved,
   ) {
     this.rec = reserved.rec;
-    this.task = reserved.task;
+    // The task as the process running it imported it: its module state, its hooks, its signals.
+    this.task = worker.imageFor(slot)?.task(reserved.rec.name, worker.appIndex) ?? reserved.task;
     this.req = requestFromMessage(reserved.msg, worker);
     const rec = this.rec;
     this.ctx = new ExecContext("task", () => `${rec.name}[${rec.id}]`, rec.index, this.req);
@@ -174,9 +179,9 @@ export class Execution {
     let out: unknown;
     try {
       out = sim.enter(this.ctx, () => {
-        app.signals.taskPrerun.send(task, { sender: task, taskId: rec.id, task, args: this.req.args, kwargs: this.req.kwargs });
+        task.app.signals.taskPrerun.send(task, { sender: task, taskId: rec.id, task, args: this.req.args, kwargs: this.req.kwargs });
         task.beforeStart?.call(self, rec.id, this.req.args, this.req.kwargs);
-        return app._runBody(task, self, this.req.args, this.req.kwargs);
+        return task.app._runBody(task, self, this.req.args, this.req.kwargs);
       });
     } catch (e) {
       this.finish(false, e);
@@ -301,6 +306,17 @@ export class Execution {
     if (this.done) return;
     this.stop();
     const { rec, app, worker, sim, task } = this;
+    const storeResult = ok && !(task?.ignoreResult ?? this.req.ignoreResult ?? app.conf.taskIgnoreResult);
+    let encoded: Encoded | null = null;
+    if (storeResult) {
+      // celery/app/trace.py build_tracer: an EncodeError from mark_as_done fails the task (on_error).
+      try {
+        encoded = encode(value, app.conf.resultSerializer, () => `result of ${rec.name}`);
+      } catch (e) {
+        ok = false;
+        value = e;
+      }
+    }
     const self = task?.withRequest(this.req);
     const args = this.req.args;
     const kwargs = this.req.kwargs;
@@ -314,14 +330,14 @@ export class Execution {
       }
     };
     if (ok) {
-      if (!(task?.ignoreResult ?? this.req.ignoreResult ?? app.conf.taskIgnoreResult)) app._backend.store(rec, SUCCESS, value);
+      if (encoded) app._backend.store(rec, SUCCESS, value, null, encoded);
       rec.eventState = SUCCESS;
       app._emitTask("task-succeeded", rec, worker, rec.runtime);
       if (task && self) {
         hook(() => task.onSuccess?.call(self, value, rec.id, args, kwargs));
         hook(() => task.afterReturn?.call(self, SUCCESS, value, rec.id, args, kwargs, null));
-        app.signals.taskSuccess.send(task, { sender: task, result: value });
-        app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: value, state: SUCCESS });
+        task.app.signals.taskSuccess.send(task, { sender: task, result: value });
+        task.app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: value, state: SUCCESS });
       }
       this.ack();
       app._canvas.onSuccess(rec, this.req, value);
@@ -333,7 +349,7 @@ export class Execution {
       app._emitTask("task-retried", rec, worker, NaN, { exception: reprError(exc), type: typeNameOf(exc) });
       if (task && self) {
         hook(() => task.onRetry?.call(self, exc, rec.id, args, kwargs, einfoOf(exc, tb)));
-        app.signals.taskRetry.send(task, { sender: task, request: this.req, reason: exc });
+        task.app.signals.taskRetry.send(task, { sender: task, request: this.req, reason: exc });
       }
       this.ack();
     } else if (value instanceof Reject) {
@@ -355,8 +371,8 @@ export class Execution {
         const einfo = einfoOf(exc, tb);
         hook(() => task.onFailure?.call(self, exc, rec.id, args, kwargs, einfo));
         hook(() => task.afterReturn?.call(self, FAILURE, exc, rec.id, args, kwargs, einfo));
-        app.signals.taskFailure.send(task, { sender: task, taskId: rec.id, exception: exc, args, kwargs, einfo });
-        app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: exc, state: FAILURE });
+        task.app.signals.taskFailure.send(task, { sender: task, taskId: rec.id, exception: exc, args, kwargs, einfo });
+        task.app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: exc, state: FAILURE });
       }
       this.ack();
       app._canvas.onFailure(rec, this.req, exc);

@@ -47,6 +47,8 @@ export const {
   TimeoutError,
   NotRegistered,
   ImproperlyConfigured,
+  EncodeError,
+  ContentDisallowed,
   ValueError,
   KeyError,
   RuntimeError,

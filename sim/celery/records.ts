@@ -3,6 +3,7 @@
  * result backend stores and what a monitor sees from events. Views and reports read it; the trace
  * points into it by index.
  */
+import type { Encoded } from "./serialization";
 import type { SignatureData } from "./signature-data";
 import { PENDING } from "./states";
 
@@ -17,6 +18,8 @@ export interface TaskRecord {
   state: string;
   /** Backend result or meta (the return value, the exception, a custom state's meta). */
   result: unknown;
+  /** The stored result as the result serializer encoded it (SUCCESS only): each reader decodes a copy. */
+  resultPayload: Encoded | null;
   traceback: string | null;
   /** The state Flower shows, from events. */
   eventState: string;
@@ -72,6 +75,7 @@ export class TaskTable {
       queue: fields.queue ?? "celery",
       state: PENDING,
       result: null,
+      resultPayload: null,
       traceback: null,
       eventState: PENDING,
       retries: 0,

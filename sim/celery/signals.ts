@@ -31,6 +31,7 @@ export function makeSignals(call: (h: SignalHandler, args: Record<string, unknow
     taskFailure: s("task_failure"),
     taskRetry: s("task_retry"),
     taskRevoked: s("task_revoked"),
+    taskRejected: s("task_rejected"),
     workerReady: s("worker_ready"),
   };
 }

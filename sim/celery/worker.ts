@@ -14,7 +14,10 @@ import type { TaskRecord } from "./records";
 import { parseRate } from "./ratelimit";
 import { TokenBucket } from "../world/patterns/token-bucket";
 import { RECEIVED } from "./states";
+import { accepts, contentDisallowed } from "./serialization";
+import { ContentDisallowed, reprError } from "./errors";
 import type { Task } from "./task";
+import type { ProcessImage } from "./process";
 import { Execution, revokeReserved } from "./execution";
 
 export interface WorkerOptions {
@@ -93,6 +96,33 @@ export class Worker implements Consumer {
     this.concurrency = this.autoscale ? this.autoscale[1] : conc;
     this.prefetchMultiplier = opts.prefetchMultiplier ?? app.conf.workerPrefetchMultiplier;
     this.startupS = opts.startupS ?? 0;
+    this.pool = opts.pool ?? "prefork";
+  }
+
+  readonly pool: "prefork" | "solo" | "threads";
+  /** The scenario module as each of this worker's processes imported it (by pool child pid; key 0 for threads and solo). */
+  private images = new Map<number, ProcessImage>();
+
+  /**
+   * The process that runs a task on `slot`: each prefork child its own (a replaced child is a new
+   * process: fresh module state, as a new fork); the threads pool's threads and the solo pool share
+   * the worker's one process. Loaded on first use: a module instance per process, never per task.
+   */
+  imageFor(slot: Slot): ProcessImage | null {
+    const load = this.app._world.loadProcess;
+    if (!load) return null;
+    const key = this.pool === "prefork" ? slot.pid : 0;
+    let img = this.images.get(key);
+    if (!img) {
+      img = load(this.pool === "prefork" ? `${this.name} pool child ${slot.pid}` : `${this.name} (${this.pool} pool)`);
+      this.images.set(key, img);
+    }
+    return img;
+  }
+
+  /** The index of this worker's app among the client's apps (an image's apps come in the same order). */
+  get appIndex(): number {
+    return this.app._world.apps.indexOf(this.app);
   }
 
   get sim() {
@@ -116,6 +146,8 @@ export class Worker implements Consumer {
     if (this.status === "online" || this.status === "starting") return;
     this.status = "starting";
     this.slots = [];
+    // A (re)started worker is a new set of processes: every module instance starts afresh.
+    this.images.clear();
     for (let i = 0; i < this.concurrency; i++) this.slots.push({ index: i, pid: this.app._nextPid(), exec: null, starting: null });
     this.sim.sched.schedule(this.startupS, () => this.online());
   }
@@ -321,6 +353,10 @@ export class Worker implements Consumer {
 
   private receive(msg: Message): void {
     const rec = this.app._tasks.at(msg.taskIndex)!;
+    if (!accepts(this.app.conf.acceptContent, msg.body.payload.serializer)) {
+      this.refuseContent(msg, rec);
+      return;
+    }
     const task = this.app._registry.get(msg.body.task) ?? null;
     rec.receivedAt = this.sim.nowS;
     rec.worker = this.name;
@@ -347,6 +383,20 @@ export class Worker implements Consumer {
     r.counted = true;
     this.qosCount++;
     this.toReady(r);
+  }
+
+  /**
+   * A message in a content type outside accept_content. kombu's Message.decode raises
+   * ContentDisallowed while the strategy builds the Request; Celery's Consumer.on_invalid_task
+   * (celery/worker/consumer/consumer.py) logs "Received invalid task message", rejects the message
+   * without requeue (discarded, or dead-lettered on RabbitMQ) and sends task_rejected. No state is
+   * stored: the result stays PENDING.
+   */
+  private refuseContent(msg: Message, rec: TaskRecord): void {
+    const exc = new ContentDisallowed(contentDisallowed(msg.body.payload.serializer));
+    this.app._log("error", `Received invalid task message: ${reprError(exc)}\nThe message has been ignored and discarded.`, "worker " + this.name);
+    this.app._broker.reject(msg, false, reprError(exc));
+    this.app.signals.taskRejected.send(this, { sender: this.name, message: { id: rec.id, task: rec.name }, exc });
   }
 
   revokedReason(r: Reserved): "revoked" | "expired" | null {
@@ -441,6 +491,7 @@ export class Worker implements Consumer {
 
   /** The pool child in `slot` died; a new one takes its place at once. */
   replaceChild(slot: Slot): void {
+    if (this.pool === "prefork") this.images.delete(slot.pid);
     slot.pid = this.app._nextPid();
   }
 

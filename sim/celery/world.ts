@@ -12,6 +12,7 @@ import { TaskTable } from "./records";
 import type { Task } from "./task";
 import { Worker, type WorkerOptions } from "./worker";
 import { Faults } from "../world/faults";
+import type { ProcessLoader } from "./process";
 
 export class World {
   /** One broker per broker URL: apps that name the same broker share it (one deployment). */
@@ -26,6 +27,15 @@ export class World {
   private pid = 1000;
 
   readonly faults: Faults;
+  /**
+   * Evaluates the scenario module for a new simulated process (a pool child, a threads or solo
+   * worker); null when there is no module (a world built by hand in a test): tasks then run the
+   * client's functions.
+   */
+  loadProcess: ProcessLoader | null = null;
+  /** While a process image is being evaluated: the apps it has created so far. */
+  loadingProcess: CeleryApp[] | null = null;
+
   /** The learner's frames of a stack, as "at name (file:line:column)" (set when the code is loaded). */
   formatFrames: (stack: string) => string[] = () => [];
 
@@ -39,8 +49,17 @@ export class World {
     return this.brokers.values().next().value!;
   }
 
-  attachApp(app: CeleryApp, options: CeleryOptions): void {
-    this.apps.push(app);
+  /**
+   * A new app joins the deployment. In a process image it is not a new app of the deployment but
+   * that process's copy of the client's app built in the same order: that one is returned (its
+   * peer), null for the client's own apps.
+   */
+  attachApp(app: CeleryApp, options: CeleryOptions): CeleryApp | null {
+    let peer: CeleryApp | null = null;
+    if (this.loadingProcess) {
+      peer = this.apps[this.loadingProcess.length] ?? null;
+      this.loadingProcess.push(app);
+    } else this.apps.push(app);
     const url = String(options.broker ?? "redis");
     let broker = this.brokers.get(url);
     if (!broker) {
@@ -54,6 +73,7 @@ export class World {
       this.brokers.set(url, broker);
     }
     this.appBrokers.set(app, broker);
+    return peer;
   }
 
   brokerOf(app: CeleryApp): Broker {

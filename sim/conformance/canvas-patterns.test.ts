@@ -1,6 +1,10 @@
 /** The seed's canvas patterns, run on the simulator. */
 import { describe, expect, it } from "vitest";
-import { run } from "../testing/harness";
+import { run as runProcesses } from "../testing/harness";
+
+// These scenarios record hooks and calls in module-level spies read by main(): one module for every
+// process (issue 17 gives each process its own; this keeps the spies visible to the test).
+const run = (src: string, o: Parameters<typeof runProcesses>[1] = {}) => runProcesses(src, { ...o, oneProcess: true });
 
 describe("the seed's canvas patterns", () => {
   it("map-reduce: the sum of squares of 0..99 through a chord = 328350", async () => {

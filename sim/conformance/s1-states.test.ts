@@ -2,7 +2,11 @@
  * FINDINGS §1: states, hooks, events, apply/delay/run. Each test names the measured fact it checks.
  */
 import { describe, expect, it } from "vitest";
-import { run } from "../testing/harness";
+import { run as runProcesses } from "../testing/harness";
+
+// These scenarios record hooks and calls in module-level spies read by main(): one module for every
+// process (issue 17 gives each process its own; this keeps the spies visible to the test).
+const run = (src: string, o: Parameters<typeof runProcesses>[1] = {}) => runProcesses(src, { ...o, oneProcess: true });
 
 const HOOKED = (opts: string, body: string) => `
 import { Celery, sleep, Task, Reject, ValueError, KeyError } from "celery";

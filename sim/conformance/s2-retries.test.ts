@@ -1,6 +1,10 @@
 /** FINDINGS §2: retries, countdowns, backoff, max_retries (worker c=4). */
 import { describe, expect, it } from "vitest";
-import { run } from "../testing/harness";
+import { run as runProcesses } from "../testing/harness";
+
+// These scenarios record hooks and calls in module-level spies read by main(): one module for every
+// process (issue 17 gives each process its own; this keeps the spies visible to the test).
+const run = (src: string, o: Parameters<typeof runProcesses>[1] = {}) => runProcesses(src, { ...o, oneProcess: true });
 
 const HEAD = `
 import { Celery, sleep, now, ValueError, KeyError, RuntimeError, ConnectionError } from "celery";

@@ -3,7 +3,11 @@
  * after it started; worker c=1, prefetch multiplier 1; Redis visibility_timeout 10 s.
  */
 import { describe, expect, it } from "vitest";
-import { run } from "../testing/harness";
+import { run as runProcesses } from "../testing/harness";
+
+// These scenarios record hooks and calls in module-level spies read by main(): one module for every
+// process (issue 17 gives each process its own; this keeps the spies visible to the test).
+const run = (src: string, o: Parameters<typeof runProcesses>[1] = {}) => runProcesses(src, { ...o, oneProcess: true });
 
 type Kill = "worker" | "child";
 interface Case {

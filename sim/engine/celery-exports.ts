@@ -5,7 +5,7 @@
  */
 export const CELERY_EXPORTS: ReadonlySet<string> = new Set([
   "AsyncResult", "Celery", "CeleryError", "ChordError", "CircuitBreaker", "CircuitOpenError",
-  "ConnectionError", "EXCEPTION_STATES", "EagerResult", "FAILURE", "FixedWindowLimiter", "GroupResult",
+  "ConnectionError", "ContentDisallowed", "EXCEPTION_STATES", "EagerResult", "EncodeError", "FAILURE", "FixedWindowLimiter", "GroupResult",
   "HttpError", "IGNORED", "IOError", "Ignore", "ImproperlyConfigured", "KeyError", "MaxRetriesExceededError",
   "NotRegistered", "PENDING", "PROPAGATE_STATES", "READY_STATES", "RECEIVED", "REJECTED", "RETRY", "REVOKED",
   "Reject", "ResponseError", "Retry", "RuntimeError", "STARTED", "SUCCESS", "Signature",

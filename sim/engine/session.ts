@@ -13,6 +13,9 @@ import { FlowerMetrics } from "../world/metrics/flower";
 import { runCommand, type ControlCommand } from "./commands";
 import { inlineSourceMap, learnerFrames } from "./sourcemap";
 import { READY_STATES } from "../celery/states";
+import { ProcessImage } from "../celery/process";
+import type { CeleryApp } from "../celery/app";
+import { reprError } from "../celery/errors";
 
 export const DEFAULT_UNTIL_S = 3600;
 const MAX_EVENTS_AT_ONE_INSTANT = 20_000_000;
@@ -68,14 +71,16 @@ class ScenarioSession implements Session {
     const map = inlineSourceMap(code);
     const file = this.opts.file ?? "scenario.ts";
     this.world.formatFrames = (stack) => learnerFrames(stack, map, file);
+    let fn: Function;
     try {
       // The learner's compiled module; the parameters shadow the host's globals inside it.
-      const fn = new Function("require", "module", "exports", "Math", "Date", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "console", "performance", code);
+      fn = new Function("require", "module", "exports", "Math", "Date", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "console", "performance", code);
       this.sim.enter(moduleCtx, () => fn(require, module, module.exports, g.Math, g.Date, g.setTimeout, g.setInterval, g.clearTimeout, g.clearInterval, g.console, g.performance));
     } catch (e) {
       this.fail(e, "the scenario's top level threw");
       return;
     }
+    if (!this.opts.oneProcess) this.world.loadProcess = (label) => this.loadProcess(fn, g, label);
     this.exports = module.exports;
     const until = this.exports.until;
     if (this.opts.untilS === undefined && typeof until === "number" && until > 0) this.untilS = until;
@@ -106,6 +111,31 @@ class ScenarioSession implements Session {
         },
       );
     });
+  }
+
+  /**
+   * The module evaluated again for one worker process (compiled once, run once per process): its
+   * own module-level state, its own apps and tasks, bound to the same world. Its `main` is not run.
+   */
+  private loadProcess(fn: Function, g: ReturnType<typeof makeScenarioGlobals>, label: string): ProcessImage {
+    const celery = createCeleryModule(this.world);
+    const module = { exports: {} as Record<string, unknown> };
+    const require = (name: string) => {
+      if (name === "celery") return celery;
+      throw new Error(`Cannot find module '${name}'`);
+    };
+    const apps: CeleryApp[] = [];
+    const outer = this.world.loadingProcess;
+    this.world.loadingProcess = apps;
+    try {
+      this.sim.enter(new ExecContext("module", `module top level in ${label}`), () => fn(require, module, module.exports, g.Math, g.Date, g.setTimeout, g.setInterval, g.clearTimeout, g.clearInterval, g.console, g.performance));
+    } catch (e) {
+      // The client's import succeeded; a worker's can fail where the code depends on the process.
+      this.world.log("error", `importing the module in ${label} raised ${reprError(e)}`, label);
+    } finally {
+      this.world.loadingProcess = outer;
+    }
+    return new ProcessImage(label, apps);
   }
 
   private fail(e: unknown, what: string): void {

@@ -185,4 +185,9 @@ export interface SessionOptions {
   untilS?: number;
   /** File name used in messages. */
   file?: string;
+  /**
+   * Every process runs the client's module instance (the model before issue 17: one realm). Only
+   * for tests that observe a run through module-level spies; learners always get real processes.
+   */
+  oneProcess?: boolean;
 }

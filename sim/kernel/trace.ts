@@ -28,7 +28,7 @@ export type CeleryEventKind = (typeof CELERY_EVENT_KINDS)[number];
 export const TRACE_KINDS = [
   ...CELERY_EVENT_KINDS,
   // What the simulator adds: the backend, the broker, faults, the scenario's own output.
-  "task-state", // a state stored in the result backend; data {state, meta?}
+  "task-state", // a state stored in the result backend; data {state, meta?}; num = encoded result bytes (SUCCESS)
   // Message events: num = the delivery tag (a redelivered or restored copy gets a new tag, and
   // names the one it replaces in data.from); replayed in order they give every queue's exact depth.
   "message-published", // into a queue; data {queue, held?} (held: the broker was down, published again when it is back)
