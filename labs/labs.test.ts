@@ -86,17 +86,3 @@ describe.each(labIds)("lab %s", (id) => {
     });
 });
 
-/**
- * Wrong solutions that count in process memory instead of Redis (issue 17): each must fail a check
- * whose message names the mistake, because every pool child has its own module state.
- */
-const memoryMutants = labIds.filter((id) => existsSync(join(here, id, "mutants", "in-memory-counter.ts")));
-describe.each(memoryMutants)("lab %s, mutants/in-memory-counter.ts", (id) => {
-  it("names its mistake on the first line and fails a check that says counts live per process", async () => {
-    const src = readFileSync(join(here, id, "mutants", "in-memory-counter.ts"), "utf8");
-    expect(src.split("\n")[0]).toMatch(/^\/\/ MISTAKE: .*module-level counter/);
-    const out = await checkLabSource(src, suites[`./${id}/check.ts`]!.default, `${id}/mutants/in-memory-counter.ts`);
-    const failed = out.results.filter((c) => !c.passed);
-    expect(failed.map((c) => c.detail).join("\n")).toMatch(/module-level variable .*(per process|lives in one process)/);
-  });
-});

@@ -313,7 +313,7 @@ export default async function main() {
   app.worker({ hostname: "w2" });
   await r.get();
   return runs;
-}`);
+}`, { oneProcess: true }); // the scenario observes through a module-level list read by main
     return r.report.returned as boolean[];
   }
   it("a freshly declared queue hands the killed worker's message back with redelivered=True", async () => {

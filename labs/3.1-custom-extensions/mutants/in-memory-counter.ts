@@ -1,4 +1,5 @@
-// MISTAKE: a module-level counter instead of Redis — each worker process (each pool child) counts only its own calls.
+// mistake: a module-level counter instead of Redis — each worker process (each pool child) counts only its own calls.
+// expect: module-level variable .*(per process|lives in one process)
 /**
  * Lab 3.1, a wrong solution kept for the tests: the distributed limiter counts in a module-level Map.
  */

@@ -1,4 +1,5 @@
-// MISTAKE: a module-level counter instead of Redis — each worker process (each pool child) counts only its own calls.
+// mistake: a module-level counter instead of Redis — each worker process (each pool child) counts only its own calls.
+// expect: module-level variable .*(per process|lives in one process)
 /**
  * Pitfall 3, a wrong solution kept for the tests: the reference solution's fixed window, counted in
  * a module-level Map instead of Redis. In one process it would work; on 6 workers × 2 children

@@ -1,8 +1,8 @@
-// variant: the profiler keeps its starts in a Map and a running count and mean, without storing every runtime
+// variant: the profiler keeps its starts in a Map (per process, as the solution's object is)
 /**
  * Lab 3.2: Performance profiling and optimization (reference solution).
  */
-import { Celery, sleep, now } from "celery";
+import { Celery, sleep, now, redis } from "celery";
 
 const app = new Celery("performance_lab", { broker: "redis" });
 
@@ -42,9 +42,8 @@ interface Profile {
 }
 
 class TaskProfiler {
+  /** Per process: prerun and postrun of one task run in the same pool child. */
   starts = new Map<string, number>();
-  runtimes: Record<string, number[]> = {};
-  running: Record<string, { count: number; mean: number }> = {};
 
   onPrerun = (info: any) => {
     this.starts.set(info.taskId, now());
@@ -55,20 +54,19 @@ class TaskProfiler {
     if (t0 === undefined) return;
     this.starts.delete(info.taskId);
     const name: string = info.task?.name ?? info.sender?.name ?? "unknown";
-    const x = now() - t0;
-    const s = (this.running[name] ??= { count: 0, mean: 0 });
-    s.count++;
-    s.mean += (x - s.mean) / s.count; // running mean: no list needed for it
-    (this.runtimes[name] ??= []).push(x);
+    void redis.rpush(`profile:${name}`, String(now() - t0));
   };
 
-  report(): Record<string, Profile> {
+  /** Read in main(): the runtimes every worker process pushed to Redis. */
+  async report(): Promise<Record<string, Profile>> {
     const out: Record<string, Profile> = {};
-    for (const [name, xs] of Object.entries(this.runtimes)) {
+    const runtimes: Record<string, number[]> = {};
+    for (const key of (await redis.keys("profile:*")).sort()) runtimes[key.slice("profile:".length)] = (await redis.lrange(key, 0, -1)).map(Number);
+    for (const [name, xs] of Object.entries(runtimes)) {
       const sorted = [...xs].sort((a, b) => a - b);
       out[name] = {
         count: xs.length,
-        meanS: this.running[name]!.mean,
+        meanS: xs.reduce((a, b) => a + b, 0) / xs.length,
         p95S: sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)]!,
         maxS: sorted[sorted.length - 1]!,
       };
@@ -76,6 +74,13 @@ class TaskProfiler {
     return out;
   }
 }
+
+// Signals run in the worker's pool child, which imports this module: connect them at the top level
+// (a handler connected in main() lives in the client's process, where no task runs). Each child has
+// its own profiler; what they measure meets in Redis.
+const profiler = new TaskProfiler();
+app.signals.taskPrerun.connect(profiler.onPrerun);
+app.signals.taskPostrun.connect(profiler.onPostrun);
 
 // ---------------------------------------------------------------- 2. Benchmark suite
 
@@ -125,10 +130,6 @@ async function benchmarkPrefetch(multipliers: number[]) {
 // ---------------------------------------------------------------- Driving it
 
 export default async function main() {
-  const profiler = new TaskProfiler();
-  app.signals.taskPrerun.connect(profiler.onPrerun);
-  app.signals.taskPostrun.connect(profiler.onPostrun);
-
   // 1. Profile a mixed workload on one worker.
   const w = app.worker({ hostname: "profile-w1", concurrency: 4 });
   const sent = [];
@@ -140,7 +141,7 @@ export default async function main() {
   for (const r of sent) await r.get({ timeout: 120 });
   await w.shutdown();
 
-  const profile = profiler.report();
+  const profile = await profiler.report();
   for (const [name, p] of Object.entries(profile))
     console.log(`=== ${name}: ${p.count} runs, mean ${p.meanS.toFixed(3)} s, p95 ${p.p95S.toFixed(3)} s, max ${p.maxS.toFixed(3)} s`);
 

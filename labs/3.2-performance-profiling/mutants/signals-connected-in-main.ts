@@ -1,9 +1,9 @@
-// mistake: the profiler notes the start time by task name, so overlapping tasks of one name overwrite each other
-// expect: by task id
+// mistake: the profiler's signals are connected in main(), in the client's process, where no task ever runs
+// expect: connect the profiler at the module's top level
 /**
  * Lab 3.2: Performance profiling and optimization (reference solution).
  */
-import { Celery, sleep, now } from "celery";
+import { Celery, sleep, now, redis } from "celery";
 
 const app = new Celery("performance_lab", { broker: "redis" });
 
@@ -43,23 +43,27 @@ interface Profile {
 }
 
 class TaskProfiler {
+  /** Per process: prerun and postrun of one task run in the same pool child. */
   starts: Record<string, number> = {};
-  runtimes: Record<string, number[]> = {};
 
   onPrerun = (info: any) => {
-    this.starts[info.task?.name ?? info.sender?.name] = now();
+    this.starts[info.taskId] = now();
   };
 
   onPostrun = (info: any) => {
-    const name: string = info.task?.name ?? info.sender?.name ?? "unknown";
-    const t0 = this.starts[name];
+    const t0 = this.starts[info.taskId];
     if (t0 === undefined) return;
-    (this.runtimes[name] ??= []).push(now() - t0);
+    delete this.starts[info.taskId];
+    const name: string = info.task?.name ?? info.sender?.name ?? "unknown";
+    void redis.rpush(`profile:${name}`, String(now() - t0));
   };
 
-  report(): Record<string, Profile> {
+  /** Read in main(): the runtimes every worker process pushed to Redis. */
+  async report(): Promise<Record<string, Profile>> {
     const out: Record<string, Profile> = {};
-    for (const [name, xs] of Object.entries(this.runtimes)) {
+    const runtimes: Record<string, number[]> = {};
+    for (const key of (await redis.keys("profile:*")).sort()) runtimes[key.slice("profile:".length)] = (await redis.lrange(key, 0, -1)).map(Number);
+    for (const [name, xs] of Object.entries(runtimes)) {
       const sorted = [...xs].sort((a, b) => a - b);
       out[name] = {
         count: xs.length,
@@ -71,6 +75,11 @@ class TaskProfiler {
     return out;
   }
 }
+
+// Signals run in the worker's pool child, which imports this module: connect them at the top level
+// (a handler connected in main() lives in the client's process, where no task runs). Each child has
+// its own profiler; what they measure meets in Redis.
+const profiler = new TaskProfiler();
 
 // ---------------------------------------------------------------- 2. Benchmark suite
 
@@ -120,10 +129,8 @@ async function benchmarkPrefetch(multipliers: number[]) {
 // ---------------------------------------------------------------- Driving it
 
 export default async function main() {
-  const profiler = new TaskProfiler();
   app.signals.taskPrerun.connect(profiler.onPrerun);
   app.signals.taskPostrun.connect(profiler.onPostrun);
-
   // 1. Profile a mixed workload on one worker.
   const w = app.worker({ hostname: "profile-w1", concurrency: 4 });
   const sent = [];
@@ -135,7 +142,7 @@ export default async function main() {
   for (const r of sent) await r.get({ timeout: 120 });
   await w.shutdown();
 
-  const profile = profiler.report();
+  const profile = await profiler.report();
   for (const [name, p] of Object.entries(profile))
     console.log(`=== ${name}: ${p.count} runs, mean ${p.meanS.toFixed(3)} s, p95 ${p.p95S.toFixed(3)} s, max ${p.maxS.toFixed(3)} s`);
 
