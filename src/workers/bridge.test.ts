@@ -51,12 +51,13 @@ afterEach(() => {
   for (const b of bridges.splice(0)) b.terminate();
 });
 
-function make(watchdogMs = 0, onHang?: (e: HangError) => void) {
+function make(watchdogMs = 0, onHang?: (e: HangError) => void, watchFromFirstMessage = false) {
   const log: string[] = [];
   let label: string | null = null;
   const b = new WorkerBridge<TestApi>({
     spawn: () => fakeWorker(log),
     watchdogMs,
+    watchFromFirstMessage,
     onSideMessage: (d) => {
       if (isEnterMessage(d)) label = d.label;
       else if (isAliveMessage(d)) b.keepAlive();
@@ -146,5 +147,16 @@ describe("fail (a worker known to be broken)", () => {
     expect(b.spawned).toBe(1);
     await expect(b.call("echo", [7])).resolves.toBe(7);
     expect(b.spawned).toBe(2);
+  });
+
+  it("watching from the first message: a slow start is not a hang, a silence after it is", async () => {
+    const hangs: HangError[] = [];
+    const { b } = make(150, (e) => hangs.push(e), true);
+    // Nothing said for 400 ms (a worker still starting): not counted.
+    await expect(b.call("slow", [1, 400])).resolves.toBe(1);
+    expect(hangs).toEqual([]);
+    // It has spoken: now 150 ms of silence is a hang.
+    await expect(b.call("spin", ["loop"])).rejects.toBeInstanceOf(HangError);
+    expect(hangs).toHaveLength(1);
   });
 });

@@ -22,6 +22,11 @@ export interface BridgeOptions {
   spawn: () => WorkerLike;
   /** No answer within this long: kill and respawn. 0 disables the watchdog. */
   watchdogMs: number;
+  /**
+   * Start the watchdog's clock only once the worker has posted its first message (a worker that says
+   * when it is up), so a slow start on a busy machine is never taken for learner code that hangs.
+   */
+  watchFromFirstMessage?: boolean;
   /** Sees every message the worker posts outside comlink (the side channel). */
   onSideMessage?: (data: unknown) => void;
   /** Called after a hung worker was killed, with the error each pending call got. */
@@ -48,7 +53,16 @@ export class WorkerBridge<Api extends object> {
   private worker: WorkerLike | null = null;
   private remote: Comlink.Remote<Api> | null = null;
   private readonly inFlight = new Set<InFlight>();
-  private readonly listener = (ev: MessageEvent) => this.opts.onSideMessage?.(ev.data);
+  private readonly listener = (ev: MessageEvent) => {
+    if (!this.live) {
+      // The worker has started: from now on its silence counts.
+      this.live = true;
+      this.keepAlive();
+    }
+    this.opts.onSideMessage?.(ev.data);
+  };
+  /** Whether the current worker has said anything yet (with `watchFromFirstMessage`, the watchdog waits for it). */
+  private live = false;
   /** Whether the current worker ever answered: an error event before that means it never started. */
   private answered = false;
   private readonly onError = () => {
@@ -73,6 +87,7 @@ export class WorkerBridge<Api extends object> {
     this.worker = this.spare ?? this.opts.spawn();
     this.spare = null;
     this.answered = false;
+    this.live = !this.opts.watchFromFirstMessage;
     this.worker.addEventListener("message", this.listener);
     this.worker.addEventListener("error", this.onError);
     this.remote = Comlink.wrap<Api>(this.worker as unknown as Comlink.Endpoint);
@@ -91,7 +106,7 @@ export class WorkerBridge<Api extends object> {
       this.inFlight.add(f);
       const onAbort = () => this.settle(f, abortError(opts.signal!));
       opts.signal?.addEventListener("abort", onAbort, { once: true });
-      if (this.opts.watchdogMs > 0) f.timer = setTimeout(() => this.hang(), this.opts.watchdogMs);
+      if (this.opts.watchdogMs > 0 && this.live) f.timer = setTimeout(() => this.hang(), this.opts.watchdogMs);
       fn(...(args as unknown[])).then(
         (v) => {
           this.answered = true;

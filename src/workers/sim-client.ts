@@ -34,6 +34,7 @@ export class SimClient {
     this.bridge = new WorkerBridge<SimApi>({
       spawn,
       watchdogMs,
+      watchFromFirstMessage: true,
       onSideMessage: (d) => {
         if (isEnterMessage(d)) this.lastLabel = d.label;
         else if (isAliveMessage(d)) this.bridge.keepAlive();
@@ -121,6 +122,7 @@ export class SimClient {
     const grader: WorkerBridge<SimApi> = new WorkerBridge<SimApi>({
       spawn: this.spawn,
       watchdogMs: this.watchdogMs,
+      watchFromFirstMessage: true,
       onSideMessage: (d) => {
         if (isEnterMessage(d)) label = d.label;
         else if (isAliveMessage(d)) grader.keepAlive();

@@ -11,7 +11,7 @@ import * as Comlink from "comlink";
 // Same imports as the headless runner (cli/sandbox/runtime.ts), so both build the same "celery" module.
 import { createSession } from "../../sim/engine/session";
 import type { Session } from "../../sim/engine/types";
-import { LIMIT_CHANNEL, PAGE_LIMITS, traceLimitMessage, type AdvanceRequest, type CeleryEventView, type Frame, type LimitMessage, type LoadRequest, type LoadResult, type SerializedError, type SimApi } from "./protocol";
+import { ALIVE_CHANNEL, LIMIT_CHANNEL, PAGE_LIMITS, type AliveMessage, traceLimitMessage, type AdvanceRequest, type CeleryEventView, type Frame, type LimitMessage, type LoadRequest, type LoadResult, type SerializedError, type SimApi } from "./protocol";
 import { createWorkerHost } from "./worker-host";
 import { plain } from "../../sim/engine/report";
 import type { TraceEvent } from "../../sim/kernel/trace";
@@ -140,4 +140,6 @@ const api: SimApi = {
 void acceptPort().then((ep) => {
   endpoint = ep;
   Comlink.expose(api, ep as unknown as Comlink.Endpoint);
+  // Up: the page's watchdog starts counting from here (not from a slow start on a busy machine).
+  ep.postMessage({ channel: ALIVE_CHANNEL } satisfies AliveMessage);
 });
