@@ -13,6 +13,10 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
+  // CI: a test that fails is run once more and reported as flaky if it then passes. Seen needing it:
+  // the service-worker install tests, which now and then wait out their 60 s for an install when
+  // both workers load the 2 cores (alone they take ~10 s); the cause is not found yet.
+  retries: process.env.CI ? 1 : 0,
   workers: 2,
   reporter: process.env.CI ? "line" : "list",
   use: {

@@ -44,12 +44,29 @@ function manifestPath(url) {
 
 const urlOf = (path) => new URL(path, self.registration.scope).href;
 
-/** The server's copy of a manifest file if it is this build's; else null (a newer deploy, an error). */
+/**
+ * The server's copy of a manifest file if it is this build's; else null (a newer deploy, an error).
+ * A dropped connection or a server error is tried again (three times in all): one failed fetch
+ * would fail the whole install, and offline use with it, until the next visit.
+ */
 async function fetchVerified(path) {
-  const res = await fetch(urlOf(path), { cache: "no-cache", credentials: "same-origin" });
-  if (!res.ok) return null;
-  const body = await res.arrayBuffer();
-  return (await digest(body)) === MANIFEST.files[path] ? body : null;
+  for (let attempt = 1; ; attempt++) {
+    let res;
+    try {
+      res = await fetch(urlOf(path), { cache: "no-cache", credentials: "same-origin" });
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+      continue;
+    }
+    if (res.status >= 500 && attempt < 3) {
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+      continue;
+    }
+    if (!res.ok) return null;
+    const body = await res.arrayBuffer();
+    return (await digest(body)) === MANIFEST.files[path] ? body : null;
+  }
 }
 
 const respond = (path, body) => new Response(body, { status: 200, headers: { "content-type": typeOf(path) } });
