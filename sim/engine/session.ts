@@ -59,29 +59,37 @@ class ScenarioSession implements Session {
     return this.sim.sched.fired;
   }
 
-  private load(code: string): void {
+  /**
+   * Run the compiled module once, as one process imports it: its own `"celery"` module and exports,
+   * the simulation's globals as parameters (they shadow the host's inside it). Throws what its top
+   * level throws. The client's import and every worker process's go through here.
+   */
+  private evaluate(fn: Function, g: ReturnType<typeof makeScenarioGlobals>, label: string): Record<string, unknown> {
     const celery = createCeleryModule(this.world);
     const module = { exports: {} as Record<string, unknown> };
     const require = (name: string) => {
       if (name === "celery") return celery;
       throw new Error(`Cannot find module '${name}': a scenario can import only "celery"`);
     };
+    this.sim.enter(new ExecContext("module", label), () => fn(require, module, module.exports, g.Math, g.Date, g.setTimeout, g.setInterval, g.clearTimeout, g.clearInterval, g.console, g.performance));
+    return module.exports;
+  }
+
+  private load(code: string): void {
     const g = makeScenarioGlobals(this.sim, this.world);
-    const moduleCtx = new ExecContext("module", "module top level");
     const map = inlineSourceMap(code);
     const file = this.opts.file ?? "scenario.ts";
     this.world.formatFrames = (stack) => learnerFrames(stack, map, file);
     let fn: Function;
     try {
-      // The learner's compiled module; the parameters shadow the host's globals inside it.
+      // The learner's compiled module, compiled once; each process runs it (evaluate).
       fn = new Function("require", "module", "exports", "Math", "Date", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "console", "performance", code);
-      this.sim.enter(moduleCtx, () => fn(require, module, module.exports, g.Math, g.Date, g.setTimeout, g.setInterval, g.clearTimeout, g.clearInterval, g.console, g.performance));
+      this.exports = this.evaluate(fn, g, "module top level");
     } catch (e) {
       this.fail(e, "the scenario's top level threw");
       return;
     }
     if (!this.opts.oneProcess) this.world.loadProcess = (label) => this.loadProcess(fn, g, label);
-    this.exports = module.exports;
     const until = this.exports.until;
     if (this.opts.untilS === undefined && typeof until === "number" && until > 0) this.untilS = until;
     const main = this.exports.default;
@@ -118,17 +126,11 @@ class ScenarioSession implements Session {
    * own module-level state, its own apps and tasks, bound to the same world. Its `main` is not run.
    */
   private loadProcess(fn: Function, g: ReturnType<typeof makeScenarioGlobals>, label: string): ProcessImage {
-    const celery = createCeleryModule(this.world);
-    const module = { exports: {} as Record<string, unknown> };
-    const require = (name: string) => {
-      if (name === "celery") return celery;
-      throw new Error(`Cannot find module '${name}'`);
-    };
     const apps: CeleryApp[] = [];
     const outer = this.world.loadingProcess;
     this.world.loadingProcess = apps;
     try {
-      this.sim.enter(new ExecContext("module", `module top level in ${label}`), () => fn(require, module, module.exports, g.Math, g.Date, g.setTimeout, g.setInterval, g.clearTimeout, g.clearInterval, g.console, g.performance));
+      this.evaluate(fn, g, `module top level in ${label}`);
     } catch (e) {
       // The client's import succeeded; a worker's can fail where the code depends on the process.
       this.world.log("error", `importing the module in ${label} raised ${reprError(e)}`, label);
