@@ -275,10 +275,16 @@ export class Broker {
       // (0, 3, 6, 9; a priority counts as the step at or below it, no priority as 0) and reads the
       // lowest step first; RabbitMQ: higher first, only on queues declared with x-max-priority, no
       // priority as 0. Measured: reference pairs priority_redis_steps, priority_amqp_max_priority.
-      const items = q.messages.toArray();
       const rank = (m: Message) => (redis ? redisPriorityStep(m.priority) : (m.priority ?? 0));
       const better = (a: number, b: number) => (redis ? a < b : a > b);
       const mine = rank(msg);
+      // The queue is kept in order, best first: a message no better than the last goes at the end,
+      // a requeued one at least as good as the first at the front, without touching the rest (a
+      // burst of a million sends with no priority is a million pushes, not a quadratic rebuild).
+      const n = q.messages.length;
+      if (!front && (n === 0 || !better(mine, rank(q.messages.at(n - 1)!)))) return q.messages.push(msg);
+      if (front && (n === 0 || better(mine, rank(q.messages.at(0)!)) || mine === rank(q.messages.at(0)!))) return q.messages.unshift(msg);
+      const items = q.messages.toArray();
       let at = items.length;
       for (let i = 0; i < items.length; i++) {
         const p = rank(items[i]!);
