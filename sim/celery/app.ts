@@ -9,18 +9,18 @@ import type { ExchangeType } from "./exchanges";
 import { Deployment, QueueLengthAutoscaler, type DeploymentOptions, type HpaOptions } from "../world/deployment";
 import { ResultBackend } from "./backend";
 import { defaultConf, routeFor, type Conf } from "./conf";
-import { RuntimeError, asError, reprError } from "./errors";
+import { RuntimeError, reprError } from "./errors";
 import type { TaskRecord, TaskTable } from "./records";
 import { AsyncResult, EagerResult, willBlockError, type GetOptions } from "./result";
 import { makeSignals } from "./signals";
-import { Task, backoffCountdown, emptyRequest, type ApplyOptions, type Request, type TaskOptions } from "./task";
+import { Task, emptyRequest, type ApplyOptions, type Request, type TaskOptions } from "./task";
 import { Worker, type WorkerOptions } from "./worker";
 import { FAILURE, PENDING, RETRY, SUCCESS } from "./states";
-import { Retry } from "./errors";
 import type { World } from "./world";
 import { Control } from "./control";
 import { EventsApi, type CeleryEventName } from "./events";
 import { tracebackOf } from "./execution";
+import { traceOutcome, traceStart, whenSettled, type TraceSite } from "./tracer";
 import { CanvasRuntime } from "./canvas-runtime";
 import type { SignatureData } from "./signature-data";
 import { Signature } from "./signature";
@@ -282,34 +282,11 @@ export class CeleryApp {
     this._publish(rec, body, queue, req.deliveryInfo?.priority ?? null);
   }
 
-  /** The body with autoretry_for and backoff applied. */
-  _runBody(task: Task, self: Task, args: unknown[], kwargs: Record<string, unknown>): unknown {
-    const call = () => {
-      const a = Object.keys(kwargs).length ? [...args, kwargs] : args;
-      return task.bind ? task.fn(self, ...a) : task.fn(...a);
-    };
-    if (!task.autoretryFor.length) return call();
-    const onError = (e: unknown): never => {
-      if (e instanceof Retry || !task.autoretryFor.some((cls) => e instanceof cls)) throw e;
-      let countdown = task.retryKwargs.countdown;
-      if (task.retryBackoff) {
-        const factor = task.retryBackoff === true ? 1 : Number(task.retryBackoff);
-        countdown = backoffCountdown(factor, self.request.retries, task.retryBackoffMax, task.retryJitter, () => this._sim.rng.stream("retry-jitter").random());
-      }
-      const opts: Parameters<Task["retry"]>[0] = { exc: e };
-      if (countdown !== undefined) opts.countdown = countdown;
-      if ("maxRetries" in task.retryKwargs) opts.maxRetries = task.retryKwargs.maxRetries ?? null;
-      return self.retry(opts);
-    };
-    try {
-      const out = call();
-      return isThenable(out) ? Promise.resolve(out).catch(onError) : out;
-    } catch (e) {
-      return onError(e);
-    }
-  }
-
-  /** `apply()`: run at once in the caller, no broker; retries run inline (FINDINGS §1). */
+  /**
+   * `apply()`: run at once in the caller, no broker, through the same tracer as a worker
+   * (build_tracer(eager=True)): the same hooks and signals, nothing stored. A retry applies the task
+   * again inline with retries + 1, as Celery's Task.apply does with the Retry's signature (FINDINGS §1).
+   */
   _applyEager(task: Task, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions): EagerResult {
     const id = options.taskId ?? this._sim.rng.stream("task-ids").uuid();
     const result = new EagerResult(id, this);
@@ -319,50 +296,33 @@ export class CeleryApp {
     const attempt = (retries: number): unknown => {
       const req: Request = { ...emptyRequest(task.name), id, args, kwargs, retries, isEager: true, calledDirectly: false, rootId: rec.rootId, parentId: rec.parentId };
       const self = task.withRequest(req);
-      const ctx = new ExecContext("eager", `${task.name}[${id}] (eager)`, rec.index, req);
-      const settle = (ok: boolean, v: unknown): unknown => {
-        if (!ok && v instanceof Retry) {
-          const exc = v.exc instanceof Error ? v.exc : v;
-          this._callHook(ctx, () => task.onRetry?.call(self, exc, id, args, kwargs, { type: exc.name, exception: exc, traceback: tracebackOf(exc, task.name, this._world.formatFrames) }));
-          this.signals.taskRetry.send(task, { sender: task, request: req, reason: exc });
-          return attempt(retries + 1);
-        }
-        rec.executions++;
-        rec.retries = retries;
-        rec.eventState = ok ? SUCCESS : FAILURE;
-        rec.finishedAt = this._sim.nowS;
-        if (ok) {
-          this._callHook(ctx, () => task.onSuccess?.call(self, v, id, args, kwargs));
-          this._callHook(ctx, () => task.afterReturn?.call(self, SUCCESS, v, id, args, kwargs, null));
-          this.signals.taskSuccess.send(task, { sender: task, result: v });
-          this.signals.taskPostrun.send(task, { sender: task, taskId: id, task, args, kwargs, retval: v, state: SUCCESS });
-          result._settle(SUCCESS, v);
-        } else {
-          const exc = asError(v);
-          const tb = tracebackOf(exc, task.name, this._world.formatFrames);
-          const einfo = { type: exc.name, exception: exc, traceback: tb };
-          this._callHook(ctx, () => task.onFailure?.call(self, exc, id, args, kwargs, einfo));
-          this._callHook(ctx, () => task.afterReturn?.call(self, FAILURE, exc, id, args, kwargs, einfo));
-          this.signals.taskFailure.send(task, { sender: task, taskId: id, exception: exc, args, kwargs, einfo });
-          this.signals.taskPostrun.send(task, { sender: task, taskId: id, task, args, kwargs, retval: exc, state: FAILURE });
-          result._settle(FAILURE, exc, tb);
-          if (this.conf.taskEagerPropagates) throw exc;
-        }
-        return undefined;
+      const site: TraceSite = {
+        eager: true,
+        sim: this._sim,
+        ctx: new ExecContext("eager", `${task.name}[${id}] (eager)`, rec.index, req),
+        hook: (fn) => this._callHook(site.ctx, fn),
+        storesResult: false,
+        resultSerializer: this.conf.resultSerializer,
+        traceback: (exc) => tracebackOf(exc, task.name, this._world.formatFrames),
+        record: () => undefined,
       };
-      let out: unknown;
-      try {
-        out = this._sim.enter(ctx, () => {
-          // build_tracer(eager=True) sends the same signals as the worker's tracer.
-          this.signals.taskPrerun.send(task, { sender: task, taskId: id, task, args, kwargs });
-          task.beforeStart?.call(self, id, args, kwargs);
-          return this._runBody(task, self, args, kwargs);
-        });
-      } catch (e) {
-        return settle(false, e);
-      }
-      if (isThenable(out)) return Promise.resolve(out).then((v) => settle(true, v), (e) => settle(false, e));
-      return settle(true, out);
+      return whenSettled(
+        () => traceStart(site, task, self, req),
+        (ok, value) => {
+          const outcome = traceOutcome(site, task, self, req, ok, value);
+          if (outcome.state === RETRY) return attempt(retries + 1);
+          rec.executions++;
+          rec.retries = retries;
+          rec.eventState = outcome.state;
+          rec.finishedAt = this._sim.nowS;
+          if (outcome.state === SUCCESS) result._settle(SUCCESS, outcome.value);
+          else if (outcome.state === FAILURE) {
+            result._settle(FAILURE, outcome.exc, outcome.einfo.traceback);
+            if (this.conf.taskEagerPropagates) throw outcome.exc;
+          } else result._settle(outcome.state, null);
+          return undefined;
+        },
+      );
     };
     rec.startedAt = this._sim.nowS;
     const r = attempt(options.retries ?? 0);

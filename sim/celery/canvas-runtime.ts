@@ -15,7 +15,7 @@ import { AsyncResult, GroupResult } from "./result";
 import type { SignatureData, SignatureOptions } from "./signature-data";
 import { Signature, type AnyResult } from "./signature";
 import type { TaskRecord } from "./records";
-import { emptyRequest, type Request, type Task } from "./task";
+import { Task, emptyRequest, type Request } from "./task";
 import { FAILURE, REVOKED } from "./states";
 import { isThenable } from "../engine/sim";
 
@@ -192,7 +192,7 @@ export class CanvasRuntime {
       default: {
         const merged = d.immutable ? d.args : [...args, ...d.args];
         const mergedKw = d.immutable ? d.kwargs : { ...kwargs, ...d.kwargs };
-        const task = this.app._registry.get(d.task) ?? this.app._world.findTask(d.task) ?? null;
+        const task = this.taskFor(d.task);
         const opts: Record<string, unknown> = { ...d.options, signature: d };
         if (tail.groupId !== undefined) {
           opts.groupId = tail.groupId;
@@ -200,6 +200,13 @@ export class CanvasRuntime {
         }
         if (tail.chord) opts.chord = tail.chord;
         if (tail.chain?.length) opts.chain = tail.chain;
+        if (task && task.applyAsync !== Task.prototype.applyAsync) {
+          // Celery's Signature.apply_async calls the task's own apply_async: a base class overriding
+          // it sees every send, the canvas's and a worker's next chain step included.
+          if (parent) Object.assign(opts, { parentId: parent.id, rootId: parent.rootId ?? parent.id });
+          task.applyAsync(merged, { ...opts, kwargs: mergedKw });
+          return;
+        }
         if (task && this.app.conf.taskAlwaysEager) {
           this.app._applyEager(task, merged, mergedKw, opts);
           return;
@@ -242,6 +249,27 @@ export class CanvasRuntime {
   }
 
   // ---- after a task ends on a worker ---------------------------------------------------------
+
+  /**
+   * The task as the sending process has it: a worker sends the next step from the child that ran the
+   * task (its module state, its base class's applyAsync), the client from its own module.
+   */
+  private taskFor(name: string): Task | null {
+    return this.sender?._registry.get(name) ?? this.app._registry.get(name) ?? this.app._world.findTask(name) ?? null;
+  }
+
+  private sender: CeleryApp | null = null;
+
+  /** What follows a task that ended on a worker, sent from `process` (the app of the child that ran it). */
+  afterTask(process: CeleryApp | null, follow: () => void): void {
+    const outer = this.sender;
+    this.sender = process;
+    try {
+      follow();
+    } finally {
+      this.sender = outer;
+    }
+  }
 
   onSuccess(rec: TaskRecord, req: Request, value: unknown): void {
     for (const cb of req.callbacks) this.apply(cb, [value], {}, {}, req);

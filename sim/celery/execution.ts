@@ -4,16 +4,13 @@
  * on_retry), time limits, termination, and what a dying pool child means for the message.
  */
 import type { SimEvent } from "../kernel/scheduler";
-import { ExecContext, isThenable } from "../engine/sim";
+import { ExecContext } from "../engine/sim";
 import type { Worker, Reserved, Slot } from "./worker";
 import type { TaskRecord } from "./records";
 import type { Message } from "./broker";
-import type { Request, Task, ExceptionInfo } from "./task";
+import type { Request, Task } from "./task";
 import {
-  Ignore,
   NotRegistered,
-  Reject,
-  Retry,
   SoftTimeLimitExceeded,
   TaskRevokedError,
   TimeLimitExceeded,
@@ -23,8 +20,9 @@ import {
   typeNameOf,
   ERROR_CLASSES,
 } from "./errors";
-import { decode, encode, type Encoded } from "./serialization";
-import { FAILURE, IGNORED, REJECTED, RETRY, REVOKED, STARTED, SUCCESS } from "./states";
+import { decode, type Serializer } from "./serialization";
+import { FAILURE, REJECTED, RETRY, REVOKED, STARTED, SUCCESS } from "./states";
+import { traceOutcome, traceStart, whenSettled, type Outcome, type TraceSite } from "./tracer";
 
 /** Seconds until the worker notices a dead pool child and fails its job (FINDINGS §4). */
 const WORKER_LOST_DETECTION_S = { redis: 4.0, rabbitmq: 0.05 } as const;
@@ -60,10 +58,6 @@ export function requestFromMessage(msg: Message, worker: Worker): Request {
   };
 }
 
-export function einfoOf(e: Error, traceback: string): ExceptionInfo {
-  return { type: typeNameOf(e), exception: e, traceback };
-}
-
 /**
  * A Python-looking traceback that points into the learner's file, innermost call last (never
  * hashed: stacks differ between engines).
@@ -94,7 +88,7 @@ export function revokeReserved(worker: Worker, r: Reserved, reason: "revoked" | 
   app._canvas.onRevoked(rec, request, reason);
 }
 
-export class Execution {
+export class Execution implements TraceSite {
   readonly ctx: ExecContext;
   readonly rec: TaskRecord;
   readonly req: Request;
@@ -176,23 +170,10 @@ export class Execution {
     if (softS && !(hardS && softS >= hardS)) this.softTimer = sim.sched.schedule(softS, () => this.softLimit());
     if (hardS) this.hardTimer = sim.sched.schedule(hardAtS!, () => this.hardLimit(hardS));
     const self = task.withRequest(this.req);
-    let out: unknown;
-    try {
-      out = sim.enter(this.ctx, () => {
-        task.app.signals.taskPrerun.send(task, { sender: task, taskId: rec.id, task, args: this.req.args, kwargs: this.req.kwargs });
-        task.beforeStart?.call(self, rec.id, this.req.args, this.req.kwargs);
-        return task.app._runBody(task, self, this.req.args, this.req.kwargs);
-      });
-    } catch (e) {
-      this.finish(false, e);
-      return;
-    }
-    if (isThenable(out)) {
-      out.then(
-        (v) => this.finish(true, v),
-        (e) => this.finish(false, e),
-      );
-    } else this.finish(true, out);
+    whenSettled(
+      () => traceStart(this, task, self, this.req),
+      (ok, value) => this.finish(ok, value),
+    );
   }
 
   private limits(task: Task): [number | null, number | null] {
@@ -301,81 +282,77 @@ export class Execution {
     app._canvas.onFailure(rec, this.req, exc);
   }
 
-  /** The body returned or threw. */
+  // ---- TraceSite: where this execution's tracer runs (the pool slot; outcomes stored and announced)
+
+  readonly eager = false;
+
+  hook(fn: () => void): void {
+    const { app, ctx } = this;
+    try {
+      this.sim.enter(ctx.alive ? ctx : app._hookContext(ctx), fn);
+    } catch (e) {
+      app._log("error", `a hook of ${this.rec.name} raised ${reprError(e)}`, ctx.label);
+    }
+  }
+
+  get storesResult(): boolean {
+    return !(this.task?.ignoreResult ?? this.req.ignoreResult ?? this.app.conf.taskIgnoreResult);
+  }
+
+  get resultSerializer(): Serializer {
+    return this.app.conf.resultSerializer;
+  }
+
+  traceback(exc: Error): string {
+    return tracebackOf(exc, this.rec.name, this.app._world.formatFrames);
+  }
+
+  record(o: Outcome): void {
+    const { app, rec, worker, sim } = this;
+    rec.finishedAt = sim.nowS;
+    rec.runtime = sim.nowS - this.startedAtS;
+    rec.eventState = o.state;
+    switch (o.state) {
+      case SUCCESS:
+        if (o.encoded) app._backend.store(rec, SUCCESS, o.value, null, o.encoded);
+        app._emitTask("task-succeeded", rec, worker, rec.runtime);
+        break;
+      case RETRY:
+        app._backend.store(rec, RETRY, o.exc, o.einfo.traceback);
+        app._emitTask("task-retried", rec, worker, NaN, { exception: reprError(o.exc), type: typeNameOf(o.exc) });
+        break;
+      case FAILURE:
+        app._backend.store(rec, FAILURE, o.exc, o.einfo.traceback);
+        app._emitTask("task-failed", rec, worker, NaN, { exception: reprError(o.exc), type: typeNameOf(o.exc) });
+        break;
+      case REJECTED:
+        app._emitTask("task-rejected", rec, worker, NaN, { requeue: o.reject.requeue });
+        break;
+    }
+  }
+
+  /** The body returned or threw: the tracer settles it, then the message and the canvas follow. */
   finish(ok: boolean, value: unknown): void {
     if (this.done) return;
     this.stop();
-    const { rec, app, worker, sim, task } = this;
-    const storeResult = ok && !(task?.ignoreResult ?? this.req.ignoreResult ?? app.conf.taskIgnoreResult);
-    let encoded: Encoded | null = null;
-    if (storeResult) {
-      // celery/app/trace.py build_tracer: an EncodeError from mark_as_done fails the task (on_error).
-      try {
-        encoded = encode(value, app.conf.resultSerializer, () => `result of ${rec.name}`);
-      } catch (e) {
-        ok = false;
-        value = e;
-      }
-    }
-    const self = task?.withRequest(this.req);
-    const args = this.req.args;
-    const kwargs = this.req.kwargs;
-    rec.finishedAt = sim.nowS;
-    rec.runtime = sim.nowS - this.startedAtS;
-    const hook = (fn: () => void) => {
-      try {
-        sim.enter(this.ctx.alive ? this.ctx : app._hookContext(this.ctx), fn);
-      } catch (e) {
-        app._log("error", `a hook of ${rec.name} raised ${reprError(e)}`, this.ctx.label);
-      }
-    };
-    if (ok) {
-      if (encoded) app._backend.store(rec, SUCCESS, value, null, encoded);
-      rec.eventState = SUCCESS;
-      app._emitTask("task-succeeded", rec, worker, rec.runtime);
-      if (task && self) {
-        hook(() => task.onSuccess?.call(self, value, rec.id, args, kwargs));
-        hook(() => task.afterReturn?.call(self, SUCCESS, value, rec.id, args, kwargs, null));
-        task.app.signals.taskSuccess.send(task, { sender: task, result: value });
-        task.app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: value, state: SUCCESS });
-      }
-      this.ack();
-      app._canvas.onSuccess(rec, this.req, value);
-    } else if (value instanceof Retry) {
-      const exc = value.exc instanceof Error ? value.exc : value;
-      const tb = tracebackOf(exc, rec.name, this.app._world.formatFrames);
-      app._backend.store(rec, RETRY, exc, tb);
-      rec.eventState = RETRY;
-      app._emitTask("task-retried", rec, worker, NaN, { exception: reprError(exc), type: typeNameOf(exc) });
-      if (task && self) {
-        hook(() => task.onRetry?.call(self, exc, rec.id, args, kwargs, einfoOf(exc, tb)));
-        task.app.signals.taskRetry.send(task, { sender: task, request: this.req, reason: exc });
-      }
-      this.ack();
-    } else if (value instanceof Reject) {
-      rec.eventState = REJECTED;
-      app._emitTask("task-rejected", rec, worker, NaN, { requeue: value.requeue });
-      this.acked = true;
-      worker.released(this.reserved);
-      app._broker.reject(this.msg, value.requeue, `Reject(${JSON.stringify(value.message)})`);
-    } else if (value instanceof Ignore) {
-      rec.eventState = IGNORED;
-      this.ack();
-    } else {
-      const exc = asError(value);
-      const tb = tracebackOf(exc, rec.name, this.app._world.formatFrames);
-      app._backend.store(rec, FAILURE, exc, tb);
-      rec.eventState = FAILURE;
-      app._emitTask("task-failed", rec, worker, NaN, { exception: reprError(exc), type: typeNameOf(exc) });
-      if (task && self) {
-        const einfo = einfoOf(exc, tb);
-        hook(() => task.onFailure?.call(self, exc, rec.id, args, kwargs, einfo));
-        hook(() => task.afterReturn?.call(self, FAILURE, exc, rec.id, args, kwargs, einfo));
-        task.app.signals.taskFailure.send(task, { sender: task, taskId: rec.id, exception: exc, args, kwargs, einfo });
-        task.app.signals.taskPostrun.send(task, { sender: task, taskId: rec.id, task, args, kwargs, retval: exc, state: FAILURE });
-      }
-      this.ack();
-      app._canvas.onFailure(rec, this.req, exc);
+    const { rec, app, worker, task } = this;
+    const outcome = traceOutcome(this, task, task?.withRequest(this.req) ?? null, this.req, ok, value);
+    switch (outcome.state) {
+      case SUCCESS:
+        this.ack();
+        app._canvas.afterTask(task?.app ?? null, () => app._canvas.onSuccess(rec, this.req, outcome.value));
+        break;
+      case FAILURE:
+        this.ack();
+        app._canvas.afterTask(task?.app ?? null, () => app._canvas.onFailure(rec, this.req, outcome.exc));
+        break;
+      case REJECTED:
+        this.acked = true;
+        worker.released(this.reserved);
+        app._broker.reject(this.msg, outcome.reject.requeue, `Reject(${JSON.stringify(outcome.reject.message)})`);
+        break;
+      default:
+        this.ack();
     }
     worker.executionEnded(this);
   }

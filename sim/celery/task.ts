@@ -12,6 +12,7 @@ import { Signature } from "./signature";
 import { MaxRetriesExceededError, Retry } from "./errors";
 import { pyRepr, pyTuple } from "./pyrepr";
 import type { SignatureData, SignatureOptions } from "./signature-data";
+import { isThenable } from "../engine/sim";
 
 export type ErrorClass = abstract new (...args: any[]) => Error;
 
@@ -161,6 +162,16 @@ export class Task<A extends unknown[] = any[], R = any> {
     return emptyRequest(this.name);
   }
 
+  /**
+   * Celery's `Task.__call__`: what the tracer calls to run the body (with `autoretryFor` applied), with
+   * `this` being the task viewed with the execution's request. A base class overrides it to wrap every
+   * execution (a profiling base task) and calls `super.__call__(...args)` to run the body.
+   */
+  __call__(...args: unknown[]): unknown {
+    const call = () => (this.bind ? this.fn(this, ...args) : this.fn(...args));
+    return this.autoretryFor.length ? withAutoretry(this, call) : call();
+  }
+
   /** The body alone: no hooks, no backend, no broker (Python's `task(...)` / `task.run(...)`). */
   run(...args: A): R {
     const self = this.withRequest(emptyRequest(this.name));
@@ -248,6 +259,31 @@ export class Task<A extends unknown[] = any[], R = any> {
 
   toString(): string {
     return `<@task: ${this.name}>`;
+  }
+}
+
+/**
+ * `autoretryFor`: an error of a listed class becomes `self.retry(exc=...)`, with `retryBackoff`'s
+ * countdown and `retryKwargs` (Celery's add_autoretry_behaviour wraps the task's run this way).
+ */
+function withAutoretry(self: Task, call: () => unknown): unknown {
+  const onError = (e: unknown): never => {
+    if (e instanceof Retry || !self.autoretryFor.some((cls) => e instanceof cls)) throw e;
+    let countdown = self.retryKwargs.countdown;
+    if (self.retryBackoff) {
+      const factor = self.retryBackoff === true ? 1 : Number(self.retryBackoff);
+      countdown = backoffCountdown(factor, self.request.retries, self.retryBackoffMax, self.retryJitter, () => self.app._sim.rng.stream("retry-jitter").random());
+    }
+    const opts: Parameters<Task["retry"]>[0] = { exc: e };
+    if (countdown !== undefined) opts.countdown = countdown;
+    if ("maxRetries" in self.retryKwargs) opts.maxRetries = self.retryKwargs.maxRetries ?? null;
+    return self.retry(opts);
+  };
+  try {
+    const out = call();
+    return isThenable(out) ? Promise.resolve(out).catch(onError) : out;
+  } catch (e) {
+    return onError(e);
   }
 }
 
