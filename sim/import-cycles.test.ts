@@ -81,4 +81,19 @@ describe("sim/ imports", () => {
     const cycle = findCycle(graph);
     expect(cycle?.map((f) => relative(root, f)) ?? null).toBeNull();
   });
+
+  it("components reach the app through the ports (celery/ports.ts), never through app.ts", () => {
+    // The learner's app (app.ts) is built by the module factory (api.ts) and the session, kept by the
+    // core (world.ts), and driven by the engine's commands and the deployment helpers. Everything else
+    // (workers, executions, the tracer, results, tasks, signatures, the canvas, control, events)
+    // depends on the narrow interfaces of ports.ts, so a hub member it does not declare is out of reach.
+    const allowed = ["celery/api.ts", "celery/world.ts", "engine/session.ts", "engine/commands.ts", "world/deployment.ts"];
+    const importers = sources(root)
+      .filter((f) => /from\s*["'][./]+(celery\/)?app["']/.test(readFileSync(f, "utf8")))
+      .filter((f) => resolveImport(f, (readFileSync(f, "utf8").match(/from\s*["']([./]+(?:celery\/)?app)["']/) ?? [])[1] ?? "") === join(root, "celery", "app.ts"))
+      .map((f) => relative(root, f))
+      .sort();
+    expect(importers.filter((f) => !allowed.includes(f))).toEqual([]);
+    expect(importers).toEqual([...allowed].sort());
+  });
 });

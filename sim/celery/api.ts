@@ -11,6 +11,7 @@ import { makeChain, makeChord, makeGroup } from "./canvas-runtime";
 import { Task } from "./task";
 import { states } from "./states";
 import type { World } from "./world";
+import type { TaskApp } from "./ports";
 import { SimRedis, type SimRedisOptions } from "../world/redis";
 import { SimService, type ServiceOptions } from "../world/service";
 import { HttpError, CircuitOpenError, ResponseError } from "../world/errors";
@@ -23,8 +24,12 @@ function flatten(items: SigLike[]): Signature[] {
   return items.flatMap((x) => (Array.isArray(x) ? x : [x]));
 }
 
-function appOf(sigs: Signature[], world: World): CeleryApp {
-  const app = sigs[0]?.app ?? world.apps[0];
+function appOf(sigs: Signature[], world: World): TaskApp {
+  return sigs[0]?.app ?? firstApp(world);
+}
+
+function firstApp(world: World): CeleryApp {
+  const app = world.apps[0];
   if (!app) throw new Error("create an app first: new Celery(\"name\")");
   return app;
 }
@@ -105,7 +110,7 @@ export function createCeleryModule(world: World) {
     return new Signature(h.app, makeChord(h.toData(), body.toData()));
   };
   const signature = (name: string, opts: { args?: unknown[]; kwargs?: Record<string, unknown>; options?: Record<string, unknown>; immutable?: boolean } = {}): Signature =>
-    appOf([], world).signature(name, opts);
+    firstApp(world).signature(name, opts);
 
   return {
     Celery,

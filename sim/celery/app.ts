@@ -172,7 +172,7 @@ export class CeleryApp {
     this._clientOnly("app.worker()");
     const w = this._world.addWorker(this, opts);
     w.start();
-    return new WorkerHandle(w);
+    return new WorkerHandle(w, this);
   }
 
   // ---- internals used by tasks, results and the worker ---------------------------------------
@@ -422,7 +422,10 @@ function toSigList(x: unknown): SignatureData[] {
 
 /** What `app.worker()` returns. */
 export class WorkerHandle {
-  constructor(readonly _w: Worker) {}
+  constructor(
+    readonly _w: Worker,
+    private readonly _app: CeleryApp,
+  ) {}
   get hostname(): string {
     return this._w.name;
   }
@@ -434,7 +437,7 @@ export class WorkerHandle {
   }
   /** SIGKILL: in-flight work is lost or redelivered as the acks settings say. */
   kill(): void {
-    this._w.app._world.faultKillWorker(this._w, "handle.kill()");
+    this._app._world.faultKillWorker(this._w, "handle.kill()");
   }
   /** Warm shutdown: finish running tasks, give back reserved ones, go offline. */
   shutdown(): void {
@@ -445,7 +448,7 @@ export class WorkerHandle {
   }
   /** Kill the pool child running task `taskId` (or the first busy child). */
   killChild(taskId?: string): boolean {
-    return this._w.app._world.faultKillChild(this._w, taskId ?? null, "handle.killChild()");
+    return this._app._world.faultKillChild(this._w, taskId ?? null, "handle.killChild()");
   }
   poolGrow(n = 1): void {
     this._w.poolGrow(n);
@@ -454,10 +457,10 @@ export class WorkerHandle {
     this._w.poolShrink(n);
   }
   addConsumer(queue: string): void {
-    this._w.app.control.addConsumer(queue, { destination: [this._w.name] });
+    this._app.control.addConsumer(queue, { destination: [this._w.name] });
   }
   cancelConsumer(queue: string): void {
-    this._w.app.control.cancelConsumer(queue, { destination: [this._w.name] });
+    this._app.control.cancelConsumer(queue, { destination: [this._w.name] });
   }
 }
 

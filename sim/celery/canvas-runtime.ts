@@ -9,7 +9,7 @@
  *   ChordError("Dependency <id> raised …"), never runs, and the body's errbacks get the ChordError;
  * - `get()` checks the parents first, so a chord's or chain's get() raises the original error.
  */
-import type { CeleryApp } from "./app";
+import type { AppCore, CanvasApp } from "./ports";
 import { ChordError, reprError } from "./errors";
 import { AsyncResult, GroupResult } from "./result";
 import type { SignatureData, SignatureOptions } from "./signature-data";
@@ -43,7 +43,7 @@ function clone(d: SignatureData): SignatureData {
 
 export class CanvasRuntime {
   private chords = new Map<string, ChordState>();
-  constructor(private readonly app: CeleryApp) {}
+  constructor(private readonly app: CanvasApp) {}
 
   private uuid(): string {
     return this.app._sim.rng.stream("task-ids").uuid();
@@ -258,10 +258,10 @@ export class CanvasRuntime {
     return this.sender?._registry.get(name) ?? this.app._registry.get(name) ?? this.app._world.findTask(name) ?? null;
   }
 
-  private sender: CeleryApp | null = null;
+  private sender: Pick<AppCore, "_registry"> | null = null;
 
   /** What follows a task that ended on a worker, sent from `process` (the app of the child that ran it). */
-  afterTask(process: CeleryApp | null, follow: () => void): void {
+  afterTask(process: Pick<AppCore, "_registry"> | null, follow: () => void): void {
     const outer = this.sender;
     this.sender = process;
     try {

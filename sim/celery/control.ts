@@ -2,7 +2,7 @@
  * `app.control`: broadcast commands to the workers online at the moment (no mingle: a worker that
  * starts later never hears of an earlier revoke, FINDINGS §9), and `inspect()`.
  */
-import type { CeleryApp } from "./app";
+import type { ControlApp } from "./ports";
 import { parseRate } from "./ratelimit";
 import type { Worker, Reserved } from "./worker";
 import type { Execution } from "./execution";
@@ -14,7 +14,7 @@ interface Dest {
 }
 
 export class Control {
-  constructor(private readonly app: CeleryApp) {}
+  constructor(private readonly app: ControlApp) {}
 
   private targets(opts: Dest = {}): Worker[] {
     return this.app._world.workers.filter((w) => w.status === "online" && (!opts.destination || opts.destination.includes(w.name)));

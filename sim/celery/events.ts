@@ -3,7 +3,7 @@
  * event of their own (as a receiver gets them from the broker), so a handler that sends tasks
  * cannot re-enter the worker mid-step.
  */
-import type { CeleryApp } from "./app";
+import type { AppCore } from "./ports";
 import type { TaskRecord } from "./records";
 import type { Worker } from "./worker";
 import { pyRepr } from "./pyrepr";
@@ -19,7 +19,7 @@ const NO_HANDLERS: readonly Handler[] = [];
 
 export class EventsApi {
   private handlers = new Map<string, Handler[]>();
-  constructor(private readonly app: CeleryApp) {}
+  constructor(private readonly app: AppCore) {}
 
   /** Listen to one event type, or "*" for all. Returns a function that stops listening. */
   on(type: CeleryEventName | "*" | (string & {}), handler: Handler): () => void {

@@ -6,7 +6,7 @@
  * the process's image. The apps of every image share the one simulated world: broker, backend,
  * Redis, services, the canvas's chord state (kept by the backend in Celery) and the event stream.
  */
-import type { CeleryApp } from "./app";
+import type { AppCore } from "./ports";
 import type { Task } from "./task";
 
 export class ProcessImage {
@@ -14,7 +14,7 @@ export class ProcessImage {
     /** What the process is, for logs: "celery@w1 pool child 1004". */
     readonly label: string,
     /** The apps this evaluation of the module created, in construction order. */
-    readonly apps: readonly CeleryApp[],
+    readonly apps: readonly AppCore[],
   ) {}
 
   /** The task as this process registered it: on the app built in the same order, else any of its apps. */

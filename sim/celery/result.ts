@@ -3,7 +3,7 @@
  * GroupResult gathers members in submission order (FINDINGS §3: order of sending, not of finishing);
  * its get() raises the first member to fail by time.
  */
-import type { CeleryApp } from "./app";
+import type { TaskApp } from "./ports";
 import { RuntimeError, TaskRevokedError } from "./errors";
 import { FAILURE, PENDING, READY_STATES, REVOKED, SUCCESS } from "./states";
 
@@ -22,7 +22,7 @@ export class AsyncResult<R = any> {
 
   constructor(
     readonly id: string,
-    readonly app: CeleryApp,
+    readonly app: TaskApp,
   ) {}
 
   get state(): string {
@@ -109,7 +109,7 @@ export class EagerResult<R = any> {
 
   constructor(
     readonly id: string,
-    readonly app: CeleryApp,
+    readonly app: TaskApp,
   ) {}
 
   get status(): string {
@@ -177,7 +177,7 @@ export class GroupResult<R = any> {
   constructor(
     readonly id: string,
     readonly results: AsyncResult[],
-    readonly app: CeleryApp,
+    readonly app: TaskApp,
   ) {}
 
   completedCount(): number {

@@ -2,7 +2,7 @@
  * Signatures and the canvas constructors. A Signature wraps plain data (SignatureData) so that it
  * can travel inside messages; applying it is the CanvasRuntime's job.
  */
-import type { CeleryApp } from "./app";
+import type { TaskApp } from "./ports";
 import type { AsyncResult, GroupResult } from "./result";
 import type { SignatureData, SignatureOptions } from "./signature-data";
 
@@ -21,7 +21,7 @@ function cloneData(d: SignatureData): SignatureData {
 
 export class Signature {
   constructor(
-    readonly app: CeleryApp,
+    readonly app: TaskApp,
     readonly data: SignatureData,
   ) {}
 

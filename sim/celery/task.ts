@@ -6,7 +6,7 @@
  * task is the request of *this* execution because each execution gets its own view of the task
  * (`Object.create(task)` with its own `request`).
  */
-import type { CeleryApp } from "./app";
+import type { TaskApp } from "./ports";
 import type { AsyncResult, EagerResult } from "./result";
 import { Signature } from "./signature";
 import { MaxRetriesExceededError, Retry } from "./errors";
@@ -135,7 +135,7 @@ export interface Task<A extends unknown[] = any[], R = any> extends TaskHooks {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Task<A extends unknown[] = any[], R = any> {
   name = "";
-  app!: CeleryApp;
+  app!: TaskApp;
   bind = false;
   maxRetries: number | null = 3;
   defaultRetryDelay = 180;

@@ -7,7 +7,7 @@
  * ones. ETA tasks do not count (Celery raises the prefetch count for them).
  */
 import type { SimEvent } from "../kernel/scheduler";
-import type { CeleryApp } from "./app";
+import type { WorkerApp } from "./ports";
 import type { Consumer, Message } from "./broker";
 import { Deque } from "./deque";
 import type { TaskRecord } from "./records";
@@ -84,7 +84,7 @@ export class Worker implements Consumer {
   readonly startupS: number;
 
   constructor(
-    readonly app: CeleryApp,
+    readonly app: WorkerApp,
     index: number,
     opts: WorkerOptions,
   ) {
