@@ -34,5 +34,22 @@ describe("reference pairs: the simulator against real Celery", () => {
       expect(diffs.filter((d) => !gaps.some((g) => d.startsWith(g + ":")))).toEqual([]);
       for (const g of gaps) expect(diffs.some((d) => d.startsWith(g + ":")), `known gap ${measured.pair}.${g} now matches`).toBe(true);
     });
+    const bimodal = Object.entries(measured.values).filter(([, m]) => m.split !== undefined && m.modes);
+    if (bimodal.length) {
+      it(`${measured.pair}: over 12 seeds every value stays within one of its measured modes, and each mode occurs`, async () => {
+        const source = readFileSync(join(DIR, "pairs", measured.pair + ".ts"), "utf8");
+        const seen = new Map<string, Set<number>>();
+        for (let seed = 1; seed <= 12; seed++) {
+          const r = await run(source, { oneProcess: true, seed });
+          const got = r.report.returned as Record<string, unknown>;
+          expect(checkPair(measured, got), `seed ${seed}`).toEqual([]);
+          for (const [key, m] of bimodal) {
+            const v = got[key] as number;
+            (seen.get(key) ?? seen.set(key, new Set()).get(key)!).add(m.modes!.findIndex((r) => (v < m.split! ? r.max < m.split! : r.min >= m.split!)));
+          }
+        }
+        for (const [key, m] of bimodal) expect([...seen.get(key)!].sort(), key).toEqual(m.modes!.map((_, i) => i));
+      });
+    }
   }
 });

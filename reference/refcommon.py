@@ -128,8 +128,9 @@ def exc_name(e):
     return type(e).__name__
 
 
-def emit(values, tolerance=None, description=''):
+def emit(values, tolerance=None, description='', split=None):
     """The last stdout line of a pair: its measured values, the tolerance stated for those that vary
-    between runs (seconds, or counts), and what the pair measures."""
-    print('REF-VALUES ' + json.dumps({'values': values, 'tolerance': tolerance or {}, 'description': description},
-                                     default=repr), flush=True)
+    between runs (seconds, or counts), and what the pair measures. `split` names values that come in
+    two modes on real Celery, with the number between them: each mode gets its own range."""
+    print('REF-VALUES ' + json.dumps({'values': values, 'tolerance': tolerance or {}, 'description': description,
+                                      'split': split or {}}, default=repr), flush=True)

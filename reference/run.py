@@ -116,14 +116,19 @@ def needs_amqp(path):
         return "'amqp'" in f.read()
 
 
-def summarize(runs, tolerances):
-    """Per value: every run's measure, and for numbers their min/max and the stated tolerance."""
+def summarize(runs, tolerances, splits=None):
+    """Per value: every run's measure, and for numbers their min/max and the stated tolerance; a value
+    the pair says comes in two modes also gets each mode's range (below and at-or-above its split)."""
     out = {}
     for key in runs[0]:
         vals = [r.get(key) for r in runs]
         entry = {'runs': vals}
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
             entry.update(min=min(vals), max=max(vals), tolerance=tolerances.get(key, 0))
+            if key in (splits or {}):
+                at = splits[key]
+                sides = [[v for v in vals if v < at], [v for v in vals if v >= at]]
+                entry.update(split=at, modes=[{'min': min(s), 'max': max(s), 'runs': len(s)} for s in sides if s])
         out[key] = entry
     return out
 
@@ -142,7 +147,7 @@ def measure(pair, env):
         runs.append(json.loads(line[-1][len('REF-VALUES '):]))
         print(f'  run {i + 1}: {time.time() - t0:.1f} s', flush=True)
     last = runs[-1]
-    return [r['values'] for r in runs], last.get('tolerance', {}), last.get('description', '')
+    return [r['values'] for r in runs], last.get('tolerance', {}), last.get('description', ''), last.get('split', {})
 
 
 def versions(env):
@@ -188,13 +193,13 @@ def main():
         for pair in pairs:
             print(f'=== {pair}', flush=True)
             try:
-                runs, tol, desc = measure(pair, env)
+                runs, tol, desc, splits = measure(pair, env)
             except (RuntimeError, subprocess.TimeoutExpired) as e:
                 print(str(e)[-3000:], file=sys.stderr)
                 failed.append(pair)
                 continue
             result = {'pair': pair, 'description': desc, 'versions': ver, 'runs': len(runs),
-                      'values': summarize(runs, tol)}
+                      'values': summarize(runs, tol, splits)}
             with open(os.path.join(RESULTS, pair + '.json'), 'w') as f:
                 json.dump(result, f, indent=1)
                 f.write('\n')

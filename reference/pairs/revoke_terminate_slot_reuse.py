@@ -1,5 +1,6 @@
 """concurrency=1; a 5 s task runs, a second is queued; revoke(terminate=True) of the first 1 s after it
-started: how long until the second task starts (the pool slot takes work again), in which process."""
+started: how long until the second task starts (the pool slot takes work again), in which process.
+Two modes on Celery 5.2.6 + Redis, whatever the task's length: ~0.13-0.22 s or ~4.0-4.5 s."""
 import os
 import time
 
@@ -29,4 +30,4 @@ if __name__ == '__main__':
     emit({'a_state': a.state, 'b_state': b.state,
           'b_starts_after_revoke_s': round(starts[2]['t'] - t_revoke, 3),
           'b_in_new_process': starts[2]['pid'] != starts[1]['pid']},
-         tolerance={'b_starts_after_revoke_s': 0.05}, description=__doc__)
+         tolerance={'b_starts_after_revoke_s': 0.05}, split={'b_starts_after_revoke_s': 1.0}, description=__doc__)

@@ -206,7 +206,7 @@ export class Execution implements TraceSite {
   terminate(signum: number): void {
     if (this.done) return;
     this.stop();
-    this.worker.replaceChild(this.slot);
+    this.worker.childTerminated(this.slot);
     const { rec, app, worker } = this;
     app._backend.store(rec, REVOKED, new TaskRevokedError("terminated"));
     rec.eventState = REVOKED;

@@ -9,7 +9,7 @@ import { nodeHost } from "../testing/harness";
 import { Broker, type TaskMessage } from "./broker";
 import { ResultBackend } from "./backend";
 import { defaultConf } from "./conf";
-import { TaskRecord, TaskTable } from "./records";
+import { TaskTable, type TaskRecord } from "./records";
 import { makeSignals } from "./signals";
 import { encode } from "./serialization";
 import { Task } from "./task";
