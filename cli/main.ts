@@ -9,17 +9,19 @@
 import { readFileSync } from "node:fs";
 import { runCommand } from "./run";
 import { checkCommand } from "./check";
-import { sweepCommand } from "./sweep";
+import { sweepCommand, sweepMergeCommand } from "./sweep";
 import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, type RunLimits } from "./sandbox/protocol";
 
 const USAGE = `Usage:
   celery-playground run <scenario.ts> [--seed N] [--until SECONDS] [--json] [--no-events] [limits]
   celery-playground check <labs/ID> [--file solution.ts] [--json] [limits]
-  celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json]
+  celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json] [--shard i/n]
+  celery-playground sweep merge <experiment.json> <shard files…> [--out DIR] [--json]
 
 run     compiles and runs a scenario on the simulated clock; prints a summary, or the JSON report
 check   runs a lab's checks against a file (default: the lab's solution.ts)
-sweep   runs an experiment (parameters x seeds), N runs at a time; prints a table, writes CSV and JSON
+sweep   runs an experiment (parameters x seeds), N runs at a time; prints a table, writes CSV and JSON;
+        --shard i/n runs one slice and writes a shard file, "sweep merge" joins the n shard files
 limits  --hang-timeout S (3.5), --max-events N (${DEFAULT_LIMITS.maxEvents}), --max-tasks N (${DEFAULT_LIMITS.maxTasks}),
         --max-memory MB (${DEFAULT_MEMORY_MB})
 
@@ -30,6 +32,7 @@ exit codes: 0 ran, 1 did not compile / the scenario threw / a check failed, 2 hu
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, target, ...rest] = argv;
+  if (cmd === "sweep" && target === "merge") return sweepMergeCommand(rest);
   if (cmd === "sweep" && target) return sweepCommand(target, rest);
   let flags: Flags;
   try {

@@ -19,19 +19,8 @@ function file(name: string, text: string) {
   return p;
 }
 
-const SCENARIO = `
-import { Celery, sleep, faults, params } from "celery";
-const { killAtS = 1, tasks = 6 } = (params ?? {}) as { killAtS?: number; tasks?: number };
-const app = new Celery("acks", { broker: "rabbitmq" });
-app.conf.update({ workerPrefetchMultiplier: 1 });
-export const slow = app.task(async function slow(i: number) { await sleep(1 + Math.random() * 3); return i; });
-export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 1 });
-  app.worker({ hostname: "w2", concurrency: 1 });
-  faults.plan([{ fault: { kind: "kill-worker", worker: "w1", restartAfterS: 2 }, trigger: { atS: killAtS } }]);
-  for (let i = 0; i < tasks; i++) slow.delay(i);
-  return { sentByMain: tasks };
-}`;
+// The sharded-sweep recipes' example: a worker killed mid-run, swept over the acks setting and the kill's moment.
+const SCENARIO = readFileSync(join(root, "recipes", "sweep", "example", "kill.ts"), "utf8");
 file("kill.ts", SCENARIO);
 const EXP = file("acks.json", JSON.stringify({ name: "acks", scenario: "kill.ts", parameters: { "conf.taskAcksLate": [false, true], killAtS: [1, 2.5] }, seeds: [3, 4] }));
 

@@ -21,8 +21,9 @@ import { injectParams } from "../sim/experiment/inject";
 import { expandRuns, parseExperiment } from "../sim/experiment/spec";
 import type { ExperimentResults, ExperimentSpec, RunPoint, RunResult } from "../sim/experiment/types";
 import { runSandboxed, type SandboxResult } from "./sandbox/host";
+import { SHARD_FORMAT, SHARD_VERSION, fingerprint, mergeShards, parseShard, shardFileName, shardRuns, withoutWallTime, type ShardFile, type ShardSpec } from "./shard";
 
-const USAGE_SWEEP = "celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json] [--hang-timeout S]";
+const USAGE_SWEEP = "celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json] [--hang-timeout S] [--shard i/n]\n       celery-playground sweep merge <experiment.json> <shard files…> [--out DIR] [--json]";
 
 export interface PoolOptions {
   /** No longer used (runs were worker threads started from this file); kept for callers. */
@@ -103,6 +104,7 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
   let threads = availableParallelism();
   let json = false;
   let hangTimeoutS = 5;
+  let shard: ShardSpec | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = () => {
@@ -114,7 +116,14 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
     else if (a === "--threads") threads = Math.max(1, Math.floor(Number(next())) || 1);
     else if (a === "--json") json = true;
     else if (a === "--hang-timeout") hangTimeoutS = Number(next());
-    else {
+    else if (a === "--shard") {
+      try {
+        shard = parseShard(next());
+      } catch (e) {
+        console.error((e as Error).message);
+        return 1;
+      }
+    } else {
       console.error(`unknown option ${a}\nUsage: ${USAGE_SWEEP}`);
       return 1;
     }
@@ -136,7 +145,8 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
     console.error(compiled.diagnostics.map(formatDiagnostic).join("\n"));
     return 1;
   }
-  const runs = expandRuns(spec);
+  const all = expandRuns(spec);
+  const runs = shard ? shardRuns(all, shard) : all;
   const t0 = Date.now();
   const tty = process.stderr.isTTY;
   const results = await runPointsInThreads(compiled.code, runs, {
@@ -148,17 +158,74 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
     },
   });
   if (tty) process.stderr.write("\n");
+  const base = basename(path).replace(/\.json$/i, "") || slug(spec.name);
+  if (shard) {
+    const dir = out ?? dirname(resolve(path));
+    mkdirSync(dir, { recursive: true });
+    const shardFile: ShardFile = { format: SHARD_FORMAT, version: SHARD_VERSION, experiment: spec.name, fingerprint: fingerprint(spec, loaded.source), shard, totalRuns: all.length, runs: results.filter(Boolean).map(withoutWallTime) };
+    const f = join(dir, shardFileName(base, shard));
+    writeFileSync(f, JSON.stringify(shardFile, null, 2) + "\n");
+    console.log(`${spec.name}: shard ${shard.index}/${shard.count}, ${runs.length} of ${all.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s; wrote ${f}`);
+    for (const r of results) if (r?.error) console.log(`run ${r.index} (seed ${r.seed}): ${r.error}`);
+    return exitCodeOf(results.filter(Boolean));
+  }
   const res = buildResults(spec, results);
-  const files = writeOutputs(res, out ?? dirname(resolve(path)), basename(path).replace(/\.json$/i, "") || slug(spec.name));
-  if (json) process.stdout.write(JSON.stringify(res) + "\n");
+  const files = writeOutputs(res, out ?? dirname(resolve(path)), base);
+  if (json) process.stdout.write(resultsJson(res));
   else {
     console.log(`${spec.name}: ${runs.length} runs (${res.summary.length} points × ${spec.seeds.length} seeds) on ${Math.min(threads, runs.length)} threads in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     console.log(summaryTable(res));
     for (const r of results) if (r.error) console.log(`run ${r.index} (seed ${r.seed}): ${r.error}`);
     console.log(`wrote ${files.join(", ")}`);
   }
+  return exitCodeOf(results);
+}
+
+function exitCodeOf(results: RunResult[]): number {
   if (results.some((r) => r.error?.startsWith("hung"))) return 2;
   return results.some((r) => r.error) ? 1 : 0;
+}
+
+/** `sweep merge exp.json shard files… [--out DIR] [--json]`: the unsharded sweep's outputs, from its shards. */
+export async function sweepMergeCommand(args: string[]): Promise<number> {
+  let out: string | undefined;
+  let json = false;
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--out" && args[i + 1] !== undefined) out = args[++i];
+    else if (a === "--json") json = true;
+    else if (a.startsWith("--")) {
+      console.error(`unknown option ${a}\nUsage: ${USAGE_SWEEP}`);
+      return 1;
+    } else positional.push(a);
+  }
+  const [path, ...shardPaths] = positional;
+  if (!path) {
+    console.error(`Usage: ${USAGE_SWEEP}`);
+    return 1;
+  }
+  let results: RunResult[];
+  let spec: ExperimentSpec;
+  try {
+    const loaded = loadExperiment(path);
+    spec = loaded.spec;
+    const files = shardPaths.map((name) => ({ name, data: JSON.parse(readFileSync(name, "utf8")) as unknown }));
+    results = mergeShards(files, { fingerprint: fingerprint(spec, loaded.source), totalRuns: expandRuns(spec).length });
+  } catch (e) {
+    console.error(`sweep merge: ${(e as Error).message}`);
+    return 1;
+  }
+  const res = buildResults(spec, results);
+  const written = writeOutputs(res, out ?? dirname(resolve(path)), basename(path).replace(/\.json$/i, "") || slug(spec.name));
+  if (json) process.stdout.write(resultsJson(res));
+  else {
+    console.log(`${spec.name}: ${results.length} runs merged from ${shardPaths.length} shards`);
+    console.log(summaryTable(res));
+    for (const r of results) if (r.error) console.log(`run ${r.index} (seed ${r.seed}): ${r.error}`);
+    console.log(`wrote ${written.join(", ")}`);
+  }
+  return exitCodeOf(results);
 }
 
 export function writeOutputs(res: ExperimentResults, dir: string, base: string): string[] {

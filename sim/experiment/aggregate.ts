@@ -86,8 +86,9 @@ export function runsCsv(res: ExperimentResults): string {
   return [head, ...rows].map((r) => r.map(csvCell).join(",")).join("\n") + "\n";
 }
 
+/** The results as written to a file: no wall-clock times, so the same experiment gives the same bytes. */
 export function resultsJson(res: ExperimentResults): string {
-  return JSON.stringify(res, null, 2) + "\n";
+  return JSON.stringify(res, (key, v) => (key === "wallMs" ? undefined : v), 2) + "\n";
 }
 
 // ---------------------------------------------------------------- text table
