@@ -29,7 +29,7 @@ export interface RunLimits {
 
 // Sized so a runaway run stops within seconds (a retry loop records ~80k–200k events a second on a
 // 2-core machine, ~160 B each) while scenarios of up to ~200k tasks (100k tasks: 0.8–1M events) run.
-export const DEFAULT_LIMITS: RunLimits = { maxEvents: 2_000_000, maxTasks: 1_000_000 };
+export const DEFAULT_LIMITS: RunLimits = { maxEvents: 5_000_000, maxTasks: 1_000_000 };
 /** The child's V8 heap (--max-old-space-size), in MB: --max-memory. */
 export const DEFAULT_MEMORY_MB = 4096;
 
