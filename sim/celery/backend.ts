@@ -3,6 +3,7 @@
  * States are stored only where Celery stores them (STARTED only with trackStarted, nothing for
  * RECEIVED, nothing after a Reject or an Ignore).
  */
+import { sharedData } from "../kernel/trace";
 import type { Sim } from "../engine/sim";
 import type { Pending } from "../engine/sim";
 import { TimeoutError } from "./errors";
@@ -16,6 +17,9 @@ interface Waiter {
   propagate: boolean;
 }
 
+
+/** The data of a final state's task-state record, one shared object per state (a million tasks, one entry). */
+const FINAL_STATE_DATA: Record<string, Readonly<{ state: string }>> = Object.fromEntries([SUCCESS, FAILURE, REVOKED].map((s) => [s, sharedData({ state: s })]));
 export class ResultBackend {
   /** Waiters on ids the simulator has never seen (AsyncResult of an unknown id waits forever). */
   private orphanWaiters = new Map<string, Waiter[]>();
@@ -49,7 +53,8 @@ export class ResultBackend {
     rec.traceback = traceback;
     // Every stored state names itself (SUCCESS too): readers of the trace never have to guess.
     // num: the encoded result's size in bytes (NaN when nothing was encoded).
-    this.sim.record("task-state", rec.index, -1, encoded ? encoded.sizeBytes : NaN, { state, meta: state === SUCCESS || state === FAILURE || state === REVOKED ? undefined : result });
+    const final = state === SUCCESS || state === FAILURE || state === REVOKED;
+    this.sim.record("task-state", rec.index, -1, encoded ? encoded.sizeBytes : NaN, final ? FINAL_STATE_DATA[state] : { state, meta: result });
     if (READY_STATES.has(state)) this.wake(rec.id, rec);
   }
 

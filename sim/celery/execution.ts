@@ -95,6 +95,8 @@ export class Execution implements TraceSite {
   readonly task: Task | null;
   startedAtS = 0;
   done = false;
+  /** The task viewed with this request (what the body, hooks and `__call__` see as self), once started. */
+  private self: Task | null = null;
   private acked = false;
   private softTimer: SimEvent | null = null;
   private hardTimer: SimEvent | null = null;
@@ -169,7 +171,7 @@ export class Execution implements TraceSite {
     const hardAtS = hardS && softS ? Math.max(hardS, softS) : hardS;
     if (softS && !(hardS && softS >= hardS)) this.softTimer = sim.sched.schedule(softS, () => this.softLimit());
     if (hardS) this.hardTimer = sim.sched.schedule(hardAtS!, () => this.hardLimit(hardS));
-    const self = task.withRequest(this.req);
+    const self = (this.self = task.withRequest(this.req));
     whenSettled(
       () => traceStart(this, task, self, this.req),
       (ok, value) => this.finish(ok, value),
@@ -336,7 +338,7 @@ export class Execution implements TraceSite {
     if (this.done) return;
     this.stop();
     const { rec, app, worker, task } = this;
-    const outcome = traceOutcome(this, task, task?.withRequest(this.req) ?? null, this.req, ok, value);
+    const outcome = traceOutcome(this, task, this.self ?? task?.withRequest(this.req) ?? null, this.req, ok, value);
     switch (outcome.state) {
       case SUCCESS:
         this.ack();

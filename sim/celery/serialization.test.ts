@@ -140,3 +140,14 @@ export default async function main() {
     expect(r.report.returned).toBe(2);
   });
 });
+
+describe("the size of a flat payload", () => {
+  it("is the UTF-8 length of its JSON text, computed without writing it", async () => {
+    const { encode } = await import("./serialization");
+    const values: unknown[] = [
+      [[], {}], [[0, 9, 10, 99, 100, 999_999_999, 1e9, -1, 0.5, 1e21, -0.25e-7], {}], [["a", "é", "😀", 'q"\\\n'], { k: 1, "é": "x", 'a"b': [true, false, null] }],
+      [[{ a: 1, b: [2, 3] }], { nested: { x: "y" } }], 7, "text", null, true,
+    ];
+    for (const v of values) expect(encode(v, "json", "t").sizeBytes, JSON.stringify(v)).toBe(Buffer.byteLength(JSON.stringify(v), "utf8"));
+  });
+});
