@@ -8,7 +8,6 @@ import type { CeleryModule } from "./api";
 declare const celery: CeleryModule;
 
 export const {
-  Celery,
   Task,
   Signature,
   AsyncResult,
@@ -69,7 +68,14 @@ export const {
 } = celery;
 
 type Inst<T> = T extends abstract new (...a: any[]) => infer I ? I : never;
-export type Celery = Inst<typeof Celery>;
+
+/**
+ * The façade: what a scenario sees of an app is Celery's API, not the simulator's internals (the
+ * `_`-members the workers, results and canvas reach through sim/celery/ports.ts).
+ */
+type Facade<T> = { [K in keyof T as K extends `_${string}` ? never : K]: T[K] };
+export type Celery = Facade<Inst<CeleryModule["Celery"]>>;
+export const Celery: new (...args: ConstructorParameters<CeleryModule["Celery"]>) => Celery = celery.Celery;
 export type Task<A extends unknown[] = any[], R = any> = import("./task").Task<A, R>;
 export type Signature = Inst<typeof Signature>;
 export type AsyncResult<R = any> = import("./result").AsyncResult<R>;

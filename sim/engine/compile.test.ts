@@ -1,6 +1,6 @@
 import * as esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
-import { CELERY_EXPORTS } from "./celery-exports";
+import { CELERY_EXPORTS } from "../celery/exports";
 import { compileScenario } from "./compile";
 
 describe("compileScenario", () => {

@@ -3,7 +3,7 @@
  * worker passes esbuild-wasm. Both produce the same CommonJS text for the same source, so a scenario
  * behaves alike everywhere. `"celery"` stays external: the runtime hands each run its own module.
  */
-import { CELERY_EXPORTS } from "./celery-exports";
+import { CELERY_EXPORTS } from "../celery/exports";
 
 /** The part of esbuild's API we use (esbuild and esbuild-wasm both have it). */
 export interface EsbuildLike {

@@ -1,0 +1,71 @@
+/**
+ * The `"celery"` module's names: the one list. Each name says what it is and gives a one-line hint.
+ * The compiler refuses an import that is not here (at its line), the editor offers these as
+ * completions, and `sim/engine/celery-exports.test.ts` checks that the runtime module
+ * (createCeleryModule in api.ts) and the typed module the editor and tsc read (public-api.ts) have
+ * exactly these names: a name added in one place only fails that test.
+ */
+export type ExportKind = "class" | "function" | "variable" | "constant";
+
+export const CELERY_MODULE: readonly (readonly [name: string, kind: ExportKind, hint: string])[] = [
+  ["Celery", "class", 'new Celery("name", { broker: "redis" | "rabbitmq", backend })'],
+  ["Task", "class", "base class for tasks: hooks (onSuccess, onFailure, onRetry, afterReturn), __call__, applyAsync"],
+  ["Signature", "class", "a task call as data: task.s(...), sig.delay(), sig.link(other)"],
+  ["AsyncResult", "class", "a task's result handle: await result.get(), result.state"],
+  ["EagerResult", "class", "what task.apply() returns"],
+  ["GroupResult", "class", "a group's results: await results.get()"],
+  ["WorkerHandle", "class", "what app.worker() returns: kill(), shutdown(), restart(), killChild()"],
+  ["chain", "function", "chain(...sigs): run one after another, each result passed on"],
+  ["group", "function", "group(sigs): run in parallel"],
+  ["chord", "function", "chord(header, body): a group, then one callback with all results"],
+  ["signature", "function", 'signature("name", { args, kwargs })'],
+  ["sleep", "function", "await sleep(seconds): simulated time passes"],
+  ["now", "function", "now(): simulated seconds since the start"],
+  ["service", "function", "service(name, { latency, failureRate, outages }): a simulated downstream API"],
+  ["redisClient", "function", "redisClient(): another client of the same simulated Redis"],
+  ["redis", "variable", "a simulated Redis: get, set, incr, expire, ttl, del"],
+  ["faults", "variable", "scheduled fault injection: faults.plan([...])"],
+  ["params", "variable", "an experiment's swept values (undefined outside an experiment)"],
+  ["states", "variable", "the task states: states.SUCCESS, states.READY_STATES…"],
+  ["CircuitBreaker", "class", "a circuit breaker on the simulated clock"],
+  ["TokenBucket", "class", "a token bucket on the simulated clock"],
+  ["FixedWindowLimiter", "class", "a fixed-window rate limiter on the simulated clock"],
+  ["SlidingWindowLimiter", "class", "a sliding-window rate limiter on the simulated clock"],
+  ["HttpError", "class", "a simulated service answered with an HTTP error"],
+  ["CircuitOpenError", "class", "the circuit breaker is open"],
+  ["ResponseError", "class", "a simulated Redis command failed"],
+  ["CeleryError", "class", "Celery's base error"],
+  ["Retry", "class", "error thrown by self.retry"],
+  ["Reject", "class", "reject the message (requeue or drop)"],
+  ["Ignore", "class", "ignore the task: no state stored"],
+  ["MaxRetriesExceededError", "class", "raised when retries run out"],
+  ["SoftTimeLimitExceeded", "class", "raised inside the task at its soft time limit"],
+  ["TimeLimitExceeded", "class", "the hard time limit killed the task"],
+  ["WorkerLostError", "class", "the pool child running the task died"],
+  ["TaskRevokedError", "class", "the task was revoked"],
+  ["ChordError", "class", "a chord header task failed"],
+  ["TimeoutError", "class", "result.get timed out"],
+  ["NotRegistered", "class", "the worker does not know this task"],
+  ["ImproperlyConfigured", "class", "a setting has a value Celery refuses"],
+  ["EncodeError", "class", "an argument or result the serializer cannot encode"],
+  ["ContentDisallowed", "class", "a message in a content type outside acceptContent"],
+  ["ValueError", "class", "Python's ValueError"],
+  ["KeyError", "class", "Python's KeyError"],
+  ["RuntimeError", "class", "Python's RuntimeError"],
+  ["ConnectionError", "class", "Python's ConnectionError"],
+  ["IOError", "class", "Python's IOError"],
+  ["PENDING", "constant", "task state: unknown or waiting"],
+  ["RECEIVED", "constant", "task state: a worker received it"],
+  ["STARTED", "constant", "task state: running (with trackStarted)"],
+  ["SUCCESS", "constant", "task state: succeeded"],
+  ["FAILURE", "constant", "task state: failed"],
+  ["REVOKED", "constant", "task state: revoked"],
+  ["RETRY", "constant", "task state: to be retried"],
+  ["REJECTED", "constant", "task state: rejected"],
+  ["IGNORED", "constant", "task state: ignored"],
+  ["READY_STATES", "constant", "SUCCESS, FAILURE, REVOKED"],
+  ["EXCEPTION_STATES", "constant", "RETRY, FAILURE, REVOKED"],
+  ["PROPAGATE_STATES", "constant", "FAILURE, REVOKED"],
+];
+
+export const CELERY_EXPORTS: ReadonlySet<string> = new Set(CELERY_MODULE.map(([name]) => name));
