@@ -6,6 +6,7 @@
  * scenario code lives in a vm context with no host object, on the same runtime the browser uses. A
  * timeout stops a scenario whose code stops yielding (an infinite loop) and names the task.
  */
+import { HANG_BUDGET_S } from "../sim/engine/hang";
 import { readFileSync } from "node:fs";
 import { runCommand } from "./run";
 import { checkCommand } from "./check";
@@ -22,7 +23,7 @@ run     compiles and runs a scenario on the simulated clock; prints a summary, o
 check   runs a lab's checks against a file (default: the lab's solution.ts)
 sweep   runs an experiment (parameters x seeds), N runs at a time; prints a table, writes CSV and JSON;
         --shard i/n runs one slice and writes a shard file, "sweep merge" joins the n shard files
-limits  --hang-timeout S (3.5), --max-events N (${DEFAULT_LIMITS.maxEvents}), --max-tasks N (${DEFAULT_LIMITS.maxTasks}),
+limits  --hang-timeout S (${HANG_BUDGET_S.cli}), --max-events N (${DEFAULT_LIMITS.maxEvents}), --max-tasks N (${DEFAULT_LIMITS.maxTasks}),
         --max-memory MB (${DEFAULT_MEMORY_MB})
 
 The scenario runs sandboxed: no process, require, file system, child processes or network
@@ -63,7 +64,7 @@ export interface Flags {
 }
 
 function parseFlags(args: string[]): Flags {
-  const f: Flags = { seed: 42, json: false, events: true, timeoutS: 3.5, limits: { ...DEFAULT_LIMITS }, memoryMb: DEFAULT_MEMORY_MB };
+  const f: Flags = { seed: 42, json: false, events: true, timeoutS: HANG_BUDGET_S.cli, limits: { ...DEFAULT_LIMITS }, memoryMb: DEFAULT_MEMORY_MB };
   const count = (name: string, v: string) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} needs a positive whole number`);

@@ -1,4 +1,5 @@
 /** `run`: compile, run in the sandbox (cli/sandbox/) under a watchdog, print the report. */
+import { hangSentence } from "../sim/engine/hang";
 import * as esbuild from "esbuild";
 import { readFileSync } from "node:fs";
 import { compileScenario, formatDiagnostic } from "../sim/engine/compile";
@@ -50,7 +51,7 @@ export async function runFile(path: string, source: string, opts: RunOptions): P
     case "hang":
       return r.phase === "report"
         ? { kind: "crash", message: `building the report took too long (the simulator's own work, not the scenario's code)` }
-        : { kind: "hang", message: `Stopped: ${printable(r.label || "the scenario")} did not yield for ${opts.timeoutS} s of real time (an infinite loop?). Simulated code must not loop forever; use await sleep(seconds) to take simulated time.` };
+        : { kind: "hang", message: `${printable(hangSentence(r.label || null, opts.timeoutS))} Simulated code must not loop forever; use await sleep(seconds) to take simulated time.` };
     case "limit": {
       const l = LIMIT_FLAG[r.limit];
       return { kind: "limit", message: `Stopped: resource limit reached: the run used ${l.what(r.value)} (${l.flag} ${r.value}). A scenario that retries or sends tasks forever never ends; if this one is meant to be this big, raise the limit with ${l.flag}.` };

@@ -10,6 +10,7 @@
  * A run whose code stops yielding (an infinite loop) is stopped by the sandbox's timeout and
  * reported as hung; the rest of the sweep goes on.
  */
+import { HANG_BUDGET_S, hangSentence } from "../sim/engine/hang";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -51,7 +52,7 @@ export async function runPointSandboxed(code: string, point: RunPoint, o: { unti
     case "report":
       return { index: point.index, point: point.point, seed: point.seed, params: point.params, figures: figuresOf(r.report), traceHash: r.report.traceHash, endReason: r.report.endReason, error: r.report.error ? r.report.endMessage : null, wallMs };
     case "hang":
-      return failedRun(point, `hung: ${r.label} did not yield for ${o.hangTimeoutS} s of real time (an infinite loop?)`, wallMs);
+      return failedRun(point, `hung: ${hangSentence(r.label || null, o.hangTimeoutS)}`, wallMs);
     case "limit":
       return failedRun(point, `resource limit: ${r.limit} ${r.value}`, wallMs);
     case "sandbox":
@@ -64,7 +65,7 @@ export async function runPointSandboxed(code: string, point: RunPoint, o: { unti
 /** Runs every point, `threads` at a time, each in a sandbox process of its own; results in run order. */
 export async function runPointsInThreads(code: string, runs: RunPoint[], o: PoolOptions): Promise<RunResult[]> {
   const results: RunResult[] = new Array(runs.length);
-  const hangTimeoutS = o.hangTimeoutS ?? 5;
+  const hangTimeoutS = o.hangTimeoutS ?? HANG_BUDGET_S.cli;
   let next = 0;
   let done = 0;
   const lane = async () => {
@@ -103,7 +104,7 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
   let out: string | undefined;
   let threads = availableParallelism();
   let json = false;
-  let hangTimeoutS = 5;
+  let hangTimeoutS: number = HANG_BUDGET_S.cli;
   let shard: ShardSpec | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;

@@ -4,6 +4,7 @@
  * it is a vm context holding no host object (see child.ts and runtime.ts). The CLI keeps its own
  * watchdog on the child's heartbeat, and reads the child's exit when V8 runs out of heap.
  */
+import { SilenceWatchdog, type Timers } from "../../sim/engine/hang";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -31,6 +32,7 @@ export type SandboxResult =
   | { kind: "crash"; message: string };
 
 /** Extra real seconds the CLI waits for the child beyond its own timeouts before killing it. */
+const nodeTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) };
 const BACKSTOP_S = 5;
 
 /** Set by bin/celery-playground.mjs when it bundles the CLI (the bundle lives under node_modules/.cache). */
@@ -99,19 +101,22 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
   return new Promise<SandboxResult>((resolve) => {
     let final: SandboxResult | null = null;
     let stderr = "";
-    let silenceMs = hangTimeoutMs + BACKSTOP_S * 1000;
-    let lastHeard = Date.now();
-    const backstop = setInterval(() => {
-      if (Date.now() - lastHeard < silenceMs) return;
+    // The child stops a synchronous loop itself (V8's interrupt, same budget); this backstop (the
+    // shared rule, sim/engine/hang.ts) kills a child that says nothing at all for longer.
+    const silent = () => {
       final ??= { kind: "hang", label: "the scenario", phase: "run" };
       child.kill("SIGKILL");
-    }, 100);
+    };
+    let backstop = new SilenceWatchdog(nodeTimers, hangTimeoutMs + BACKSTOP_S * 1000, silent);
+    backstop.arm();
     const onMessage = (m: ChildMessage) => {
       switch (m.t) {
         case "beat":
           return;
         case "phase":
-          silenceMs = m.timeoutMs + BACKSTOP_S * 1000;
+          backstop.stop();
+          backstop = new SilenceWatchdog(nodeTimers, m.timeoutMs + BACKSTOP_S * 1000, silent);
+          backstop.arm();
           return;
         case "report":
           inBody = true;
@@ -136,7 +141,7 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
     let line: Buffer[] = [];
     const body: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => {
-      lastHeard = Date.now();
+      backstop.kick();
       let from = 0;
       while (!inBody && from < chunk.length) {
         const nl = chunk.indexOf(0x0a, from);
@@ -165,7 +170,7 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
       process.stderr.write(s);
     });
     child.on("close", (code, signal) => {
-      clearInterval(backstop);
+      backstop.stop();
       if (inBody && code === 0) return resolve(readBody());
       if (final) return resolve(final);
       if (/heap out of memory|Reached heap limit/i.test(stderr)) return resolve({ kind: "limit", limit: "memoryMb", value: memoryMb });

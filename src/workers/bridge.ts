@@ -7,6 +7,8 @@
  * Generic over the API so the compile and simulation workers share it. It knows nothing of the
  * DOM beyond the Worker-like endpoint it is handed, so it is unit-tested in Node with MessagePorts.
  */
+import { SilenceWatchdog } from "../../sim/engine/hang";
+import { realTimers } from "./real-timers";
 import * as Comlink from "comlink";
 import { hangMessage, HangError, StaleError } from "./protocol";
 
@@ -46,7 +48,8 @@ type Method<Api, K extends keyof Api> = Api[K] extends (...a: infer A) => Promis
 interface InFlight {
   key: string | undefined;
   reject: (e: unknown) => void;
-  timer: ReturnType<typeof setTimeout> | null;
+  /** The call's watchdog (the shared rule: sim/engine/hang.ts), armed once the worker can answer. */
+  watch: SilenceWatchdog;
 }
 
 export class WorkerBridge<Api extends object> {
@@ -102,11 +105,11 @@ export class WorkerBridge<Api extends object> {
     this.start();
     const fn = (this.remote as unknown as Record<PropertyKey, (...a: unknown[]) => Promise<unknown>>)[method as PropertyKey]!;
     return new Promise((resolve, reject) => {
-      const f: InFlight = { key: opts.key, reject, timer: null };
+      const f: InFlight = { key: opts.key, reject, watch: new SilenceWatchdog(realTimers, this.opts.watchdogMs, () => this.hang()) };
       this.inFlight.add(f);
       const onAbort = () => this.settle(f, abortError(opts.signal!));
       opts.signal?.addEventListener("abort", onAbort, { once: true });
-      if (this.opts.watchdogMs > 0 && this.live) f.timer = setTimeout(() => this.hang(), this.opts.watchdogMs);
+      if (this.live) f.watch.arm();
       fn(...(args as unknown[])).then(
         (v) => {
           this.answered = true;
@@ -124,11 +127,7 @@ export class WorkerBridge<Api extends object> {
 
   /** The worker says it is working (not hung): every call in flight gets the whole watchdog time again. */
   keepAlive(): void {
-    if (this.opts.watchdogMs <= 0) return;
-    for (const f of this.inFlight) {
-      if (f.timer) clearTimeout(f.timer);
-      f.timer = setTimeout(() => this.hang(), this.opts.watchdogMs);
-    }
+    for (const f of this.inFlight) f.watch.arm();
   }
 
   /** Drop the answers of every call in flight (a reset: nothing asked before it matters). */
@@ -189,7 +188,7 @@ export class WorkerBridge<Api extends object> {
   private finish(f: InFlight): boolean {
     if (!this.inFlight.has(f)) return false;
     this.inFlight.delete(f);
-    if (f.timer) clearTimeout(f.timer);
+    f.watch.stop();
     return true;
   }
 

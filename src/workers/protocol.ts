@@ -5,6 +5,7 @@
  *
  * The few runtime helpers here are pure (no DOM, no worker globals) so they are unit-tested in Node.
  */
+import { HANG_BUDGET_S, hangSentence } from "../../sim/engine/hang";
 import type { CeleryEventView, Frame, Report, SerializedError } from "../../sim/engine/types";
 import type { CompileResult } from "../../sim/engine/compile";
 import type { TraceEvent } from "../../sim/kernel/trace";
@@ -201,20 +202,11 @@ export function traceLimitMessage(maxTraceEvents: number = PAGE_LIMITS.maxTraceE
 
 // ---------------------------------------------------------------- errors the client reports
 
-export const WATCHDOG_MS = 2000;
+export const WATCHDOG_MS = HANG_BUDGET_S.page * 1000;
 
-/**
- * The sentence shown when the watchdog stops a worker. Labels come from the simulator's execution
- * contexts: a task's label is `name[id]`, others are "main", "module top level", "timer 3"…
- */
+/** The sentence shown when the watchdog stops a worker (the one sentence: sim/engine/hang.ts). */
 export function hangMessage(label: string | null, ms = WATCHDOG_MS): string {
-  const secs = `${+(ms / 1000).toFixed(1)} s`;
-  if (!label) return `Stopped: the scenario did not yield for ${secs} (infinite loop?)`;
-  // A task's label is `name[task-id]`: the name is what the learner recognises.
-  const l = label.trim().replace(/\[[^\]]*\]$/, "");
-  const nonTask = /^(main|module|timer|handler|system|simulator|eager)\b/i.test(l);
-  const named = /^task\b/i.test(l) || nonTask ? l : `task ${l}`;
-  return `Stopped: ${named} did not yield for ${secs} (infinite loop?)`;
+  return hangSentence(label, ms / 1000);
 }
 
 /** Rejection for calls whose answer is no longer wanted (a newer call or a reset superseded it). */

@@ -6,6 +6,8 @@
  *
  * Knows nothing of the DOM beyond the Worker-like endpoint it is handed: unit-tested in Node.
  */
+import { HANG_BUDGET_S, SilenceWatchdog, hangSentence } from "../../../sim/engine/hang";
+import { realTimers } from "../../workers/real-timers";
 import { failedRun } from "../../../sim/experiment/run";
 import type { DiffResult, ExperimentReply, ExperimentRequest, ParamValue, RunPoint, RunResult } from "../../workers/protocol";
 
@@ -52,9 +54,9 @@ export class ExperimentPool {
   }
 
   sweep(job: SweepJob): SweepHandle {
-    const hangMs = this.opts.hangMs ?? 10_000;
+    const hangMs = this.opts.hangMs ?? HANG_BUDGET_S.experiments * 1000;
     const results: (RunResult | undefined)[] = new Array(job.runs.length);
-    const live = new Set<{ worker: PoolWorker; timer: ReturnType<typeof setTimeout> | null }>();
+    const live = new Set<{ worker: PoolWorker; watch: SilenceWatchdog | null }>();
     let next = 0;
     let finished = 0;
     let over = false;
@@ -64,7 +66,7 @@ export class ExperimentPool {
       if (over) return;
       over = true;
       for (const w of live) {
-        if (w.timer) clearTimeout(w.timer);
+        w.watch?.stop();
         w.worker.terminate();
       }
       live.clear();
@@ -78,26 +80,24 @@ export class ExperimentPool {
       if (finished === job.runs.length) end(false);
     };
     const start = () => {
-      const slot = { worker: this.opts.spawn(), timer: null as ReturnType<typeof setTimeout> | null };
+      const slot = { worker: this.opts.spawn(), watch: null as SilenceWatchdog | null };
       live.add(slot);
       let current: RunPoint | null = null;
       let startedAt = 0;
       const retire = () => {
-        if (slot.timer) clearTimeout(slot.timer);
+        slot.watch?.stop();
         slot.worker.terminate();
         live.delete(slot);
       };
-      const arm = () => {
-        if (slot.timer) clearTimeout(slot.timer);
-        slot.timer = setTimeout(() => {
-          if (over || !current) return;
-          const p = current;
-          current = null;
-          retire();
-          record(failedRun(p, `hung: no progress for ${hangMs / 1000} s (an infinite loop?)`, now() - startedAt));
-          if (!over && next < job.runs.length) start();
-        }, hangMs);
-      };
+      slot.watch = new SilenceWatchdog(realTimers, hangMs, () => {
+        if (over || !current) return;
+        const p = current;
+        current = null;
+        retire();
+        record(failedRun(p, `hung: ${hangSentence(null, hangMs / 1000)}`, now() - startedAt));
+        if (!over && next < job.runs.length) start();
+      });
+      const arm = () => slot.watch!.arm();
       const feed = () => {
         if (over) return;
         if (next >= job.runs.length) {
@@ -138,20 +138,17 @@ export class ExperimentPool {
 
   /** The same seed run twice, a then b, in one worker; the diff comes back. */
   diff(req: { code: string; file: string; untilS?: number; seed: number; a: Record<string, ParamValue>; b: Record<string, ParamValue> }, signal?: AbortSignal): Promise<DiffResult> {
-    const hangMs = this.opts.hangMs ?? 10_000;
+    const hangMs = this.opts.hangMs ?? HANG_BUDGET_S.experiments * 1000;
     return new Promise((resolve, reject) => {
       const worker = this.opts.spawn();
-      let timer: ReturnType<typeof setTimeout> | null = null;
+      const watch = new SilenceWatchdog(realTimers, hangMs, () => stop(new Error(`hung: ${hangSentence(null, hangMs / 1000)}`)));
       const stop = (e?: Error, v?: DiffResult) => {
-        if (timer) clearTimeout(timer);
+        watch.stop();
         worker.terminate();
         if (e) reject(e);
         else resolve(v!);
       };
-      const arm = () => {
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => stop(new Error(`hung: no progress for ${hangMs / 1000} s (an infinite loop?)`)), hangMs);
-      };
+      const arm = () => watch.arm();
       signal?.addEventListener("abort", () => stop(new DOMException("cancelled", "AbortError")), { once: true });
       worker.addEventListener("message", (ev) => {
         const m = ev.data;
