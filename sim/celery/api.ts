@@ -17,6 +17,7 @@ import { SimService, type ServiceOptions } from "../world/service";
 import { HttpError, CircuitOpenError, ResponseError } from "../world/errors";
 import { CircuitBreaker, TokenBucket, FixedWindowLimiter, SlidingWindowLimiter, type CircuitBreakerOptions, type TokenBucketOptions, type FixedWindowOptions, type SlidingWindowOptions } from "../world/patterns/index";
 import type { Clock } from "../world/patterns/clock";
+import type { Lane } from "../world/host";
 
 type SigLike = Signature | Signature[];
 
@@ -131,6 +132,16 @@ export function createCeleryModule(world: World) {
     sleep: (seconds: number) => sim.sleep(seconds),
     /** Simulated seconds since the start of the run. */
     now: () => sim.nowS,
+    /**
+     * `await cpu(seconds)`: CPU work, on the host of the process running this code, shared with
+     * everything else burning CPU there (sleep() is I/O and uses no core).
+     */
+    cpu: (seconds: number): Promise<void> => {
+      if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new TypeError(`cpu(seconds) needs a number of seconds of at least 0 (got ${seconds})`);
+      const ctx = sim.current;
+      const lane = (ctx.lane as Lane | null) ?? world.hosts.clientLane;
+      return lane.host.burn(ctx, lane, seconds);
+    },
     /** An experiment's swept values by key (undefined outside an experiment; see sim/experiment). */
     params: undefined as Record<string, unknown> | undefined,
     redis,

@@ -346,7 +346,9 @@ export class CeleryApp {
   }
 
   _hookContext(ctx: ExecContext): ExecContext {
-    return new ExecContext("task", ctx.label, ctx.taskIndex, ctx.request);
+    const hook = new ExecContext("task", ctx.label, ctx.taskIndex, ctx.request);
+    hook.lane = ctx.lane;
+    return hook;
   }
 
   _callHook(ctx: ExecContext, fn: () => void): void {

@@ -112,6 +112,7 @@ export class Execution implements TraceSite {
     this.req = requestFromMessage(reserved.msg, worker);
     const rec = this.rec;
     this.ctx = new ExecContext("task", () => `${rec.name}[${rec.id}]`, rec.index, this.req);
+    this.ctx.lane = worker.laneFor(slot);
   }
 
   get app() {

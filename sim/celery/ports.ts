@@ -23,6 +23,7 @@ import type { CanvasRuntime } from "./canvas-runtime";
 import type { Worker } from "./worker";
 import type { ProcessLoader } from "./process";
 import type { Faults } from "../world/faults";
+import type { Hosts } from "../world/host";
 
 export type Signals = ReturnType<typeof makeSignals>;
 export type LogLevel = "log" | "info" | "warn" | "error";
@@ -46,6 +47,7 @@ export interface WorldPort {
   readonly workers: readonly Worker[];
   readonly faults: Pick<Faults, "failureFor">;
   readonly loadProcess: ProcessLoader | null;
+  readonly hosts: Hosts;
   formatFrames(stack: string): string[];
   findTask(name: string): Task | undefined;
 }

@@ -21,6 +21,7 @@ export const {
   states,
   sleep,
   now,
+  cpu,
   params,
   redis,
   redisClient,

@@ -16,6 +16,7 @@ import { Task } from "./task";
 import { Worker } from "./worker";
 import type { CanvasFollowUps, TaskApp, WorkerApp } from "./ports";
 import { ExecContext } from "../engine/sim";
+import { Hosts } from "../world/host";
 import { FAILURE, SUCCESS } from "./states";
 
 function standIn() {
@@ -43,7 +44,7 @@ function standIn() {
     _tasks: tasks,
     _log: () => undefined,
     _canvas: canvas as TaskApp["_canvas"] & CanvasFollowUps,
-    _world: { apps: [], workers: [], faults: { failureFor: () => null }, loadProcess: null, formatFrames: () => [], findTask: () => undefined },
+    _world: { apps: [], workers: [], faults: { failureFor: () => null }, loadProcess: null, hosts: new Hosts(sim), formatFrames: () => [], findTask: () => undefined },
     _emitTask: (type, rec) => void events.push(`${type} ${rec.id}`),
     _emitWorker: (type) => void events.push(type),
     _nextPid: () => ++pid,

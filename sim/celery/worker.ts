@@ -18,6 +18,7 @@ import { accepts, contentDisallowed } from "./serialization";
 import { ContentDisallowed, reprError } from "./errors";
 import type { Task } from "./task";
 import type { ProcessImage } from "./process";
+import type { Host, Lane } from "../world/host";
 import { Execution, revokeReserved } from "./execution";
 
 export interface WorkerOptions {
@@ -30,6 +31,8 @@ export interface WorkerOptions {
   autoscale?: [number, number];
   /** Seconds from start (or restart) until the worker consumes. Default 0. */
   startupS?: number;
+  /** The machine it runs on: a name, or a name and its cores (default "localhost", 2 cores, shared with the client). */
+  host?: string | { name: string; cores?: number };
 }
 
 export interface Reserved {
@@ -105,6 +108,23 @@ export class Worker implements Consumer {
     this.prefetchMultiplier = opts.prefetchMultiplier ?? app.conf.workerPrefetchMultiplier;
     this.startupS = opts.startupS ?? 0;
     this.pool = opts.pool ?? "prefork";
+    this.host = app._world.hosts.get(typeof opts.host === "string" ? { name: opts.host } : (opts.host ?? { name: "localhost" }));
+  }
+
+  /** The machine this worker's processes burn CPU on. */
+  readonly host: Host;
+  /** Each prefork child's claim on the host's cores (by pid); the threads and solo pools have one. */
+  private lanes = new Map<number, Lane>();
+
+  /** The process that runs a task on `slot`, as a claim on the host's cores (a new child, a new lane). */
+  laneFor(slot: Slot): Lane {
+    const key = this.pool === "prefork" ? slot.pid : 0;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = this.pool === "prefork" ? this.host.lane("prefork-child", `${this.name} pool child ${slot.pid}`) : this.host.lane("interpreter", `${this.name} (${this.pool} pool)`);
+      this.lanes.set(key, lane);
+    }
+    return lane;
   }
 
   readonly pool: "prefork" | "solo" | "threads";
@@ -156,6 +176,7 @@ export class Worker implements Consumer {
     this.slots = [];
     // A (re)started worker is a new set of processes: every module instance starts afresh.
     this.images.clear();
+    this.lanes.clear();
     for (let i = 0; i < this.concurrency; i++) this.slots.push({ index: i, pid: this.app._nextPid(), exec: null, starting: null });
     this.sim.sched.schedule(this.startupS, () => this.online());
   }

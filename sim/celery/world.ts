@@ -12,6 +12,7 @@ import { TaskTable } from "./records";
 import type { Task } from "./task";
 import { Worker, type WorkerOptions } from "./worker";
 import { Faults } from "../world/faults";
+import { Hosts } from "../world/host";
 import type { ProcessLoader } from "./process";
 
 export class World {
@@ -27,6 +28,8 @@ export class World {
   private pid = 1000;
 
   readonly faults: Faults;
+  /** The machines and their cores (CPU work is shared among what runs on one). */
+  readonly hosts: Hosts;
   /**
    * Evaluates the scenario module for a new simulated process (a pool child, a threads or solo
    * worker); null when there is no module (a world built by hand in a test): tasks then run the
@@ -42,6 +45,7 @@ export class World {
   constructor(readonly sim: Sim) {
     this.backend = new ResultBackend(sim, this.tasks);
     this.faults = new Faults(sim, this);
+    this.hosts = new Hosts(sim);
   }
 
   /** The first app's broker (most scenarios have one). */

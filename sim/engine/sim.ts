@@ -46,6 +46,9 @@ export class ExecContext {
     public request: unknown = null,
   ) {}
 
+  /** The simulated process whose CPU this context's code burns (sim/world/host.ts); null: the client. */
+  lane: unknown = null;
+
   /** "main", "add[5f1c…]": who is running (built only when asked: a million tasks need none). */
   get label(): string {
     if (typeof this.labelText === "function") this.labelText = this.labelText();
@@ -56,6 +59,8 @@ export class ExecContext {
 export class Pending<T> {
   settled = false;
   timer: SimEvent | null = null;
+  /** Told when something other than its owner settles or drops it (an interrupt, a killed context). */
+  onDrop: (() => void) | null = null;
   resolve!: (v: T) => void;
   reject!: (e: unknown) => void;
   readonly promise: Promise<T>;
@@ -151,6 +156,7 @@ export class Sim {
   settle<T>(p: Pending<T>, ok: boolean, value: T | unknown, delayS = 0): void {
     if (p.settled) return;
     p.settled = true;
+    p.onDrop?.();
     this.sched.cancel(p.timer);
     p.timer = null;
     this.sched.schedule(delayS, () => this.settleNow(p, ok, value));
@@ -184,6 +190,7 @@ export class Sim {
     for (const p of ctx.waits) {
       this.sched.cancel(p.timer);
       p.settled = true;
+      p.onDrop?.();
     }
     ctx.waits.clear();
   }
