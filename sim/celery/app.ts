@@ -26,10 +26,13 @@ import type { SignatureData } from "./signature-data";
 import { Signature } from "./signature";
 import { decode, encode, type Encoded } from "./serialization";
 import { sharedData } from "../kernel/trace";
+import { backendKind, type BackendKind, type ResultOwner } from "./backend-kind";
+import { unknownSettingWarnings } from "./settings-check";
 
 export interface CeleryOptions {
   broker?: Transport | string;
-  backend?: string;
+  /** Celery's result_backend: "redis://" (default here), "rpc://", or null for none (see Conf.resultBackend). */
+  backend?: string | null;
   /** Redis broker persistence: "none", "rdb" (default, as Redis ships) or "aof". */
   brokerPersistence?: "none" | "rdb" | "aof";
   [key: string]: unknown;
@@ -51,17 +54,24 @@ export class CeleryApp {
     readonly options: CeleryOptions = {},
   ) {
     const conf = defaultConf();
+    this._inImage = _world.loadingProcess !== null;
     this.conf = Object.assign(conf, {
       update: (values: Partial<Conf>) => {
+        this._warnUnknownSettings(values, "conf.update");
         for (const [k, v] of Object.entries(values)) {
           if (k === "update") continue;
           (conf as Record<string, unknown>)[k] = v;
         }
+        if ("resultBackend" in values) backendKind(conf.resultBackend); // an unknown URL raises here, as Celery's by_url does
         this._world.configureBroker(this, conf);
       },
     });
-    if (options.brokerPersistence) conf.brokerPersistence = options.brokerPersistence;
-    this._inImage = _world.loadingProcess !== null;
+    // Celery(main, broker=, backend=, **settings): every other keyword is a setting.
+    for (const [k, v] of Object.entries(options)) if (k !== "broker" && k !== "backend" && v !== undefined) (conf as Record<string, unknown>)[k] = v;
+    if ("backend" in options) conf.resultBackend = options.backend ?? null;
+    backendKind(conf.resultBackend);
+    this._warnUnknownSettings(options, "Celery options");
+    this._oid = _world.nextOid();
     const peer = _world.attachApp(this, options);
     // Signals are per process: each process connects its own handlers when it imports the module.
     this.signals = makeSignals((h, args, name) => this._callHandler(`signal ${name}`, () => h(args)));
@@ -74,6 +84,25 @@ export class CeleryApp {
 
   /** This app is a worker process's copy (from a process image), not the client's. */
   readonly _inImage: boolean;
+  /** Celery's app.oid: this instance's reply_to (rpc results come back to it alone). */
+  readonly _oid: number;
+
+  /** This app as a result reader and sender: its oid and its backend. */
+  get _resultOwner(): ResultOwner {
+    return this;
+  }
+  get _backendKind(): BackendKind {
+    return backendKind(this.conf.resultBackend);
+  }
+  get _resultExpiresS(): number | null {
+    return this.conf.resultExpires;
+  }
+
+  /** Top-level code runs in every process: warn once, in the client's copy. */
+  private _warnUnknownSettings(values: object, where: "conf.update" | "Celery options"): void {
+    if (this._inImage) return;
+    for (const w of unknownSettingWarnings(values as Record<string, unknown>, where)) this._log("warn", w, this.main);
+  }
 
   private _clientOnly(what: string): void {
     if (this._inImage) throw new RuntimeError(`${what} ran in a worker process's copy of the module: top-level code runs in every process (as Python's import does); start workers in main()`);
@@ -228,6 +257,7 @@ export class CeleryApp {
     rec.expires = expires;
     rec.retries = body.retries;
     rec.ignoreResult = body.ignoreResult;
+    rec.resultOwner = this; // reply_to: this app's oid
     if (options.signature) rec.signature = options.signature as SignatureData;
     const exchange = (options.exchange as string | undefined) ?? route?.exchange;
     if (exchange !== undefined && exchange !== "") {

@@ -54,6 +54,7 @@ export const {
   RuntimeError,
   ConnectionError,
   IOError,
+  NotImplementedError,
   PENDING,
   RECEIVED,
   STARTED,

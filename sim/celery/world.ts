@@ -113,6 +113,12 @@ export class World {
     return ++this.pid;
   }
 
+  private oid = 0;
+  /** Each app instance's own id (Celery's app.oid: a reply_to queue per app per process). */
+  nextOid(): number {
+    return ++this.oid;
+  }
+
   log(level: LogLine["level"], text: string, source: string): void {
     const line: LogLine = { atS: this.sim.nowS, level, text, source };
     this.logs.push(line);

@@ -7,7 +7,7 @@ export const CELERY_EXPORTS: ReadonlySet<string> = new Set([
   "AsyncResult", "Celery", "CeleryError", "ChordError", "CircuitBreaker", "CircuitOpenError",
   "ConnectionError", "ContentDisallowed", "EXCEPTION_STATES", "EagerResult", "EncodeError", "FAILURE", "FixedWindowLimiter", "GroupResult",
   "HttpError", "IGNORED", "IOError", "Ignore", "ImproperlyConfigured", "KeyError", "MaxRetriesExceededError",
-  "NotRegistered", "PENDING", "PROPAGATE_STATES", "READY_STATES", "RECEIVED", "REJECTED", "RETRY", "REVOKED",
+  "NotImplementedError", "NotRegistered", "PENDING", "PROPAGATE_STATES", "READY_STATES", "RECEIVED", "REJECTED", "RETRY", "REVOKED",
   "Reject", "ResponseError", "Retry", "RuntimeError", "STARTED", "SUCCESS", "Signature",
   "SlidingWindowLimiter", "SoftTimeLimitExceeded", "Task", "TaskRevokedError", "TimeLimitExceeded",
   "TimeoutError", "TokenBucket", "ValueError", "WorkerHandle", "WorkerLostError", "chain", "chord", "faults",
