@@ -444,9 +444,15 @@ export class CeleryApp {
     this._world.log(level, text, source);
   }
 
+  /**
+   * A task event: always in the trace (the simulator's views read it); on the event stream
+   * (`app.events`, what Flower sees) only when Celery would send it: task-sent with the publisher's
+   * taskSendSentEvent, the worker's events with -E (workerSendTaskEvents).
+   */
   _emitTask(type: CeleryEventName, rec: TaskRecord, worker: Worker | null, num = NaN, data?: Record<string, unknown>): void {
     this._sim.record(type, rec.index, worker?.index ?? -1, num, data);
-    this.events._dispatch(type, rec, worker, num, data);
+    const sent = type === "task-sent" ? this.conf.taskSendSentEvent : (worker?.sendsTaskEvents ?? this.conf.workerSendTaskEvents);
+    if (sent) this.events._dispatch(type, rec, worker, num, data);
   }
 
   _emitWorker(type: CeleryEventName, worker: Worker): void {

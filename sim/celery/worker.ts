@@ -30,6 +30,8 @@ export interface WorkerOptions {
   autoscale?: [number, number];
   /** Seconds from start (or restart) until the worker consumes. Default 0. */
   startupS?: number;
+  /** Celery's `-E` (--task-events): send task events; default the app's workerSendTaskEvents. */
+  taskEvents?: boolean;
 }
 
 export interface Reserved {
@@ -82,6 +84,15 @@ export class Worker implements Consumer {
   /** Rate limits changed at run time by app.control.rateLimit. */
   readonly rateOverrides = new Map<string, number>();
   readonly startupS: number;
+  private readonly taskEventsOpt: boolean | undefined;
+
+  /**
+   * Celery's Events bootstep: worker events (online, heartbeat, offline) always go out; task events
+   * only with -E / worker_send_task_events (groups=['worker'] otherwise).
+   */
+  get sendsTaskEvents(): boolean {
+    return this.taskEventsOpt ?? this.app.conf.workerSendTaskEvents;
+  }
 
   constructor(
     readonly app: CeleryApp,
@@ -96,6 +107,7 @@ export class Worker implements Consumer {
     this.concurrency = this.autoscale ? this.autoscale[1] : conc;
     this.prefetchMultiplier = opts.prefetchMultiplier ?? app.conf.workerPrefetchMultiplier;
     this.startupS = opts.startupS ?? 0;
+    this.taskEventsOpt = opts.taskEvents;
     this.pool = opts.pool ?? "prefork";
   }
 

@@ -93,7 +93,8 @@ const options = [
   "queues", "prefetchMultiplier", "autoscale", "taskAcksLate", "taskRejectOnWorkerLost", "taskTrackStarted",
   "taskDefaultRetryDelay", "taskDefaultQueue", "taskRoutes", "taskTimeLimit", "taskSoftTimeLimit", "taskAlwaysEager",
   "workerPrefetchMultiplier", "workerConcurrency", "brokerTransportOptions", "visibilityTimeout", "taskDefaultPriority",
-  "resultExpires", "workerDisableRateLimits",
+  "resultExpires", "workerDisableRateLimits", "resultBackend", "backend", "workerSendTaskEvents", "taskSendSentEvent",
+  "taskEvents",
 ];
 const states = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED"];
 
