@@ -263,8 +263,10 @@ export class CeleryApp {
     if (exchange !== undefined && exchange !== "") {
       const routingKey = (options.routingKey as string | undefined) ?? route?.routingKey ?? queue;
       const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
+      this._publishSignal("before", body, exchange, routingKey, priority);
       this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, exchange, routingKey, bytes: payload.sizeBytes } : { exchange, routingKey, bytes: payload.sizeBytes });
       this._broker.publishVia(exchange, routingKey, (q) => this._broker.newMessage(rec.index, body, q, priority, persistent));
+      this._publishSignal("after", body, exchange, routingKey, priority);
     } else this._publish(rec, body, queue, priority);
     const result = new AsyncResult(id, this);
     return result;
@@ -273,8 +275,21 @@ export class CeleryApp {
   private _publish(rec: TaskRecord, body: TaskMessage, queue: string, priority: number | null): void {
     const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
     const msg: Message = this._broker.newMessage(rec.index, body, queue, priority, persistent);
+    // A queue reached through the default direct exchange: exchange "", routing key the queue's name.
+    this._publishSignal("before", body, "", queue, priority);
     this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, bytes: body.payload.sizeBytes } : sentData(body.payload.sizeBytes));
     this._broker.publish(msg);
+    this._publishSignal("after", body, "", queue, priority);
+  }
+
+  /** before_task_publish / after_task_publish in the publishing process, with the message as Celery's protocol 2 has it. */
+  private _publishSignal(phase: "before" | "after", body: TaskMessage, exchange: string, routingKey: string, priority: number | null): void {
+    const signal = phase === "before" ? this.signals.beforeTaskPublish : this.signals.afterTaskPublish;
+    if (!signal.hasReceivers) return;
+    const message = publishedMessage(body, this._oid, priority, this.conf.taskDefaultDeliveryMode);
+    const args: Record<string, unknown> = { sender: body.task, body: message.body, exchange, routingKey, headers: message.headers };
+    if (phase === "before") Object.assign(args, { properties: message.properties, declare: [], retryPolicy: null });
+    signal.send(body.task, args);
   }
 
   /** `self.retry()`: a new message for the same id, retries + 1, with an ETA (from the worker). */
@@ -470,6 +485,23 @@ export class CeleryApp {
 function publisherView(payload: Encoded): [unknown[], Record<string, unknown>] {
   const v = payload.flat ? payload.value : decode(payload);
   return v as [unknown[], Record<string, unknown>];
+}
+
+/**
+ * A task message as a publish signal shows it (Celery's message protocol 2): body
+ * [args, kwargs, embed], headers and properties with their wire names. Copies: a handler that changes
+ * them changes nothing that is sent.
+ */
+function publishedMessage(m: TaskMessage, replyTo: number, priority: number | null, deliveryMode: "persistent" | "transient") {
+  const [args, kwargs] = decode(m.payload) as [unknown[], Record<string, unknown>];
+  return {
+    body: [args, kwargs, decode(encode({ callbacks: m.link.length ? m.link : null, errbacks: m.linkError.length ? m.linkError : null, chain: m.chain.length ? m.chain : null, chord: m.chord }, "pickle", () => "embed"))],
+    headers: {
+      lang: "py", task: m.task, id: m.id, eta: m.eta, expires: m.expires, group: m.groupId, group_index: m.groupIndex, retries: m.retries,
+      timelimit: [m.hardTimeLimit, m.softTimeLimit], root_id: m.rootId, parent_id: m.parentId, origin: m.origin, ignore_result: m.ignoreResult,
+    },
+    properties: { correlation_id: m.id, reply_to: `app-${replyTo}`, delivery_mode: deliveryMode === "transient" ? 1 : 2, priority },
+  };
 }
 
 /** task-sent data without an ETA: one shared object per message size (the trace stores it once). */

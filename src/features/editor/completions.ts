@@ -84,7 +84,15 @@ const vars: [string, string][] = [
   ["taskSuccess", "signal"],
   ["taskFailure", "signal"],
   ["taskRetry", "signal"],
+  ["taskRevoked", "signal"],
+  ["taskRejected", "signal"],
+  ["taskUnknown", "signal"],
+  ["taskReceived", "signal"],
+  ["beforeTaskPublish", "signal"],
+  ["afterTaskPublish", "signal"],
+  ["workerProcessInit", "signal"],
   ["workerReady", "signal"],
+  ["workerShutdown", "signal"],
 ];
 const options = [
   "bind", "name", "base", "maxRetries", "defaultRetryDelay", "autoretryFor", "retryKwargs", "retryBackoff",
