@@ -104,8 +104,9 @@ export function createCeleryModule(world: World) {
     if (!body) throw new TypeError("chord(header, body) needs a body (the callback)");
     return new Signature(h.app, makeChord(h.toData(), body.toData()));
   };
-  const signature = (name: string, opts: { args?: unknown[]; kwargs?: Record<string, unknown>; options?: Record<string, unknown>; immutable?: boolean } = {}): Signature =>
-    appOf([], world).signature(name, opts);
+  /** Celery's `signature(varies, ...)`: a name, a task, a signature (cloned) or a signature's dict. */
+  const signature = (varies: Parameters<CeleryApp["signature"]>[0], opts: Parameters<CeleryApp["signature"]>[1] = {}): Signature =>
+    varies instanceof Task ? varies.app.signature(varies, opts) : varies instanceof Signature ? varies.clone() : appOf([], world).signature(varies, opts);
 
   return {
     Celery,
@@ -147,6 +148,15 @@ export function createCeleryModule(world: World) {
 function registerBuiltins(app: CeleryApp): void {
   app.task({ name: "celery.map" }, (taskSig: any, items: unknown[]) => app._canvas.runMap(taskSig, items, false));
   app.task({ name: "celery.starmap" }, (taskSig: any, items: unknown[]) => app._canvas.runMap(taskSig, items, true));
+  // Task.replace uplifts a group to a chord with this body (celery/app/builtins.py add_accumulate_task).
+  app.task({ name: "celery.accumulate" }, (...a: unknown[]) => {
+    const kw = a.length && isIndexKwargs(a[a.length - 1]) ? (a.pop() as { index?: number | null }) : {};
+    return kw.index != null ? a[kw.index] : a;
+  });
 }
 
 export type CeleryModule = ReturnType<typeof createCeleryModule>;
+
+function isIndexKwargs(x: unknown): boolean {
+  return typeof x === "object" && x !== null && !Array.isArray(x) && Object.keys(x).every((k) => k === "index");
+}

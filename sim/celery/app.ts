@@ -177,8 +177,17 @@ export class CeleryApp {
     return this._send(name, null, args, options.kwargs ?? {}, options);
   }
 
-  signature(name: string, opts: { args?: unknown[]; kwargs?: Record<string, unknown>; options?: Record<string, unknown>; immutable?: boolean } = {}): Signature {
-    return new Signature(this, { task: name, args: opts.args ?? [], kwargs: opts.kwargs ?? {}, options: opts.options ?? {}, immutable: !!opts.immutable, subtaskType: null });
+  /**
+   * Celery's `signature(varies, ...)`: a task's name or the task itself; a signature is cloned (its
+   * arguments kept, `opts` ignored, as Celery does); a dict ({ task, args, kwargs, options, subtask_type })
+   * becomes the signature it describes.
+   */
+  signature(varies: string | Task | Signature | SignatureDict, opts: { args?: unknown[]; kwargs?: Record<string, unknown>; options?: Record<string, unknown>; immutable?: boolean } = {}): Signature {
+    if (varies instanceof Signature) return varies.clone();
+    if (varies instanceof Task) return varies.app.signature(varies.name, opts);
+    if (typeof varies === "object" && varies !== null && typeof varies.task === "string") return signatureFromDict(this, varies);
+    if (typeof varies !== "string") throw new TypeError("signature() takes a task, its name, a signature or a signature's dict");
+    return new Signature(this, { task: varies, args: opts.args ?? [], kwargs: opts.kwargs ?? {}, options: opts.options ?? {}, immutable: !!opts.immutable, subtaskType: null });
   }
 
   AsyncResult(id: string): AsyncResult {
@@ -512,6 +521,33 @@ function sentData(bytes: number): Readonly<{ bytes: number }> {
   d = sharedData({ bytes });
   if (SENT_DATA.size < 4096) SENT_DATA.set(bytes, d);
   return d;
+}
+
+/** A signature as Celery's dict form has it (`dict(sig)`, what travels in a message). */
+export interface SignatureDict {
+  task: string;
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+  options?: Record<string, unknown>;
+  immutable?: boolean;
+  subtask_type?: string | null;
+  subtaskType?: string | null;
+  tasks?: SignatureDict[];
+  body?: SignatureDict | null;
+}
+
+function signatureFromDict(app: CeleryApp, d: SignatureDict): Signature {
+  const data = (x: SignatureDict): SignatureData => ({
+    task: x.task,
+    args: [...(x.args ?? [])],
+    kwargs: { ...(x.kwargs ?? {}) },
+    options: { ...(x.options ?? {}) },
+    immutable: !!x.immutable,
+    subtaskType: x.subtaskType ?? x.subtask_type ?? null,
+    ...(x.tasks ? { tasks: x.tasks.map(data) } : {}),
+    ...(x.body ? { body: data(x.body) } : {}),
+  });
+  return new Signature(app, data(d));
 }
 
 const NO_SIGS: SignatureData[] = [];
