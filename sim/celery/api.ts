@@ -10,6 +10,7 @@ import { Signature } from "./signature";
 import { makeChain, makeChord, makeGroup } from "./canvas-runtime";
 import { Task } from "./task";
 import { states } from "./states";
+import { crontab } from "./beat";
 import type { World } from "./world";
 import { SimRedis, type SimRedisOptions } from "../world/redis";
 import { SimService, type ServiceOptions } from "../world/service";
@@ -120,6 +121,8 @@ export function createCeleryModule(world: World) {
     group,
     chord,
     signature,
+    /** celery.schedules.crontab for beatSchedule: { minute, hour, dayOfWeek, dayOfMonth, monthOfYear }. */
+    crontab,
     states,
     ...states,
     ...ERROR_CLASSES,

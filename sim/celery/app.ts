@@ -28,6 +28,7 @@ import { decode, encode, type Encoded } from "./serialization";
 import { sharedData } from "../kernel/trace";
 import { backendKind, type BackendKind, type ResultOwner } from "./backend-kind";
 import { unknownSettingWarnings } from "./settings-check";
+import { Beat, type BeatOptions } from "./beat";
 
 export interface CeleryOptions {
   broker?: Transport | string;
@@ -204,6 +205,19 @@ export class CeleryApp {
   autoscaler(deployment: Deployment, opts: HpaOptions): QueueLengthAutoscaler {
     this._clientOnly("app.autoscaler()");
     return new QueueLengthAutoscaler(this, deployment, opts);
+  }
+
+  /** `celery beat`: a process sending conf.beatSchedule's entries when due (beat.ts). Returns it (stop, kill, restart). */
+  beat(opts: BeatOptions = {}): Beat {
+    this._clientOnly("app.beat()");
+    const n = ++this._world.beatCount;
+    const name = opts.name ?? (n === 1 ? "beat" : `beat${n}`);
+    const path = opts.scheduleFile ?? `${name}/celerybeat-schedule`;
+    let file = this._world.beatFiles.get(path);
+    if (!file) this._world.beatFiles.set(path, (file = new Map()));
+    const b = new Beat(this, name, file);
+    b.start();
+    return b;
   }
 
   worker(opts: WorkerOptions = {}): WorkerHandle {

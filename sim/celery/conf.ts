@@ -1,4 +1,5 @@
 import type { Serializer } from "./serialization";
+import type { BeatEntry } from "./beat";
 
 /** Celery's settings in camelCase, with Celery's defaults (and a few of the simulator's own). */
 export type Route = string | { queue?: string; priority?: number; exchange?: string; routingKey?: string };
@@ -44,6 +45,8 @@ export interface Conf {
   workerSendTaskEvents: boolean;
   /** Celery's task_send_sent_event: the publisher sends task-sent. Default false. */
   taskSendSentEvent: boolean;
+  /** Celery's beat_schedule: entry name → { task, schedule (seconds or crontab()), args, kwargs, options }. */
+  beatSchedule: Record<string, BeatEntry>;
   [key: string]: unknown;
 }
 
@@ -75,6 +78,7 @@ export function defaultConf(): Conf {
     resultBackend: "redis://",
     workerSendTaskEvents: false,
     taskSendSentEvent: false,
+    beatSchedule: {},
   };
 }
 

@@ -19,6 +19,7 @@ export const {
   group,
   chord,
   signature,
+  crontab,
   states,
   sleep,
   now,

@@ -10,6 +10,6 @@ export const CELERY_EXPORTS: ReadonlySet<string> = new Set([
   "NotImplementedError", "NotRegistered", "PENDING", "PROPAGATE_STATES", "READY_STATES", "RECEIVED", "REJECTED", "RETRY", "REVOKED",
   "Reject", "ResponseError", "Retry", "RuntimeError", "STARTED", "SUCCESS", "Signature",
   "SlidingWindowLimiter", "SoftTimeLimitExceeded", "Task", "TaskRevokedError", "TimeLimitExceeded",
-  "TimeoutError", "TokenBucket", "ValueError", "WorkerHandle", "WorkerLostError", "chain", "chord", "faults",
+  "TimeoutError", "TokenBucket", "ValueError", "WorkerHandle", "WorkerLostError", "chain", "chord", "crontab", "faults",
   "group", "now", "params", "redis", "redisClient", "service", "signature", "sleep", "states",
 ]);

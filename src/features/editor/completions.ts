@@ -12,14 +12,17 @@ const fns: [string, string][] = [
   ["chain", "chain(...sigs): run one after another, each result passed on"],
   ["group", "group(sigs): run in parallel"],
   ["chord", "chord(header, body): a group, then one callback with all results"],
-  ["signature", 'signature("name", { args, kwargs })'],
+  ["signature", 'signature(task or "name", { args, kwargs })'],
+  ["crontab", "crontab({ minute, hour, dayOfWeek, dayOfMonth, monthOfYear }) for beatSchedule"],
   ["sleep", "await sleep(seconds): simulated time passes"],
   ["now", "now(): simulated seconds since the start"],
   ["service", "service(name, { latency, failureRate, outages }): a simulated downstream API"],
 ];
 const methods: [string, string][] = [
   ["task", "app.task(fn) or app.task(options, fn)"],
-  ["worker", "app.worker({ hostname, concurrency, queues, prefetchMultiplier, pool, autoscale })"],
+  ["worker", "app.worker({ hostname, concurrency, queues, prefetchMultiplier, pool, autoscale, taskEvents })"],
+  ["beat", "app.beat(): a beat process sending conf.beatSchedule (stop, kill, restart)"],
+  ["replace", "self.replace(sig): replace this task, keeping its id"],
   ["delay", "task.delay(...args): send it; returns an AsyncResult"],
   ["applyAsync", "task.applyAsync(args, { countdown, eta, queue, priority, link, linkError, expires, taskId })"],
   ["apply", "task.apply(args): run eagerly, no broker"],
@@ -102,7 +105,7 @@ const options = [
   "taskDefaultRetryDelay", "taskDefaultQueue", "taskRoutes", "taskTimeLimit", "taskSoftTimeLimit", "taskAlwaysEager",
   "workerPrefetchMultiplier", "workerConcurrency", "brokerTransportOptions", "visibilityTimeout", "taskDefaultPriority",
   "resultExpires", "workerDisableRateLimits", "resultBackend", "backend", "workerSendTaskEvents", "taskSendSentEvent",
-  "taskEvents",
+  "taskEvents", "beatSchedule", "schedule", "minute", "hour", "dayOfWeek", "dayOfMonth", "monthOfYear",
 ];
 const states = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED"];
 
