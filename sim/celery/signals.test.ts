@@ -30,16 +30,18 @@ export default async function main() {
     ]);
   });
 
-  it("task_received runs in the worker's main process once a request is accepted, with the request", async () => {
+  it("task_received runs in the worker's main process once a request is accepted, with the request; not for an expired one", async () => {
     const r = await run(`${HEAD}
 const received: unknown[] = [];
 app.signals.taskReceived.connect((a: any) => received.push([a.sender, a.request.name, a.request.args, a.request.deliveryInfo.queue]));
 export default async function main() {
+  const stale = add.applyAsync([7, 7], { expires: 1 });
+  await sleep(2);
   app.worker({ hostname: "w1", concurrency: 1 });
   await add.delay(1, 2).get();
-  return received;
+  return { received, stale: stale.state };
 }`);
-    expect(r.report.returned).toEqual([["w1", "add", [1, 2], "celery"]]);
+    expect(r.report.returned).toEqual({ received: [["w1", "add", [1, 2], "celery"]], stale: "REVOKED" });
   });
 
   it("an unregistered task: no task-received, message rejected, FAILURE NotRegistered, task-failed, task_unknown (consumer.on_unknown_task)", async () => {
