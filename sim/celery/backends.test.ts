@@ -106,12 +106,13 @@ describe("unknown settings", () => {
   it("conf.update and the Celery options warn, naming the nearest setting; known ones are silent; options are settings", async () => {
     const r = await run(`import { Celery } from "celery";
 const app = new Celery("res", { broker: "redis", backnd: "rpc://", taskAcksLate: true });
-app.conf.update({ taskAckLate: true, workerPrefetchMultiplier: 1 });
+app.conf.update({ taskAckLate: true, workerPrefetchMultiplier: 1, result_expires: 60 });
 export default async function main() { return app.conf.taskAcksLate; }`);
     const warns = r.report.logs.filter((l) => l.includes("unknown setting"));
     expect(warns).toEqual([
       expect.stringContaining("unknown setting backnd in Celery options is ignored: did you mean backend"),
       expect.stringContaining("unknown setting taskAckLate in conf.update is ignored: did you mean taskAcksLate (Celery's task_acks_late)?"),
+      expect.stringContaining("unknown setting result_expires in conf.update is ignored: settings are camelCase here, use resultExpires"),
     ]);
     expect(r.report.returned).toBe(true);
   });

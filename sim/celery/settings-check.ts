@@ -53,6 +53,11 @@ export function unknownSettingWarnings(values: Record<string, unknown>, where: "
   const out: string[] = [];
   for (const key of Object.keys(values)) {
     if (key === "update" || known.includes(key)) continue;
+    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (camel !== key && known.includes(camel)) {
+      out.push(`unknown setting ${key} in ${where} is ignored: settings are camelCase here, use ${camel}`);
+      continue;
+    }
     const near = nearestName(key, known);
     out.push(`unknown setting ${key} in ${where} is ignored: did you mean ${near} (Celery's ${snake(near)})?`);
   }
