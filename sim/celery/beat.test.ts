@@ -44,6 +44,20 @@ describe("beat", () => {
     expect(sentAt(r)).toEqual([10, 45, 55]);
   });
 
+  it("a killed beat forgets what it sent since its last write (first send, then every 180 s): restarted, it sends again at once", async () => {
+    const body = (how: string) => `  const b = app.beat();
+  await sleep(35);
+  b.${how}();
+  await sleep(1);
+  b.start();
+  await sleep(10);`;
+    const killed = await run(scenario(`{ p: { task: "ping", schedule: 10, args: ["x"] } }`, body("kill")));
+    // Written at the first send (t=10) only: at 36 the file says last run 10, so due since 20.
+    expect(sentAt(killed)).toEqual([10, 20, 30, 36, 46]);
+    const stopped = await run(scenario(`{ p: { task: "ping", schedule: 10, args: ["x"] } }`, body("stop")));
+    expect(sentAt(stopped)).toEqual([10, 20, 30, 40]);
+  });
+
   it("a crontab entry runs at its matching minutes", async () => {
     const r = await run(scenario(`{ p: { task: "ping", schedule: crontab({ minute: "*/2" }), args: ["cron"] } }`, `  app.beat();
   await sleep(300);`));

@@ -6,6 +6,9 @@
  *   after start (ScheduleEntry._default_now), a crontab entry at its next matching minute.
  * - Restarted with its state file, an entry that missed runs while beat was down is due at once and
  *   runs once (is_due compares with last_run_at only), then keeps its interval from then.
+ * - The state file is written (PersistentScheduler.sync) at start, after the first send, after a send
+ *   more than sync_every (180 s) after the last write, and on a graceful stop. A killed beat loses
+ *   what it sent since: restarted, it sends those entries again at once.
  * - Beat sleeps until the next entry is due (no lag modelled; Celery caps a sleep at
  *   beat_max_loop_interval, which changes nothing on an ideal clock).
  * Simulated time 0 is Thursday 1970-01-01 00:00 UTC for crontab.
@@ -87,19 +90,29 @@ export interface BeatOptions {
   scheduleFile?: string;
 }
 
+/** Scheduler.sync_every: seconds between writes of the state file while sending. */
+export const BEAT_SYNC_EVERY_S = 3 * 60;
+
 /** What `app.beat()` returns. */
 export class Beat {
   status: "running" | "stopped" = "stopped";
   private timer: SimEvent | null = null;
-  /** Entry name → last_run_at (simulated s): the celerybeat-schedule file, kept across restarts. */
-  private readonly state: Map<string, number>;
+  /** Entry name → last_run_at (simulated s), as the running process holds it. */
+  private state = new Map<string, number>();
+  /** When beat last wrote its state file (null: not since it started). */
+  private lastSyncS: number | null = null;
 
   constructor(
     private readonly app: CeleryApp,
     readonly name: string,
-    state: Map<string, number>,
-  ) {
-    this.state = state;
+    /** The celerybeat-schedule file: what survives the process. */
+    private readonly file: Map<string, number>,
+  ) {}
+
+  private sync(): void {
+    this.file.clear();
+    for (const [k, v] of this.state) this.file.set(k, v);
+    this.lastSyncS = this.sim.nowS;
   }
 
   private get sim() {
@@ -114,23 +127,28 @@ export class Beat {
     if (this.status === "running") return;
     this.status = "running";
     this.app._log("info", "beat: Starting...", this.name);
-    // A new entry's last_run_at is now; an entry in the state file keeps its own.
+    // setup_schedule: the file's entries keep their last_run_at, a new one's is now; then sync.
+    this.state = new Map(this.file);
     for (const [key] of this.entries()) if (!this.state.has(key)) this.state.set(key, this.sim.nowS);
+    this.sync();
+    this.lastSyncS = null; // _last_sync is only set by a sync after a send: the first send syncs
     this.tick();
   }
 
-  /** Graceful stop (SIGTERM): the state file is synced, as Service.stop → sync does. */
+  /** Graceful stop (SIGTERM): Service.stop → scheduler.close() → sync. */
   stop(): void {
+    if (this.status === "running") this.sync();
     this.halt();
   }
 
-  /** SIGKILL: here the same as stop (each send already wrote its last_run_at). */
+  /** SIGKILL: no sync; what was sent since the last write is forgotten. */
   kill(): void {
     this.halt();
   }
 
+  /** A graceful restart (stop, then start with the state file). */
   restart(): void {
-    this.halt();
+    this.stop();
     this.start();
   }
 
@@ -161,6 +179,7 @@ export class Beat {
         this.app._log("info", `Scheduler: Sending due task ${key} (${entry.task})`, this.name);
         this.state.set(key, now);
         this.app._callHandler(`beat ${this.name}`, () => void this.app.sendTask(entry.task, entry.args ?? [], { ...(entry.options ?? {}), kwargs: entry.kwargs ?? {} }));
+        if (this.lastSyncS === null || now - this.lastSyncS > BEAT_SYNC_EVERY_S) this.sync();
       }
       nextS = Math.min(nextS, this.dueAt(entry, this.state.get(key)!));
     }
