@@ -104,3 +104,26 @@ test("an alert fires on the failure rate, bulk retry makes the failed tasks succ
     await page.screenshot({ path: process.env.DASHBOARD_SCREENSHOT });
   }
 });
+
+test("the dashboard says when workers send no task events, and how to turn them on", async ({ page }) => {
+  test.setTimeout(60_000);
+  const scenario = (setup: string) => `import { Celery, sleep } from "celery";
+const app = new Celery("ev", { broker: "redis" });
+${setup}
+export const add = app.task(function add(x: number, y: number) { return x + y; });
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 1 });
+  await add.delay(1, 2).get();
+}
+`;
+  await open(page);
+  await setCode(page, scenario(""));
+  await dashboardTab(page);
+  await runToEnd(page, 30_000);
+  const notice = page.getByTestId("events-off");
+  await expect(notice).toContainText("No worker sends task events");
+  await expect(notice).toContainText("workerSendTaskEvents: true");
+  await setCode(page, scenario("app.conf.update({ workerSendTaskEvents: true });"));
+  await runToEnd(page, 30_000);
+  await expect(notice).toHaveCount(0);
+});

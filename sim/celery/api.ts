@@ -10,6 +10,7 @@ import { Signature } from "./signature";
 import { makeChain, makeChord, makeGroup } from "./canvas-runtime";
 import { Task } from "./task";
 import { states } from "./states";
+import { crontab } from "./beat";
 import type { World } from "./world";
 import type { TaskApp } from "./ports";
 import { SimRedis, type SimRedisOptions } from "../world/redis";
@@ -110,8 +111,9 @@ export function createCeleryModule(world: World) {
     if (!body) throw new TypeError("chord(header, body) needs a body (the callback)");
     return new Signature(h.app, makeChord(h.toData(), body.toData()));
   };
-  const signature = (name: string, opts: { args?: unknown[]; kwargs?: Record<string, unknown>; options?: Record<string, unknown>; immutable?: boolean } = {}): Signature =>
-    firstApp(world).signature(name, opts);
+  /** Celery's `signature(varies, ...)`: a name, a task, a signature (cloned) or a signature's dict. */
+  const signature = (varies: Parameters<CeleryApp["signature"]>[0], opts: Parameters<CeleryApp["signature"]>[1] = {}): Signature =>
+    varies instanceof Task ? varies.app.signature(varies, opts) : varies instanceof Signature ? varies.clone() : firstApp(world).signature(varies, opts);
 
   return {
     Celery,
@@ -125,6 +127,8 @@ export function createCeleryModule(world: World) {
     group,
     chord,
     signature,
+    /** celery.schedules.crontab for beatSchedule: { minute, hour, dayOfWeek, dayOfMonth, monthOfYear }. */
+    crontab,
     states,
     ...states,
     ...ERROR_CLASSES,
@@ -163,6 +167,15 @@ export function createCeleryModule(world: World) {
 function registerBuiltins(app: CeleryApp): void {
   app.task({ name: "celery.map" }, (taskSig: any, items: unknown[]) => app._canvas.runMap(taskSig, items, false));
   app.task({ name: "celery.starmap" }, (taskSig: any, items: unknown[]) => app._canvas.runMap(taskSig, items, true));
+  // Task.replace uplifts a group to a chord with this body (celery/app/builtins.py add_accumulate_task).
+  app.task({ name: "celery.accumulate" }, (...a: unknown[]) => {
+    const kw = a.length && isIndexKwargs(a[a.length - 1]) ? (a.pop() as { index?: number | null }) : {};
+    return kw.index != null ? a[kw.index] : a;
+  });
 }
 
 export type CeleryModule = ReturnType<typeof createCeleryModule>;
+
+function isIndexKwargs(x: unknown): boolean {
+  return typeof x === "object" && x !== null && !Array.isArray(x) && Object.keys(x).every((k) => k === "index");
+}

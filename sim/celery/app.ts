@@ -22,14 +22,19 @@ import { EventsApi, type CeleryEventName } from "./events";
 import { tracebackOf } from "./execution";
 import { traceOutcome, traceStart, whenSettled, type TraceSite } from "./tracer";
 import { CanvasRuntime } from "./canvas-runtime";
-import type { SignatureData } from "./signature-data";
+import type { SignatureData, SignatureDict } from "./signature-data";
+export type { SignatureDict } from "./signature-data";
 import { Signature } from "./signature";
 import { decode, encode, type Encoded } from "./serialization";
 import { sharedData } from "../kernel/trace";
+import { backendKind, type BackendKind, type ResultOwner } from "./backend-kind";
+import { unknownSettingWarnings } from "./settings-check";
+import { Beat, type BeatOptions } from "./beat";
 
 export interface CeleryOptions {
   broker?: Transport | string;
-  backend?: string;
+  /** Celery's result_backend: "redis://" (default here), "rpc://", or null for none (see Conf.resultBackend). */
+  backend?: string | null;
   /** Redis broker persistence: "none", "rdb" (default, as Redis ships) or "aof". */
   brokerPersistence?: "none" | "rdb" | "aof";
   [key: string]: unknown;
@@ -51,17 +56,24 @@ export class CeleryApp {
     readonly options: CeleryOptions = {},
   ) {
     const conf = defaultConf();
+    this._inImage = _world.loadingProcess !== null;
     this.conf = Object.assign(conf, {
       update: (values: Partial<Conf>) => {
+        this._warnUnknownSettings(values, "conf.update");
         for (const [k, v] of Object.entries(values)) {
           if (k === "update") continue;
           (conf as Record<string, unknown>)[k] = v;
         }
+        if ("resultBackend" in values) backendKind(conf.resultBackend); // an unknown URL raises here, as Celery's by_url does
         this._world.configureBroker(this, conf);
       },
     });
-    if (options.brokerPersistence) conf.brokerPersistence = options.brokerPersistence;
-    this._inImage = _world.loadingProcess !== null;
+    // Celery(main, broker=, backend=, **settings): every other keyword is a setting.
+    for (const [k, v] of Object.entries(options)) if (k !== "broker" && k !== "backend" && v !== undefined) (conf as Record<string, unknown>)[k] = v;
+    if ("backend" in options) conf.resultBackend = options.backend ?? null;
+    backendKind(conf.resultBackend);
+    this._warnUnknownSettings(options, "Celery options");
+    this._oid = _world.nextOid();
     const peer = _world.attachApp(this, options);
     // Signals are per process: each process connects its own handlers when it imports the module.
     this.signals = makeSignals((h, args, name) => this._callHandler(`signal ${name}`, () => h(args)));
@@ -74,6 +86,25 @@ export class CeleryApp {
 
   /** This app is a worker process's copy (from a process image), not the client's. */
   readonly _inImage: boolean;
+  /** Celery's app.oid: this instance's reply_to (rpc results come back to it alone). */
+  readonly _oid: number;
+
+  /** This app as a result reader and sender: its oid and its backend. */
+  get _resultOwner(): ResultOwner {
+    return this;
+  }
+  get _backendKind(): BackendKind {
+    return backendKind(this.conf.resultBackend);
+  }
+  get _resultExpiresS(): number | null {
+    return this.conf.resultExpires;
+  }
+
+  /** Top-level code runs in every process: warn once, in the client's copy. */
+  private _warnUnknownSettings(values: object, where: "conf.update" | "Celery options"): void {
+    if (this._inImage) return;
+    for (const w of unknownSettingWarnings(values as Record<string, unknown>, where)) this._log("warn", w, this.main);
+  }
 
   private _clientOnly(what: string): void {
     if (this._inImage) throw new RuntimeError(`${what} ran in a worker process's copy of the module: top-level code runs in every process (as Python's import does); start workers in main()`);
@@ -148,8 +179,17 @@ export class CeleryApp {
     return this._send(name, null, args, options.kwargs ?? {}, options);
   }
 
-  signature(name: string, opts: { args?: unknown[]; kwargs?: Record<string, unknown>; options?: Record<string, unknown>; immutable?: boolean } = {}): Signature {
-    return new Signature(this, { task: name, args: opts.args ?? [], kwargs: opts.kwargs ?? {}, options: opts.options ?? {}, immutable: !!opts.immutable, subtaskType: null });
+  /**
+   * Celery's `signature(varies, ...)`: a task's name or the task itself; a signature is cloned (its
+   * arguments kept, `opts` ignored, as Celery does); a dict ({ task, args, kwargs, options, subtask_type })
+   * becomes the signature it describes.
+   */
+  signature(varies: string | Task | Signature | SignatureDict, opts: { args?: unknown[]; kwargs?: Record<string, unknown>; options?: Record<string, unknown>; immutable?: boolean } = {}): Signature {
+    if (varies instanceof Signature) return varies.clone();
+    if (varies instanceof Task) return varies.app.signature(varies.name, opts);
+    if (typeof varies === "object" && varies !== null && typeof varies.task === "string") return signatureFromDict(this, varies);
+    if (typeof varies !== "string") throw new TypeError("signature() takes a task, its name, a signature or a signature's dict");
+    return new Signature(this, { task: varies, args: opts.args ?? [], kwargs: opts.kwargs ?? {}, options: opts.options ?? {}, immutable: !!opts.immutable, subtaskType: null });
   }
 
   AsyncResult(id: string): AsyncResult {
@@ -166,6 +206,19 @@ export class CeleryApp {
   autoscaler(deployment: Deployment, opts: HpaOptions): QueueLengthAutoscaler {
     this._clientOnly("app.autoscaler()");
     return new QueueLengthAutoscaler(this, deployment, opts);
+  }
+
+  /** `celery beat`: a process sending conf.beatSchedule's entries when due (beat.ts). Returns it (stop, kill, restart). */
+  beat(opts: BeatOptions = {}): Beat {
+    this._clientOnly("app.beat()");
+    const n = ++this._world.beatCount;
+    const name = opts.name ?? (n === 1 ? "beat" : `beat${n}`);
+    const path = opts.scheduleFile ?? `${name}/celerybeat-schedule`;
+    let file = this._world.beatFiles.get(path);
+    if (!file) this._world.beatFiles.set(path, (file = new Map()));
+    const b = new Beat(this, name, file);
+    b.start();
+    return b;
   }
 
   worker(opts: WorkerOptions = {}): WorkerHandle {
@@ -228,13 +281,16 @@ export class CeleryApp {
     rec.expires = expires;
     rec.retries = body.retries;
     rec.ignoreResult = body.ignoreResult;
+    rec.resultOwner = this; // reply_to: this app's oid
     if (options.signature) rec.signature = options.signature as SignatureData;
     const exchange = (options.exchange as string | undefined) ?? route?.exchange;
     if (exchange !== undefined && exchange !== "") {
       const routingKey = (options.routingKey as string | undefined) ?? route?.routingKey ?? queue;
       const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
+      this._publishSignal("before", body, exchange, routingKey, priority);
       this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, exchange, routingKey, bytes: payload.sizeBytes } : { exchange, routingKey, bytes: payload.sizeBytes });
       this._broker.publishVia(exchange, routingKey, (q) => this._broker.newMessage(rec.index, body, q, priority, persistent));
+      this._publishSignal("after", body, exchange, routingKey, priority);
     } else this._publish(rec, body, queue, priority);
     const result = new AsyncResult(id, this);
     return result;
@@ -243,8 +299,21 @@ export class CeleryApp {
   private _publish(rec: TaskRecord, body: TaskMessage, queue: string, priority: number | null): void {
     const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
     const msg: Message = this._broker.newMessage(rec.index, body, queue, priority, persistent);
+    // A queue reached through the default direct exchange: exchange "", routing key the queue's name.
+    this._publishSignal("before", body, "", queue, priority);
     this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, bytes: body.payload.sizeBytes } : sentData(body.payload.sizeBytes));
     this._broker.publish(msg);
+    this._publishSignal("after", body, "", queue, priority);
+  }
+
+  /** before_task_publish / after_task_publish in the publishing process, with the message as Celery's protocol 2 has it. */
+  private _publishSignal(phase: "before" | "after", body: TaskMessage, exchange: string, routingKey: string, priority: number | null): void {
+    const signal = phase === "before" ? this.signals.beforeTaskPublish : this.signals.afterTaskPublish;
+    if (!signal.hasReceivers) return;
+    const message = publishedMessage(body, this._oid, priority, this.conf.taskDefaultDeliveryMode);
+    const args: Record<string, unknown> = { sender: body.task, body: message.body, exchange, routingKey, headers: message.headers };
+    if (phase === "before") Object.assign(args, { properties: message.properties, declare: [], retryPolicy: null });
+    signal.send(body.task, args);
   }
 
   /** `self.retry()`: a new message for the same id, retries + 1, with an ETA (from the worker). */
@@ -376,9 +445,15 @@ export class CeleryApp {
     this._world.log(level, text, source);
   }
 
+  /**
+   * A task event: always in the trace (the simulator's views read it); on the event stream
+   * (`app.events`, what Flower sees) only when Celery would send it: task-sent with the publisher's
+   * taskSendSentEvent, the worker's events with -E (workerSendTaskEvents).
+   */
   _emitTask(type: CeleryEventName, rec: TaskRecord, worker: Worker | null, num = NaN, data?: Record<string, unknown>): void {
     this._sim.record(type, rec.index, worker?.index ?? -1, num, data);
-    this.events._dispatch(type, rec, worker, num, data);
+    const sent = type === "task-sent" ? this.conf.taskSendSentEvent : (worker?.sendsTaskEvents ?? this.conf.workerSendTaskEvents);
+    if (sent) this.events._dispatch(type, rec, worker, num, data);
   }
 
   _emitWorker(type: CeleryEventName, worker: Worker): void {
@@ -398,6 +473,23 @@ function publisherView(payload: Encoded): [unknown[], Record<string, unknown>] {
   return v as [unknown[], Record<string, unknown>];
 }
 
+/**
+ * A task message as a publish signal shows it (Celery's message protocol 2): body
+ * [args, kwargs, embed], headers and properties with their wire names. Copies: a handler that changes
+ * them changes nothing that is sent.
+ */
+function publishedMessage(m: TaskMessage, replyTo: number, priority: number | null, deliveryMode: "persistent" | "transient") {
+  const [args, kwargs] = decode(m.payload) as [unknown[], Record<string, unknown>];
+  return {
+    body: [args, kwargs, decode(encode({ callbacks: m.link.length ? m.link : null, errbacks: m.linkError.length ? m.linkError : null, chain: m.chain.length ? m.chain : null, chord: m.chord }, "pickle", () => "embed"))],
+    headers: {
+      lang: "py", task: m.task, id: m.id, eta: m.eta, expires: m.expires, group: m.groupId, group_index: m.groupIndex, retries: m.retries,
+      timelimit: [m.hardTimeLimit, m.softTimeLimit], root_id: m.rootId, parent_id: m.parentId, origin: m.origin, ignore_result: m.ignoreResult,
+    },
+    properties: { correlation_id: m.id, reply_to: `app-${replyTo}`, delivery_mode: deliveryMode === "transient" ? 1 : 2, priority },
+  };
+}
+
 /** task-sent data without an ETA: one shared object per message size (the trace stores it once). */
 const SENT_DATA = new Map<number, Readonly<{ bytes: number }>>();
 function sentData(bytes: number): Readonly<{ bytes: number }> {
@@ -406,6 +498,21 @@ function sentData(bytes: number): Readonly<{ bytes: number }> {
   d = sharedData({ bytes });
   if (SENT_DATA.size < 4096) SENT_DATA.set(bytes, d);
   return d;
+}
+
+
+function signatureFromDict(app: CeleryApp, d: SignatureDict): Signature {
+  const data = (x: SignatureDict): SignatureData => ({
+    task: x.task,
+    args: [...(x.args ?? [])],
+    kwargs: { ...(x.kwargs ?? {}) },
+    options: { ...(x.options ?? {}) },
+    immutable: !!x.immutable,
+    subtaskType: x.subtaskType ?? x.subtask_type ?? null,
+    ...(x.tasks ? { tasks: x.tasks.map(data) } : {}),
+    ...(x.body ? { body: data(x.body) } : {}),
+  });
+  return new Signature(app, data(d));
 }
 
 const NO_SIGS: SignatureData[] = [];

@@ -18,6 +18,7 @@ import type { TaskRecord } from "./records";
 import { Task, emptyRequest, type Request } from "./task";
 import { FAILURE, REVOKED } from "./states";
 import { isThenable } from "../engine/sim";
+import { ensureChordsAllowed } from "./backend-kind";
 
 interface ChordState {
   body: SignatureData;
@@ -144,6 +145,9 @@ export class CanvasRuntime {
     if (link) (d.options.link ??= []).push(...sigs(link));
     if (linkError) (d.options.linkError ??= []).push(...sigs(linkError));
     const result = this.freeze(d);
+    // chord.run asks the backend first (ensure_chords_allowed): rpc and no backend refuse, before
+    // anything is sent (a group chained into a task is a chord by now: freeze made it one).
+    if (hasChord(d)) ensureChordsAllowed(this.app._backendKind);
     if (d.subtaskType !== null) this.app._sim.record("canvas", -1, -1, NaN, { root: describeTree(d) });
     this.applyFrozen(d, args, kwargs, {}, parent);
     return result;
@@ -426,4 +430,8 @@ export function describeTree(d: SignatureData): CanvasNode {
       return node;
     }
   }
+}
+
+function hasChord(d: SignatureData): boolean {
+  return d.subtaskType === "chord" || (d.tasks ?? []).some(hasChord) || (d.body ? hasChord(d.body) : false);
 }

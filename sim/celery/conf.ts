@@ -1,4 +1,5 @@
 import type { Serializer } from "./serialization";
+import type { BeatEntry } from "./beat";
 
 /** Celery's settings in camelCase, with Celery's defaults (and a few of the simulator's own). */
 export type Route = string | { queue?: string; priority?: number; exchange?: string; routingKey?: string };
@@ -27,13 +28,25 @@ export interface Conf {
   brokerTransportOptions: { visibilityTimeout?: number; [k: string]: unknown };
   /** Redis only: "none", "rdb" (Redis's default) or "aof". */
   brokerPersistence: "none" | "rdb" | "aof";
-  resultExpires: number;
+  /** Seconds a stored result lives in a Redis backend (Celery: 1 day); null or 0: forever. */
+  resultExpires: number | null;
   /** kombu serializer of task messages: "json" (Celery's default) or "pickle". */
   taskSerializer: Serializer;
   /** Serializer of results in the backend. */
   resultSerializer: Serializer;
   /** What a worker agrees to decode (names or content types); Celery's default is ["json"]. */
   acceptContent: string[];
+  /**
+   * Celery's result_backend: "redis://…" (the simulator's default: a store every reader shares),
+   * "rpc://" (results go back to the sender only) or null / "disabled://" (no backend: get() raises).
+   */
+  resultBackend: string | null;
+  /** Celery's worker_send_task_events (-E): workers send task events (Flower sees tasks). Default false. */
+  workerSendTaskEvents: boolean;
+  /** Celery's task_send_sent_event: the publisher sends task-sent. Default false. */
+  taskSendSentEvent: boolean;
+  /** Celery's beat_schedule: entry name → { task, schedule (seconds or crontab()), args, kwargs, options }. */
+  beatSchedule: Record<string, BeatEntry>;
   [key: string]: unknown;
 }
 
@@ -62,6 +75,10 @@ export function defaultConf(): Conf {
     taskSerializer: "json",
     resultSerializer: "json",
     acceptContent: ["json"],
+    resultBackend: "redis://",
+    workerSendTaskEvents: false,
+    taskSendSentEvent: false,
+    beatSchedule: {},
   };
 }
 

@@ -94,6 +94,9 @@ export class ConnectionError extends Error {}
 named(ConnectionError, "ConnectionError");
 export class IOError extends Error {}
 named(IOError, "IOError");
+/** What Celery's DisabledBackend raises on every read (no result backend configured). */
+export class NotImplementedError extends Error {}
+named(NotImplementedError, "NotImplementedError");
 
 /** Python's repr of an exception: ValueError('boom 1'). */
 export function reprError(e: unknown): string {
@@ -152,4 +155,5 @@ export const ERROR_CLASSES = {
   RuntimeError,
   ConnectionError,
   IOError,
+  NotImplementedError,
 };

@@ -69,7 +69,7 @@ export function taskEventFields(type: string, rec: TaskRecord, hostname: string 
   const ev: CeleryEvent = { type, uuid: rec.id, timestamp, hostname };
   switch (type) {
     case "task-sent":
-      Object.assign(ev, { name: rec.name, args: pyRepr(rec.args), kwargs: pyRepr(rec.kwargs), retries: num, eta: data?.eta ?? null, expires: rec.expires, queue: rec.queue, routing_key: rec.queue, exchange: "", parent_id: rec.parentId, root_id: rec.rootId });
+      Object.assign(ev, { name: rec.name, args: pyRepr(rec.args), kwargs: pyRepr(rec.kwargs), retries: num, eta: data?.eta ?? null, expires: rec.expires, queue: rec.queue, routing_key: data?.routingKey ?? rec.queue, exchange: data?.exchange ?? "", parent_id: rec.parentId, root_id: rec.rootId });
       break;
     case "task-received":
       Object.assign(ev, { name: rec.name, args: pyRepr(rec.args), kwargs: pyRepr(rec.kwargs), retries: num, eta: rec.eta, expires: rec.expires, parent_id: rec.parentId, root_id: rec.rootId });

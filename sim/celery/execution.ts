@@ -108,7 +108,7 @@ export class Execution implements TraceSite {
   ) {
     this.rec = reserved.rec;
     // The task as the process running it imported it: its module state, its hooks, its signals.
-    this.task = worker.imageFor(slot)?.task(reserved.rec.name, worker.appIndex) ?? reserved.task;
+    this.task = worker.imageFor(slot)?.task(reserved.msg.body.task, worker.appIndex) ?? reserved.task;
     this.req = requestFromMessage(reserved.msg, worker);
     const rec = this.rec;
     this.ctx = new ExecContext("task", () => `${rec.name}[${rec.id}]`, rec.index, this.req);

@@ -23,6 +23,9 @@ import type { CanvasRuntime } from "./canvas-runtime";
 import type { Worker } from "./worker";
 import type { ProcessLoader } from "./process";
 import type { Faults } from "../world/faults";
+import type { BackendKind, ResultOwner } from "./backend-kind";
+import type { Signature } from "./signature";
+import type { SignatureDict } from "./signature-data";
 import type { Hosts } from "../world/host";
 
 export type Signals = ReturnType<typeof makeSignals>;
@@ -54,6 +57,9 @@ export interface WorldPort {
 
 /** What a task, its signatures and its results need: sending, eager application, the backend. */
 export interface TaskApp extends AppCore {
+  /** This app as a result reader and sender (rpc:// results come back to their sender alone). */
+  readonly _resultOwner: ResultOwner;
+  signature(varies: string | Task | Signature | SignatureDict, opts?: { args?: unknown[]; kwargs?: Record<string, unknown>; options?: Record<string, unknown>; immutable?: boolean }): Signature;
   readonly control: Pick<Control, "revoke">;
   readonly _canvas: CanvasRuntime;
   _sendTask(task: Task, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions): AsyncResult;
@@ -65,6 +71,7 @@ export interface TaskApp extends AppCore {
 
 /** What the canvas needs to send the tasks of a chain, group or chord, wherever they are sent from. */
 export interface CanvasApp extends TaskApp {
+  readonly _backendKind: BackendKind;
   readonly _world: Pick<WorldPort, "findTask">;
   _send(name: string, task: Task | null, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions, parent?: Request | null): AsyncResult;
   _callHandler(label: string, fn: () => void): void;
@@ -86,4 +93,10 @@ export interface WorkerApp extends AppCore {
 /** What `app.control` needs: the workers online, to broadcast to. */
 export interface ControlApp extends AppCore {
   readonly _world: Pick<WorldPort, "workers">;
+}
+
+/** What a beat process needs: the schedule in conf, the clock, and sending by name. */
+export interface BeatApp extends AppCore {
+  sendTask(name: string, args?: unknown[], options?: ApplyOptions): AsyncResult;
+  _callHandler(label: string, fn: () => void): void;
 }

@@ -3,6 +3,7 @@
  * result backend stores and what a monitor sees from events. Views and reports read it; the trace
  * points into it by index.
  */
+import type { ResultOwner } from "./backend-kind";
 import type { Encoded } from "./serialization";
 import type { SignatureData } from "./signature-data";
 import { PENDING } from "./states";
@@ -21,6 +22,10 @@ export interface TaskRecord {
   /** The stored result as the result serializer encoded it (SUCCESS only): each reader decodes a copy. */
   resultPayload: Encoded | null;
   traceback: string | null;
+  /** The app that sent the task (Celery's reply_to): whose backend stores its states, who may read them. */
+  resultOwner: ResultOwner | null;
+  /** When the stored result leaves a Redis backend (result_expires after its last store); Infinity: never. */
+  resultExpiresAtS: number;
   /** The state Flower shows, from events. */
   eventState: string;
   retries: number;
@@ -77,6 +82,8 @@ export class TaskTable {
       result: null,
       resultPayload: null,
       traceback: null,
+      resultOwner: null,
+      resultExpiresAtS: Infinity,
       eventState: PENDING,
       retries: 0,
       executions: 0,

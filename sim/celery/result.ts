@@ -26,20 +26,20 @@ export class AsyncResult<R = any> {
   ) {}
 
   get state(): string {
-    return this.app._backend.state(this.id);
+    return this.app._backend.state(this.id, this.app._resultOwner);
   }
   get status(): string {
     return this.state;
   }
   /** The return value, the exception, or a custom state's meta. */
   get result(): unknown {
-    return this.app._backend.result(this.id);
+    return this.app._backend.result(this.id, this.app._resultOwner);
   }
   get info(): unknown {
     return this.result;
   }
   get traceback(): string | null {
-    return this.app._backend.traceback(this.id);
+    return this.app._backend.traceback(this.id, this.app._resultOwner);
   }
   get name(): string | null {
     return this.app._tasks.get(this.id)?.name ?? null;
@@ -62,7 +62,7 @@ export class AsyncResult<R = any> {
     const guard = this.app._assertWillNotBlock(opts);
     if (guard) throw guard;
     const propagate = opts.propagate ?? true;
-    const value = await this.app._backend.wait(this.id, { ...opts, propagate: false });
+    const value = await this.app._backend.wait(this.id, { ...opts, propagate: false }, this.app._resultOwner);
     if (propagate) {
       // Celery's maybe_throw checks the parents first (root first): a chain's or chord's get()
       // raises the error of the step that failed, even where this node stores another one.
@@ -216,7 +216,7 @@ export class GroupResult<R = any> {
     let pending = this.results.length;
     if (pending === 0) sim.settle(done, true, undefined);
     this.results.forEach((r, i) => {
-      this.app._backend.wait(r.id, { ...opts, propagate: false }).then(
+      this.app._backend.wait(r.id, { ...opts, propagate: false }, this.app._resultOwner).then(
         (v) => {
           if (propagate && (r.state === FAILURE || r.state === REVOKED)) sim.settle(done, false, v, untilNextPollS(sim.nowS - startS));
           values[i] = v as R;

@@ -13,6 +13,11 @@ export class Signal {
     return handler;
   }
 
+  /** Someone listens (the publisher builds a signal's arguments only then: it is on every send's path). */
+  get hasReceivers(): boolean {
+    return this.handlers.length > 0;
+  }
+
   disconnect(handler: SignalHandler): void {
     this.handlers = this.handlers.filter((h) => h !== handler);
   }
@@ -31,7 +36,21 @@ export function makeSignals(call: (h: SignalHandler, args: Record<string, unknow
     taskFailure: s("task_failure"),
     taskRetry: s("task_retry"),
     taskRevoked: s("task_revoked"),
+    /** Consumer.on_invalid_task: { sender, message, exc }. */
     taskRejected: s("task_rejected"),
+    /** Consumer.on_unknown_task, in the worker's main process: { sender, name, id, message, exc }. */
+    taskUnknown: s("task_unknown"),
+    /** strategy.task_message_handler, in the worker's main process, once a request is accepted: { sender, request }. */
+    taskReceived: s("task_received"),
+    /** amqp.send_task_message, in the publisher: { sender (task name), body, exchange, routingKey, headers, properties, declare, retryPolicy }. */
+    beforeTaskPublish: s("before_task_publish"),
+    /** After the publish, in the publisher: { sender, body, exchange, routingKey, headers }. */
+    afterTaskPublish: s("after_task_publish"),
+    /** In each pool child (and a solo or threads worker's process) once it has imported the module: { sender: null }. */
+    workerProcessInit: s("worker_process_init"),
+    /** In the worker's main process once it consumes: { sender }. */
     workerReady: s("worker_ready"),
+    /** WorkController._send_worker_shutdown, in the main process on a warm shutdown (not on SIGKILL): { sender }. */
+    workerShutdown: s("worker_shutdown"),
   };
 }

@@ -35,3 +35,16 @@ export interface SignatureData {
   /** A chord's callback. */
   body?: SignatureData | null;
 }
+
+/** A signature as Celery's dict form has it (`dict(sig)`, what travels in a message). */
+export interface SignatureDict {
+  task: string;
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+  options?: Record<string, unknown>;
+  immutable?: boolean;
+  subtask_type?: string | null;
+  subtaskType?: string | null;
+  tasks?: SignatureDict[];
+  body?: SignatureDict | null;
+}

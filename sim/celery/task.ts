@@ -13,6 +13,7 @@ import { MaxRetriesExceededError, Retry } from "./errors";
 import { pyRepr, pyTuple } from "./pyrepr";
 import type { SignatureData, SignatureOptions } from "./signature-data";
 import { isThenable } from "../engine/sim";
+import { replaceTask } from "./replace";
 
 export type ErrorClass = abstract new (...args: any[]) => Error;
 
@@ -226,6 +227,15 @@ export class Task<A extends unknown[] = any[], R = any> {
     const retry = new Retry(`Retry in ${when}s${excText}`, opts.exc ?? null, when);
     if (!req.isEager) this.app._publishRetry(this, req, { retries, args, kwargs, countdown, eta: opts.eta, queue: opts.queue });
     throw retry;
+  }
+
+  /**
+   * Celery's `self.replace(sig)`: the replacement takes this task's id, callbacks, chord and chain
+   * rest; this execution ends with Ignore (`throw self.replace(sig)` reads like `raise`). Inside
+   * apply() the replacement runs inline and its value is returned (await it). See replace.ts.
+   */
+  replace(sig: Signature): Promise<unknown> {
+    return replaceTask(this, this.request, sig);
   }
 
   /** Store a custom state (PROGRESS…) in the result backend for this task (or `taskId`). */

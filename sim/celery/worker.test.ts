@@ -55,6 +55,8 @@ function standIn() {
     _publishRetry: notHere("_publishRetry"),
     _updateState: notHere("_updateState"),
     _assertWillNotBlock: () => null,
+    _resultOwner: { _oid: 1, _backendKind: "redis", _resultExpiresS: null },
+    signature: notHere("signature"),
   };
   return { sim, app, tasks, events, followUps };
 }
@@ -97,7 +99,7 @@ describe("a Worker against the WorkerApp port alone", () => {
     worker.start();
     await runAll(sim);
     expect(ok.state).toBe(SUCCESS);
-    expect(app._backend.result("t1")).toBe(42);
+    expect(app._backend.result("t1", app._resultOwner)).toBe(42);
     expect(bad.state).toBe(FAILURE);
     expect(events.filter((e) => e.startsWith("task-"))).toEqual(["task-received t1", "task-received t2", "task-started t1", "task-succeeded t1", "task-started t2", "task-failed t2"]);
     expect(followUps).toEqual(["success t1", "failure t2"]);

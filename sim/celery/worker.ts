@@ -13,9 +13,9 @@ import { Deque } from "./deque";
 import type { TaskRecord } from "./records";
 import { parseRate } from "./ratelimit";
 import { TokenBucket } from "../world/patterns/token-bucket";
-import { RECEIVED } from "./states";
-import { accepts, contentDisallowed } from "./serialization";
-import { ContentDisallowed, reprError } from "./errors";
+import { FAILURE, RECEIVED } from "./states";
+import { accepts, contentDisallowed, decode } from "./serialization";
+import { ContentDisallowed, NotRegistered, reprError } from "./errors";
 import type { Task } from "./task";
 import type { ProcessImage } from "./process";
 import type { Host, Lane } from "../world/host";
@@ -33,6 +33,8 @@ export interface WorkerOptions {
   startupS?: number;
   /** The machine it runs on: a name, or a name and its cores (default "localhost", 2 cores, shared with the client). */
   host?: string | { name: string; cores?: number };
+  /** Celery's `-E` (--task-events): send task events; default the app's workerSendTaskEvents. */
+  taskEvents?: boolean;
 }
 
 export interface Reserved {
@@ -93,6 +95,15 @@ export class Worker implements Consumer {
   /** Rate limits changed at run time by app.control.rateLimit. */
   readonly rateOverrides = new Map<string, number>();
   readonly startupS: number;
+  private readonly taskEventsOpt: boolean | undefined;
+
+  /**
+   * Celery's Events bootstep: worker events (online, heartbeat, offline) always go out; task events
+   * only with -E / worker_send_task_events (groups=['worker'] otherwise).
+   */
+  get sendsTaskEvents(): boolean {
+    return this.taskEventsOpt ?? this.app.conf.workerSendTaskEvents;
+  }
 
   constructor(
     readonly app: WorkerApp,
@@ -107,6 +118,7 @@ export class Worker implements Consumer {
     this.concurrency = this.autoscale ? this.autoscale[1] : conc;
     this.prefetchMultiplier = opts.prefetchMultiplier ?? app.conf.workerPrefetchMultiplier;
     this.startupS = opts.startupS ?? 0;
+    this.taskEventsOpt = opts.taskEvents;
     this.pool = opts.pool ?? "prefork";
     this.host = app._world.hosts.get(typeof opts.host === "string" ? { name: opts.host } : (opts.host ?? { name: "localhost" }));
   }
@@ -144,6 +156,8 @@ export class Worker implements Consumer {
     if (!img) {
       img = load(this.pool === "prefork" ? `${this.name} pool child ${slot.pid}` : `${this.name} (${this.pool} pool)`);
       this.images.set(key, img);
+      // prefork's process_initializer (and the solo pool's) once the child has imported the module.
+      if (this.pool !== "threads") for (const a of img.apps) a.signals.workerProcessInit.send(null, { sender: null });
     }
     return img;
   }
@@ -187,6 +201,9 @@ export class Worker implements Consumer {
     this.connected = this.app._broker.up;
     this.app._emitWorker("worker-online", this);
     this.heartbeat(false);
+    // Children are loaded on first use; a handler of worker_process_init (connected at the module's
+    // top level, so in the client's copy too) wants them at pool start, as prefork forks them.
+    if (this.app.signals.workerProcessInit.hasReceivers) for (const slot of this.slots) this.imageFor(slot);
     this.app.signals.workerReady.send(this, { sender: this.name });
     // Celery makes each task type's bucket when the consumer starts; kombu's bucket then keeps
     // that timestamp while full, so the first tasks after an idle spell may run back to back.
@@ -300,6 +317,7 @@ export class Worker implements Consumer {
     this.connected = false;
     this.cancelTimers();
     this.app._emitWorker("worker-offline", this);
+    this.app.signals.workerShutdown.send(this, { sender: this.name });
     // The process exits and its connection closes: RabbitMQ requeues whatever it still held unacked
     // (Redis keeps it in the unacked hash until it is restored).
     this.app._broker.consumerLost(this);
@@ -387,6 +405,10 @@ export class Worker implements Consumer {
       return;
     }
     const task = this.app._registry.get(msg.body.task) ?? null;
+    if (!task) {
+      this.unknownTask(msg, rec);
+      return;
+    }
     rec.receivedAt = this.sim.nowS;
     rec.worker = this.name;
     rec.eventState = RECEIVED;
@@ -397,6 +419,7 @@ export class Worker implements Consumer {
       revokeReserved(this, r, reason);
       return;
     }
+    if (this.app.signals.taskReceived.hasReceivers) this.app.signals.taskReceived.send(this, { sender: this.name, request: receivedRequest(msg, this.name) });
     const eta = msg.body.eta;
     if (eta !== null && eta > this.sim.nowS) {
       this.etaHeld.add(r);
@@ -426,6 +449,28 @@ export class Worker implements Consumer {
     this.app._log("error", `Received invalid task message: ${reprError(exc)}\nThe message has been ignored and discarded.`, "worker " + this.name);
     this.app._broker.reject(msg, false, reprError(exc));
     this.app.signals.taskRejected.send(this, { sender: this.name, message: { id: rec.id, task: rec.name }, exc });
+  }
+
+  /**
+   * A task name this worker does not know. Celery's Consumer.on_unknown_task (consumer.py): no
+   * request, no task-received; it logs UNKNOWN_TASK_ERROR, rejects the message without requeue,
+   * stores FAILURE with NotRegistered (no traceback), sends task-failed and task_unknown.
+   */
+  private unknownTask(msg: Message, rec: TaskRecord): void {
+    const name = msg.body.task;
+    const exc = new NotRegistered(`'${name}'`);
+    this.app._log(
+      "error",
+      `Received unregistered task of type '${name}'.\nThe message has been ignored and discarded.\n\nDid you remember to import the module containing this task?\nOr maybe you're using relative imports?`,
+      "worker " + this.name,
+    );
+    this.app._broker.reject(msg, false, reprError(exc));
+    rec.worker = this.name;
+    rec.eventState = FAILURE;
+    rec.finishedAt = this.sim.nowS;
+    this.app._backend.store(rec, FAILURE, exc, null);
+    this.app._emitTask("task-failed", rec, this, NaN, { exception: reprError(exc) });
+    this.app.signals.taskUnknown.send(this, { sender: this.name, name, id: rec.id, message: { id: rec.id, task: name }, exc });
   }
 
   revokedReason(r: Reserved): "revoked" | "expired" | null {
@@ -594,4 +639,15 @@ export class Worker implements Consumer {
   scheduledRequests(): Reserved[] {
     return [...this.etaHeld];
   }
+}
+
+/** The request task_received hands its handlers: the message as the worker's strategy decoded it. */
+function receivedRequest(msg: Message, hostname: string) {
+  const b = msg.body;
+  const [args, kwargs] = decode(b.payload) as [unknown[], Record<string, unknown>];
+  return {
+    id: b.id, name: b.task, args, kwargs, retries: b.retries, eta: b.eta, expires: b.expires, hostname,
+    parentId: b.parentId, rootId: b.rootId, groupId: b.groupId,
+    deliveryInfo: { exchange: "", routingKey: msg.queue, queue: msg.queue, priority: msg.priority, redelivered: msg.redelivered },
+  };
 }

@@ -117,6 +117,16 @@ export class World {
     return ++this.pid;
   }
 
+  /** Beat state files (celerybeat-schedule) by path: entry name → last_run_at; they outlive a beat process. */
+  readonly beatFiles = new Map<string, Map<string, number>>();
+  beatCount = 0;
+
+  private oid = 0;
+  /** Each app instance's own id (Celery's app.oid: a reply_to queue per app per process). */
+  nextOid(): number {
+    return ++this.oid;
+  }
+
   log(level: LogLine["level"], text: string, source: string): void {
     const line: LogLine = { atS: this.sim.nowS, level, text, source };
     this.logs.push(line);

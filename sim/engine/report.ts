@@ -134,6 +134,7 @@ export function workerViews(world: World): WorkerView[] {
     prefetchCount: w.prefetchCount,
     lastHeartbeatS: w.lastHeartbeatS,
     pids: w.slots.map((s) => s.pid),
+    taskEvents: w.sendsTaskEvents,
   }));
 }
 

@@ -73,6 +73,8 @@ export interface WorkerView {
   prefetchCount: number;
   lastHeartbeatS: number | null;
   pids: number[];
+  /** Sends task events (Celery's -E, workerSendTaskEvents): without them Flower sees no tasks. */
+  taskEvents: boolean;
 }
 
 export interface QueueView {

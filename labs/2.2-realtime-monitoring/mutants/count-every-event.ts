@@ -6,6 +6,8 @@
 import { Celery, sleep, now, service } from "celery";
 
 const app = new Celery("monitoring_lab", { broker: "redis" });
+// Celery sends task events only when asked: `celery worker -E` and task_send_sent_event.
+app.conf.update({ workerSendTaskEvents: true, taskSendSentEvent: true });
 
 /** The payment API orders depend on: 1% of calls fail, and it is down from t=30 s to t=50 s. */
 const payments = service("payments", { latency: 0.05, failureRate: 0.01, outages: [{ fromS: 30, toS: 50 }] });

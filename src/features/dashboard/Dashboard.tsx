@@ -12,6 +12,7 @@ import { ruleProblem } from "../../../sim/world/metrics/rules";
 import { Chart, type Marker } from "./Chart";
 import { LIVE_STATES, percentileChart, queueDepthChart, stateChart, throughputChart, utilisationChart } from "./model/series";
 import { explainWorker } from "./model/worker-status";
+import { taskEventsNotice } from "./model/events-notice";
 import type { DashboardStore } from "./store";
 import "./dashboard.css";
 
@@ -138,6 +139,13 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
 
   return (
     <div class="dashboard" data-testid="dashboard">
+      <Show when={(v(), taskEventsNotice(m()))}>
+        {(notice) => (
+          <div class="banner info" role="note" data-testid="events-off">
+            {notice()}
+          </div>
+        )}
+      </Show>
       <div class="dash-kpis" aria-label="Now">
         <For each={[...LIVE_STATES, "SUCCESS", "FAILURE"]}>
           {(s) => (

@@ -12,7 +12,9 @@ export interface ApiName {
 
 const methods: [string, string][] = [
   ["task", "app.task(fn) or app.task(options, fn)"],
-  ["worker", "app.worker({ hostname, concurrency, queues, prefetchMultiplier, pool, autoscale })"],
+  ["worker", "app.worker({ hostname, concurrency, queues, prefetchMultiplier, pool, autoscale, taskEvents })"],
+  ["beat", "app.beat(): a beat process sending conf.beatSchedule (stop, kill, restart)"],
+  ["replace", "self.replace(sig): replace this task, keeping its id"],
   ["delay", "task.delay(...args): send it; returns an AsyncResult"],
   ["applyAsync", "task.applyAsync(args, { countdown, eta, queue, priority, link, linkError, expires, taskId })"],
   ["apply", "task.apply(args): run eagerly, no broker"],
@@ -60,7 +62,15 @@ const vars: [string, string][] = [
   ["taskSuccess", "signal"],
   ["taskFailure", "signal"],
   ["taskRetry", "signal"],
+  ["taskRevoked", "signal"],
+  ["taskRejected", "signal"],
+  ["taskUnknown", "signal"],
+  ["taskReceived", "signal"],
+  ["beforeTaskPublish", "signal"],
+  ["afterTaskPublish", "signal"],
+  ["workerProcessInit", "signal"],
   ["workerReady", "signal"],
+  ["workerShutdown", "signal"],
 ];
 const options = [
   "bind", "name", "base", "maxRetries", "defaultRetryDelay", "autoretryFor", "retryKwargs", "retryBackoff",
@@ -69,7 +79,8 @@ const options = [
   "queues", "prefetchMultiplier", "autoscale", "taskAcksLate", "taskRejectOnWorkerLost", "taskTrackStarted",
   "taskDefaultRetryDelay", "taskDefaultQueue", "taskRoutes", "taskTimeLimit", "taskSoftTimeLimit", "taskAlwaysEager",
   "workerPrefetchMultiplier", "workerConcurrency", "brokerTransportOptions", "visibilityTimeout", "taskDefaultPriority",
-  "resultExpires", "workerDisableRateLimits",
+  "resultExpires", "workerDisableRateLimits", "resultBackend", "backend", "workerSendTaskEvents", "taskSendSentEvent",
+  "taskEvents", "beatSchedule", "schedule", "minute", "hour", "dayOfWeek", "dayOfMonth", "monthOfYear",
 ];
 export const API_NAMES: readonly ApiName[] = [
   // The module's own names come from its one list (sim/celery/exports.ts).

@@ -3,7 +3,7 @@ import type { WorkerView } from "../../workers/protocol";
 import { axisEndS, layoutLanes, ticks } from "./lanes";
 
 const worker = (index: number, hostname: string, concurrency: number): WorkerView => ({
-  index, hostname, status: "online", concurrency, queues: ["celery"], active: 0, reserved: 0, scheduled: 0, processed: 0, prefetchCount: 4, lastHeartbeatS: null, pids: [],
+  index, hostname, status: "online", concurrency, queues: ["celery"], active: 0, reserved: 0, scheduled: 0, processed: 0, prefetchCount: 4, lastHeartbeatS: null, pids: [], taskEvents: false,
 });
 
 describe("timeline lanes", () => {

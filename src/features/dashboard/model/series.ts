@@ -100,6 +100,8 @@ export interface DashboardModel {
   busy: Map<number, number>;
   hostnames: Map<number, string>;
   concurrency: Map<number, number>;
+  /** Worker index → it sends task events (Celery's -E); Flower sees tasks only from those that do. */
+  taskEvents: Map<number, boolean>;
   workers: Map<number, WorkerTrack>;
   alerts: AlertMark[];
   controls: ControlMark[];
@@ -129,6 +131,7 @@ export function emptyDashboard(stepS = 1): DashboardModel {
     busy: new Map(),
     hostnames: new Map(),
     concurrency: new Map(),
+    taskEvents: new Map(),
     workers: new Map(),
     alerts: [],
     controls: [],
@@ -311,6 +314,7 @@ export function foldDashboard(
   for (const w of workers) {
     m.hostnames.set(w.index, w.hostname);
     m.concurrency.set(w.index, w.concurrency);
+    m.taskEvents.set(w.index, w.taskEvents);
   }
   let last = -Infinity;
   for (const ev of events) {
