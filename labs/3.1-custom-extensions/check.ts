@@ -73,12 +73,13 @@ export default defineChecks({
       title: "The profiled tasks still do their work",
       explain: "A base class's `__call__` wraps the body: it must call `super.__call__(...args)` and return its result.",
       run: (r) => {
+        const n = r.logsContaining("rendered ").length;
+        if (n !== 3) return `${n} of 3 reports were rendered: the task's body did not run (__call__ must call super.__call__(...args))`;
         for (const t of r.tasksNamed("render_report")) {
           const pages = (t.args as number[])[0];
-          if (t.result !== pages) return `render_report(${pages}) returned ${JSON.stringify(t.result)}, expected ${pages}: the task's body did not run or its result was lost (__call__ must return await super.__call__(...args))`;
+          if (t.result !== pages) return `render_report(${pages}) returned ${JSON.stringify(t.result)}, expected ${pages}: the body's result was lost (__call__ must return await super.__call__(...args))`;
         }
-        const n = r.logsContaining("rendered ").length;
-        return n === 3 ? true : `${n} reports were rendered, expected 3`;
+        return true;
       },
     },
     {
@@ -146,7 +147,7 @@ export default defineChecks({
           for (const d of deps) {
             const dep = r.tasksNamed(d)[0];
             const depDoneS = dep?.finishedAt ?? Infinity;
-            if (depDoneS > (t.startedAt ?? -Infinity)) return `${task} started at t=${fmt(t.startedAt)} before its dependency ${d} had finished (t=${fmt(dep?.finishedAt)}): dependencies must be sent and finish first`;
+            if (depDoneS > (t.startedAt ?? -Infinity)) return `${task} was sent at t=${fmt(t.sentAt)} and started at t=${fmt(t.startedAt)}, before its dependency ${d} had finished (t=${fmt(dep?.finishedAt)}): send each task only after its dependencies have finished (a chain)`;
             if (depDoneS > (t.sentAt ?? -Infinity) + 1e-9) return `${task} was sent at t=${fmt(t.sentAt)}, before its dependency ${d} had finished (t=${fmt(depDoneS)}): it only waited by luck; send it after its dependencies (a chain)`;
           }
         }
