@@ -1,156 +1,169 @@
 /**
  * Lab 3.1: Custom extension development (reference solution).
+ *
+ * Three base classes for tasks, as teams write them for Celery: a rate-limited task whose limit is
+ * shared by every worker through Redis, a profiling task that times every execution, and tasks that
+ * declare their dependencies and are sent after them.
  */
-import { Celery, chain, sleep, now, redis } from "celery";
+import { Celery, Task, chain, group, sleep, now, redis } from "celery";
 
 const app = new Celery("extension_dev", { broker: "redis" });
 
-// ---------------------------------------------------------------- 1. Token bucket
+// ---------------------------------------------------------------- 1. A rate-limited base task
 
-/** `rate` tokens per second, at most `capacity` saved up. */
-export class TokenBucketRateLimiter {
-  tokens: number;
-  lastUpdate: number;
+/**
+ * Every task with `base: RateLimitedTask` shares one limit per `rateKey`: `perSecond` executions in
+ * each one-second window, counted in Redis so that every worker process sees the same count.
+ */
+class RateLimitedTask extends Task {
+  rateKey = "default";
+  perSecond = 5;
 
-  constructor(
-    readonly rate: number,
-    readonly capacity: number,
-  ) {
-    this.tokens = capacity;
-    this.lastUpdate = now();
-  }
-
-  consume(tokens = 1): boolean {
-    const t = now();
-    this.tokens = Math.min(this.capacity, this.tokens + (t - this.lastUpdate) * this.rate);
-    this.lastUpdate = t;
-    if (this.tokens >= tokens) {
-      this.tokens -= tokens;
-      return true;
+  override async __call__(...args: unknown[]) {
+    const window = Math.floor(now());
+    const key = `ratelimit:${this.rateKey}:${window}`;
+    const count = await redis.incr(key);
+    if (count === 1) await redis.expire(key, 2);
+    if (count > this.perSecond) {
+      // Over the limit: run again when the next window opens (a little jitter spreads the retries).
+      throw this.retry({ countdown: window + 1 - now() + Math.random() * 0.05, maxRetries: null });
     }
-    return false;
+    return super.__call__(...args);
   }
 }
 
-// ---------------------------------------------------------------- 2. Distributed rate limiter
+const GEO = { base: RateLimitedTask, rateKey: "geo_api", perSecond: 5 };
 
-/** A fixed window per second, shared through Redis: INCR the window's key, EXPIRE it with the window. */
-export class DistributedRateLimiter {
-  constructor(
-    readonly keyPrefix = "celery_rate_limit:",
-    readonly defaultRate = 10,
-    readonly windowS = 1,
-  ) {}
+export const geocode = app.task({ name: "geocode", ...GEO }, async (address: string) => {
+  console.log(`→ geo API call geocode at t=${now().toFixed(3)}`);
+  await sleep(0.05);
+  return `coords of ${address}`;
+});
 
-  async isAllowed(identifier: string, limit = this.defaultRate): Promise<boolean> {
-    const window = Math.floor(now() / this.windowS);
-    const key = `${this.keyPrefix}${identifier}:${window}`;
-    const current = await redis.incr(key);
-    if (current === 1) await redis.expire(key, this.windowS * 2);
-    return current <= limit;
-  }
+export const reverseGeocode = app.task({ name: "reverse_geocode", ...GEO }, async (lat: number) => {
+  console.log(`→ geo API call reverse_geocode at t=${now().toFixed(3)}`);
+  await sleep(0.05);
+  return `address at ${lat}`;
+});
 
-  /** Seconds until the next window opens. */
-  retryAfterS(): number {
-    return (Math.floor(now() / this.windowS) + 1) * this.windowS - now();
-  }
-}
+// ---------------------------------------------------------------- 2. A profiling base task
 
-const limiter = new DistributedRateLimiter("celery_rate_limit:", 5);
-
-/** Limited to 5 calls per second per user, across every worker. */
-export const apiCallTask = app.task(
-  { bind: true, maxRetries: null },
-  async function api_call_task(self, userId: string, endpoint: string) {
-    const askedAt = now();
-    if (!(await limiter.isAllowed(userId))) {
-      throw self.retry({ countdown: limiter.retryAfterS() + Math.random() * 0.05 });
+/** Times every execution, body included to its last await, and records it in Redis, failures too. */
+class ProfiledTask extends Task {
+  override async __call__(...args: unknown[]) {
+    const startedS = now();
+    let state = "SUCCESS";
+    try {
+      return await super.__call__(...args);
+    } catch (e) {
+      state = "FAILURE";
+      throw e;
+    } finally {
+      const record = { id: this.request.id, durationS: now() - startedS, state };
+      await redis.rpush(`profile:${this.name}`, JSON.stringify(record));
     }
-    console.log(`→ API call for ${userId} at t=${askedAt.toFixed(3)}`);
-    await sleep(0.05);
-    return `Called ${endpoint} for user ${userId}`;
-  },
-);
-
-// ---------------------------------------------------------------- 3. Dependency graph
-
-export class DependencyGraph {
-  deps: Record<string, string[]> = {};
-
-  addTask(name: string, dependsOn: string[] = []) {
-    this.deps[name] = dependsOn;
-    for (const d of dependsOn) this.deps[d] ??= [];
-    return this;
-  }
-
-  /** A valid execution order (Kahn's algorithm), or null when the graph has a cycle. */
-  findExecutionOrder(): string[] | null {
-    const indegree: Record<string, number> = {};
-    const dependents: Record<string, string[]> = {};
-    for (const [node, deps] of Object.entries(this.deps)) {
-      indegree[node] = deps.length;
-      for (const d of deps) (dependents[d] ??= []).push(node);
-    }
-    const ready = Object.keys(indegree).filter((n) => indegree[n] === 0);
-    const order: string[] = [];
-    while (ready.length) {
-      const n = ready.shift()!;
-      order.push(n);
-      for (const m of dependents[n] ?? []) if (--indegree[m]! === 0) ready.push(m);
-    }
-    if (order.length !== Object.keys(indegree).length) {
-      console.log("Dependency graph contains cycles!");
-      return null;
-    }
-    return order;
   }
 }
 
-const step = (name: string) =>
-  app.task({ name }, async function () {
+export const renderReport = app.task({ name: "render_report", base: ProfiledTask }, async (pages: number) => {
+  await sleep(0.25 * pages);
+  console.log(`rendered ${pages} pages`);
+  return pages;
+});
+
+export const exportCsv = app.task({ name: "export_csv", base: ProfiledTask }, async (rows: number) => {
+  await sleep(0.2);
+  if (rows > 1000) throw new Error(`too many rows: ${rows}`);
+  return rows;
+});
+
+// ---------------------------------------------------------------- 3. Declared dependencies
+
+/** A task that declares what must have finished before it runs: `dependsOn: ["fetch_data"]`. */
+class DependentTask extends Task {
+  dependsOn: string[] = [];
+}
+
+/** What a task declared (none when it is not a DependentTask). */
+const dependsOn = (t: Task): string[] => (t instanceof DependentTask ? t.dependsOn : []);
+
+const step = (name: string, dependsOn: string[] = []) =>
+  app.task({ name, base: DependentTask, dependsOn }, async () => {
     await sleep(0.5);
     console.log(`${name} done at t=${now().toFixed(2)}`);
     return name;
   });
 
-const PIPELINE_TASKS = {
-  fetch_data: step("fetch_data"),
-  validate_input: step("validate_input"),
-  process_data: step("process_data"),
-  generate_report: step("generate_report"),
-};
+// Declared in an unhelpful order on purpose.
+const PIPELINE = [
+  step("generate_report", ["process_data"]),
+  step("process_data", ["fetch_data", "validate_input"]),
+  step("fetch_data"),
+  step("validate_input"),
+];
+
+/**
+ * The tasks in stages: each stage holds the tasks whose dependencies are all in earlier stages
+ * (Kahn's algorithm, a stage at a time). null when the declarations have a cycle.
+ */
+export function executionStages(tasks: Task[]): Task[][] | null {
+  const byName = new Map(tasks.map((t) => [t.name, t]));
+  const done = new Set<string>();
+  const stages: Task[][] = [];
+  while (done.size < tasks.length) {
+    const ready = tasks.filter((t) => !done.has(t.name) && dependsOn(t).every((d) => done.has(d) || !byName.has(d)));
+    if (ready.length === 0) {
+      console.log("Dependency graph contains cycles!");
+      return null;
+    }
+    for (const t of ready) done.add(t.name);
+    stages.push(ready);
+  }
+  return stages;
+}
+
+/** Sends the tasks so that each starts only after its dependencies: a chain of stages (groups). */
+function sendInOrder(stages: Task[][]) {
+  const canvas = stages.map((stage) => (stage.length === 1 ? stage[0]!.si() : group(stage.map((t) => t.si()))));
+  return chain(...canvas).applyAsync();
+}
+
+const cyclic = [
+  app.task({ name: "a", base: DependentTask, dependsOn: ["c"] }, () => "a"),
+  app.task({ name: "b", base: DependentTask, dependsOn: ["a"] }, () => "b"),
+  app.task({ name: "c", base: DependentTask, dependsOn: ["b"] }, () => "c"),
+];
 
 // ---------------------------------------------------------------- Driving it
 
 export default async function main() {
   for (let i = 1; i <= 3; i++) app.worker({ hostname: `w${i}`, concurrency: 2 });
+  await sleep(0.5);
 
-  // 1. The bucket: 5 tokens, refilled at 5 per second.
-  const bucket = new TokenBucketRateLimiter(5, 5);
-  const burst = Array.from({ length: 8 }, () => bucket.consume());
-  await sleep(1);
-  const afterOneSecond = Array.from({ length: 8 }, () => bucket.consume());
-  console.log(`bucket: burst ${burst.filter(Boolean).length}/8, after 1 s ${afterOneSecond.filter(Boolean).length}/8`);
-
-  // 2. 30 calls for one user, 10 for another, all at once, over three workers.
+  // 1. 20 geocodes and 10 reverse geocodes at once: one API, 5 calls a second between them.
   const calls = [
-    ...Array.from({ length: 30 }, (_, i) => apiCallTask.delay("alice", `/items/${i}`)),
-    ...Array.from({ length: 10 }, (_, i) => apiCallTask.delay("bob", `/items/${i}`)),
+    ...Array.from({ length: 20 }, (_, i) => geocode.delay(`${i} Main St`)),
+    ...Array.from({ length: 10 }, (_, i) => reverseGeocode.delay(40 + i)),
   ];
-  for (const c of calls) await c.get({ timeout: 120 });
+  await sleep(0.3);
+  const limiterKeys = [];
+  for (const key of (await redis.keys("ratelimit:*")).sort()) limiterKeys.push({ key, ttlS: await redis.ttl(key) });
+  for (const c of calls) await c.get({ timeout: 60 });
 
-  // 3. Dependencies, registered in an unhelpful order.
-  const graph = new DependencyGraph()
-    .addTask("generate_report", ["process_data"])
-    .addTask("process_data", ["fetch_data", "validate_input"])
-    .addTask("fetch_data")
-    .addTask("validate_input");
-  const order = graph.findExecutionOrder();
-  console.log(`execution order: ${order?.join(" → ")}`);
-  if (order) await chain(...order.map((n) => PIPELINE_TASKS[n as keyof typeof PIPELINE_TASKS].si())).applyAsync().get({ timeout: 30 });
+  // 2. Profiled tasks: three reports and an export that fails.
+  const reports = [1, 2, 3].map((pages) => renderReport.delay(pages));
+  for (const r of reports) await r.get({ timeout: 30 });
+  const exports = [10, 5000].map((rows) => exportCsv.delay(rows));
+  for (const e of exports) await e.get({ timeout: 30, propagate: false });
+  const profiles: Record<string, unknown[]> = {};
+  for (const name of ["render_report", "export_csv"]) profiles[name] = (await redis.lrange(`profile:${name}`, 0, -1)).map((s) => JSON.parse(s));
 
-  const cyclic = new DependencyGraph().addTask("a", ["c"]).addTask("b", ["a"]).addTask("c", ["b"]).addTask("d");
-  const cyclicOrder = cyclic.findExecutionOrder();
+  // 3. The pipeline, each task after what it depends on; the cyclic declarations refused.
+  const stages = executionStages(PIPELINE);
+  const order = stages?.map((s) => s.map((t) => t.name));
+  console.log(`execution order: ${JSON.stringify(order)}`);
+  if (stages) await sendInOrder(stages).get({ timeout: 30 });
+  const cyclicOrder = executionStages(cyclic)?.map((s) => s.map((t) => t.name)) ?? null;
 
-  return { burst, afterOneSecond, order, cyclicOrder };
+  return { limiterKeys, profiles, order, cyclicOrder };
 }

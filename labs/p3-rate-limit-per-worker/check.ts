@@ -14,7 +14,9 @@ export default defineChecks({
         const times = loggedTimes(r, "→ partner API call");
         if (times.length === 0) return "no partner API calls were logged";
         const { max, atS } = maxPerAlignedWindow(times, 1);
-        return max <= 10 ? true : `${max} calls in the second starting at t=${atS} s (a limit counted in a module-level variable or rateLimit is per process: each pool child of each worker keeps its own count; share it through Redis)`;
+        return max <= 10
+          ? true
+          : `${max} calls in the second starting at t=${atS} s: the limit is not shared (Celery's rateLimit is per worker, and a count in a module-level variable lives in one process: each pool child of each worker keeps its own; count in Redis, with INCR: a GET then SET is not atomic, two workers read the same count and both go ahead)`;
       },
     },
     {
@@ -23,9 +25,11 @@ export default defineChecks({
       explain: "Throttled calls must be delayed (retried), not dropped, and none may be made twice.",
       run: (r) => {
         const tasks = r.tasksNamed("call_partner_api");
-        if (tasks.length !== 100 || tasks.some((t) => t.state !== "SUCCESS")) return `call_partner_api: ${stateSummary(tasks)}, expected 100 SUCCESS`;
+        const gaveUp = tasks.filter((t) => t.state === "FAILURE" && /MaxRetriesExceeded/.test(JSON.stringify(t.exception)));
+        if (gaveUp.length) return `${gaveUp.length} calls failed with MaxRetriesExceededError after ${gaveUp[0]!.retries} retries: a throttled call retries until a window has room, so the task needs maxRetries: null`;
+        if (tasks.length !== 100 || tasks.some((t) => t.state !== "SUCCESS")) return `call_partner_api: ${stateSummary(tasks)}, expected 100 SUCCESS${tasks.some((t) => t.state === "RETRY") && !tasks.some((t) => t.state === "FAILURE") ? " (retries still waiting: a retry without countdown waits Celery's default retry delay, 180 s; retry at the next window)" : ""}`;
         const n = r.logsContaining("→ partner API call").length;
-        return n === 100 ? true : `${n} partner calls were made for 100 tasks`;
+        return n === 100 ? true : `${n} partner calls were made for 100 tasks: ${n < 100 ? "refused calls were dropped, not retried (throw self.retry({ countdown }) until the next window)" : "some calls were made twice"}`;
       },
     },
     {

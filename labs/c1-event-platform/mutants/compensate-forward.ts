@@ -3,7 +3,7 @@
 /**
  * Capstone: a microservices event platform (reference solution).
  */
-import { Celery, chain, sleep, now, ValueError } from "celery";
+import { Celery, chain, sleep, now, redis, ValueError } from "celery";
 
 const app = new Celery("event_platform", { broker: "rabbitmq" });
 
@@ -26,65 +26,55 @@ interface Order {
 
 // ================================================================ The event bus: a topic exchange
 
-type Subscriber = { applyAsync(args: unknown[], options: { queue: string }): unknown };
+/**
+ * Events travel through RabbitMQ: one message per event, published to the topic exchange `events`
+ * with the routing key `event.<type>`; the broker puts a copy in every queue with a matching binding
+ * (one copy per queue, however many of its bindings match). Publishers do not know the subscribers.
+ */
+const EVENTS_EXCHANGE = "events";
 
-class TopicExchange {
-  bindings: { queue: string; pattern: string; handler: Subscriber }[] = [];
-  published: { eventId: string; routingKey: string }[] = [];
+/** Each service's queue and its binding keys: "*" is exactly one word, "#" zero or more. */
+const SUBSCRIPTIONS: Record<string, string[]> = {
+  audit: ["event.#"],
+  projections: ["event.order.*", "event.payment.*"],
+  notifications: ["event.order.confirmed", "event.order.cancelled"],
+};
 
-  /** Bind `queue` to this exchange with a binding key; `handler` is the task its consumers run. */
-  bind(queue: string, pattern: string, handler: Subscriber) {
-    this.bindings.push({ queue, pattern, handler });
-  }
-
-  /** RabbitMQ's topic matching: "."-separated words; "*" is exactly one word, "#" zero or more. */
-  static matches(pattern: string, routingKey: string): boolean {
-    const p = pattern.split(".");
-    const k = routingKey.split(".");
-    const match = (i: number, j: number): boolean => {
-      if (i === p.length) return j === k.length;
-      if (p[i] === "#") return match(i + 1, j) || (j < k.length && match(i, j + 1));
-      return j < k.length && (p[i] === "*" || p[i] === k[j]) && match(i + 1, j + 1);
-    };
-    return match(0, 0);
-  }
-
-  /** Route one copy to every queue with a matching binding (one copy per queue, however many match). */
-  publish(event: DomainEvent) {
-    const routingKey = `event.${event.eventType}`;
-    this.published.push({ eventId: event.eventId, routingKey });
-    const delivered = new Set<string>();
-    for (const b of this.bindings) {
-      if (delivered.has(b.queue) || !TopicExchange.matches(b.pattern, routingKey)) continue;
-      delivered.add(b.queue);
-      b.handler.applyAsync([event], { queue: b.queue });
-    }
-  }
+/** Declares the exchange and binds each service's queue (broker state: done once, from the client). */
+function declareEventBus() {
+  app.broker.declareExchange(EVENTS_EXCHANGE, "topic");
+  for (const [queue, patterns] of Object.entries(SUBSCRIPTIONS)) for (const p of patterns) app.broker.bindQueue(queue, EVENTS_EXCHANGE, p);
 }
 
-const bus = new TopicExchange();
-let eventSeq = 0;
-const versions: Record<string, number> = {};
+function publish(event: DomainEvent) {
+  const routingKey = `event.${event.eventType}`;
+  // The audit trail of what was published is shared by every process: a Redis list.
+  void redis.rpush("published", JSON.stringify({ eventId: event.eventId, routingKey }));
+  handleEvent.applyAsync([event], { exchange: EVENTS_EXCHANGE, routingKey });
+}
 
-function emit(aggregateId: string, eventType: string, data: Record<string, unknown>) {
-  versions[aggregateId] = (versions[aggregateId] ?? 0) + 1;
-  const event: DomainEvent = { eventId: `evt-${++eventSeq}`, aggregateId, eventType, data, timestamp: now(), version: versions[aggregateId]! };
-  bus.publish(event);
+// Event ids and per-aggregate versions are counted in Redis: a module-level counter would restart
+// at 1 in every pool child (two events "evt-1", versions out of order).
+async function emit(aggregateId: string, eventType: string, data: Record<string, unknown>) {
+  const version = await redis.incr(`version:${aggregateId}`);
+  const event: DomainEvent = { eventId: `evt-${await redis.incr("event-seq")}`, aggregateId, eventType, data, timestamp: now(), version };
+  publish(event);
   return event;
 }
 
 // ================================================================ Event store and read model (the "databases")
 
-const eventStore: DomainEvent[] = [];
-const orderViews: Record<string, { status: string; total: number; version: number; history: string[] }> = {};
-const stock: Record<string, number> = { widget: 10, gadget: 5 };
+// The "databases" are Redis keys: the audit worker's memory is not the projections worker's, and
+// neither is main()'s. (A module-level array here would be one per process, read by nobody.)
+type OrderView = { status: string; total: number; version: number; history: string[] };
+const INITIAL_STOCK: Record<string, number> = { widget: 10, gadget: 5 };
 
 /** Audit trail: every event, once, append-only. */
-export const appendEvent = app.task(function append_event(event: DomainEvent) {
-  if (eventStore.some((e) => e.eventId === event.eventId)) return "duplicate";
-  eventStore.push(event);
+async function appendEvent(event: DomainEvent) {
+  if ((await redis.set(`stored:${event.eventId}`, 1, { NX: true })) === null) return "duplicate";
+  await redis.rpush("event-store", JSON.stringify(event));
   return event.eventId;
-});
+}
 
 const STATUS: Record<string, string> = {
   "order.created": "CREATED",
@@ -95,73 +85,91 @@ const STATUS: Record<string, string> = {
 };
 
 /** CQRS read model: the order list a UI would query. Idempotent and safe against reordering. */
-export const projectEvent = app.task(function project_event(event: DomainEvent) {
-  const view = (orderViews[event.aggregateId] ??= { status: "NEW", total: 0, version: 0, history: [] });
+async function projectEvent(event: DomainEvent) {
+  const key = `view:${event.aggregateId}`;
+  const stored = await redis.get(key);
+  const view: OrderView = stored ? JSON.parse(String(stored)) : { status: "NEW", total: 0, version: 0, history: [] };
   if (event.version <= view.version) return "stale";
   view.version = event.version;
   if (STATUS[event.eventType]) view.status = STATUS[event.eventType]!;
   if (typeof event.data.total === "number") view.total = event.data.total;
   view.history.push(event.eventType);
+  await redis.set(key, JSON.stringify(view));
   return view.status;
-});
+}
 
-export const notifyCustomer = app.task(async function notify_customer(event: DomainEvent) {
+async function notifyCustomer(event: DomainEvent) {
   await sleep(0.05);
   console.log(`📧 ${event.aggregateId}: ${event.eventType}`);
   return event.eventType;
+}
+
+/** What each service does with an event; in production each service's code base has its own. */
+const HANDLERS: Record<string, (event: DomainEvent) => Promise<unknown>> = {
+  audit: appendEvent,
+  projections: projectEvent,
+  notifications: notifyCustomer,
+};
+
+/** One task for every event: the copy in each service's queue runs that service's handler. */
+export const handleEvent = app.task({ name: "handle_event", bind: true }, async (self, event: DomainEvent) => {
+  const queue = self.request.deliveryInfo?.queue ?? "";
+  const handler = HANDLERS[queue];
+  if (!handler) throw new ValueError(`no handler for queue ${queue}`);
+  return handler(event);
 });
 
 // ================================================================ The saga's steps
 
 export const createOrder = app.task(async function create_order(order: Order) {
   await sleep(0.1);
-  emit(order.orderId, "order.created", { customerId: order.customerId, items: order.items, total: order.total });
+  await emit(order.orderId, "order.created", { customerId: order.customerId, items: order.items, total: order.total });
   return order;
 });
 
 export const reserveInventory = app.task(async function reserve_inventory(order: Order) {
   await sleep(0.2);
-  for (const { sku, qty } of order.items) if ((stock[sku] ?? 0) < qty) throw new ValueError(`out of stock: ${sku}`);
-  for (const { sku, qty } of order.items) stock[sku] = stock[sku]! - qty;
-  emit(order.orderId, "inventory.reserved", { items: order.items });
+  for (const { sku, qty } of order.items) if (Number(await redis.get(`stock:${sku}`)) < qty) throw new ValueError(`out of stock: ${sku}`);
+  for (const { sku, qty } of order.items) await redis.decrby(`stock:${sku}`, qty);
+  await emit(order.orderId, "inventory.reserved", { items: order.items });
   return order;
 });
 
 export const processPayment = app.task(async function process_payment(order: Order) {
   await sleep(0.3);
   if (order.card === "declined") {
-    emit(order.orderId, "payment.failed", { total: order.total });
+    await emit(order.orderId, "payment.failed", { total: order.total });
     throw new ValueError(`payment declined for ${order.orderId}`);
   }
-  emit(order.orderId, "payment.succeeded", { total: order.total });
+  await emit(order.orderId, "payment.succeeded", { total: order.total });
   return order;
 });
 
 export const confirmOrder = app.task(async function confirm_order(order: Order) {
   await sleep(0.05);
-  emit(order.orderId, "order.confirmed", {});
+  await emit(order.orderId, "order.confirmed", {});
   return { orderId: order.orderId, status: "CONFIRMED" };
 });
 
 // Compensations.
-const reservedItems: Record<string, Order["items"]> = {};
 
 export const releaseInventory = app.task(async function release_inventory(orderId: string) {
   await sleep(0.1);
-  for (const { sku, qty } of reservedItems[orderId] ?? []) stock[sku] = (stock[sku] ?? 0) + qty;
-  emit(orderId, "inventory.released", {});
+  const reserved: Order["items"] = JSON.parse(String((await redis.get(`reserved:${orderId}`)) ?? "[]"));
+  for (const { sku, qty } of reserved) await redis.incrby(`stock:${sku}`, qty);
+  await emit(orderId, "inventory.released", {});
   return orderId;
 });
 
 export const refundPayment = app.task(async function refund_payment(orderId: string) {
   await sleep(0.1);
-  emit(orderId, "payment.refunded", {});
+  await emit(orderId, "payment.refunded", {});
   return orderId;
 });
 
 export const cancelOrder = app.task(async function cancel_order(orderId: string) {
   await sleep(0.05);
-  emit(orderId, "order.cancelled", {});
+  await emit(orderId, "order.cancelled", {});
   return orderId;
 });
 
@@ -186,8 +194,8 @@ export const onOrderSagaFailure = app.task(function on_order_saga_failure(reques
 });
 
 const OrderSaga = {
-  execute(order: Order) {
-    reservedItems[order.orderId] = order.items;
+  async execute(order: Order) {
+    await redis.set(`reserved:${order.orderId}`, JSON.stringify(order.items));
     const saga = chain(createOrder.s(order), reserveInventory.s(), processPayment.s(), confirmOrder.s());
     saga.linkError(onOrderSagaFailure.s());
     return saga.applyAsync();
@@ -197,12 +205,8 @@ const OrderSaga = {
 // ================================================================ Driving it
 
 export default async function main() {
-  // Subscriptions: each service's queue, bound with a topic pattern.
-  bus.bind("audit", "event.#", appendEvent);
-  bus.bind("projections", "event.order.*", projectEvent);
-  bus.bind("projections", "event.payment.*", projectEvent);
-  bus.bind("notifications", "event.order.confirmed", notifyCustomer);
-  bus.bind("notifications", "event.order.cancelled", notifyCustomer);
+  for (const [sku, n] of Object.entries(INITIAL_STOCK)) await redis.set(`stock:${sku}`, n);
+  declareEventBus();
 
   app.worker({ hostname: "orders", concurrency: 4, queues: ["celery"] });
   app.worker({ hostname: "audit", concurrency: 1, queues: ["audit"] });
@@ -215,7 +219,8 @@ export default async function main() {
     { orderId: "order-3", customerId: "c-3", items: [{ sku: "gadget", qty: 2 }], total: 50, card: "ok" },
   ];
   const outcomes: Record<string, string> = {};
-  const running = orders.map((o) => ({ id: o.orderId, result: OrderSaga.execute(o) }));
+  const running = [];
+  for (const o of orders) running.push({ id: o.orderId, result: await OrderSaga.execute(o) });
   for (const { id, result } of running) {
     try {
       await result.get({ timeout: 30 });
@@ -226,9 +231,14 @@ export default async function main() {
   }
   await sleep(5); // compensations and subscribers catch up
 
-  const views = Object.fromEntries(Object.entries(orderViews).map(([id, v]) => [id, v.status]));
+  const views: Record<string, string> = {};
+  for (const key of (await redis.keys("view:*")).sort()) views[key.slice(5)] = (JSON.parse(String(await redis.get(key))) as OrderView).status;
+  const stock: Record<string, number> = {};
+  for (const sku of Object.keys(INITIAL_STOCK)) stock[sku] = Number(await redis.get(`stock:${sku}`));
+  const eventStore = (await redis.lrange("event-store", 0, -1)).map((e) => JSON.parse(String(e)) as DomainEvent);
+  const published = (await redis.lrange("published", 0, -1)).map((e) => JSON.parse(String(e)) as { eventId: string; routingKey: string });
   console.log("read model:", JSON.stringify(views));
   console.log("stock:", JSON.stringify(stock));
-  console.log(`event store: ${eventStore.length} events, ${bus.published.length} published`);
-  return { outcomes, views, stock, store: eventStore, published: bus.published };
+  console.log(`event store: ${eventStore.length} events, ${published.length} published`);
+  return { outcomes, views, stock, store: eventStore, published };
 }

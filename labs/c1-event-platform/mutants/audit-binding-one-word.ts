@@ -1,7 +1,7 @@
-// mistake: the topic matcher treats # like *, matching exactly one word
+// mistake: the audit queue is bound with event.* as if * matched any number of words: no event.<aggregate>.<action> key matches it
 // expect: zero or more words
 /**
- * Capstone: a microservices event platform (reference solution).
+ * Capstone, a wrong solution kept for the tests: the audit binding uses * for #.
  */
 import { Celery, chain, sleep, now, redis, ValueError } from "celery";
 
@@ -26,53 +26,39 @@ interface Order {
 
 // ================================================================ The event bus: a topic exchange
 
-type Subscriber = { applyAsync(args: unknown[], options: { queue: string }): unknown };
+/**
+ * Events travel through RabbitMQ: one message per event, published to the topic exchange `events`
+ * with the routing key `event.<type>`; the broker puts a copy in every queue with a matching binding
+ * (one copy per queue, however many of its bindings match). Publishers do not know the subscribers.
+ */
+const EVENTS_EXCHANGE = "events";
 
-class TopicExchange {
-  bindings: { queue: string; pattern: string; handler: Subscriber }[] = [];
+/** Each service's queue and its binding keys: "*" is exactly one word, "#" zero or more. */
+const SUBSCRIPTIONS: Record<string, string[]> = {
+  audit: ["event.*"],
+  projections: ["event.order.*", "event.payment.*"],
+  notifications: ["event.order.confirmed", "event.order.cancelled"],
+};
 
-  /** Bind `queue` to this exchange with a binding key; `handler` is the task its consumers run. */
-  bind(queue: string, pattern: string, handler: Subscriber) {
-    this.bindings.push({ queue, pattern, handler });
-  }
-
-  /** RabbitMQ's topic matching: "."-separated words; "*" is exactly one word, "#" zero or more. */
-  static matches(pattern: string, routingKey: string): boolean {
-    const p = pattern.split(".");
-    const k = routingKey.split(".");
-    const match = (i: number, j: number): boolean => {
-      if (i === p.length) return j === k.length;
-      if (p[i] === "#") return j < k.length && match(i + 1, j + 1);
-      return j < k.length && (p[i] === "*" || p[i] === k[j]) && match(i + 1, j + 1);
-    };
-    return match(0, 0);
-  }
-
-  /** Route one copy to every queue with a matching binding (one copy per queue, however many match). */
-  publish(event: DomainEvent) {
-    const routingKey = `event.${event.eventType}`;
-    // The audit trail of what was published is shared by every process: a Redis list.
-    void redis.rpush("published", JSON.stringify({ eventId: event.eventId, routingKey }));
-    const delivered = new Set<string>();
-    for (const b of this.bindings) {
-      if (delivered.has(b.queue) || !TopicExchange.matches(b.pattern, routingKey)) continue;
-      delivered.add(b.queue);
-      b.handler.applyAsync([event], { queue: b.queue });
-    }
-  }
+/** Declares the exchange and binds each service's queue (broker state: done once, from the client). */
+function declareEventBus() {
+  app.broker.declareExchange(EVENTS_EXCHANGE, "topic");
+  for (const [queue, patterns] of Object.entries(SUBSCRIPTIONS)) for (const p of patterns) app.broker.bindQueue(queue, EVENTS_EXCHANGE, p);
 }
 
-// Each process (the client, every pool child) imports this module and gets its own bus: the
-// bindings are made at the top level (below the subscriber tasks), so that every process that
-// publishes knows them.
-const bus = new TopicExchange();
+function publish(event: DomainEvent) {
+  const routingKey = `event.${event.eventType}`;
+  // The audit trail of what was published is shared by every process: a Redis list.
+  void redis.rpush("published", JSON.stringify({ eventId: event.eventId, routingKey }));
+  handleEvent.applyAsync([event], { exchange: EVENTS_EXCHANGE, routingKey });
+}
 
 // Event ids and per-aggregate versions are counted in Redis: a module-level counter would restart
 // at 1 in every pool child (two events "evt-1", versions out of order).
 async function emit(aggregateId: string, eventType: string, data: Record<string, unknown>) {
   const version = await redis.incr(`version:${aggregateId}`);
   const event: DomainEvent = { eventId: `evt-${await redis.incr("event-seq")}`, aggregateId, eventType, data, timestamp: now(), version };
-  bus.publish(event);
+  publish(event);
   return event;
 }
 
@@ -84,11 +70,11 @@ type OrderView = { status: string; total: number; version: number; history: stri
 const INITIAL_STOCK: Record<string, number> = { widget: 10, gadget: 5 };
 
 /** Audit trail: every event, once, append-only. */
-export const appendEvent = app.task(async function append_event(event: DomainEvent) {
+async function appendEvent(event: DomainEvent) {
   if ((await redis.set(`stored:${event.eventId}`, 1, { NX: true })) === null) return "duplicate";
   await redis.rpush("event-store", JSON.stringify(event));
   return event.eventId;
-});
+}
 
 const STATUS: Record<string, string> = {
   "order.created": "CREATED",
@@ -99,7 +85,7 @@ const STATUS: Record<string, string> = {
 };
 
 /** CQRS read model: the order list a UI would query. Idempotent and safe against reordering. */
-export const projectEvent = app.task(async function project_event(event: DomainEvent) {
+async function projectEvent(event: DomainEvent) {
   const key = `view:${event.aggregateId}`;
   const stored = await redis.get(key);
   const view: OrderView = stored ? JSON.parse(String(stored)) : { status: "NEW", total: 0, version: 0, history: [] };
@@ -110,20 +96,28 @@ export const projectEvent = app.task(async function project_event(event: DomainE
   view.history.push(event.eventType);
   await redis.set(key, JSON.stringify(view));
   return view.status;
-});
+}
 
-export const notifyCustomer = app.task(async function notify_customer(event: DomainEvent) {
+async function notifyCustomer(event: DomainEvent) {
   await sleep(0.05);
   console.log(`📧 ${event.aggregateId}: ${event.eventType}`);
   return event.eventType;
-});
+}
 
-// Subscriptions: each service's queue, bound with a topic pattern.
-bus.bind("audit", "event.#", appendEvent);
-bus.bind("projections", "event.order.*", projectEvent);
-bus.bind("projections", "event.payment.*", projectEvent);
-bus.bind("notifications", "event.order.confirmed", notifyCustomer);
-bus.bind("notifications", "event.order.cancelled", notifyCustomer);
+/** What each service does with an event; in production each service's code base has its own. */
+const HANDLERS: Record<string, (event: DomainEvent) => Promise<unknown>> = {
+  audit: appendEvent,
+  projections: projectEvent,
+  notifications: notifyCustomer,
+};
+
+/** One task for every event: the copy in each service's queue runs that service's handler. */
+export const handleEvent = app.task({ name: "handle_event", bind: true }, async (self, event: DomainEvent) => {
+  const queue = self.request.deliveryInfo?.queue ?? "";
+  const handler = HANDLERS[queue];
+  if (!handler) throw new ValueError(`no handler for queue ${queue}`);
+  return handler(event);
+});
 
 // ================================================================ The saga's steps
 
@@ -212,6 +206,7 @@ const OrderSaga = {
 
 export default async function main() {
   for (const [sku, n] of Object.entries(INITIAL_STOCK)) await redis.set(`stock:${sku}`, n);
+  declareEventBus();
 
   app.worker({ hostname: "orders", concurrency: 4, queues: ["celery"] });
   app.worker({ hostname: "audit", concurrency: 1, queues: ["audit"] });

@@ -1,0 +1,41 @@
+// mistake: Celery's rateLimit: "10/s" on the task instead of a shared count: each of the 6 workers allows 10 a second
+// expect: rateLimit is per
+/**
+ * Pitfall 3, a wrong solution kept for the tests: Celery's per-worker rateLimit.
+ */
+import { Celery, sleep, now, redis } from "celery";
+
+const app = new Celery("partner_sync", { broker: "redis" });
+
+const LIMIT_PER_S = 10;
+
+/** Unused: the task's rateLimit does the limiting. */
+export async function acquirePartnerSlot(): Promise<number | null> {
+  const window = Math.floor(now());
+  const key = `partner_api:${window}`;
+  const n = await redis.incr(key);
+  if (n === 1) await redis.expire(key, 2);
+  return n <= LIMIT_PER_S ? null : window + 1 - now();
+}
+
+export const callPartnerApi = app.task(
+  { bind: true, maxRetries: null, rateLimit: "10/s" },
+  async function call_partner_api(self, orderId: number) {
+    const askedAt = now();
+    console.log(`→ partner API call #${orderId} at t=${askedAt.toFixed(3)}`);
+    await sleep(0.02);
+    return orderId;
+  },
+);
+
+export default async function main() {
+  for (let i = 1; i <= 6; i++) app.worker({ hostname: `w${i}`, concurrency: 2 });
+  await sleep(2); // workers online
+
+  const start = now();
+  const results = Array.from({ length: 100 }, (_, i) => callPartnerApi.delay(i));
+  for (const r of results) await r.get({ timeout: 120 });
+  const durationS = now() - start;
+  console.log(`100 calls in ${durationS.toFixed(1)} s`);
+  return { durationS };
+}
