@@ -123,6 +123,7 @@ export default async function main() {
   const notice = page.getByTestId("events-off");
   await expect(notice).toContainText("No worker sends task events");
   await expect(notice).toContainText("workerSendTaskEvents: true");
+  if (process.env.EVENTS_NOTICE_SCREENSHOT) await page.screenshot({ path: process.env.EVENTS_NOTICE_SCREENSHOT });
   await setCode(page, scenario("app.conf.update({ workerSendTaskEvents: true });"));
   await runToEnd(page, 30_000);
   await expect(notice).toHaveCount(0);
