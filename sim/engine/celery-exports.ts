@@ -1,15 +1,8 @@
 /**
- * The names the "celery" module exports at run time (the keys of createCeleryModule's object), so
- * the compiler can refuse a misspelt import at its line instead of the run failing on `undefined`.
- * A test keeps this list, the runtime module and public-api.ts (what the editor and tsc read) equal.
+ * The names the "celery" module exports, as a Set, so the compiler can refuse a misspelt import at
+ * its line instead of the run failing on `undefined`. The list itself lives in
+ * sim/celery/public-names.ts (the one list; the runtime module and public-api.ts are tied to it).
  */
-export const CELERY_EXPORTS: ReadonlySet<string> = new Set([
-  "AsyncResult", "Celery", "CeleryError", "ChordError", "CircuitBreaker", "CircuitOpenError",
-  "ConnectionError", "ContentDisallowed", "EXCEPTION_STATES", "EagerResult", "EncodeError", "FAILURE", "FixedWindowLimiter", "GroupResult",
-  "HttpError", "IGNORED", "IOError", "Ignore", "ImproperlyConfigured", "KeyError", "MaxRetriesExceededError",
-  "NotRegistered", "PENDING", "PROPAGATE_STATES", "READY_STATES", "RECEIVED", "REJECTED", "RETRY", "REVOKED",
-  "Reject", "ResponseError", "Retry", "RuntimeError", "STARTED", "SUCCESS", "Signature",
-  "SlidingWindowLimiter", "SoftTimeLimitExceeded", "Task", "TaskRevokedError", "TimeLimitExceeded",
-  "TimeoutError", "TokenBucket", "ValueError", "WorkerHandle", "WorkerLostError", "chain", "chord", "faults",
-  "group", "now", "params", "redis", "redisClient", "service", "signature", "sleep", "states",
-]);
+import { CELERY_EXPORT_NAMES } from "../celery/public-names";
+
+export const CELERY_EXPORTS: ReadonlySet<string> = new Set<string>(CELERY_EXPORT_NAMES);

@@ -1,22 +1,16 @@
 /**
  * The learner API's names (shared/spec/celery-api.md) offered as completions, with a one-line hint
- * each. Plain data, so the list is easy to keep in step with the spec.
+ * each. The `"celery"` module's own names come from its one list (sim/celery/public-names.ts), so a
+ * new export is offered without an edit here; methods, properties and options are listed below.
  */
+import { CELERY_EXPORT_NAMES, type CeleryExportName } from "../../../sim/celery/public-names";
+
 export interface ApiName {
   label: string;
   type: "class" | "function" | "method" | "property" | "variable" | "constant" | "keyword";
   info: string;
 }
 
-const fns: [string, string][] = [
-  ["chain", "chain(...sigs): run one after another, each result passed on"],
-  ["group", "group(sigs): run in parallel"],
-  ["chord", "chord(header, body): a group, then one callback with all results"],
-  ["signature", 'signature("name", { args, kwargs })'],
-  ["sleep", "await sleep(seconds): simulated time passes"],
-  ["now", "now(): simulated seconds since the start"],
-  ["service", "service(name, { latency, failureRate, outages }): a simulated downstream API"],
-];
 const methods: [string, string][] = [
   ["task", "app.task(fn) or app.task(options, fn)"],
   ["worker", "app.worker({ hostname, concurrency, queues, prefetchMultiplier, pool, autoscale })"],
@@ -60,32 +54,43 @@ const props: [string, string][] = [
   ["result", "result.result"],
   ["traceback", "result.traceback"],
 ];
-const classes: [string, string][] = [
-  ["Celery", 'new Celery("name", { broker: "redis" | "rabbitmq", backend })'],
-  ["Task", "base class for task hooks: onSuccess, onFailure, onRetry, afterReturn"],
-  ["Retry", "error thrown by self.retry"],
-  ["Reject", "reject the message (requeue or drop)"],
-  ["Ignore", "ignore the task: no state stored"],
-  ["MaxRetriesExceededError", "raised when retries run out"],
-  ["SoftTimeLimitExceeded", "raised inside the task at its soft time limit"],
-  ["TimeLimitExceeded", "the hard time limit killed the task"],
-  ["WorkerLostError", "the pool child running the task died"],
-  ["TaskRevokedError", "the task was revoked"],
-  ["ChordError", "a chord header task failed"],
-  ["TimeoutError", "result.get timed out"],
-  ["ConnectionError", "Python's ConnectionError"],
-  ["ValueError", "Python's ValueError"],
-];
-const vars: [string, string][] = [
-  ["redis", "a simulated Redis: get, set, incr, expire, ttl, del"],
-  ["faults", "scheduled fault injection"],
-  ["taskPrerun", "signal"],
-  ["taskPostrun", "signal"],
-  ["taskSuccess", "signal"],
-  ["taskFailure", "signal"],
-  ["taskRetry", "signal"],
-  ["workerReady", "signal"],
-];
+/** Hints for the `"celery"` module's names; every export is offered, with "from \"celery\"" if it has none here. */
+const exportHints: Partial<Record<CeleryExportName, string>> = {
+  chain: "chain(...sigs): run one after another, each result passed on",
+  group: "group(sigs): run in parallel",
+  chord: "chord(header, body): a group, then one callback with all results",
+  signature: 'signature("name", { args, kwargs })',
+  sleep: "await sleep(seconds): simulated time passes",
+  now: "now(): simulated seconds since the start",
+  service: "service(name, { latency, failureRate, outages }): a simulated downstream API",
+  Celery: 'new Celery("name", { broker: "redis" | "rabbitmq", backend })',
+  Task: "base class for task hooks: onSuccess, onFailure, onRetry, afterReturn",
+  Retry: "error thrown by self.retry",
+  Reject: "reject the message (requeue or drop)",
+  Ignore: "ignore the task: no state stored",
+  MaxRetriesExceededError: "raised when retries run out",
+  SoftTimeLimitExceeded: "raised inside the task at its soft time limit",
+  TimeLimitExceeded: "the hard time limit killed the task",
+  WorkerLostError: "the pool child running the task died",
+  TaskRevokedError: "the task was revoked",
+  ChordError: "a chord header task failed",
+  TimeoutError: "result.get timed out",
+  ConnectionError: "Python's ConnectionError",
+  ValueError: "Python's ValueError",
+  redis: "a simulated Redis: get, set, incr, expire, ttl, del",
+  faults: "scheduled fault injection",
+};
+/** Exports that are values to read rather than functions to call (lower-case names are functions otherwise). */
+const exportVariables = new Set<string>(["params", "redis", "faults", "states"]);
+
+function exportKind(name: string): ApiName["type"] {
+  if (/^[A-Z][A-Z_]*$/.test(name)) return "constant";
+  if (/^[A-Z]/.test(name)) return "class";
+  return exportVariables.has(name) ? "variable" : "function";
+}
+
+/** The signals, which scenarios reach through the app rather than import. */
+const signals = ["taskPrerun", "taskPostrun", "taskSuccess", "taskFailure", "taskRetry", "workerReady"];
 const options = [
   "bind", "name", "base", "maxRetries", "defaultRetryDelay", "autoretryFor", "retryKwargs", "retryBackoff",
   "retryBackoffMax", "retryJitter", "timeLimit", "softTimeLimit", "acksLate", "rejectOnWorkerLost", "ignoreResult",
@@ -95,14 +100,11 @@ const options = [
   "workerPrefetchMultiplier", "workerConcurrency", "brokerTransportOptions", "visibilityTimeout", "taskDefaultPriority",
   "resultExpires", "workerDisableRateLimits",
 ];
-const states = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED"];
 
 export const API_NAMES: readonly ApiName[] = [
-  ...classes.map(([label, info]) => ({ label, info, type: "class" as const })),
-  ...fns.map(([label, info]) => ({ label, info, type: "function" as const })),
+  ...CELERY_EXPORT_NAMES.map((label) => ({ label, info: exportHints[label] ?? 'from "celery"', type: exportKind(label) })),
   ...methods.map(([label, info]) => ({ label, info, type: "method" as const })),
   ...props.map(([label, info]) => ({ label, info, type: "property" as const })),
-  ...vars.map(([label, info]) => ({ label, info, type: "variable" as const })),
+  ...signals.map((label) => ({ label, info: "signal", type: "variable" as const })),
   ...options.map((label) => ({ label, info: "option", type: "property" as const })),
-  ...states.map((label) => ({ label, info: "task state", type: "constant" as const })),
 ];
