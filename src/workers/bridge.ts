@@ -8,6 +8,7 @@
  * DOM beyond the Worker-like endpoint it is handed, so it is unit-tested in Node with MessagePorts.
  */
 import * as Comlink from "comlink";
+import { HangWatch } from "../../sim/engine/hang-watch";
 import { hangMessage, HangError, StaleError } from "./protocol";
 
 /** What the bridge needs of a Worker (a real one, or a MessagePort in tests). */
@@ -46,7 +47,8 @@ type Method<Api, K extends keyof Api> = Api[K] extends (...a: infer A) => Promis
 interface InFlight {
   key: string | undefined;
   reject: (e: unknown) => void;
-  timer: ReturnType<typeof setTimeout> | null;
+  /** The call's hang watch (the one rule, sim/engine/hang-watch.ts), once the worker is live. */
+  watch: HangWatch | null;
 }
 
 export class WorkerBridge<Api extends object> {
@@ -102,11 +104,11 @@ export class WorkerBridge<Api extends object> {
     this.start();
     const fn = (this.remote as unknown as Record<PropertyKey, (...a: unknown[]) => Promise<unknown>>)[method as PropertyKey]!;
     return new Promise((resolve, reject) => {
-      const f: InFlight = { key: opts.key, reject, timer: null };
+      const f: InFlight = { key: opts.key, reject, watch: null };
       this.inFlight.add(f);
       const onAbort = () => this.settle(f, abortError(opts.signal!));
       opts.signal?.addEventListener("abort", onAbort, { once: true });
-      if (this.opts.watchdogMs > 0 && this.live) f.timer = setTimeout(() => this.hang(), this.opts.watchdogMs);
+      if (this.live) this.watch(f);
       fn(...(args as unknown[])).then(
         (v) => {
           this.answered = true;
@@ -124,11 +126,16 @@ export class WorkerBridge<Api extends object> {
 
   /** The worker says it is working (not hung): every call in flight gets the whole watchdog time again. */
   keepAlive(): void {
-    if (this.opts.watchdogMs <= 0) return;
     for (const f of this.inFlight) {
-      if (f.timer) clearTimeout(f.timer);
-      f.timer = setTimeout(() => this.hang(), this.opts.watchdogMs);
+      if (f.watch) f.watch.beat();
+      else this.watch(f);
     }
+  }
+
+  private watch(f: InFlight): void {
+    if (this.opts.watchdogMs <= 0) return;
+    f.watch = new HangWatch(this.opts.watchdogMs, () => this.hang());
+    f.watch.start();
   }
 
   /** Drop the answers of every call in flight (a reset: nothing asked before it matters). */
@@ -189,7 +196,7 @@ export class WorkerBridge<Api extends object> {
   private finish(f: InFlight): boolean {
     if (!this.inFlight.has(f)) return false;
     this.inFlight.delete(f);
-    if (f.timer) clearTimeout(f.timer);
+    f.watch?.stop();
     return true;
   }
 

@@ -6,6 +6,7 @@
  *
  * Knows nothing of the DOM beyond the Worker-like endpoint it is handed: unit-tested in Node.
  */
+import { HangWatch } from "../../../sim/engine/hang-watch";
 import { failedRun } from "../../../sim/experiment/run";
 import type { DiffResult, ExperimentReply, ExperimentRequest, ParamValue, RunPoint, RunResult } from "../../workers/protocol";
 
@@ -54,7 +55,7 @@ export class ExperimentPool {
   sweep(job: SweepJob): SweepHandle {
     const hangMs = this.opts.hangMs ?? 10_000;
     const results: (RunResult | undefined)[] = new Array(job.runs.length);
-    const live = new Set<{ worker: PoolWorker; timer: ReturnType<typeof setTimeout> | null }>();
+    const live = new Set<{ worker: PoolWorker; watch: HangWatch }>();
     let next = 0;
     let finished = 0;
     let over = false;
@@ -64,7 +65,7 @@ export class ExperimentPool {
       if (over) return;
       over = true;
       for (const w of live) {
-        if (w.timer) clearTimeout(w.timer);
+        w.watch.stop();
         w.worker.terminate();
       }
       live.clear();
@@ -78,25 +79,22 @@ export class ExperimentPool {
       if (finished === job.runs.length) end(false);
     };
     const start = () => {
-      const slot = { worker: this.opts.spawn(), timer: null as ReturnType<typeof setTimeout> | null };
-      live.add(slot);
       let current: RunPoint | null = null;
       let startedAt = 0;
+      const onHang = () => {
+        if (over || !current) return;
+        const p = current;
+        current = null;
+        retire();
+        record(failedRun(p, hungMessage(hangMs), now() - startedAt));
+        if (!over && next < job.runs.length) start();
+      };
+      const slot = { worker: this.opts.spawn(), watch: new HangWatch(hangMs, onHang) };
+      live.add(slot);
       const retire = () => {
-        if (slot.timer) clearTimeout(slot.timer);
+        slot.watch.stop();
         slot.worker.terminate();
         live.delete(slot);
-      };
-      const arm = () => {
-        if (slot.timer) clearTimeout(slot.timer);
-        slot.timer = setTimeout(() => {
-          if (over || !current) return;
-          const p = current;
-          current = null;
-          retire();
-          record(failedRun(p, `hung: no progress for ${hangMs / 1000} s (an infinite loop?)`, now() - startedAt));
-          if (!over && next < job.runs.length) start();
-        }, hangMs);
       };
       const feed = () => {
         if (over) return;
@@ -106,13 +104,13 @@ export class ExperimentPool {
         }
         current = job.runs[next++]!;
         startedAt = now();
-        arm();
+        slot.watch.start();
         slot.worker.postMessage({ type: "run", code: job.code, file: job.file, run: current, ...(job.untilS !== undefined ? { untilS: job.untilS } : {}) });
       };
       slot.worker.addEventListener("message", (ev) => {
         const m = ev.data;
         if (over) return;
-        if (m.type === "progress") arm();
+        if (m.type === "progress") slot.watch.beat();
         else if (m.type === "result") {
           current = null;
           record(m.result);
@@ -141,29 +139,29 @@ export class ExperimentPool {
     const hangMs = this.opts.hangMs ?? 10_000;
     return new Promise((resolve, reject) => {
       const worker = this.opts.spawn();
-      let timer: ReturnType<typeof setTimeout> | null = null;
+      const watch = new HangWatch(hangMs, () => stop(new Error(hungMessage(hangMs))));
       const stop = (e?: Error, v?: DiffResult) => {
-        if (timer) clearTimeout(timer);
+        watch.stop();
         worker.terminate();
         if (e) reject(e);
         else resolve(v!);
       };
-      const arm = () => {
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => stop(new Error(`hung: no progress for ${hangMs / 1000} s (an infinite loop?)`)), hangMs);
-      };
       signal?.addEventListener("abort", () => stop(new DOMException("cancelled", "AbortError")), { once: true });
       worker.addEventListener("message", (ev) => {
         const m = ev.data;
-        if (m.type === "progress") arm();
+        if (m.type === "progress") watch.beat();
         else if (m.type === "diff") stop(undefined, m.result);
         else if (m.type === "error") stop(new Error(m.message));
       });
       worker.addEventListener("error", () => stop(new Error("the worker failed to start or crashed")));
-      arm();
+      watch.start();
       worker.postMessage({ type: "diff", ...req });
     });
   }
+}
+
+function hungMessage(hangMs: number): string {
+  return `hung: no progress for ${hangMs / 1000} s (an infinite loop?)`;
 }
 
 function now(): number {
