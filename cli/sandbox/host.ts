@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, exactParse, type ChildMessage, type RunLimits, type SandboxJob } from "./protocol";
+import { HangWatch } from "../../sim/engine/hang-watch";
 import type { Report } from "../../sim/engine/types";
 import type { TraceEvent } from "../../sim/kernel/trace";
 
@@ -99,19 +100,23 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
   return new Promise<SandboxResult>((resolve) => {
     let final: SandboxResult | null = null;
     let stderr = "";
-    let silenceMs = hangTimeoutMs + BACKSTOP_S * 1000;
-    let lastHeard = Date.now();
-    const backstop = setInterval(() => {
-      if (Date.now() - lastHeard < silenceMs) return;
+    // The backstop, with the one hang rule (sim/engine/hang-watch.ts): the child's output is its
+    // heartbeat, and a child silent past its own timeout plus BACKSTOP_S is killed. The child itself
+    // judges the scenario's ticks with the same limit, as a vm timeout (its loop is synchronous).
+    const onSilent = () => {
       final ??= { kind: "hang", label: "the scenario", phase: "run" };
       child.kill("SIGKILL");
-    }, 100);
+    };
+    let backstop = new HangWatch(hangTimeoutMs + BACKSTOP_S * 1000, onSilent);
+    backstop.start();
     const onMessage = (m: ChildMessage) => {
       switch (m.t) {
         case "beat":
           return;
         case "phase":
-          silenceMs = m.timeoutMs + BACKSTOP_S * 1000;
+          backstop.stop();
+          backstop = new HangWatch(m.timeoutMs + BACKSTOP_S * 1000, onSilent);
+          backstop.start();
           return;
         case "report":
           inBody = true;
@@ -136,7 +141,7 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
     let line: Buffer[] = [];
     const body: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => {
-      lastHeard = Date.now();
+      backstop.beat();
       let from = 0;
       while (!inBody && from < chunk.length) {
         const nl = chunk.indexOf(0x0a, from);
@@ -165,7 +170,7 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
       process.stderr.write(s);
     });
     child.on("close", (code, signal) => {
-      clearInterval(backstop);
+      backstop.stop();
       if (inBody && code === 0) return resolve(readBody());
       if (final) return resolve(final);
       if (/heap out of memory|Reached heap limit/i.test(stderr)) return resolve({ kind: "limit", limit: "memoryMb", value: memoryMb });
