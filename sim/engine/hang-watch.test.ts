@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HangWatch, isHang, LATE_TIMER_MS, type WatchClock } from "./hang-watch";
+import { HangWatch, HEARTBEAT_EVERY_MS, isHang, LATE_TIMER_MS, throttledHeartbeat, type WatchClock } from "./hang-watch";
 
 /** A clock whose timers fire when the test says, as late as it says (a starved thread). */
 class FakeClock implements WatchClock {
@@ -115,5 +115,15 @@ describe("the hang rule", () => {
     clock.advance(10_000);
     expect(hangs).toEqual([]);
     expect(w.running).toBe(false);
+  });
+});
+
+describe("the working side's heartbeat", () => {
+  it("sends at most once per HEARTBEAT_EVERY_MS, however often work is reported", () => {
+    let t = 0;
+    let sent = 0;
+    const beat = throttledHeartbeat(() => sent++, () => t);
+    for (; t <= 1000; t += 10) beat();
+    expect(sent).toBe(1000 / HEARTBEAT_EVERY_MS + 1);
   });
 });

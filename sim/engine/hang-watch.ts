@@ -27,6 +27,23 @@ export function realWatchClock(): WatchClock {
   return { nowMs: () => g.performance.now(), setTimeout: (fn, ms) => g.setTimeout(fn, ms), clearTimeout: (h) => g.clearTimeout(h) };
 }
 
+/** How often the working side sends a heartbeat (well under every limit, so a few may be late). */
+export const HEARTBEAT_EVERY_MS = 250;
+
+/**
+ * The working side's half: call the result as often as you like while work is being done; it runs
+ * `send` at most every `everyMs`.
+ */
+export function throttledHeartbeat(send: () => void, nowMs: () => number, everyMs = HEARTBEAT_EVERY_MS): () => void {
+  let lastMs = -Infinity;
+  return () => {
+    const t = nowMs();
+    if (t - lastMs < everyMs) return;
+    lastMs = t;
+    send();
+  };
+}
+
 /** A timer that ran this much later than asked means the watcher was starved: look once more. */
 export const LATE_TIMER_MS = 200;
 /** How soon the second look comes after a late check (time for queued heartbeats to be read). */
