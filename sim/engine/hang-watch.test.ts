@@ -38,6 +38,15 @@ class FakeClock implements WatchClock {
   }
 }
 
+/** A 2 s watch on a fake clock, started at 0, and the silences it reported. */
+function started2s() {
+  const clock = new FakeClock();
+  const hangs: number[] = [];
+  const w = new HangWatch(2000, (ms) => hangs.push(ms), clock);
+  w.start();
+  return { clock, hangs, w };
+}
+
 describe("the hang rule", () => {
   it("is silence of the whole limit, judged by a check that ran on time", () => {
     expect(isHang(2000, 2000, 0)).toBe(true);
@@ -47,10 +56,7 @@ describe("the hang rule", () => {
   });
 
   it("fires once the limit passes with no heartbeat, and not before", () => {
-    const clock = new FakeClock();
-    const hangs: number[] = [];
-    const w = new HangWatch(2000, (ms) => hangs.push(ms), clock);
-    w.start();
+    const { clock, hangs } = started2s();
     clock.advance(1999);
     expect(hangs).toEqual([]);
     clock.advance(2000);
@@ -60,10 +66,7 @@ describe("the hang rule", () => {
   });
 
   it("starts the silence again at each heartbeat: long work that beats is never a hang", () => {
-    const clock = new FakeClock();
-    const hangs: number[] = [];
-    const w = new HangWatch(2000, (ms) => hangs.push(ms), clock);
-    w.start();
+    const { clock, hangs, w } = started2s();
     for (let t = 250; t <= 60_000; t += 250) {
       clock.advance(t);
       w.beat();
@@ -75,10 +78,7 @@ describe("the hang rule", () => {
   });
 
   it("does not call a healthy run hung when the watcher's thread is starved (a loaded machine)", () => {
-    const clock = new FakeClock();
-    const hangs: number[] = [];
-    const w = new HangWatch(2000, (ms) => hangs.push(ms), clock);
-    w.start();
+    const { clock, hangs, w } = started2s();
     clock.advance(1000);
     w.beat();
     // The watching thread is busy for 4 s: the worker's heartbeats queue up unread, and the timer
@@ -95,10 +95,7 @@ describe("the hang rule", () => {
   });
 
   it("convicts a real hang on the second look even after a late check", () => {
-    const clock = new FakeClock();
-    const hangs: number[] = [];
-    const w = new HangWatch(2000, (ms) => hangs.push(ms), clock);
-    w.start();
+    const { clock, hangs } = started2s();
     clock.stallUntil(4000);
     expect(hangs).toEqual([]);
     clock.advance(4100);
@@ -107,10 +104,7 @@ describe("the hang rule", () => {
   });
 
   it("says nothing once stopped", () => {
-    const clock = new FakeClock();
-    const hangs: number[] = [];
-    const w = new HangWatch(2000, (ms) => hangs.push(ms), clock);
-    w.start();
+    const { clock, hangs, w } = started2s();
     w.stop();
     clock.advance(10_000);
     expect(hangs).toEqual([]);
