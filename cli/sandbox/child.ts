@@ -11,6 +11,7 @@
  */
 "use strict";
 import * as vm from "node:vm";
+import { HEARTBEAT_EVERY_MS } from "../../sim/engine/hang-watch";
 import type { ChildMessage, SandboxJob, TickState } from "./protocol";
 
 interface ChildInput {
@@ -22,7 +23,8 @@ interface ChildInput {
   reportTimeoutMs: number;
 }
 
-const BEAT_MS = 250;
+/** The shared heartbeat cadence (the host's HangWatch hears these). */
+const BEAT_MS = HEARTBEAT_EVERY_MS;
 const parentPid = process.ppid;
 
 function send(m: ChildMessage): void {

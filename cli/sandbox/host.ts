@@ -4,13 +4,13 @@
  * it is a vm context holding no host object (see child.ts and runtime.ts). The CLI keeps its own
  * watchdog on the child's heartbeat, and reads the child's exit when V8 runs out of heap.
  */
-import { SilenceWatchdog, type Timers } from "../../sim/engine/hang";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, exactParse, type ChildMessage, type RunLimits, type SandboxJob } from "./protocol";
+import { HangWatch } from "../../sim/engine/hang-watch";
 import type { Report } from "../../sim/engine/types";
 import type { TraceEvent } from "../../sim/kernel/trace";
 
@@ -32,7 +32,6 @@ export type SandboxResult =
   | { kind: "crash"; message: string };
 
 /** Extra real seconds the CLI waits for the child beyond its own timeouts before killing it. */
-const nodeTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) };
 const BACKSTOP_S = 5;
 
 /** Set by bin/celery-playground.mjs when it bundles the CLI (the bundle lives under node_modules/.cache). */
@@ -101,22 +100,23 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
   return new Promise<SandboxResult>((resolve) => {
     let final: SandboxResult | null = null;
     let stderr = "";
-    // The child stops a synchronous loop itself (V8's interrupt, same budget); this backstop (the
-    // shared rule, sim/engine/hang.ts) kills a child that says nothing at all for longer.
-    const silent = () => {
+    // The backstop, with the one hang rule (sim/engine/hang-watch.ts): the child's output is its
+    // heartbeat, and a child silent past its own timeout plus BACKSTOP_S is killed. The child itself
+    // judges the scenario's ticks with the same limit, as a vm timeout (its loop is synchronous).
+    const onSilent = () => {
       final ??= { kind: "hang", label: "the scenario", phase: "run" };
       child.kill("SIGKILL");
     };
-    let backstop = new SilenceWatchdog(nodeTimers, hangTimeoutMs + BACKSTOP_S * 1000, silent);
-    backstop.arm();
+    let backstop = new HangWatch(hangTimeoutMs + BACKSTOP_S * 1000, onSilent);
+    backstop.start();
     const onMessage = (m: ChildMessage) => {
       switch (m.t) {
         case "beat":
           return;
         case "phase":
           backstop.stop();
-          backstop = new SilenceWatchdog(nodeTimers, m.timeoutMs + BACKSTOP_S * 1000, silent);
-          backstop.arm();
+          backstop = new HangWatch(m.timeoutMs + BACKSTOP_S * 1000, onSilent);
+          backstop.start();
           return;
         case "report":
           inBody = true;
@@ -141,7 +141,7 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
     let line: Buffer[] = [];
     const body: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => {
-      backstop.kick();
+      backstop.beat();
       let from = 0;
       while (!inBody && from < chunk.length) {
         const nl = chunk.indexOf(0x0a, from);

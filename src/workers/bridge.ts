@@ -7,9 +7,8 @@
  * Generic over the API so the compile and simulation workers share it. It knows nothing of the
  * DOM beyond the Worker-like endpoint it is handed, so it is unit-tested in Node with MessagePorts.
  */
-import { SilenceWatchdog } from "../../sim/engine/hang";
-import { realTimers } from "./real-timers";
 import * as Comlink from "comlink";
+import { HangWatch } from "../../sim/engine/hang-watch";
 import { hangMessage, HangError, StaleError } from "./protocol";
 
 /** What the bridge needs of a Worker (a real one, or a MessagePort in tests). */
@@ -48,8 +47,8 @@ type Method<Api, K extends keyof Api> = Api[K] extends (...a: infer A) => Promis
 interface InFlight {
   key: string | undefined;
   reject: (e: unknown) => void;
-  /** The call's watchdog (the shared rule: sim/engine/hang.ts), armed once the worker can answer. */
-  watch: SilenceWatchdog;
+  /** The call's hang watch (the one rule, sim/engine/hang-watch.ts), once the worker is live. */
+  watch: HangWatch | null;
 }
 
 export class WorkerBridge<Api extends object> {
@@ -105,11 +104,11 @@ export class WorkerBridge<Api extends object> {
     this.start();
     const fn = (this.remote as unknown as Record<PropertyKey, (...a: unknown[]) => Promise<unknown>>)[method as PropertyKey]!;
     return new Promise((resolve, reject) => {
-      const f: InFlight = { key: opts.key, reject, watch: new SilenceWatchdog(realTimers, this.opts.watchdogMs, () => this.hang()) };
+      const f: InFlight = { key: opts.key, reject, watch: null };
       this.inFlight.add(f);
       const onAbort = () => this.settle(f, abortError(opts.signal!));
       opts.signal?.addEventListener("abort", onAbort, { once: true });
-      if (this.live) f.watch.arm();
+      if (this.live) this.watch(f);
       fn(...(args as unknown[])).then(
         (v) => {
           this.answered = true;
@@ -127,7 +126,16 @@ export class WorkerBridge<Api extends object> {
 
   /** The worker says it is working (not hung): every call in flight gets the whole watchdog time again. */
   keepAlive(): void {
-    for (const f of this.inFlight) f.watch.arm();
+    for (const f of this.inFlight) {
+      if (f.watch) f.watch.beat();
+      else this.watch(f);
+    }
+  }
+
+  private watch(f: InFlight): void {
+    if (this.opts.watchdogMs <= 0) return;
+    f.watch = new HangWatch(this.opts.watchdogMs, () => this.hang());
+    f.watch.start();
   }
 
   /** Drop the answers of every call in flight (a reset: nothing asked before it matters). */
@@ -188,7 +196,7 @@ export class WorkerBridge<Api extends object> {
   private finish(f: InFlight): boolean {
     if (!this.inFlight.has(f)) return false;
     this.inFlight.delete(f);
-    f.watch.stop();
+    f.watch?.stop();
     return true;
   }
 

@@ -10,6 +10,7 @@
  */
 import { acceptPort, hostChannel, type PrivateEndpoint } from "./lockdown";
 import { runPoint } from "../../sim/experiment/run";
+import { throttledHeartbeat } from "../../sim/engine/hang-watch";
 import { diffRuns } from "../../sim/experiment/diff";
 import { createWorkerHost } from "./worker-host";
 import type { ExperimentReply, ExperimentRequest } from "./protocol";
@@ -19,18 +20,17 @@ const host = createWorkerHost(() => {}, undefined, hostChannel);
 let endpoint: PrivateEndpoint | null = null;
 const post = (m: ExperimentReply) => endpoint?.postMessage(m);
 
-let lastProgress = 0;
+// The pool's HangWatch hears these (sim/engine/hang-watch.ts: one rule, one cadence).
+let eventsFired = 0;
+const beat = throttledHeartbeat(() => post({ type: "progress", events: eventsFired }), () => performance.now());
 const onProgress = (events: number) => {
-  const now = performance.now();
-  if (now - lastProgress < 200) return;
-  lastProgress = now;
-  post({ type: "progress", events });
+  eventsFired = events;
+  beat();
 };
 
 function onRequest(ev: MessageEvent<ExperimentRequest>): void {
   const req = ev.data;
   const untilS = req.untilS !== undefined ? { untilS: req.untilS } : {};
-  lastProgress = performance.now();
   if (req.type === "run") {
     void runPoint(req.code, req.run, { host, file: req.file, onProgress, ...untilS }).then((result) => post({ type: "result", result }));
   } else if (req.type === "diff") {

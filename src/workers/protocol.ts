@@ -6,6 +6,7 @@
  * The few runtime helpers here are pure (no DOM, no worker globals) so they are unit-tested in Node.
  */
 import { HANG_BUDGET_S, hangSentence } from "../../sim/engine/hang";
+import { HEARTBEAT_EVERY_MS } from "../../sim/engine/hang-watch";
 import type { CeleryEventView, Frame, Report, SerializedError } from "../../sim/engine/types";
 import type { CompileResult } from "../../sim/engine/compile";
 import type { TraceEvent } from "../../sim/kernel/trace";
@@ -176,7 +177,8 @@ export interface AliveMessage {
   channel: typeof ALIVE_CHANNEL;
 }
 export const ALIVE_CHANNEL = "celery-playground/alive";
-export const ALIVE_EVERY_MS = 250;
+/** The page's heartbeat cadence is the shared one (sim/engine/hang-watch.ts). */
+export const ALIVE_EVERY_MS = HEARTBEAT_EVERY_MS;
 
 export function isAliveMessage(data: unknown): data is AliveMessage {
   return typeof data === "object" && data !== null && (data as AliveMessage).channel === ALIVE_CHANNEL;

@@ -6,6 +6,7 @@
  * a real macrotask (every microtask drains first) with no clamp.
  */
 import type { Host } from "../../sim/engine/sim";
+import { throttledHeartbeat } from "../../sim/engine/hang-watch";
 import { ALIVE_CHANNEL, ALIVE_EVERY_MS, ENTER_CHANNEL, EnterThrottle, type AliveMessage, type EnterMessage } from "./protocol";
 
 export function createWorkerHost(
@@ -20,7 +21,7 @@ export function createWorkerHost(
   // Bound now: a scenario that patches MessagePort.prototype later cannot stall or hijack the hop.
   const ping = MessagePort.prototype.postMessage.bind(channel.port2, 0);
   const throttle = new EnterThrottle();
-  let lastAlive = -Infinity;
+  const aliveBeat = throttledHeartbeat(() => post({ channel: ALIVE_CHANNEL }), now, ALIVE_EVERY_MS);
   const send = (label: string | null) => {
     if (label !== null) post({ channel: ENTER_CHANNEL, label });
   };
@@ -35,10 +36,7 @@ export function createWorkerHost(
     },
     /** The simulator is working: say so, at most every ALIVE_EVERY_MS (the watchdog starts again). */
     alive(): void {
-      const t = now();
-      if (t - lastAlive < ALIVE_EVERY_MS) return;
-      lastAlive = t;
-      post({ channel: ALIVE_CHANNEL });
+      aliveBeat();
     },
     onEnter(label: string): void {
       host.lastLabel = label;

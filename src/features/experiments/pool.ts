@@ -6,8 +6,8 @@
  *
  * Knows nothing of the DOM beyond the Worker-like endpoint it is handed: unit-tested in Node.
  */
-import { HANG_BUDGET_S, SilenceWatchdog, hangSentence } from "../../../sim/engine/hang";
-import { realTimers } from "../../workers/real-timers";
+import { HANG_BUDGET_S, hangSentence } from "../../../sim/engine/hang";
+import { HangWatch } from "../../../sim/engine/hang-watch";
 import { failedRun } from "../../../sim/experiment/run";
 import type { DiffResult, ExperimentReply, ExperimentRequest, ParamValue, RunPoint, RunResult } from "../../workers/protocol";
 
@@ -56,7 +56,7 @@ export class ExperimentPool {
   sweep(job: SweepJob): SweepHandle {
     const hangMs = this.opts.hangMs ?? HANG_BUDGET_S.experiments * 1000;
     const results: (RunResult | undefined)[] = new Array(job.runs.length);
-    const live = new Set<{ worker: PoolWorker; watch: SilenceWatchdog | null }>();
+    const live = new Set<{ worker: PoolWorker; watch: HangWatch }>();
     let next = 0;
     let finished = 0;
     let over = false;
@@ -66,7 +66,7 @@ export class ExperimentPool {
       if (over) return;
       over = true;
       for (const w of live) {
-        w.watch?.stop();
+        w.watch.stop();
         w.worker.terminate();
       }
       live.clear();
@@ -80,24 +80,23 @@ export class ExperimentPool {
       if (finished === job.runs.length) end(false);
     };
     const start = () => {
-      const slot = { worker: this.opts.spawn(), watch: null as SilenceWatchdog | null };
-      live.add(slot);
       let current: RunPoint | null = null;
       let startedAt = 0;
-      const retire = () => {
-        slot.watch?.stop();
-        slot.worker.terminate();
-        live.delete(slot);
-      };
-      slot.watch = new SilenceWatchdog(realTimers, hangMs, () => {
+      const onHang = () => {
         if (over || !current) return;
         const p = current;
         current = null;
         retire();
-        record(failedRun(p, `hung: ${hangSentence(null, hangMs / 1000)}`, now() - startedAt));
+        record(failedRun(p, hungMessage(hangMs), now() - startedAt));
         if (!over && next < job.runs.length) start();
-      });
-      const arm = () => slot.watch!.arm();
+      };
+      const slot = { worker: this.opts.spawn(), watch: new HangWatch(hangMs, onHang) };
+      live.add(slot);
+      const retire = () => {
+        slot.watch.stop();
+        slot.worker.terminate();
+        live.delete(slot);
+      };
       const feed = () => {
         if (over) return;
         if (next >= job.runs.length) {
@@ -106,13 +105,13 @@ export class ExperimentPool {
         }
         current = job.runs[next++]!;
         startedAt = now();
-        arm();
+        slot.watch.start();
         slot.worker.postMessage({ type: "run", code: job.code, file: job.file, run: current, ...(job.untilS !== undefined ? { untilS: job.untilS } : {}) });
       };
       slot.worker.addEventListener("message", (ev) => {
         const m = ev.data;
         if (over) return;
-        if (m.type === "progress") arm();
+        if (m.type === "progress") slot.watch.beat();
         else if (m.type === "result") {
           current = null;
           record(m.result);
@@ -141,26 +140,29 @@ export class ExperimentPool {
     const hangMs = this.opts.hangMs ?? HANG_BUDGET_S.experiments * 1000;
     return new Promise((resolve, reject) => {
       const worker = this.opts.spawn();
-      const watch = new SilenceWatchdog(realTimers, hangMs, () => stop(new Error(`hung: ${hangSentence(null, hangMs / 1000)}`)));
+      const watch = new HangWatch(hangMs, () => stop(new Error(hungMessage(hangMs))));
       const stop = (e?: Error, v?: DiffResult) => {
         watch.stop();
         worker.terminate();
         if (e) reject(e);
         else resolve(v!);
       };
-      const arm = () => watch.arm();
       signal?.addEventListener("abort", () => stop(new DOMException("cancelled", "AbortError")), { once: true });
       worker.addEventListener("message", (ev) => {
         const m = ev.data;
-        if (m.type === "progress") arm();
+        if (m.type === "progress") watch.beat();
         else if (m.type === "diff") stop(undefined, m.result);
         else if (m.type === "error") stop(new Error(m.message));
       });
       worker.addEventListener("error", () => stop(new Error("the worker failed to start or crashed")));
-      arm();
+      watch.start();
       worker.postMessage({ type: "diff", ...req });
     });
   }
+}
+
+function hungMessage(hangMs: number): string {
+  return `hung: ${hangSentence(null, hangMs / 1000)}`;
 }
 
 function now(): number {
