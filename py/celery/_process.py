@@ -4,6 +4,7 @@ JS FFI, so a Python scenario drives the same simulator, with one trace and one r
 
 Celery's names and signatures, snake_case; the simulator's options are camelCase, converted here.
 """
+import os
 import traceback
 import types
 
@@ -12,6 +13,9 @@ from js import Object
 
 from . import states
 from .exceptions import BY_NAME, Retry
+
+
+_PACKAGE_DIR = os.path.dirname(__file__)
 
 
 def camel(name):
@@ -51,7 +55,10 @@ class Bridge:
         js = getattr(e, "_js", None)
         if js is not None:
             return js
-        tb = "".join(traceback.format_exception(e))
+        # The learner's frames only: the package's own (the bridge, the runtime's exec) are noise.
+        te = traceback.TracebackException.from_exception(e)
+        te.stack = traceback.StackSummary.from_list([f for f in te.stack if not f.filename.startswith(_PACKAGE_DIR)])
+        tb = "".join(te.format())
         self.handed[id(e)] = e
         return self.helpers.error(type(e).__name__, str(e), tb, id(e))
 
@@ -131,8 +138,8 @@ class _Signature:
         return self.apply_async(args, kwargs)
 
     def apply_async(self, args=(), kwargs=None, **options):
-        opts = {"args": list(args), **({"kwargs": kwargs} if kwargs else {}), **options}
-        return _AsyncResult(self._b.call(self._js.applyAsync, js_options(opts)), self._b)
+        opts = {**({"kwargs": kwargs} if kwargs else {}), **options}
+        return _AsyncResult(self._b.call(self._js.applyAsync, to_js_value(list(args or ())), js_options(opts)), self._b)
 
     def set(self, **options):
         self._b.call(self._js.set, js_options(options))

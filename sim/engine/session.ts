@@ -151,7 +151,9 @@ class ScenarioSession implements Session {
   private fail(e: unknown, what: string): void {
     this.mainSettled = true;
     const frames = e instanceof Error ? this.world.formatFrames(e.stack ?? "") : [];
-    this.error = serializeError(e, frames.length ? frames.join("\n") : null);
+    // A Python scenario's error brings its own traceback (sim/python).
+    const own = (e as { traceback?: unknown } | null)?.traceback;
+    this.error = serializeError(e, typeof own === "string" ? own : frames.length ? frames.join("\n") : null);
     if (frames.length) what += ` (${frames[0]!.replace(/^at .*\((.*)\)$/, "$1")})`;
     this.endReason = "error";
     this.endMessage = `${what}: ${this.error.type}: ${this.error.message}`;

@@ -86,3 +86,87 @@ describe("a Python scenario on the simulator", () => {
     expect(ts.tasks.some((t) => t.retries > 0)).toBe(true);
   });
 });
+
+const COUNTER_TS = `
+import { Celery, chain } from "celery";
+const app = new Celery("lab");
+const seen: string[] = [];
+export const count = app.task({ name: "count" }, function count(x: string) { seen.push(x); return seen.length; });
+export const add = app.task({ name: "add" }, function add(a: number, b: number) { return a + b; });
+export default function main() {
+  app.worker({ hostname: "w1", concurrency: 2 });
+  for (const x of ["a", "b", "c", "d", "e"]) count.delay(x);
+  chain(add.s(1, 2), add.s(3), add.s(10)).delay();
+}
+`;
+
+const COUNTER_PY = `
+from celery import Celery, chain
+app = Celery("lab")
+seen = []
+
+@app.task(name="count")
+def count(x):
+    seen.append(x)
+    return len(seen)
+
+@app.task
+def add(a, b):
+    return a + b
+
+def main():
+    app.worker(hostname="w1", concurrency=2)
+    for x in ["a", "b", "c", "d", "e"]:
+        count.delay(x)
+    (add.s(1, 2) | add.s(3) | add.s(10)).delay()
+`;
+
+const AUTORETRY_TS = `
+import { Celery } from "celery";
+class ConnectionError extends Error { name = "ConnectionError"; }
+const app = new Celery("lab");
+export const fetchIt = app.task({ name: "fetch_it", autoretryFor: [ConnectionError], retryKwargs: { maxRetries: 2, countdown: 0.5 } },
+  function fetchIt(url: string) { throw new ConnectionError("refused: " + url); });
+export default function main() {
+  app.worker({ hostname: "w1" });
+  fetchIt.delay("http://api");
+}
+`;
+
+const AUTORETRY_PY = `
+from celery import Celery
+app = Celery("lab")
+
+@app.task(name="fetch_it", autoretry_for=(ConnectionError,), retry_kwargs={"max_retries": 2, "countdown": 0.5})
+def fetch_it(url):
+    raise ConnectionError("refused: " + url)
+
+def main():
+    app.worker(hostname="w1")
+    fetch_it.delay("http://api")
+`;
+
+describe("Celery's Python names on the simulator", () => {
+  it("keeps module state per process and runs a chain built with |, as the TypeScript twin does", async () => {
+    const [ts, python] = [await runTs(COUNTER_TS, 3), await runPython(COUNTER_PY, 3)];
+    expect(outcome(python)).toEqual(outcome(ts));
+    // Two pool processes, each with its own `seen`: no count reaches 5.
+    const counts = python.tasks.filter((t) => t.name === "count").map((t) => t.result as number);
+    expect(Math.max(...counts)).toBeLessThan(5);
+    expect(python.tasks.filter((t) => t.name === "add").map((t) => t.result)).toEqual([3, 6, 16]);
+  });
+
+  it("turns an error listed in autoretry_for into retries, then fails with it", async () => {
+    const [ts, python] = [await runTs(AUTORETRY_TS, 5), await runPython(AUTORETRY_PY, 5)];
+    expect(outcome(python)).toEqual(outcome(ts));
+    const t = python.tasks[0]!;
+    expect([t.state, t.retries, t.exception?.type]).toEqual(["FAILURE", 2, "ConnectionError"]);
+  });
+
+  it("reports an error at the top level with its Python traceback (file and line)", async () => {
+    const r = await runPython('from celery import Celery\napp = Celery("lab")\nraise ValueError("bad setting")\n', 1);
+    expect(r.endReason).toBe("error");
+    expect([r.error?.type, r.error?.message]).toEqual(["ValueError", "bad setting"]);
+    expect(r.error?.traceback).toContain('File "scenario.py", line 3');
+  });
+});
