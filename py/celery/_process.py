@@ -4,6 +4,7 @@ JS FFI, so a Python scenario drives the same simulator, with one trace and one r
 
 Celery's names and signatures, snake_case; the simulator's options are camelCase, converted here.
 """
+import builtins
 import os
 import traceback
 import types
@@ -50,6 +51,8 @@ class Bridge:
         # Python exceptions handed to the simulator, by the number their JS error carries: one that
         # comes back (retry past max_retries re-raises exc) is raised again as itself.
         self.handed = {}
+        # The scenario module's namespace in this process (run_module sets it): its exception classes.
+        self.names = {}
 
     def to_js_error(self, e):
         js = getattr(e, "_js", None)
@@ -68,12 +71,18 @@ class Bridge:
         original = self.handed.get(getattr(err, "pyId", None))
         if original is not None:
             raise original
-        cls = BY_NAME.get(err.name)
-        if cls is None:
-            cls = type(str(err.name), (Exception,), {})
+        cls = self.exception_class(str(err.name))
         exc = cls(err.message)
         exc._js = err
         raise exc from None
+
+    def exception_class(self, name):
+        """The class an error's name stands for: Celery's, the scenario's own, a builtin, or a new one."""
+        for where in (BY_NAME, self.names, vars(builtins)):
+            cls = where.get(name)
+            if isinstance(cls, type) and issubclass(cls, BaseException):
+                return cls
+        return type(name, (Exception,), {})
 
     def call(self, fn, *args):
         try:

@@ -58,6 +58,7 @@ def run_module(source, filename, js_celery, js_module, globals_, helpers):
     saved = sys.modules.get("celery")
     sys.modules["celery"] = mod
     ns = {"__name__": "scenario", "__file__": filename}  # not __main__: every process imports it
+    bridge.names = ns
     try:
         exec(compile(source, filename, "exec"), ns)
     except BaseException as e:  # noqa: BLE001 (the session reports it)
