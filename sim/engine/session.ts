@@ -20,6 +20,13 @@ import { reprError } from "../celery/errors";
 export const DEFAULT_UNTIL_S = 3600;
 const MAX_EVENTS_AT_ONE_INSTANT = 20_000_000;
 
+/**
+ * A scenario that is not compiled JavaScript (the Python front, sim/python): run once per process
+ * as a compiled module is, with that process's `require("celery")`, its module object and the
+ * simulation's globals.
+ */
+export type ModuleProgram = (require: (name: string) => unknown, module: { exports: Record<string, unknown> }, globals: ReturnType<typeof makeScenarioGlobals>) => void;
+
 
 class ScenarioSession implements Session {
   readonly sim: Sim;
@@ -35,7 +42,7 @@ class ScenarioSession implements Session {
 
   constructor(
     code: string,
-    readonly opts: SessionOptions & { host: Host },
+    readonly opts: SessionOptions & { host: Host; program?: ModuleProgram },
   ) {
     this.sim = new Sim(opts.seed, opts.host);
     this.world = new World(this.sim);
@@ -83,7 +90,8 @@ class ScenarioSession implements Session {
     let fn: Function;
     try {
       // The learner's compiled module, compiled once; each process runs it (evaluate).
-      fn = new Function("require", "module", "exports", "Math", "Date", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "console", "performance", code);
+      const program = this.opts.program;
+      fn = program ? (require: (name: string) => unknown, module: { exports: Record<string, unknown> }) => program(require, module, g) : new Function("require", "module", "exports", "Math", "Date", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "console", "performance", code);
       this.exports = this.evaluate(fn, g, "module top level");
     } catch (e) {
       this.fail(e, "the scenario's top level threw");
@@ -143,7 +151,9 @@ class ScenarioSession implements Session {
   private fail(e: unknown, what: string): void {
     this.mainSettled = true;
     const frames = e instanceof Error ? this.world.formatFrames(e.stack ?? "") : [];
-    this.error = serializeError(e, frames.length ? frames.join("\n") : null);
+    // A Python scenario's error brings its own traceback (sim/python).
+    const own = (e as { traceback?: unknown } | null)?.traceback;
+    this.error = serializeError(e, typeof own === "string" ? own : frames.length ? frames.join("\n") : null);
     if (frames.length) what += ` (${frames[0]!.replace(/^at .*\((.*)\)$/, "$1")})`;
     this.endReason = "error";
     this.endMessage = `${what}: ${this.error.type}: ${this.error.message}`;
@@ -353,12 +363,12 @@ class ScenarioSession implements Session {
 
 export type { ScenarioSession };
 
-export async function createSession(code: string, opts: SessionOptions & { host: Host }): Promise<ScenarioSession> {
+export async function createSession(code: string, opts: SessionOptions & { host: Host; program?: ModuleProgram }): Promise<ScenarioSession> {
   return new ScenarioSession(code, opts);
 }
 
 /** Load, run to the end, report. */
-export async function runScenario(code: string, opts: SessionOptions & { host: Host }): Promise<{ report: Report; session: ScenarioSession }> {
+export async function runScenario(code: string, opts: SessionOptions & { host: Host; program?: ModuleProgram }): Promise<{ report: Report; session: ScenarioSession }> {
   const session = await createSession(code, opts);
   await session.advance();
   return { report: session.report(), session };

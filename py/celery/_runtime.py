@@ -1,0 +1,75 @@
+"""Runs a Python scenario's module for one simulated process (called by sim/python/program.ts).
+
+Inside a scenario ``time.sleep``, ``time.time``, ``time.monotonic`` and ``random`` belong to the
+simulation, as ``Math.random``, ``Date`` and ``sleep`` do in a TypeScript one: ``random`` draws from
+the same seeded stream as the TypeScript ``Math.random``, so the same scenario in either language
+makes the same draws.
+"""
+import random
+import sys
+import time
+
+from pyodide.ffi import create_proxy
+
+from . import _process
+
+
+class _SimRandom(random.Random):
+    """Python's random API on the simulation's stream (``Math.random`` of the scenario globals)."""
+
+    def __init__(self, draw):
+        self._draw = draw
+        super().__init__(0)
+
+    def random(self):
+        return float(self._draw())
+
+    def getrandbits(self, k):
+        bits, n = 0, 0
+        while n < k:
+            bits = (bits << 32) | int(self._draw() * 4294967296)
+            n += 32
+        return bits >> (n - k)
+
+    def seed(self, *args, **kwargs):  # the simulation's seed decides
+        pass
+
+
+_RANDOM_NAMES = ("random", "uniform", "randint", "randrange", "choice", "choices", "sample", "shuffle",
+                 "gauss", "normalvariate", "expovariate", "triangular", "betavariate", "getrandbits")
+
+
+def _install_sim_world(globals_, helpers, bridge):
+    inst = _SimRandom(globals_.Math.random)
+    for name in _RANDOM_NAMES:
+        setattr(random, name, getattr(inst, name))
+    time.time = lambda: globals_.Date.now() / 1000
+    time.monotonic = time.perf_counter = lambda: float(helpers.now())
+    time.sleep = lambda seconds: bridge.wait(helpers.sleep(seconds))
+
+
+def run_module(source, filename, js_celery, js_module, globals_, helpers):
+    """Execute the scenario in a fresh namespace with this process's ``celery``; export main/until.
+
+    Returns None, or the JavaScript error its top level raised."""
+    mod = _process.make_module(js_celery, helpers)
+    bridge = mod._bridge
+    _install_sim_world(globals_, helpers, bridge)
+    saved = sys.modules.get("celery")
+    sys.modules["celery"] = mod
+    ns = {"__name__": "scenario", "__file__": filename}  # not __main__: every process imports it
+    bridge.names = ns
+    try:
+        exec(compile(source, filename, "exec"), ns)
+    except BaseException as e:  # noqa: BLE001 (the session reports it)
+        return bridge.to_js_error(e)
+    finally:
+        sys.modules["celery"] = saved
+    exports = js_module.exports
+    main = ns.get("main")
+    if callable(main):
+        exports.default = helpers.main(create_proxy(lambda: bridge.outcome(main)))
+    until = ns.get("until")
+    if isinstance(until, (int, float)):
+        exports.until = until
+    return None

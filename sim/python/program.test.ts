@@ -1,0 +1,172 @@
+/**
+ * The Python front in Node: a Python scenario drives the same simulator as its TypeScript twin and,
+ * on the same seed, its tasks go through the same states with the same results. Node 20 has no JSPI,
+ * so these scenarios never wait in place (no time.sleep or .get() in them); the page's e2e does.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadPyodide } from "pyodide";
+import { createSession } from "../engine/session";
+import { compile, nodeHost } from "../testing/harness";
+import { installCeleryPackage, pythonProgram, type PyodideLike } from "./program";
+
+const PACKAGE_DIR = new URL("../../py/celery/", import.meta.url);
+let py: PyodideLike;
+
+beforeAll(async () => {
+  py = (await loadPyodide()) as unknown as PyodideLike;
+  const files = Object.fromEntries(readdirSync(PACKAGE_DIR).filter((f) => f.endsWith(".py")).map((f) => [f, readFileSync(new URL(f, PACKAGE_DIR), "utf8")]));
+  installCeleryPackage(py, files);
+}, 120_000);
+
+async function runPython(source: string, seed: number) {
+  const session = await createSession("", { seed, host: nodeHost, file: "scenario.py", program: pythonProgram(py, source, { jspi: false }) });
+  await session.advance();
+  return session.report({ events: true });
+}
+
+async function runTs(source: string, seed: number) {
+  const session = await createSession(await compile(source), { seed, host: nodeHost });
+  await session.advance();
+  return session.report({ events: true });
+}
+
+const FLAKY_TS = `
+import { Celery } from "celery";
+class FlakyError extends Error { name = "FlakyError"; }
+const app = new Celery("lab", { broker: "redis" });
+app.conf.update({ taskAcksLate: false, workerPrefetchMultiplier: 4 });
+export const flaky = app.task({ bind: true, maxRetries: 3, defaultRetryDelay: 1 },
+  function flaky(self: any, data: string) {
+    if (Math.random() < 0.7) throw self.retry({ exc: new FlakyError("Random failure occurred") });
+    return \`Success after \${self.request.retries} retries for \${data}\`;
+  });
+export default function main() {
+  app.worker({ hostname: "w1", concurrency: 2 });
+  for (let i = 0; i < 6; i++) flaky.delay("item " + i);
+}
+`;
+
+const FLAKY_PY = `
+import random
+from celery import Celery
+
+class FlakyError(Exception):
+    pass
+
+app = Celery("lab", broker="redis")
+app.conf.update(task_acks_late=False, worker_prefetch_multiplier=4)
+
+@app.task(bind=True, max_retries=3, default_retry_delay=1)
+def flaky(self, data):
+    if random.random() < 0.7:
+        raise self.retry(exc=FlakyError("Random failure occurred"))
+    return f"Success after {self.request.retries} retries for {data}"
+
+def main():
+    app.worker(hostname="w1", concurrency=2)
+    for i in range(6):
+        flaky.delay("item " + str(i))
+`;
+
+type Report = Awaited<ReturnType<typeof runTs>>;
+/** What a learner sees of each task: its states in order, its result, its retries. */
+const outcome = (r: Report) => ({
+  end: r.endReason,
+  error: r.error,
+  tasks: r.tasks.map((t) => ({ name: t.name, state: t.state, retries: t.retries, result: t.result, exception: t.exception && { type: t.exception.type, message: t.exception.message } })),
+  events: r.events.map((e) => `${e.type}@${e.timestamp}`),
+});
+
+describe("a Python scenario on the simulator", () => {
+  it.each([1, 7, 42])("gives the TypeScript twin's states, retries and results (seed %i)", async (seed) => {
+    const [ts, python] = [await runTs(FLAKY_TS, seed), await runPython(FLAKY_PY, seed)];
+    expect(outcome(python)).toEqual(outcome(ts));
+    // Retries and a failure past max_retries both happen over these seeds (the check has teeth).
+    expect(ts.tasks.some((t) => t.retries > 0)).toBe(true);
+  });
+});
+
+const COUNTER_TS = `
+import { Celery, chain } from "celery";
+const app = new Celery("lab");
+const seen: string[] = [];
+export const count = app.task({ name: "count" }, function count(x: string) { seen.push(x); return seen.length; });
+export const add = app.task({ name: "add" }, function add(a: number, b: number) { return a + b; });
+export default function main() {
+  app.worker({ hostname: "w1", concurrency: 2 });
+  for (const x of ["a", "b", "c", "d", "e"]) count.delay(x);
+  chain(add.s(1, 2), add.s(3), add.s(10)).delay();
+}
+`;
+
+const COUNTER_PY = `
+from celery import Celery, chain
+app = Celery("lab")
+seen = []
+
+@app.task(name="count")
+def count(x):
+    seen.append(x)
+    return len(seen)
+
+@app.task
+def add(a, b):
+    return a + b
+
+def main():
+    app.worker(hostname="w1", concurrency=2)
+    for x in ["a", "b", "c", "d", "e"]:
+        count.delay(x)
+    (add.s(1, 2) | add.s(3) | add.s(10)).delay()
+`;
+
+const AUTORETRY_TS = `
+import { Celery } from "celery";
+class ConnectionError extends Error { name = "ConnectionError"; }
+const app = new Celery("lab");
+export const fetchIt = app.task({ name: "fetch_it", autoretryFor: [ConnectionError], retryKwargs: { maxRetries: 2, countdown: 0.5 } },
+  function fetchIt(url: string) { throw new ConnectionError("refused: " + url); });
+export default function main() {
+  app.worker({ hostname: "w1" });
+  fetchIt.delay("http://api");
+}
+`;
+
+const AUTORETRY_PY = `
+from celery import Celery
+app = Celery("lab")
+
+@app.task(name="fetch_it", autoretry_for=(ConnectionError,), retry_kwargs={"max_retries": 2, "countdown": 0.5})
+def fetch_it(url):
+    raise ConnectionError("refused: " + url)
+
+def main():
+    app.worker(hostname="w1")
+    fetch_it.delay("http://api")
+`;
+
+describe("Celery's Python names on the simulator", () => {
+  it("keeps module state per process and runs a chain built with |, as the TypeScript twin does", async () => {
+    const [ts, python] = [await runTs(COUNTER_TS, 3), await runPython(COUNTER_PY, 3)];
+    expect(outcome(python)).toEqual(outcome(ts));
+    // Two pool processes, each with its own `seen`: no count reaches 5.
+    const counts = python.tasks.filter((t) => t.name === "count").map((t) => t.result as number);
+    expect(Math.max(...counts)).toBeLessThan(5);
+    expect(python.tasks.filter((t) => t.name === "add").map((t) => t.result)).toEqual([3, 6, 16]);
+  });
+
+  it("turns an error listed in autoretry_for into retries, then fails with it", async () => {
+    const [ts, python] = [await runTs(AUTORETRY_TS, 5), await runPython(AUTORETRY_PY, 5)];
+    expect(outcome(python)).toEqual(outcome(ts));
+    const t = python.tasks[0]!;
+    expect([t.state, t.retries, t.exception?.type]).toEqual(["FAILURE", 2, "ConnectionError"]);
+  });
+
+  it("reports an error at the top level with its Python traceback (file and line)", async () => {
+    const r = await runPython('from celery import Celery\napp = Celery("lab")\nraise ValueError("bad setting")\n', 1);
+    expect(r.endReason).toBe("error");
+    expect([r.error?.type, r.error?.message]).toEqual(["ValueError", "bad setting"]);
+    expect(r.error?.traceback).toContain('File "scenario.py", line 3');
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The Python front: a Python scenario run on the same simulator as a TypeScript one. The session
+ * runs it once per simulated process (a ModuleProgram); each time the `celery` package (py/celery)
+ * wraps that process's "celery" module object (sim/celery/api.ts) through Pyodide's JS FFI.
+ *
+ * Pyodide itself is handed in (the page loads it in the sandboxed worker, tests in Node): nothing
+ * here loads it. Waiting in place (`time.sleep`, `result.get()`) needs JSPI (Chromium): then task
+ * bodies and `main` are called "promising", and `pyodide.ffi.run_sync` suspends them.
+ */
+import type { ModuleProgram } from "../engine/session";
+
+/** What this module uses of a loaded Pyodide (its full type lives in the page's bundle). */
+export interface PyodideLike {
+  runPython(code: string): unknown;
+  pyimport(name: string): any;
+  FS: { mkdirTree(path: string): void; writeFile(path: string, data: string): void };
+  setStdout?(opts: { batched: (line: string) => void }): void;
+}
+
+/** Where an error the Python code raised came from, for the page and the report. */
+export interface PythonErrorInfo {
+  name: string;
+  message: string;
+  traceback: string;
+}
+
+type Callable = ((...args: unknown[]) => any) & { callPromising?: (...args: unknown[]) => Promise<any> };
+type Outcome = { ok: boolean; value?: unknown; error?: unknown };
+
+/** Writes the `celery` package (file name → text, e.g. "__init__.py") where Python imports it. */
+export function installCeleryPackage(py: PyodideLike, files: Record<string, string>): void {
+  const site = String(py.runPython("import sysconfig; sysconfig.get_paths()['purelib']"));
+  py.FS.mkdirTree(`${site}/celery`);
+  for (const [name, text] of Object.entries(files)) py.FS.writeFile(`${site}/celery/${name}`, text);
+  py.runPython("import importlib; importlib.invalidate_caches(); import celery, celery.exceptions, celery.states, celery._runtime");
+}
+
+/** Whether this Pyodide can wait on a promise in place (JSPI). */
+export function canWaitInPlace(py: PyodideLike): boolean {
+  return Boolean(py.runPython("from pyodide.ffi import can_run_sync; can_run_sync()")) || hasJspi();
+}
+
+function hasJspi(): boolean {
+  const wasm = (globalThis as { WebAssembly?: { Suspending?: unknown } }).WebAssembly;
+  return typeof wasm?.Suspending === "function";
+}
+
+/** A JavaScript error standing for a Python exception (its class name, message and traceback). */
+function pythonError(name: string, message: string, traceback: string, pyId: number): Error {
+  const e = new Error(message) as Error & { traceback: string; pyId: number };
+  Object.defineProperty(e, "name", { value: name, writable: true, configurable: true });
+  e.traceback = traceback;
+  e.stack = traceback;
+  e.pyId = pyId;
+  return e;
+}
+
+function settle(r: Outcome): unknown {
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+/**
+ * The program for one Python scenario. `source` is the learner's text, `file` its name in
+ * tracebacks. Task bodies become simulator task functions; `main()` becomes the module's default.
+ */
+export function pythonProgram(py: PyodideLike, source: string, opts: { file?: string; jspi?: boolean } = {}): ModuleProgram {
+  const runtime = py.pyimport("celery._runtime");
+  const jspi = opts.jspi ?? hasJspi();
+  const file = opts.file ?? "scenario.py";
+  return (require, module, g) => {
+    const celery = require("celery") as { sleep(s: number): Promise<void>; now(): number };
+    const helpers = {
+      jspi,
+      error: pythonError,
+      sleep: (s: number) => celery.sleep(s),
+      now: () => celery.now(),
+      /** A simulator task function (bound: `self` first) calling the Python body. */
+      task: (call: Callable) =>
+        jspi
+          ? async function (self: unknown, ...args: unknown[]) {
+              return settle(await call.callPromising!(self, args));
+            }
+          : function (self: unknown, ...args: unknown[]) {
+              return settle(call(self, args));
+            },
+      main: (call: Callable) => (jspi ? async () => settle(await call.callPromising!()) : () => settle(call())),
+    };
+    // print() goes to the scenario's console, as console.log does in TypeScript.
+    py.setStdout?.({ batched: (line) => g.console.log(line) });
+    const err = runtime.run_module(source, file, celery, module, g, helpers);
+    if (err) throw err;
+  };
+}
