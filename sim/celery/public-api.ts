@@ -1,7 +1,8 @@
 /**
  * The types of the `"celery"` module as a scenario sees it (tsconfig maps "celery" here). Nothing in
  * this file runs: each session builds its own module with createCeleryModule; this only names its
- * parts, with Celery's names, for the type checker and the editor's completions.
+ * parts, with Celery's names, for the type checker. The names are exports.ts's one list
+ * (sim/engine/celery-exports.test.ts holds this file to it); `Celery` is the façade type.
  */
 import type { CeleryModule } from "./api";
 
