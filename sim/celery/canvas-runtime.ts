@@ -42,6 +42,9 @@ function clone(d: SignatureData): SignatureData {
   return JSON.parse(JSON.stringify(d)) as SignatureData;
 }
 
+/** Where a worker's follow-up sends look their tasks up: the registry of the process that ran the task. */
+type Sender = Pick<AppCore, "_registry">;
+
 export class CanvasRuntime {
   private chords = new Map<string, ChordState>();
   constructor(private readonly app: CanvasApp) {}
@@ -262,10 +265,10 @@ export class CanvasRuntime {
     return this.sender?._registry.get(name) ?? this.app._registry.get(name) ?? this.app._world.findTask(name) ?? null;
   }
 
-  private sender: Pick<AppCore, "_registry"> | null = null;
+  private sender: Sender | null = null;
 
-  /** What follows a task that ended on a worker, sent from `process` (the app of the child that ran it). */
-  afterTask(process: Pick<AppCore, "_registry"> | null, follow: () => void): void {
+  /** Run `follow` with `process` (the app of the pool child that ran the task) as the sender. */
+  private sentFrom(process: Sender | null, follow: () => void): void {
     const outer = this.sender;
     this.sender = process;
     try {
@@ -275,15 +278,20 @@ export class CanvasRuntime {
     }
   }
 
-  onSuccess(rec: TaskRecord, req: Request, value: unknown): void {
-    for (const cb of req.callbacks) this.apply(cb, [value], {}, {}, req);
-    if (req.chain?.length) {
-      const rest = [...req.chain];
-      const next = rest.pop()!;
-      const tail: Tail = { chain: rest };
-      this.applyNext(next, value, tail, req);
-    }
-    if (req.chord && req.groupId) this.chordPartReturn(req.groupId, rec);
+  /** A task succeeded on a worker: its links, the next chain step, its chord's counter, sent from `process`. */
+  onSuccess(rec: TaskRecord, req: Request, value: unknown, process: Sender | null = null): void {
+    // Most tasks have nothing to follow: no closure, no sender switch on that path.
+    if (!req.callbacks.length && !req.chain?.length && !(req.chord && req.groupId)) return;
+    this.sentFrom(process, () => {
+      for (const cb of req.callbacks) this.apply(cb, [value], {}, {}, req);
+      if (req.chain?.length) {
+        const rest = [...req.chain];
+        const next = rest.pop()!;
+        const tail: Tail = { chain: rest };
+        this.applyNext(next, value, tail, req);
+      }
+      if (req.chord && req.groupId) this.chordPartReturn(req.groupId, rec);
+    });
   }
 
   private applyNext(next: SignatureData, value: unknown, tail: Tail, req: Request): void {
@@ -291,10 +299,13 @@ export class CanvasRuntime {
     this.applyFrozen(next, [value], {}, tail, req);
   }
 
-  onFailure(rec: TaskRecord, req: Request, exc: Error): void {
-    for (const step of req.chain ?? []) this.markStepFailed(step, exc, rec);
-    if (req.chord && req.groupId) this.chordPartReturn(req.groupId, rec);
-    this.callErrbacks(req.errbacks, req, exc, rec.traceback, rec.id);
+  /** A task failed on a worker: the rest of its chain, its chord's counter, its errbacks, sent from `process`. */
+  onFailure(rec: TaskRecord, req: Request, exc: Error, process: Sender | null = null): void {
+    this.sentFrom(process, () => {
+      for (const step of req.chain ?? []) this.markStepFailed(step, exc, rec);
+      if (req.chord && req.groupId) this.chordPartReturn(req.groupId, rec);
+      this.callErrbacks(req.errbacks, req, exc, rec.traceback, rec.id);
+    });
   }
 
   onRevoked(rec: TaskRecord, req: Request, _reason: string): void {

@@ -343,11 +343,11 @@ export class Execution implements TraceSite {
     switch (outcome.state) {
       case SUCCESS:
         this.ack();
-        app._canvas.afterTask(task?.app ?? null, () => app._canvas.onSuccess(rec, this.req, outcome.value));
+        app._canvas.onSuccess(rec, this.req, outcome.value, task?.app ?? null);
         break;
       case FAILURE:
         this.ack();
-        app._canvas.afterTask(task?.app ?? null, () => app._canvas.onFailure(rec, this.req, outcome.exc));
+        app._canvas.onFailure(rec, this.req, outcome.exc, task?.app ?? null);
         break;
       case REJECTED:
         this.acked = true;

@@ -78,7 +78,7 @@ export interface CanvasApp extends TaskApp {
 }
 
 /** What follows a task on a worker: its links, the next chain step, the chord counter. */
-export type CanvasFollowUps = Pick<CanvasRuntime, "afterTask" | "onSuccess" | "onFailure" | "onRevoked">;
+export type CanvasFollowUps = Pick<CanvasRuntime, "onSuccess" | "onFailure" | "onRevoked">;
 
 /** What a worker and its pool's executions need. */
 export interface WorkerApp extends AppCore {

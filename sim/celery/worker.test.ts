@@ -25,7 +25,6 @@ function standIn() {
   const events: string[] = [];
   const followUps: string[] = [];
   const canvas: CanvasFollowUps = {
-    afterTask: (_p, follow) => follow(),
     onSuccess: (rec) => void followUps.push(`success ${rec.id}`),
     onFailure: (rec) => void followUps.push(`failure ${rec.id}`),
     onRevoked: (rec) => void followUps.push(`revoked ${rec.id}`),
