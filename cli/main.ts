@@ -14,7 +14,7 @@ import { sweepCommand, sweepMergeCommand } from "./sweep";
 import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, type RunLimits } from "./sandbox/protocol";
 
 const USAGE = `Usage:
-  celery-playground run <scenario.ts> [--seed N] [--until SECONDS] [--json] [--no-events] [limits]
+  celery-playground run <scenario.ts> [--seed N] [--until SECONDS] [--json] [--no-events] [--costs realistic|ideal] [limits]
   celery-playground check <labs/ID> [--file solution.ts] [--json] [limits]
   celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json] [--shard i/n]
   celery-playground sweep merge <experiment.json> <shard files…> [--out DIR] [--json]
@@ -61,6 +61,7 @@ export interface Flags {
   timeoutS: number;
   limits: RunLimits;
   memoryMb: number;
+  costs?: "realistic" | "ideal";
 }
 
 function parseFlags(args: string[]): Flags {
@@ -82,6 +83,11 @@ function parseFlags(args: string[]): Flags {
     else if (a === "--json") f.json = true;
     else if (a === "--no-events") f.events = false;
     else if (a === "--file") f.file = next();
+    else if (a === "--costs") {
+      const v = next();
+      if (v !== "realistic" && v !== "ideal") throw new Error("--costs needs realistic or ideal");
+      f.costs = v;
+    }
     else if (a === "--hang-timeout") {
       f.timeoutS = Number(next());
       if (!(f.timeoutS > 0 && f.timeoutS < 86_400)) throw new Error("--hang-timeout needs a number of seconds above 0");

@@ -29,6 +29,7 @@ export interface RunOptions {
   trace?: boolean;
   limits?: RunLimits;
   memoryMb?: number;
+  costs?: "realistic" | "ideal";
 }
 
 /** The flag that raises each limit, as the message names it. */
@@ -42,7 +43,7 @@ export async function runFile(path: string, source: string, opts: RunOptions): P
   const compiled = await compileScenario(esbuild, source, path);
   if (!compiled.ok) return { kind: "compile-error", message: compiled.diagnostics.map(formatDiagnostic).join("\n") };
   const r = await runSandboxed(
-    { code: compiled.code, seed: opts.seed, untilS: opts.untilS, events: opts.events, trace: opts.trace, file: path },
+    { code: compiled.code, seed: opts.seed, untilS: opts.untilS, events: opts.events, trace: opts.trace, file: path, ...(opts.costs ? { costs: opts.costs } : {}) },
     { hangTimeoutS: opts.timeoutS, limits: opts.limits, memoryMb: opts.memoryMb },
   );
   switch (r.kind) {
@@ -77,7 +78,7 @@ export async function runCommand(path: string, flags: Flags): Promise<number> {
   }
   // The summary shows no events: leaving them out of the report halves what the sandbox sends back.
   const events = flags.json && flags.events;
-  const r = await runFile(path, source, { seed: flags.seed, untilS: flags.untilS, events, timeoutS: flags.timeoutS, limits: flags.limits, memoryMb: flags.memoryMb });
+  const r = await runFile(path, source, { seed: flags.seed, untilS: flags.untilS, events, timeoutS: flags.timeoutS, limits: flags.limits, memoryMb: flags.memoryMb, ...(flags.costs ? { costs: flags.costs } : {}) });
   if (r.kind === "crash") {
     console.error(`The simulator failed (seed ${flags.seed}); this is a bug, please report it:\n${r.message}`);
     return EXIT.failed;

@@ -17,6 +17,8 @@ export interface SandboxJob {
   /** The report in the exact encoding below even without the trace (a sweep's figures). */
   exact?: boolean;
   limits: RunLimits;
+  /** --costs: the cost model's mode unless the scenario sets it. */
+  costs?: "realistic" | "ideal";
 }
 
 /** The resource limits; each has a CLI flag to raise it. */

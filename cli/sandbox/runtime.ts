@@ -72,7 +72,7 @@ TaskTable.prototype.create = function (this: TaskTable, ...args: Parameters<Task
 };
 
 async function run(j: SandboxJob): Promise<void> {
-  const s = await createSession(j.code, { seed: j.seed, untilS: j.untilS, file: j.file, host });
+  const s = await createSession(j.code, { seed: j.seed, untilS: j.untilS, file: j.file, host, ...(j.costs ? { costs: j.costs } : {}) });
   session = s;
   // Checked as events are recorded, so one long synchronous loop of delay() stops too.
   s.sim.onRecord(() => checkEvents(s, j.limits));

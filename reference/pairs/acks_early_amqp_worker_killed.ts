@@ -13,7 +13,7 @@ export default async function main() {
   while (!executions) await sleep(0.05);
   await sleep(0.5);
   w1.kill();
-  app.worker({ hostname: "w2" });
+  await app.worker({ hostname: "w2" }).ready();
   await sleep(4);
   return { executions, state: r.state };
 }

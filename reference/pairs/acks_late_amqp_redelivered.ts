@@ -13,7 +13,7 @@ export default async function main() {
   while (!runs.length) await sleep(0.05);
   await sleep(0.5);
   w1.kill();
-  app.worker({ hostname: "w2" });
+  await app.worker({ hostname: "w2" }).ready();
   const value = await r.get();
   return { executions: runs.length, redelivered: runs, value };
 }

@@ -8,7 +8,7 @@ export const softLonger = app.task({ name: "ref.soft_longer", softTimeLimit: 3, 
   return "finished";
 });
 export default async function main() {
-  app.worker({ hostname: "w1" });
+  await app.worker({ hostname: "w1" }).ready();
   const r = softLonger.delay();
   let error: string | null = null;
   try {

@@ -6,6 +6,8 @@ import { compile, nodeHost } from "../../sim/testing/harness";
 import { createSession } from "../../sim/engine/session";
 
 const N = Number(process.argv[2] ?? 1_000_000);
+/** BENCH_COSTS=realistic|ideal: the cost model's mode (default: the simulator's default). */
+const costs = process.env.BENCH_COSTS as "realistic" | "ideal" | undefined;
 const src = `
 import { Celery } from "celery";
 const app = new Celery("bench", { broker: "redis" });
@@ -16,13 +18,14 @@ export default async function main() {
 }`;
 const code = await compile(src);
 const t0 = performance.now();
-const session = await createSession(code, { seed: 1, host: nodeHost });
+const session = await createSession(code, { seed: 1, host: nodeHost, ...(costs ? { costs } : {}) });
 await session.advance();
 const wallS = (performance.now() - t0) / 1000;
 const report = session.report({ events: false });
 const rssMB = process.resourceUsage().maxRSS / 1024;
 console.log(JSON.stringify({
   bench: "sim-throughput",
+  costs: costs ?? "default",
   tasks: N,
   succeeded: report.stats.succeeded,
   traceEvents: report.stats.events,

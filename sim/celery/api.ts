@@ -18,7 +18,6 @@ import { SimService, type ServiceOptions } from "../world/service";
 import { HttpError, CircuitOpenError, ResponseError } from "../world/errors";
 import { CircuitBreaker, TokenBucket, FixedWindowLimiter, SlidingWindowLimiter, type CircuitBreakerOptions, type TokenBucketOptions, type FixedWindowOptions, type SlidingWindowOptions } from "../world/patterns/index";
 import type { Clock } from "../world/patterns/clock";
-import type { Lane } from "../world/host";
 
 type SigLike = Signature | Signature[];
 
@@ -143,8 +142,8 @@ export function createCeleryModule(world: World) {
     cpu: (seconds: number): Promise<void> => {
       if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new TypeError(`cpu(seconds) needs a number of seconds of at least 0 (got ${seconds})`);
       const ctx = sim.current;
-      const lane = (ctx.lane as Lane | null) ?? world.hosts.clientLane;
-      return lane.host.burn(ctx, lane, seconds);
+      const lane = world.costs.laneFor(ctx);
+      return lane.host.burn(ctx, lane, world.costs.cpuSeconds(lane, seconds));
     },
     /** An experiment's swept values by key (undefined outside an experiment; see sim/experiment). */
     params: undefined as Record<string, unknown> | undefined,

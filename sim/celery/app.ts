@@ -29,6 +29,7 @@ import { decode, encode, type Encoded } from "./serialization";
 import { sharedData } from "../kernel/trace";
 import { backendKind, type BackendKind, type ResultOwner } from "./backend-kind";
 import { unknownSettingWarnings } from "./settings-check";
+import { publishCostS } from "./costs";
 import { Beat, type BeatOptions } from "./beat";
 
 export interface CeleryOptions {
@@ -37,6 +38,8 @@ export interface CeleryOptions {
   backend?: string | null;
   /** Redis broker persistence: "none", "rdb" (default, as Redis ships) or "aof". */
   brokerPersistence?: "none" | "rdb" | "aof";
+  /** "realistic" (default): Celery's measured overheads (sim/celery/costs.ts); "ideal": none. */
+  costs?: "realistic" | "ideal";
   [key: string]: unknown;
 }
 
@@ -292,6 +295,8 @@ export class CeleryApp {
       this._broker.publishVia(exchange, routingKey, (q) => this._broker.newMessage(rec.index, body, q, priority, persistent));
       this._publishSignal("after", body, exchange, routingKey, priority);
     } else this._publish(rec, body, queue, priority);
+    const costs = this._world.costs;
+    if (costs.realistic) costs.chargePublish(this._sim.current, this._broker.transport, publishCostS(costs.table(this._broker.transport), payload.sizeBytes));
     const result = new AsyncResult(id, this);
     return result;
   }
@@ -543,6 +548,17 @@ export class WorkerHandle {
   }
   get concurrency(): number {
     return this._w.concurrency;
+  }
+  /**
+   * Resolves when the worker consumes (Celery's worker_ready), at once if it already does: a
+   * worker takes time to start (CALIBRATION.md M7: 0.5 s plus ~0.2 s per prefork child with Redis).
+   */
+  ready(): Promise<void> {
+    const sim = this._app._sim;
+    if (this._w.status === "online") return sim.sleep(0);
+    const p = sim.pending<void>(sim.current);
+    this._w.readyWaiters.push(() => sim.settle(p, true, undefined));
+    return p.promise;
   }
   /** SIGKILL: in-flight work is lost or redelivered as the acks settings say. */
   kill(): void {

@@ -27,6 +27,7 @@ import type { BackendKind, ResultOwner } from "./backend-kind";
 import type { Signature } from "./signature";
 import type { SignatureDict } from "./signature-data";
 import type { Hosts } from "../world/host";
+import type { CostModel } from "./cost-model";
 
 export type Signals = ReturnType<typeof makeSignals>;
 export type LogLevel = "log" | "info" | "warn" | "error";
@@ -51,6 +52,7 @@ export interface WorldPort {
   readonly faults: Pick<Faults, "failureFor">;
   readonly loadProcess: ProcessLoader | null;
   readonly hosts: Hosts;
+  readonly costs: CostModel;
   formatFrames(stack: string): string[];
   findTask(name: string): Task | undefined;
 }
@@ -59,6 +61,7 @@ export interface WorldPort {
 export interface TaskApp extends AppCore {
   /** This app as a result reader and sender (rpc:// results come back to their sender alone). */
   readonly _resultOwner: ResultOwner;
+  readonly _world: Pick<WorldPort, "costs">;
   signature(varies: string | Task | Signature | SignatureDict, opts?: { args?: unknown[]; kwargs?: Record<string, unknown>; options?: Record<string, unknown>; immutable?: boolean }): Signature;
   readonly control: Pick<Control, "revoke">;
   readonly _canvas: CanvasRuntime;
@@ -72,7 +75,7 @@ export interface TaskApp extends AppCore {
 /** What the canvas needs to send the tasks of a chain, group or chord, wherever they are sent from. */
 export interface CanvasApp extends TaskApp {
   readonly _backendKind: BackendKind;
-  readonly _world: Pick<WorldPort, "findTask">;
+  readonly _world: Pick<WorldPort, "findTask" | "costs">;
   _send(name: string, task: Task | null, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions, parent?: Request | null): AsyncResult;
   _callHandler(label: string, fn: () => void): void;
 }

@@ -63,6 +63,8 @@ export class AsyncResult<R = any> {
     if (guard) throw guard;
     const propagate = opts.propagate ?? true;
     const value = await this.app._backend.wait(this.id, { ...opts, propagate: false }, this.app._resultOwner);
+    const costs = this.app._world.costs;
+    if (costs.realistic) await costs.fetchResult(this.app._sim.current, this.app._broker.transport);
     if (propagate) {
       // Celery's maybe_throw checks the parents first (root first): a chain's or chord's get()
       // raises the error of the step that failed, even where this node stores another one.

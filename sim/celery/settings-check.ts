@@ -5,7 +5,7 @@
 import { defaultConf } from "./conf";
 
 /** The options of `new Celery(name, options)` that are not settings. */
-const APP_OPTIONS = ["broker", "backend", "brokerPersistence"];
+const APP_OPTIONS = ["broker", "backend", "brokerPersistence", "costs"];
 
 let knownSettings: string[] | null = null;
 function settingNames(): string[] {

@@ -70,12 +70,10 @@ let initialised = false;
 app.signals.workerProcessInit.connect((a: any) => { initialised = true; void redis.incr("inits"); void redis.rpush("senders", String(a.sender)); });
 export const wasInit = app.task(function wasInit() { return initialised; });
 export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 3 });
-  await sleep(1);
+  await app.worker({ hostname: "w1", concurrency: 3 }).ready();
   const atStart = await redis.get("inits");
   const inChild = await wasInit.delay().get();
-  app.worker({ hostname: "w2", pool: "solo", queues: ["solo"] });
-  await sleep(1);
+  await app.worker({ hostname: "w2", pool: "solo", queues: ["solo"] }).ready();
   return { atStart, inChild, inMain: initialised, total: await redis.get("inits"), senders: await redis.lrange("senders", 0, -1) };
 }`);
     expect(r.report.returned).toEqual({ atStart: "3", inChild: true, inMain: false, total: "4", senders: ["null", "null", "null", "null"] });

@@ -16,6 +16,7 @@ import { Task } from "./task";
 import { Worker } from "./worker";
 import type { CanvasFollowUps, TaskApp, WorkerApp } from "./ports";
 import { ExecContext } from "../engine/sim";
+import { CostModel } from "./cost-model";
 import { Hosts } from "../world/host";
 import { FAILURE, SUCCESS } from "./states";
 
@@ -33,6 +34,7 @@ function standIn() {
     throw new Error(`${what} is not used by a worker`);
   };
   let pid = 100;
+  const hosts = new Hosts(sim);
   const app: WorkerApp & TaskApp = {
     conf: defaultConf(),
     signals: makeSignals((h, args) => h(args)),
@@ -43,7 +45,7 @@ function standIn() {
     _tasks: tasks,
     _log: () => undefined,
     _canvas: canvas as TaskApp["_canvas"] & CanvasFollowUps,
-    _world: { apps: [], workers: [], faults: { failureFor: () => null }, loadProcess: null, hosts: new Hosts(sim), formatFrames: () => [], findTask: () => undefined },
+    _world: { apps: [], workers: [], faults: { failureFor: () => null }, loadProcess: null, hosts, costs: new CostModel(sim, hosts), formatFrames: () => [], findTask: () => undefined },
     _emitTask: (type, rec) => void events.push(`${type} ${rec.id}`),
     _emitWorker: (type) => void events.push(type),
     _nextPid: () => ++pid,

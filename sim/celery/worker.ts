@@ -18,7 +18,8 @@ import { accepts, contentDisallowed, decode } from "./serialization";
 import { ContentDisallowed, NotRegistered, reprError } from "./errors";
 import type { Task } from "./task";
 import type { ProcessImage } from "./process";
-import type { Host, Lane } from "../world/host";
+import type { Lane } from "../world/host";
+import { WorkerCpu } from "./worker-cpu";
 import { Execution, revokeReserved } from "./execution";
 
 export interface WorkerOptions {
@@ -120,23 +121,16 @@ export class Worker implements Consumer {
     this.startupS = opts.startupS ?? 0;
     this.taskEventsOpt = opts.taskEvents;
     this.pool = opts.pool ?? "prefork";
-    this.host = app._world.hosts.get(typeof opts.host === "string" ? { name: opts.host } : (opts.host ?? { name: "localhost" }));
+    const host = app._world.hosts.get(typeof opts.host === "string" ? { name: opts.host } : (opts.host ?? { name: "localhost" }));
+    this.cpu = new WorkerCpu(app._world.costs, host, this.name, this.pool);
   }
 
-  /** The machine this worker's processes burn CPU on. */
-  readonly host: Host;
-  /** Each prefork child's claim on the host's cores (by pid); the threads and solo pools have one. */
-  private lanes = new Map<number, Lane>();
+  /** Its processes on its host, and what Celery's own work costs them (worker-cpu.ts). */
+  readonly cpu: WorkerCpu;
 
   /** The process that runs a task on `slot`, as a claim on the host's cores (a new child, a new lane). */
   laneFor(slot: Slot): Lane {
-    const key = this.pool === "prefork" ? slot.pid : 0;
-    let lane = this.lanes.get(key);
-    if (!lane) {
-      lane = this.pool === "prefork" ? this.host.lane("prefork-child", `${this.name} pool child ${slot.pid}`) : this.host.lane("interpreter", `${this.name} (${this.pool} pool)`);
-      this.lanes.set(key, lane);
-    }
-    return lane;
+    return this.cpu.laneFor(slot.pid);
   }
 
   readonly pool: "prefork" | "solo" | "threads";
@@ -190,10 +184,13 @@ export class Worker implements Consumer {
     this.slots = [];
     // A (re)started worker is a new set of processes: every module instance starts afresh.
     this.images.clear();
-    this.lanes.clear();
+    this.cpu.restart();
     for (let i = 0; i < this.concurrency; i++) this.slots.push({ index: i, pid: this.app._nextPid(), exec: null, starting: null });
-    this.sim.sched.schedule(this.startupS, () => this.online());
+    this.sim.sched.schedule(this.startupS + this.cpu.startupS(this.app._broker.transport, this.concurrency), () => this.online());
   }
+
+  /** Told once when the worker next comes online (WorkerHandle.ready()). */
+  readonly readyWaiters: (() => void)[] = [];
 
   private online(): void {
     if (this.status !== "starting") return;
@@ -205,6 +202,7 @@ export class Worker implements Consumer {
     // top level, so in the client's copy too) wants them at pool start, as prefork forks them.
     if (this.app.signals.workerProcessInit.hasReceivers) for (const slot of this.slots) this.imageFor(slot);
     this.app.signals.workerReady.send(this, { sender: this.name });
+    for (const f of this.readyWaiters.splice(0)) f();
     // Celery makes each task type's bucket when the consumer starts; kombu's bucket then keeps
     // that timestamp while full, so the first tasks after an idle spell may run back to back.
     for (const [name, task] of this.app._registry) {
@@ -271,6 +269,7 @@ export class Worker implements Consumer {
     this.status = "offline";
     this.connected = false;
     this.cancelTimers();
+    this.cpu.restart();
     for (const slot of this.slots) {
       const ex = slot.exec;
       if (ex) ex.abandon(`worker ${this.name} was killed while the task ran`);
@@ -545,11 +544,14 @@ export class Worker implements Consumer {
       if (slot.exec || slot.starting || (slot.upAtS !== undefined && slot.upAtS > this.sim.nowS)) continue;
       const r = this.ready.shift()!;
       slot.starting = r;
-      this.sim.sched.schedule(0, () => {
+      const begin = () => {
         if (slot.starting !== r) return; // dropped meanwhile (killed, connection lost)
         slot.starting = null;
         new Execution(this, slot, r).start();
-      });
+      };
+      // With costs on, the main process's serial dispatch and the child's own overhead come first.
+      const body = r.msg.body;
+      if (!this.cpu.dispatch(slot.pid, body.payload.sizeBytes, !body.ignoreResult, this.app._broker.transport, begin)) this.sim.sched.schedule(0, begin);
     }
     if (this.status === "stopping") this.maybeOffline();
   }
@@ -577,7 +579,11 @@ export class Worker implements Consumer {
     const [lo, hi] = slow ? TERMINATED_CHILD_UP_SLOW_S : TERMINATED_CHILD_UP_FAST_S;
     const upAtS = this.sim.nowS + lo + rng.random() * (hi - lo);
     slot.upAtS = upAtS;
-    this.sim.sched.schedule(upAtS - this.sim.nowS, () => this.pump());
+    this.sim.sched.schedule(upAtS - this.sim.nowS, () => {
+      // The clock may land a rounding error short of upAtS: the child is up now, whatever it reads.
+      if (slot.upAtS === upAtS) slot.upAtS = undefined;
+      this.pump();
+    });
   }
 
   /** The pool child in `slot` died; a new one takes its place at once. */

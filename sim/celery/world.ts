@@ -13,6 +13,7 @@ import type { Task } from "./task";
 import { Worker, type WorkerOptions } from "./worker";
 import { Faults } from "../world/faults";
 import { Hosts } from "../world/host";
+import { CostModel, configureCosts } from "./cost-model";
 import type { ProcessLoader } from "./process";
 
 export class World {
@@ -30,6 +31,8 @@ export class World {
   readonly faults: Faults;
   /** The machines and their cores (CPU work is shared among what runs on one). */
   readonly hosts: Hosts;
+  /** Celery's own costs on those hosts, and whether they are on (cost-model.ts). */
+  readonly costs: CostModel;
   /**
    * Evaluates the scenario module for a new simulated process (a pool child, a threads or solo
    * worker); null when there is no module (a world built by hand in a test): tasks then run the
@@ -46,6 +49,7 @@ export class World {
     this.backend = new ResultBackend(sim, this.tasks);
     this.faults = new Faults(sim, this);
     this.hosts = new Hosts(sim);
+    this.costs = new CostModel(sim, this.hosts);
   }
 
   /** The first app's broker (most scenarios have one). */
@@ -63,7 +67,10 @@ export class World {
     if (this.loadingProcess) {
       peer = this.apps[this.loadingProcess.length] ?? null;
       this.loadingProcess.push(app);
-    } else this.apps.push(app);
+    } else {
+      this.apps.push(app);
+      configureCosts(this.costs, options.costs);
+    }
     const url = String(options.broker ?? "redis");
     let broker = this.brokers.get(url);
     if (!broker) {

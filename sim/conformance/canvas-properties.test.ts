@@ -193,7 +193,7 @@ const app = new Celery("prop");
 const rec = app.task({ name: "rec" }, function rec(...args: unknown[]) { return args; });
 const boom = app.task({ name: "boom" }, function boom(...args: unknown[]) { throw new ValueError("boom " + args[args.length - 1]); });
 export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 3 });
+  await app.worker({ hostname: "w1", concurrency: 3 }).ready();
   const res: any = ${e}.applyAsync();
   try { return { value: await res.get({ timeout: 60 }) }; } catch (err: any) { return { raised: err.name + ": " + err.message }; }
 }`;

@@ -169,8 +169,8 @@ const app = new Celery("chaos", { broker: "rabbitmq" });
 app.conf.update({ taskAcksLate: true, taskRejectOnWorkerLost: true, workerPrefetchMultiplier: 1 });
 const job = app.task({ name: "job" }, async function job(i: number) { await sleep(0.5 + (i % 4)); return i; });
 export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 2 });
-  app.worker({ hostname: "w2", concurrency: 2 });
+  await app.worker({ hostname: "w1", concurrency: 2 }).ready();
+  await app.worker({ hostname: "w2", concurrency: 2 }).ready();
   faults.plan(faults.random({ count: ${faultCount}, withinS: 20, workers: ["w1", "w2"], kinds: ["kill-worker", "kill-child", "restart-worker", "network", "restart-broker"] }));
   const rs = Array.from({ length: ${tasks} }, (_, i) => job.delay(i));
   return await Promise.all(rs.map((x) => x.get()));

@@ -51,7 +51,7 @@ describe("FINDINGS §1 states and hooks", () => {
   it("without track_started: PENDING → PROGRESS{step1} → PROGRESS{step2} → SUCCESS 42 (no STARTED)", async () => {
     const r = await run(HOOKED("", "") + POLL.replace("async function", "import { now } from 'celery';\nasync function") + `
 export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 2 });
+  await app.worker({ hostname: "w1", concurrency: 2 }).ready();
   const res = hooked.delay();
   const states = await poll(res, 5);
   return { states: states.map(([s, t, i]) => [s, t, i]), value: await res.get(), seen };
@@ -70,7 +70,7 @@ export default async function main() {
   it("track_started: STARTED with info {pid, hostname} comes right after PENDING", async () => {
     const r = await run(HOOKED("trackStarted: true", "") + POLL.replace("async function", "import { now } from 'celery';\nasync function") + `
 export default async function main() {
-  app.worker({ hostname: "w1@oracle", concurrency: 2 });
+  await app.worker({ hostname: "w1@oracle", concurrency: 2 }).ready();
   const res = hooked.delay();
   return await poll(res, 5);
 }`);
@@ -83,7 +83,7 @@ export default async function main() {
   it("failure: PENDING → PROGRESS → PROGRESS → FAILURE ValueError('boom 1'); get() raises ValueError; hooks before_start, body, on_failure(einfo), after_return", async () => {
     const r = await run(HOOKED("", `if (fail) throw new ValueError("boom 1");`) + POLL.replace("async function", "import { now } from 'celery';\nasync function") + `
 export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 2 });
+  await app.worker({ hostname: "w1", concurrency: 2 }).ready();
   const res = hooked.delay(true);
   const states = await poll(res, 5);
   let raised = "";
@@ -117,7 +117,7 @@ export const retried = app.task({ name: "s1.retry_once", bind: true, base: Hooke
     return 10;
   });
 export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 2 });
+  await app.worker({ hostname: "w1", concurrency: 2 }).ready();
   const res = retried.delay();
   await sleep(0.1);
   const mid = { state: res.state, info: String(res.info) };
@@ -138,7 +138,7 @@ import { Celery, Reject } from "celery";
 const app = new Celery("s1", { broker: "redis" });
 export const rej = app.task({ name: "s1.rejecting", acksLate: true }, function rej() { throw new Reject("nope", { requeue: false }); });
 export default async function main() {
-  app.worker({ hostname: "w1" });
+  await app.worker({ hostname: "w1" }).ready();
   const res = rej.delay();
   return res.id;
 }`);
@@ -172,8 +172,9 @@ export default async function main() { app.worker({ hostname: "w1" }); await add
     const r = await run(`
 import { Celery, sleep } from "celery";
 const app = new Celery("s1");
-export default async function main() { const w = app.worker({ hostname: "w1" }); await sleep(7); w.shutdown(); }`);
-    const beats = r.report.events.filter((e) => e.type === "worker-heartbeat").map((e) => e.timestamp);
+export default async function main() { const w = app.worker({ hostname: "w1" }); await w.ready(); await sleep(7); w.shutdown(); }`);
+    const online = r.report.events.find((e) => e.type === "worker-online")!.timestamp;
+    const beats = r.report.events.filter((e) => e.type === "worker-heartbeat").map((e) => Math.round((e.timestamp - online) * 1e9) / 1e9);
     expect(beats).toEqual([2, 4, 6]);
     expect(r.report.events.find((e) => e.type === "worker-online")!.freq).toBe(2);
     expect(r.report.events.at(-1)!.type).toBe("worker-offline");
@@ -269,7 +270,7 @@ import { Celery, sleep } from "celery";
 const app = new Celery("s1");
 export const add = app.task(function add(x: number, y: number) { return x + y; });
 export default async function main() {
-  app.worker({ hostname: "w1" });
+  await app.worker({ hostname: "w1" }).ready();
   const res = add.applyAsync([1, 1], { countdown: 3 });
   await sleep(0.5);
   res.revoke();

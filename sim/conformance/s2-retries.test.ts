@@ -17,15 +17,28 @@ async function retryCase(task: string, call: string, seed = 1) {
   const r = await run(`${HEAD}
 ${task}
 export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 4 });
+  await app.worker({ hostname: "w1", concurrency: 4 }).ready();
   const res = ${call};
   let raised: string | null = null;
   let value: unknown = null;
   try { value = await res.get({ timeout: 120 }); } catch (e: any) { raised = e.name + ": " + e.message; }
   const s = Object.values(starts)[0]!;
-  return { state: res.state, raised, value, retries: s.map((x) => x[0]), gaps: s.slice(1).map((x, i) => Math.round((x[1] - s[i]![1]) * 1000) / 1000) };
+  return { state: res.state, raised, value, retries: s.map((x) => x[0]), gaps: s.slice(1).map((x, i) => x[1] - s[i]![1]) };
 }`, { seed });
   return r.report.returned as { state: string; raised: string | null; value: unknown; retries: number[]; gaps: number[] };
+}
+
+/**
+ * Real Celery's gaps exceed the countdown by 2-7 ms (FINDINGS §2: 1.007, 1.003, 1.003; 0.503, 0.505;
+ * 1.004, 2.004, 4.002; 1.01, 2.005, 4.004): the retry's publish and the worker's dispatch, which the
+ * cost model charges. Each simulated gap is the countdown plus at most 10 ms.
+ */
+function expectGaps(gaps: number[], countdowns: number[]): void {
+  expect(gaps, `gaps ${gaps.join(", ")} for countdowns ${countdowns.join(", ")}`).toHaveLength(countdowns.length);
+  gaps.forEach((g, i) => {
+    expect(g, `gap ${i + 1}: ${g} for a countdown of ${countdowns[i]}`).toBeGreaterThan(countdowns[i]!);
+    expect(g, `gap ${i + 1}: ${g} for a countdown of ${countdowns[i]}`).toBeLessThan(countdowns[i]! + 0.01);
+  });
 }
 
 describe("FINDINGS §2 retries", () => {
@@ -35,7 +48,9 @@ export const f = app.task({ name: "s2.fail", bind: true, maxRetries: 3, defaultR
   mark("f", self.request.retries);
   throw self.retry({ exc: new ValueError("always") });
 });`, "f.delay()");
-    expect(out).toEqual({ state: "FAILURE", raised: "ValueError: always", value: null, retries: [0, 1, 2, 3], gaps: [1, 1, 1] });
+    const { gaps, ...rest } = out;
+    expect(rest).toEqual({ state: "FAILURE", raised: "ValueError: always", value: null, retries: [0, 1, 2, 3] });
+    expectGaps(gaps, [1, 1, 1]);
   });
 
   it("bare retry() past max_retries: MaxRetriesExceededError \"Can't retry s2.fail_noexc[<id>] args:() kwargs:{}\"", async () => {
@@ -64,7 +79,9 @@ export const f = app.task({ name: "s2.keyerr", bind: true, maxRetries: 3, defaul
     const out = await retryCase(`
 export const f = app.task({ name: "s2.backoff", bind: true, autoretryFor: [ConnectionError], retryBackoff: true, retryBackoffMax: 4, retryJitter: false, maxRetries: 4 },
   function f(self: any) { mark("f", self.request.retries); throw new ConnectionError("down"); });`, "f.delay()");
-    expect(out).toEqual({ state: "FAILURE", raised: "ConnectionError: down", value: null, retries: [0, 1, 2, 3, 4], gaps: [1, 2, 4, 4] });
+    const { gaps, ...rest } = out;
+    expect(rest).toEqual({ state: "FAILURE", raised: "ConnectionError: down", value: null, retries: [0, 1, 2, 3, 4] });
+    expectGaps(gaps, [1, 2, 4, 4]);
   });
 
   it("retry_jitter=True (the default) draws each countdown from [0, backoff] with the seeded stream", async () => {
@@ -79,10 +96,11 @@ export const f = app.task({ name: "s2.jitter", bind: true, autoretryFor: [Connec
   function f(self: any) { mark("f", self.request.retries); throw new ConnectionError("down"); });`, "f.delay()", seed);
       expect(out.gaps).toHaveLength(4);
       out.gaps.forEach((g, i) => {
-        expect(Number.isInteger(g)).toBe(true);
-        expect(g).toBeGreaterThanOrEqual(0);
-        expect(g).toBeLessThanOrEqual(caps[i]!);
-        drawn[i]!.add(g);
+        // A whole countdown plus the publish and dispatch (under 10 ms, as expectGaps).
+        const countdown = Math.floor(g);
+        expect(g - countdown).toBeLessThan(0.01);
+        expect(countdown).toBeLessThanOrEqual(caps[i]!);
+        drawn[i]!.add(countdown);
       });
     }
     expect([...drawn[0]!].sort()).toEqual([0, 1]);
@@ -94,7 +112,9 @@ export const f = app.task({ name: "s2.jitter", bind: true, autoretryFor: [Connec
     const out = await retryCase(`
 export const f = app.task({ name: "s2.kw", bind: true, autoretryFor: [ConnectionError], retryKwargs: { maxRetries: 2, countdown: 0.5 } },
   function f(self: any) { mark("f", self.request.retries); throw new ConnectionError("down"); });`, "f.delay()");
-    expect(out).toEqual({ state: "FAILURE", raised: "ConnectionError: down", value: null, retries: [0, 1, 2], gaps: [0.5, 0.5] });
+    const { gaps, ...rest } = out;
+    expect(rest).toEqual({ state: "FAILURE", raised: "ConnectionError: down", value: null, retries: [0, 1, 2] });
+    expectGaps(gaps, [0.5, 0.5]);
   });
 
   it("explicit countdown=2**retries, max_retries=3: gaps 1, 2, 4; FAILURE RuntimeError", async () => {
@@ -103,7 +123,9 @@ export const f = app.task({ name: "s2.exp", bind: true, maxRetries: 3 }, functio
   mark("f", self.request.retries);
   throw self.retry({ exc: new RuntimeError("x"), countdown: 2 ** self.request.retries });
 });`, "f.delay()");
-    expect(out).toEqual({ state: "FAILURE", raised: "RuntimeError: x", value: null, retries: [0, 1, 2, 3], gaps: [1, 2, 4] });
+    const { gaps, ...rest } = out;
+    expect(rest).toEqual({ state: "FAILURE", raised: "RuntimeError: x", value: null, retries: [0, 1, 2, 3] });
+    expectGaps(gaps, [1, 2, 4]);
   });
 
   it("max_retries=None, countdown=0.2, succeed at retries == 8: 9 executions, SUCCESS", async () => {
@@ -115,7 +137,7 @@ export const f = app.task({ name: "s2.forever", bind: true, maxRetries: null }, 
 });`, "f.delay()");
     expect(out.state).toBe("SUCCESS");
     expect(out.retries).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(out.gaps.every((g) => Math.abs(g - 0.2) < 1e-9)).toBe(true);
+    expectGaps(out.gaps, Array(8).fill(0.2));
   });
 
   it("an exception not in autoretry_for: 1 execution, FAILURE ValueError", async () => {
@@ -123,7 +145,9 @@ export const f = app.task({ name: "s2.forever", bind: true, maxRetries: null }, 
 export const f = app.task({ name: "s2.other", bind: true, autoretryFor: [ConnectionError] }, function f(self: any) {
   mark("f", self.request.retries); throw new ValueError("not retried");
 });`, "f.delay()");
-    expect(out).toEqual({ state: "FAILURE", raised: "ValueError: not retried", value: null, retries: [0], gaps: [] });
+    const { gaps, ...rest } = out;
+    expect(rest).toEqual({ state: "FAILURE", raised: "ValueError: not retried", value: null, retries: [0] });
+    expectGaps(gaps, []);
   });
 
   it("each retry publishes a new message (task-sent) with eta set and retries incremented; state between attempts is RETRY", async () => {
@@ -133,7 +157,7 @@ export const f = app.task({ name: "s2.once", bind: true }, function f(self: any)
   return 1;
 });
 export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 4 });
+  await app.worker({ hostname: "w1", concurrency: 4 }).ready();
   const res = f.delay();
   await sleep(0.5);
   const mid = res.state;
@@ -142,7 +166,10 @@ export default async function main() {
 }`);
     expect(r.report.returned).toBe("RETRY");
     const sent = r.report.events.filter((e) => e.type === "task-sent");
-    expect(sent.map((e) => [e.retries, e.eta])).toEqual([[0, null], [1, 1]]);
+    expect(sent.map((e) => e.retries)).toEqual([0, 1]);
+    expect(sent[0]!.eta).toBeNull();
+    // The retry's ETA is absolute: 1 s after the retry was sent.
+    expect((sent[1]!.eta as number) - sent[1]!.timestamp).toBeCloseTo(1, 9);
     const received = r.report.events.filter((e) => e.type === "task-received");
     expect(received.map((e) => e.retries)).toEqual([0, 1]);
   });

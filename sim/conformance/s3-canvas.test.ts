@@ -26,7 +26,7 @@ async function outcome(r: any, opts: any = {}) { try { return { value: await r.g
 async function s3(body: string) {
   const r = await run(`${HEAD}
 export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 4 });
+  await app.worker({ hostname: "w1", concurrency: 4 }).ready();
   ${body}
 }`);
   return { ret: r.report.returned as any, r };

@@ -44,6 +44,15 @@ export default async function main() {
   return { ...(r.report.returned as { state: string; outcome: string; runs: { after: number; redelivered: unknown }[]; failedAt: number }), r };
 }
 
+/**
+ * A new worker's start-up. FINDINGS §4 implies the restore ran 0.25-0.42 s after the new worker was
+ * launched (12.3 s after a kill with a 12 s restart, 100.25 s with the ~100 s restore period, 0.42 s
+ * on RabbitMQ); CALIBRATION M7 measured 0.57 s (Redis) and 0.64 s (RabbitMQ) from launch to the first
+ * task at c=1, which the cost model follows (0.65 s). Times that include a start-up are compared with
+ * FINDINGS within 0.45 s, the gap between those measurements.
+ */
+const STARTUP_SPREAD_S = 0.45;
+
 describe("FINDINGS §4 acks_late and worker death", () => {
   it("Redis, early ack, whole worker killed: 1 execution, the task is lost and stays STARTED", async () => {
     const o = await scenario({ broker: "redis", acksLate: false, kill: "worker", watchS: 28 });
@@ -65,14 +74,18 @@ describe("FINDINGS §4 acks_late and worker death", () => {
   it("Redis, acks_late, worker restarted 12 s later: re-executed right at startup (age > visibility timeout), redelivered None, SUCCESS", async () => {
     const o = await scenario({ broker: "redis", acksLate: true, kill: "worker", restartAfterS: 12 });
     expect(o.runs.length).toBe(2);
-    expect(o.runs[1]).toEqual({ after: 12, redelivered: null });
+    expect(o.runs[1]!.redelivered).toBeNull();
+    // Measured: 12.3 s after the kill, right at the new worker's start-up.
+    expect(o.runs[1]!.after).toBeGreaterThan(12);
+    expect(Math.abs(o.runs[1]!.after - 12.3)).toBeLessThanOrEqual(STARTUP_SPREAD_S);
     expect(o.state).toBe("SUCCESS");
   });
 
   it("Redis, acks_late, restarted at once, watched 130 s: re-executed ~100 s after the kill (kombu's restore check), SUCCESS", async () => {
     const o = await scenario({ broker: "redis", acksLate: true, kill: "worker", watchS: 130 });
     expect(o.runs.length).toBe(2);
-    expect(o.runs[1]!.after).toBeCloseTo(100, 0);
+    // Measured: 100.25 s after the kill (~100 s after the new worker started).
+    expect(Math.abs(o.runs[1]!.after - 100.25)).toBeLessThanOrEqual(STARTUP_SPREAD_S);
     expect(o.state).toBe("SUCCESS");
     // The trace explains the duplicate: the message was restored from unacked.
     expect(o.r.trace.some((e) => e.kind === "message-restored")).toBe(true);
@@ -122,7 +135,9 @@ describe("FINDINGS §4 acks_late and worker death", () => {
   it("RabbitMQ, acks_late, whole worker killed: redelivered to the new worker as soon as it consumes, redelivered True, SUCCESS", async () => {
     const o = await scenario({ broker: "rabbitmq", acksLate: true, kill: "worker" });
     expect(o.runs.length).toBe(2);
-    expect(o.runs[1]).toEqual({ after: 0, redelivered: true });
+    expect(o.runs[1]!.redelivered).toBe(true);
+    // Measured: 0.42 s after the kill, as soon as the new worker consumed.
+    expect(Math.abs(o.runs[1]!.after - 0.42)).toBeLessThanOrEqual(STARTUP_SPREAD_S);
     expect(o.state).toBe("SUCCESS");
   });
 

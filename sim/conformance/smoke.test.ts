@@ -11,7 +11,7 @@ export const flaky = app.task({ bind: true, maxRetries: 3, defaultRetryDelay: 1 
     return \`Success after \${self.request.retries} retries\`;
   });
 export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 2 });
+  await app.worker({ hostname: "w1", concurrency: 2 }).ready();
   const r = flaky.delay("test data");
   try { console.log(await r.get({ timeout: 30 })); } catch (e: any) { console.log("failed: " + e.message); }
   return r.state;

@@ -46,6 +46,7 @@ class ScenarioSession implements Session {
   ) {
     this.sim = new Sim(opts.seed, opts.host);
     this.world = new World(this.sim);
+    if (opts.costs) this.world.costs.mode = opts.costs;
     this.untilS = opts.untilS ?? DEFAULT_UNTIL_S;
     this.load(code);
   }

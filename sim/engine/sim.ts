@@ -29,6 +29,11 @@ export class ExecContext {
    * While it is not, its continuation may still be running in the microtask queue.
    */
   parked = false;
+  /**
+   * The context's code owes CPU until this simulated time (a publish's cost, charged by the cost
+   * model): its next sleep or awaited result resumes no earlier, since a synchronous call cannot wait.
+   */
+  busyUntilS = 0;
   /** Promises handed to this context's code and not yet settled (made on first use). */
   private waitSet: Set<Pending<unknown>> | null = null;
   get waits(): Set<Pending<unknown>> {
@@ -159,7 +164,7 @@ export class Sim {
     p.onDrop?.();
     this.sched.cancel(p.timer);
     p.timer = null;
-    this.sched.schedule(delayS, () => this.settleNow(p, ok, value));
+    this.sched.schedule(Math.max(delayS, p.ctx.busyUntilS - this.sched.nowS), () => this.settleNow(p, ok, value));
   }
 
   /** Settle `p` from inside an event that belongs to it (a timer of its own). */
@@ -179,7 +184,8 @@ export class Sim {
   sleep(delayS: number, ctx: ExecContext = this.current): Promise<void> {
     if (!(delayS >= 0)) delayS = 0;
     const p = this.pending<void>(ctx);
-    p.timer = this.sched.schedule(delayS, () => this.settleNow(p, true, undefined));
+    const debtS = Math.max(0, ctx.busyUntilS - this.sched.nowS);
+    p.timer = this.sched.schedule(debtS + delayS, () => this.settleNow(p, true, undefined));
     return p.promise;
   }
 

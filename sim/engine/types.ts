@@ -192,4 +192,6 @@ export interface SessionOptions {
    * for tests that observe a run through module-level spies; learners always get real processes.
    */
   oneProcess?: boolean;
+  /** The cost model's mode (sim/celery/costs.ts) unless the scenario's Celery() sets `costs`. */
+  costs?: "realistic" | "ideal";
 }

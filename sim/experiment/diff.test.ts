@@ -1,3 +1,4 @@
+// Ideal costs (no Celery overheads, sim/celery/costs.ts) in these scenarios: they check the mechanism's exact times.
 /** Counterfactual diffs on crafted scenarios: the divergence point is the one the change causes. */
 import { describe, expect, it } from "vitest";
 import { compile, nodeHost } from "../testing/harness";
@@ -7,7 +8,7 @@ import { diffRuns, runSession } from "./index";
 const KILL = `
 import { Celery, sleep, faults, params } from "celery";
 const { killAtS = 1 } = (params ?? {}) as { killAtS?: number };
-const app = new Celery("acks", { broker: "rabbitmq" });
+const app = new Celery("acks", { broker: "rabbitmq", costs: "ideal" });
 app.conf.update({ workerPrefetchMultiplier: 1 });
 export const slow = app.task(async function slow(i: number) { await sleep(5); return i; });
 export default async function main() {
@@ -80,7 +81,7 @@ describe("counterfactual diff", () => {
     // b sends an extra task first, so every task of a sits one index later in b.
     const code = await compile(`
 import { Celery, sleep, params } from "celery";
-const app = new Celery("ids", { broker: "redis" });
+const app = new Celery("ids", { broker: "redis", costs: "ideal" });
 export const job = app.task(async function job(i: number) { await sleep(1); return i; });
 export default async function main() {
   app.worker({ hostname: "w1", concurrency: 1 });

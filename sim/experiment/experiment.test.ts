@@ -1,3 +1,4 @@
+// Ideal costs (no Celery overheads, sim/celery/costs.ts) in these scenarios: they check the mechanism's exact times.
 /** Experiments as data: parsing, expansion, injection of swept values, figures, spread, CSV. */
 import { describe, expect, it } from "vitest";
 import { compile, nodeHost } from "../testing/harness";
@@ -54,7 +55,7 @@ describe("an experiment is data", () => {
 
 const PROBE = `
 import { Celery, sleep, params } from "celery";
-const app = new Celery("probe", { broker: "redis" });
+const app = new Celery("probe", { broker: "redis", costs: "ideal" });
 app.conf.update({ taskAcksLate: false, workerPrefetchMultiplier: 4 });
 app.conf.workerPrefetchMultiplier = 3;
 const t = app.task(async function t(i: number) { await sleep(1); return i; });

@@ -15,6 +15,8 @@ export interface RunOptions {
   untilS?: number;
   /** The scenario's file name, for tracebacks (default scenario.ts). */
   file?: string;
+  /** The cost model's mode for every point unless the scenario sets it (sim/celery/costs.ts). */
+  costs?: "realistic" | "ideal";
   /** Checked every few hundred events; true stops the run where it is (a cancel). */
   shouldStop?: () => boolean;
   /** Told the events fired so far, every few hundred events (progress, a watchdog's heartbeat). */
@@ -22,7 +24,7 @@ export interface RunOptions {
 }
 
 export async function runSession(code: string, point: Pick<RunPoint, "seed" | "params">, o: RunOptions) {
-  const session = await createSession(injectParams(code, point.params), { seed: point.seed, host: o.host, ...(o.file !== undefined ? { file: o.file } : {}), ...(o.untilS !== undefined ? { untilS: o.untilS } : {}) });
+  const session = await createSession(injectParams(code, point.params), { seed: point.seed, host: o.host, ...(o.file !== undefined ? { file: o.file } : {}), ...(o.untilS !== undefined ? { untilS: o.untilS } : {}), ...(o.costs ? { costs: o.costs } : {}) });
   let stopped = false;
   await session.advance({
     shouldYield: () => {

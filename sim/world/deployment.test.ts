@@ -1,3 +1,4 @@
+// Ideal costs (no Celery overheads, sim/celery/costs.ts) in these scenarios: they check the mechanism's exact times.
 import { describe, expect, it } from "vitest";
 import { run } from "../testing/harness";
 
@@ -5,7 +6,7 @@ describe("a Deployment with a queue-length HPA, over a load ramp", () => {
   it("scales up at most double or +4 per period, holds during the stabilisation window, then scales down", async () => {
     const r = await run(`
 import { Celery, sleep } from "celery";
-const app = new Celery("k8s");
+const app = new Celery("k8s", { costs: "ideal" });
 const io = app.task({ name: "io", queue: "io" }, async function io() { await sleep(1); });
 export default async function main() {
   const dep = app.deployment({ name: "io", replicas: 1, worker: { concurrency: 1, queues: ["io"], prefetchMultiplier: 1 }, terminationGracePeriodS: 5 });
@@ -39,7 +40,7 @@ export default async function main() {
   it("Celery's --autoscale grows the pool to the demand at once and shrinks it after 30 s idle", async () => {
     const r = await run(`
 import { Celery, sleep } from "celery";
-const app = new Celery("auto");
+const app = new Celery("auto", { costs: "ideal" });
 const t = app.task(async function t() { await sleep(2); });
 export default async function main() {
   app.worker({ hostname: "w1", autoscale: [6, 2] });

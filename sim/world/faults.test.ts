@@ -1,10 +1,11 @@
+// Ideal costs (no Celery overheads, sim/celery/costs.ts) in these scenarios: they check the mechanism's exact times.
 /** Each fault kind and each trigger, against hand-worked expectations; each lands in the trace with its cause. */
 import { describe, expect, it } from "vitest";
 import { run } from "../testing/harness";
 
 const HEAD = (broker = "rabbitmq", acksLate = true) => `
 import { Celery, sleep, now, faults, service, ConnectionError } from "celery";
-const app = new Celery("faults", { broker: "${broker}" });
+const app = new Celery("faults", { broker: "${broker}", costs: "ideal" });
 app.conf.update({ taskAcksLate: ${acksLate}, workerPrefetchMultiplier: 1 });
 export const job = app.task({ name: "job" }, async function job(i: number) { await sleep(2); return i; });
 `;

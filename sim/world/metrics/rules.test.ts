@@ -1,3 +1,4 @@
+// Ideal costs (no Celery overheads, sim/celery/costs.ts) in these scenarios: they check the mechanism's exact times.
 import { describe, expect, it } from "vitest";
 import { Sim } from "../../engine/sim";
 import { AlertEvaluator } from "./alerts";
@@ -141,7 +142,7 @@ describe("alert rules written as text, over crafted traces", () => {
 
 const FLAKY = `
 import { Celery, sleep, service } from "celery";
-const app = new Celery("flaky", { broker: "redis" });
+const app = new Celery("flaky", { broker: "redis", costs: "ideal" });
 const payments = service("payments", { latency: 0.05, outages: [{ fromS: 10, toS: 20 }] });
 export const charge = app.task(async function charge(n: number) {
   await payments.call();
@@ -198,7 +199,7 @@ describe("run inputs: rules and commands inside a real run", () => {
   it("an alert on celery_queue_unacked sees a killed worker's message wait in Redis's unacked hash, and resolves once it is restored and done", async () => {
     const code = await compile(`
 import { Celery, sleep } from "celery";
-const app = new Celery("stuck", { broker: "redis" });
+const app = new Celery("stuck", { broker: "redis", costs: "ideal" });
 app.conf.update({ taskAcksLate: true, workerPrefetchMultiplier: 1, brokerTransportOptions: { visibilityTimeout: 10 } });
 const slow = app.task({ name: "slow" }, async function slow() { await sleep(5); return "done"; });
 export default async function main() {

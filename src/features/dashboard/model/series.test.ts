@@ -1,3 +1,4 @@
+// Ideal costs (no Celery overheads, sim/celery/costs.ts) in these scenarios: the series are checked against exact times.
 import { beforeAll, describe, expect, it } from "vitest";
 import { brokerProbes, brokerProbeSnippet } from "../../../../sim/testing/broker-probe";
 import { run, type RunOutcome } from "../../../../sim/testing/harness";
@@ -7,7 +8,7 @@ import { explainWorker } from "./worker-status";
 
 const SCENARIO = `
 import { Celery, sleep, service } from "celery";
-const app = new Celery("dash", { broker: "redis" });
+const app = new Celery("dash", { broker: "redis", costs: "ideal" });
 const api = service("api", { latency: 0.05, failureRate: 0.2, outages: [{ fromS: 8, toS: 12 }] });
 export const charge = app.task(async function charge(n: number) {
   await sleep(0.1 + Math.random() * 0.8);
@@ -151,7 +152,7 @@ describe("dashboard series from the trace", () => {
     // The broker's own counts, asked a microsecond before each bucket ends.
     const o = await run(`
 import { Celery, sleep, now } from "celery";
-const app = new Celery("dash", { broker: "rabbitmq" });
+const app = new Celery("dash", { broker: "rabbitmq", costs: "ideal" });
 app.conf.update({ taskAcksLate: true, workerPrefetchMultiplier: 4 });
 const job = app.task({ name: "job" }, async function job(i: number) { await sleep(1.3 + (i % 3) * 0.7); return i; });
 ${brokerProbeSnippet(1000, 999.999)}

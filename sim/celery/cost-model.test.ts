@@ -1,0 +1,76 @@
+/** The cost mode: Celery's overheads on by default, "ideal" on request (scenario, session, CLI), deterministic. */
+import { describe, expect, it } from "vitest";
+import { compile, nodeHost, run } from "../testing/harness";
+import { createSession } from "../engine/session";
+import { COSTS } from "./costs";
+
+const SCENARIO = (opts: string, worker = "concurrency: 4") => `
+import { Celery, sleep, now, cpu } from "celery";
+const app = new Celery("c", { broker: "redis"${opts} });
+export const spin = app.task({ ignoreResult: true }, async function spin() { await cpu(0.1); });
+export default async function main() {
+  const t0 = now();
+  for (let i = 0; i < 100; i++) spin.delay();
+  await sleep(0);
+  const publishS = now() - t0;
+  app.worker({ ${worker} });
+  return publishS;
+}`;
+
+async function drainS(source: string, costs?: "ideal" | "realistic") {
+  const session = await createSession(await compile(source), { seed: 1, host: nodeHost, ...(costs ? { costs } : {}) });
+  await session.advance();
+  const r = session.report({ events: false });
+  const ends = r.tasks.map((t) => t.finishedAt!);
+  return { publishS: r.returned as number, lastEndS: Math.max(...ends), hash: r.traceHash };
+}
+
+const redis = COSTS.redis;
+const startupC4S = redis.startupS + 4 * redis.startupPerPreforkChildS;
+/** The worker's own CPU for 100 tasks (main process's dispatch, each child's overhead), at most. */
+const overheadS = 100 * (redis.workerMainS + redis.childS);
+
+describe("the cost mode", () => {
+  it("ideal: no publish cost, no start-up, cpu(s) takes s on the host's 2 cores", async () => {
+    const r = await drainS(SCENARIO(`, costs: "ideal"`));
+    expect(r.publishS).toBe(0);
+    expect(r.lastEndS).toBeCloseTo((100 * 0.1) / 2, 9); // 100 × 0.1 s of CPU on 2 cores
+  });
+
+  it("realistic (the default): publishes cost the client, start-up delays the worker, prefork bodies run slower", async () => {
+    const r = await drainS(SCENARIO(""));
+    // The first publish connects (12.1 ms), then 100 × 0.295 ms (+ per kB of a tiny payload).
+    const minS = redis.firstPublishS + 100 * redis.publishS;
+    expect(r.publishS).toBeGreaterThan(minS);
+    expect(r.publishS).toBeLessThan(minS + 100 * redis.publishPerKbS);
+    // 100 × 0.1 s × 1.19 (prefork) of CPU on 2 cores after the start-up; dispatch and child costs overlap.
+    const cpuS = (100 * 0.1 * redis.preforkCpuFactor) / 2;
+    expect(r.lastEndS).toBeGreaterThan(r.publishS + startupC4S + cpuS);
+    expect(r.lastEndS).toBeLessThan(r.publishS + startupC4S + cpuS + overheadS);
+  });
+
+  it("a session option sets the mode; the scenario's own `costs` wins", async () => {
+    expect((await drainS(SCENARIO(""), "ideal")).publishS).toBe(0);
+    expect((await drainS(SCENARIO(""), "realistic")).publishS).toBeGreaterThan(0);
+    expect((await drainS(SCENARIO(`, costs: "realistic"`), "ideal")).publishS).toBeGreaterThan(0);
+    expect((await drainS(SCENARIO(`, costs: "ideal"`), "realistic")).publishS).toBe(0);
+  });
+
+  it("a worker on an 8-core host runs its 4 CPU-bound children in parallel", async () => {
+    const r = await drainS(SCENARIO("", `concurrency: 4, host: { name: "h8", cores: 8 }`));
+    const cpuS = (100 * 0.1 * redis.preforkCpuFactor) / 4;
+    expect(r.lastEndS).toBeGreaterThan(r.publishS + startupC4S + cpuS);
+    expect(r.lastEndS).toBeLessThan(r.publishS + startupC4S + cpuS + overheadS);
+  });
+
+  it("is deterministic: the same seed gives the same trace hash with costs on", async () => {
+    const a = await drainS(SCENARIO(""));
+    const b = await drainS(SCENARIO(""));
+    expect(a.hash).toBe(b.hash);
+    expect(a.hash).not.toBe((await drainS(SCENARIO(`, costs: "ideal"`))).hash);
+  });
+
+  it("refuses an unknown mode", async () => {
+    await expect(run(SCENARIO(`, costs: "cheap" as any`))).rejects.toThrow(/costs must be "realistic" or "ideal" \(got "cheap"\)/);
+  });
+});

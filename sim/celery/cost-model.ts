@@ -1,0 +1,69 @@
+/**
+ * The cost model of one run: its mode, and what Celery's own work costs the process doing it. The
+ * constants are in costs.ts; the cores and their sharing in ../world/host.ts.
+ */
+import type { ExecContext, Sim } from "../engine/sim";
+import type { Hosts, Lane } from "../world/host";
+import { COSTS, type CostMode, type CostTable } from "./costs";
+import type { Transport } from "./broker";
+
+/** Realistic: Celery's measured overheads are on unless a scenario, an experiment or the CLI says "ideal". */
+export const DEFAULT_COST_MODE: CostMode = "realistic";
+
+export class CostModel {
+  mode: CostMode = DEFAULT_COST_MODE;
+  /** Lanes (processes) that have published once: connection set-up is paid once per process. */
+  private readonly connected = new WeakSet<Lane>();
+
+  constructor(
+    private readonly sim: Sim,
+    private readonly hosts: Hosts,
+  ) {}
+
+  get realistic(): boolean {
+    return this.mode === "realistic";
+  }
+
+  table(transport: Transport): CostTable {
+    return COSTS[transport];
+  }
+
+  /** The process `ctx`'s code runs in: its task's pool child or interpreter, else the client. */
+  laneFor(ctx: ExecContext): Lane {
+    return (ctx.lane as Lane | null) ?? this.hosts.clientLane;
+  }
+
+  /** CPU seconds a body's `cpu(s)` takes in `lane` (a prefork child is slower, M4). */
+  cpuSeconds(lane: Lane, seconds: number): number {
+    return this.realistic && lane.kind === "prefork-child" ? seconds * COSTS.redis.preforkCpuFactor : seconds;
+  }
+
+  /** The client's CPU to receive and decode a result it fetched (M6 store_get), on its host's cores. */
+  fetchResult(ctx: ExecContext, transport: Transport): Promise<void> {
+    const lane = this.laneFor(ctx);
+    return lane.host.burn(ctx, lane, this.table(transport).getResultS);
+  }
+
+  /**
+   * A publish's CPU: a debt of the calling code (a synchronous `delay()` cannot wait: its next await
+   * resumes that much later, see ExecContext.busyUntilS) and work on its process's host, so the cores
+   * it takes are not the workers' (M6: a worker consuming while the client publishes is slower than
+   * one draining a backlog, M3). The first publish of a process also connects and declares (M1).
+   */
+  chargePublish(ctx: ExecContext, transport: Transport, cpuS: number): void {
+    const lane = this.laneFor(ctx);
+    if (!this.connected.has(lane)) {
+      this.connected.add(lane);
+      cpuS += this.table(transport).firstPublishS;
+    }
+    ctx.busyUntilS = Math.max(ctx.busyUntilS, this.sim.nowS) + cpuS;
+    lane.host.run(lane, cpuS);
+  }
+}
+
+/** The Celery() option `costs: "ideal" | "realistic"`. */
+export function configureCosts(model: CostModel, costs: unknown): void {
+  if (costs === undefined) return;
+  if (costs !== "ideal" && costs !== "realistic") throw new TypeError(`costs must be "realistic" or "ideal" (got ${JSON.stringify(costs)})`);
+  model.mode = costs;
+}

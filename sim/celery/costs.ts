@@ -1,0 +1,118 @@
+/**
+ * Celery's own costs, measured on real Celery 5.2.6 on a 2-vCPU machine
+ * (../shared/celery-reference/calibration/CALIBRATION.md, rows M1..M7; the numbers the calibration
+ * tests compare with are copied in sim/calibration/measured.ts and m4.json).
+ *
+ * ONE table, by broker transport. Every value is CPU seconds spent by the process named in its
+ * comment; CPU work runs on the process's host and shares its cores (sim/world/host.ts), except the
+ * client's publish cost, which is also a debt of the calling code (see ExecContext.busyUntilS):
+ * a synchronous `delay()` cannot wait, so the message is published at once and the caller's next
+ * await resumes that much later.
+ *
+ * `costs: "ideal"` (a Celery() option, a session's or the CLI's --costs) switches all of this off:
+ * time then passes only in sleep(), cpu() (still on the hosts' shared cores, without the prefork
+ * factor), timers and the network.
+ */
+import type { Transport } from "./broker";
+
+export type CostMode = "realistic" | "ideal";
+
+export interface CostTable {
+  /** Client CPU per `apply_async` (M1: per-call median 0.295 ms Redis, 0.182 ms RabbitMQ). */
+  publishS: number;
+  /** Client CPU per kB of encoded payload, up to 100 kB (M5: 10 kB and 100 kB publishes). */
+  publishPerKbS: number;
+  /** Client CPU per kB beyond 100 kB (M5: the 1 MB publish, 36.4 ms Redis, 10.2 ms RabbitMQ). */
+  publishPerKbBeyond100S: number;
+  /** The first publish of a process: connect + declare the queue (M1 "1st call", 12.1 / 18.3 ms). */
+  firstPublishS: number;
+  /**
+   * Worker main process, serial per task: receive, decode, dispatch to a child, collect (M3: no-op
+   * saturation at c >= 2, Redis 1.1-1.4 k/s, RabbitMQ 2.0-2.5 k/s).
+   */
+  workerMainS: number;
+  /** Worker main process per kB of payload up to 100 kB (M5 consume rate 100 B vs 100 kB at c=2). */
+  workerMainPerKbS: number;
+  /** ... and per kB beyond 100 kB (M5: 1 MB messages, 33 ms Redis / 17.5 ms RabbitMQ per task). */
+  workerMainPerKbBeyond100S: number;
+  /** Pool child per task besides the body (M3: c=1 total 1.02 ms Redis / 0.60 ms RabbitMQ minus workerMainS). */
+  childS: number;
+  /**
+   * A body's CPU inside a prefork child vs the same loop stand-alone (M4: 24.7 ms vs 20.8 ms, "cause
+   * not investigated"); threads and solo run it at 1.0 (M4: 20.0-21.4 ms in a threads-pool thread).
+   */
+  preforkCpuFactor: number;
+  /**
+   * Storing a result, charged to the worker's main process (M6: ignore -> store 1167 -> 970 tasks/s
+   * at c=2 with Redis). Real Celery stores from the child; the measured throughput drop is only
+   * reproduced when it is serial, so it is modelled where the serial work is.
+   */
+  storeResultS: number;
+  /**
+   * Client CPU per result fetched with get(), on the client's host cores (M6 store_get: ~575 tasks/s
+   * end to end; CALIBRATION.md: "treat the get()-loop cost as 0.9-1.7 ms per result").
+   */
+  getResultS: number;
+  /** Worker start-up: interpreter + imports + consumer (M7 fit: 0.42 s + 0.23 s per prefork child). */
+  startupS: number;
+  startupPerPreforkChildS: number;
+  /** Threads and solo pools start in one process (M7: 0.47 s threads c=4, 0.57 s solo). */
+  startupSingleProcessS: number;
+}
+
+const MS = 1e-3;
+
+/** The measured costs by transport. */
+export const COSTS: Readonly<Record<Transport, CostTable>> = {
+  redis: {
+    publishS: 0.295 * MS,
+    publishPerKbS: 0.019 * MS,
+    publishPerKbBeyond100S: 0.038 * MS,
+    firstPublishS: 12.1 * MS,
+    workerMainS: 0.8 * MS,
+    workerMainPerKbS: 0.014 * MS,
+    workerMainPerKbBeyond100S: 0.034 * MS,
+    childS: 0.22 * MS,
+    preforkCpuFactor: 24.7 / 20.8,
+    storeResultS: 0.17 * MS,
+    getResultS: 1.5 * MS,
+    startupS: 0.42,
+    startupPerPreforkChildS: 0.23,
+    startupSingleProcessS: 0.52,
+  },
+  rabbitmq: {
+    publishS: 0.182 * MS,
+    publishPerKbS: 0.0015 * MS,
+    publishPerKbBeyond100S: 0.0109 * MS,
+    firstPublishS: 18.3 * MS,
+    workerMainS: 0.44 * MS,
+    workerMainPerKbS: 0.0083 * MS,
+    workerMainPerKbBeyond100S: 0.0179 * MS,
+    childS: 0.16 * MS,
+    preforkCpuFactor: 24.7 / 20.8,
+    storeResultS: 0.25 * MS,
+    getResultS: 1.5 * MS,
+    // M7 RabbitMQ: 0.64 s at c=1, 1.44 s at c=8 (Redis's 2.27 s at c=8 had a 1.33-3.40 s spread).
+    startupS: 0.53,
+    startupPerPreforkChildS: 0.115,
+    startupSingleProcessS: 0.52,
+  },
+};
+
+/** Base + per-kB cost with the steeper slope beyond 100 kB that both brokers show at 1 MB. */
+export function perSizeS(baseS: number, perKbS: number, perKbBeyondS: number, sizeBytes: number): number {
+  const kb = sizeBytes / 1000;
+  return baseS + perKbS * Math.min(kb, 100) + perKbBeyondS * Math.max(0, kb - 100);
+}
+
+export function publishCostS(t: CostTable, sizeBytes: number): number {
+  return perSizeS(t.publishS, t.publishPerKbS, t.publishPerKbBeyond100S, sizeBytes);
+}
+
+export function workerMainCostS(t: CostTable, sizeBytes: number, storesResult: boolean): number {
+  return perSizeS(t.workerMainS, t.workerMainPerKbS, t.workerMainPerKbBeyond100S, sizeBytes) + (storesResult ? t.storeResultS : 0);
+}
+
+export function workerStartupS(t: CostTable, pool: "prefork" | "solo" | "threads", concurrency: number): number {
+  return pool === "prefork" ? t.startupS + t.startupPerPreforkChildS * concurrency : t.startupSingleProcessS;
+}

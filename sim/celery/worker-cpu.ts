@@ -1,0 +1,66 @@
+/**
+ * A worker's processes on its host and what Celery's own work costs them (costs.ts): the main
+ * process's serial per-task dispatch, each pool child's per-task overhead, start-up.
+ *
+ * Prefork: a main process plus one process per pool child (a replaced child is a new process).
+ * Threads and solo: one interpreter for the main loop and every thread, time-sliced (the GIL:
+ * together never more than one core).
+ */
+import type { CostModel } from "./cost-model";
+import type { Host, Lane } from "../world/host";
+import type { Transport } from "./broker";
+import { workerMainCostS, workerStartupS } from "./costs";
+
+export type PoolKind = "prefork" | "solo" | "threads";
+
+export class WorkerCpu {
+  private main!: Lane;
+  /** Each prefork child's lane by pid; the threads and solo pools run everything in `main`. */
+  private readonly children = new Map<number, Lane>();
+
+  constructor(
+    private readonly costs: CostModel,
+    readonly host: Host,
+    private readonly name: string,
+    private readonly pool: PoolKind,
+  ) {
+    this.restart();
+  }
+
+  /** A (re)started or killed worker: its old processes and their work are gone. */
+  restart(): void {
+    if (this.main) this.host.forget(this.main);
+    for (const lane of this.children.values()) this.host.forget(lane);
+    this.children.clear();
+    this.main = this.pool === "prefork" ? this.host.lane("worker-main", `${this.name} main process`) : this.host.lane("interpreter", `${this.name} (${this.pool} pool)`);
+  }
+
+  /** The process that runs a task on pool child `pid`. */
+  laneFor(pid: number): Lane {
+    if (this.pool !== "prefork") return this.main;
+    let lane = this.children.get(pid);
+    if (!lane) {
+      lane = this.host.lane("prefork-child", `${this.name} pool child ${pid}`);
+      this.children.set(pid, lane);
+    }
+    return lane;
+  }
+
+  /** Seconds from launch until the worker consumes, beyond what the scenario asked (M7). */
+  startupS(transport: Transport, concurrency: number): number {
+    return this.costs.realistic ? workerStartupS(this.costs.table(transport), this.pool, concurrency) : 0;
+  }
+
+  /**
+   * Start a task on pool child `pid`: with costs on, after the main process's serial dispatch of a
+   * message of `sizeBytes` (and the result it will store) and the child's own overhead. False with
+   * costs off: the caller starts it at once.
+   */
+  dispatch(pid: number, sizeBytes: number, storesResult: boolean, transport: Transport, begin: () => void): boolean {
+    if (!this.costs.realistic) return false;
+    const t = this.costs.table(transport);
+    const child = this.laneFor(pid);
+    this.host.run(this.main, workerMainCostS(t, sizeBytes, storesResult), () => this.host.run(child, t.childS, begin));
+    return true;
+  }
+}
