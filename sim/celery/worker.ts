@@ -122,7 +122,7 @@ export class Worker implements Consumer {
     this.taskEventsOpt = opts.taskEvents;
     this.pool = opts.pool ?? "prefork";
     const host = app._world.hosts.get(typeof opts.host === "string" ? { name: opts.host } : (opts.host ?? { name: "localhost" }));
-    this.cpu = new WorkerCpu(app._world.costs, host, this.name, this.pool);
+    this.cpu = new WorkerCpu(app._world.costs, host, this.name, this.pool, this.sim.sched);
   }
 
   /** Its processes on its host, and what Celery's own work costs them (worker-cpu.ts). */
