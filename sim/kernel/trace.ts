@@ -49,6 +49,7 @@ export const TRACE_KINDS = [
   "timer", // a scenario timer fired (setTimeout/setInterval)
   "note", // anything else worth showing; data {text}
   "autoscale", // a replica autoscaler or Celery's --autoscale changed a size; data {target, from, to, reason}
+  "cpu", // a task's (or the client's, task -1) cpu() ended; num = seconds it waited for a core; data {host, cores, cpuS, wallS}
 ] as const;
 
 export type TraceKind = (typeof TRACE_KINDS)[number];

@@ -25,6 +25,9 @@ interface Job {
   done: (() => void) | null;
   /** A learner's cpu(): settled at the end, dropped when its context is interrupted or killed. */
   pending: Pending<void> | null;
+  /** For a learner's cpu(): when it was asked for and how much CPU it needs (the trace's "cpu" event). */
+  askedAtS?: number;
+  cpuS?: number;
 }
 
 /** Below this much CPU left a job is done (floating-point residue of the shares). */
@@ -96,9 +99,12 @@ export class Host {
   /** A learner's `await cpu(s)`: `cpuS` seconds of `lane`'s CPU on behalf of `ctx`'s code. */
   burn(ctx: ExecContext, lane: Lane, cpuS: number): Promise<void> {
     const pending = this.sim.pending<void>(ctx);
-    const job: Job = { remainingS: Math.max(0, cpuS), done: null, pending };
+    const job: Job = { remainingS: Math.max(0, cpuS), done: null, pending, askedAtS: this.sim.nowS, cpuS: Math.max(0, cpuS) };
     // Interrupted (a soft time limit) or its process killed: the cores go to the others from now on.
-    pending.onDrop = () => this.remove(lane, job);
+    pending.onDrop = () => {
+      this.remove(lane, job);
+      this.recordCpu(job);
+    };
     if (!lane.sliced && lane.jobs.length > 0) lane.jobs.push(job);
     else this.add(lane, job);
     return pending.promise;
@@ -111,6 +117,16 @@ export class Host {
     lane.jobs.length = 0;
     this.active = this.active.filter((l) => l !== lane);
     this.reschedule();
+  }
+
+  /**
+   * The trace's "cpu" event for a learner's cpu() that ended (or was cut short): num = the seconds it
+   * waited for a core (wall time beyond the CPU it got), for the timeline and the Dashboard.
+   */
+  private recordCpu(j: Job): void {
+    const wallS = this.sim.nowS - j.askedAtS!;
+    const usedS = j.cpuS! - Math.max(0, j.remainingS);
+    this.sim.record("cpu", j.pending!.ctx.taskIndex, -1, Math.max(0, wallS - usedS), { host: this.name, cores: this.cores, cpuS: usedS, wallS });
   }
 
   private add(lane: Lane, job: Job): void {
@@ -195,6 +211,7 @@ export class Host {
     for (const j of finished) {
       if (j.pending) {
         j.pending.onDrop = null;
+        this.recordCpu(j);
         this.sim.settle(j.pending, true, undefined);
       } else if (j.done) {
         if (alone) j.done();

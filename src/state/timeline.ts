@@ -16,6 +16,8 @@ export interface Bar {
   startS: number;
   endS: number | null;
   outcome: Outcome;
+  /** Seconds its cpu() calls waited for a core (their host's cores were all busy): the trace's "cpu" events. */
+  cpuWaitS: number;
 }
 
 export interface Marker {
@@ -72,7 +74,7 @@ export function addEvents(m: TimelineModel, events: readonly TraceEvent[]): Time
       const prev = m.open.get(ev.task);
       if (prev) close(m, prev, ev.atS, "lost");
       const slot = freeSlot(m.open, ev.worker);
-      const bar: Bar = { id: ev.i, task: ev.task, worker: ev.worker, slot, startS: ev.atS, endS: null, outcome: "running" };
+      const bar: Bar = { id: ev.i, task: ev.task, worker: ev.worker, slot, startS: ev.atS, endS: null, outcome: "running", cpuWaitS: 0 };
       m.open.set(ev.task, bar);
       m.bars.push(bar);
       m.slots.set(ev.worker, Math.max(m.slots.get(ev.worker) ?? 0, slot + 1));
@@ -82,6 +84,11 @@ export function addEvents(m: TimelineModel, events: readonly TraceEvent[]): Time
     if (outcome) {
       const bar = m.open.get(ev.task);
       if (bar) close(m, bar, ev.atS, outcome);
+      continue;
+    }
+    if (ev.kind === "cpu") {
+      const bar = m.open.get(ev.task);
+      if (bar) bar.cpuWaitS += ev.num;
       continue;
     }
     if (ev.kind === "worker-killed") {

@@ -169,7 +169,7 @@ export function Dashboard(props: { pg: Playground; store: DashboardStore }) {
         <Chart title="Live tasks by state" version={v} data={() => stateChart(m())} markers={markers} playheadS={playhead} testid="chart-states" />
         <Chart title="Throughput (per s, 5 s average)" unit="/s" version={v} data={() => throughputChart(m(), 5)} markers={markers} playheadS={playhead} colors={["#4fcf82", "#ff5d6c"]} testid="chart-throughput" />
         <Chart title="Queue depth (waiting; unacked: delivered, not acknowledged)" version={v} data={() => queueDepthChart(m())} markers={markers} playheadS={playhead} testid="chart-depth" />
-        <Chart title="Pool utilisation" unit="%" version={v} data={() => utilisationChart(m())} markers={markers} playheadS={playhead} testid="chart-util" />
+        <Chart title="Pool utilisation (and CPU per host where tasks burn it)" unit="%" version={v} data={() => utilisationChart(m())} markers={markers} playheadS={playhead} testid="chart-util" />
         <Chart title="Queue wait, last 10 s" unit="s" version={v} data={() => percentileChart(m(), "waits", 10)} markers={markers} playheadS={playhead} colors={["#5aa2ff", "#f2b84b", "#ff5d6c"]} testid="chart-wait" />
         <Chart title="Runtime, last 10 s" unit="s" version={v} data={() => percentileChart(m(), "runtimes", 10)} markers={markers} playheadS={playhead} colors={["#5aa2ff", "#f2b84b", "#ff5d6c"]} testid="chart-runtime" />
       </div>

@@ -1,6 +1,7 @@
 /**
  * The worker timeline: a lane per pool slot, a bar per execution labelled and coloured by outcome,
- * and markers where a worker was killed, a pool child was lost, or a message was redelivered.
+ * and markers where a worker was killed, a pool child was lost, or a message was redelivered. A
+ * bar's hatched end is the time its cpu() waited for a core.
  */
 import { createMemo, For, Show } from "solid-js";
 import type { RunView } from "../../state/run-store";
@@ -75,14 +76,19 @@ export function Timeline(props: { run: RunView; onSelect(task: number): void }) 
                 const outcome = live(() => bar.outcome);
                 const o = () => OUTCOME[outcome()];
                 const end = live(() => bar.endS ?? props.run.nowS);
+                const waited = live(() => bar.cpuWaitS);
                 return (
                   <button
                     class={`tl-bar out-${outcome()}`}
                     style={{ left: pct(b().startS), width: `max(3px, calc(${pct(end() - b().startS)}))`, top: `${top(b().worker, b().slot) + 3}px`, height: `${LANE_PX - 6}px` }}
-                    title={`${name(b())}: ${o().word}, ${b().startS.toFixed(3)}–${end().toFixed(3)} s`}
-                    aria-label={`${name(b())} ${o().word}`}
+                    title={`${name(b())}: ${o().word}, ${b().startS.toFixed(3)}–${end().toFixed(3)} s${waited() > 0 ? `, waited ${waited().toFixed(3)} s for a CPU core` : ""}`}
+                    aria-label={`${name(b())} ${o().word}${waited() > 0 ? `, waited ${waited().toFixed(2)} s for a CPU core` : ""}`}
                     onClick={() => props.onSelect(bar.task)}
                   >
+                    {/* The share of the bar its cpu() spent waiting for a core, hatched at its end. */}
+                    <Show when={waited() > 0 && end() > b().startS}>
+                      <span class="tl-cpuwait" aria-hidden="true" style={{ width: `${Math.min(100, (100 * waited()) / (end() - b().startS))}%` }} />
+                    </Show>
                     <span aria-hidden="true">{o().shape}</span> {name(b())}
                   </button>
                 );

@@ -54,6 +54,12 @@ export interface Bucket {
   runtimes: number[];
   /** Per worker hostname: [busy, capacity]; only workers online at the end. */
   pools: Record<string, [number, number]>;
+  /**
+   * Per simulated host: [CPU seconds burnt by cpu() in the bucket, the host's cores]. A cpu() is known
+   * when it ends (the trace's "cpu" event), so its seconds are spread then over the buckets it spanned,
+   * closed ones included: the only field a closed bucket may still gain.
+   */
+  cpu: Record<string, [number, number]>;
 }
 
 export interface AlertMark {
@@ -111,7 +117,7 @@ export interface DashboardModel {
 }
 
 function newBucket(k: number, stepS: number): Bucket {
-  return { endS: (k + 1) * stepS, plotS: (k + 1) * stepS, states: {}, succeeded: 0, failed: 0, depth: {}, unacked: {}, waits: [], runtimes: [], pools: {} };
+  return { endS: (k + 1) * stepS, plotS: (k + 1) * stepS, states: {}, succeeded: 0, failed: 0, depth: {}, unacked: {}, waits: [], runtimes: [], pools: {}, cpu: {} };
 }
 
 export function emptyDashboard(stepS = 1): DashboardModel {
@@ -186,6 +192,20 @@ function finish(m: DashboardModel, endS: number): void {
   prev.depth = cur.depth;
   prev.unacked = cur.unacked;
   prev.pools = cur.pools;
+  for (const [h, [s, cores]] of Object.entries(cur.cpu)) prev.cpu[h] = [(prev.cpu[h]?.[0] ?? 0) + s, cores];
+}
+
+/** Spread a cpu()'s seconds evenly over [fromS, toS] across the buckets (open and closed) it covers. */
+function addCpu(m: DashboardModel, host: string, cores: number, cpuS: number, fromS: number, toS: number): void {
+  const spanS = toS - fromS;
+  if (!(cpuS > 0) || !(spanS > 0)) return;
+  const buckets = [...m.buckets, m.cur];
+  for (let i = buckets.length - 1; i >= 0; i--) {
+    const b = buckets[i]!;
+    if (b.endS <= fromS) break;
+    const overlapS = Math.min(b.endS, toS) - Math.max(b.endS - m.stepS, fromS);
+    if (overlapS > 0) b.cpu[host] = [(b.cpu[host]?.[0] ?? 0) + (cpuS * overlapS) / spanS, cores];
+  }
 }
 
 /** Close buckets until the one being filled is bucket k. */
@@ -271,6 +291,11 @@ function foldEvent(m: DashboardModel, ev: TraceEvent): void {
     case "worker-lost":
       if (ev.task >= 0) closeExecution(m, ev.task);
       return;
+    case "cpu": {
+      const d = (ev.data ?? {}) as { host?: string; cores?: number; cpuS?: number; wallS?: number };
+      addCpu(m, String(d.host ?? "localhost"), Number(d.cores ?? 1), Number(d.cpuS ?? 0), ev.atS - Number(d.wallS ?? 0), ev.atS);
+      return;
+    }
     case "alert": {
       const d = (ev.data ?? {}) as Partial<AlertMark>;
       m.alerts.push({ atS: ev.atS, rule: String(d.rule ?? ""), state: String(d.state ?? ""), value: Number(d.value ?? ev.num), threshold: Number(d.threshold ?? NaN), reason: String(d.reason ?? "") });
@@ -419,7 +444,10 @@ export function percentileChart(m: DashboardModel, what: "waits" | "runtimes", w
   return { series: ps.map((p) => `p${p}`), data: [xs(m), ...cols] };
 }
 
-/** Busy share of the pool, 0..100 %: all online workers together, then each worker. */
+/**
+ * Busy share of the pool, 0..100 %: all online workers together, then each worker; then, where the
+ * run burns CPU (cpu()), each host's CPU: the share of its cores busy in the bucket.
+ */
 export function utilisationChart(m: DashboardModel): ChartData {
   const hosts = new Set<string>();
   for (const b of m.buckets) for (const h of Object.keys(b.pools)) hosts.add(h);
@@ -439,5 +467,15 @@ export function utilisationChart(m: DashboardModel): ChartData {
       return p && p[1] > 0 ? (100 * p[0]) / p[1] : null;
     }),
   );
-  return { series: ["all workers", ...names], data: [xs(m), all, ...per] };
+  const cpuHosts = new Set<string>();
+  for (const b of m.buckets) for (const h of Object.keys(b.cpu)) cpuHosts.add(h);
+  const hostNames = [...cpuHosts].sort();
+  const width = (b: Bucket) => Math.max(1e-9, b.plotS - (b.endS - m.stepS));
+  const cpu = hostNames.map((h) =>
+    m.buckets.map((b) => {
+      const c = b.cpu[h];
+      return c ? Math.min(100, (100 * c[0]) / (width(b) * c[1])) : 0;
+    }),
+  );
+  return { series: ["all workers", ...names, ...hostNames.map((h) => `CPU ${h}`)], data: [xs(m), all, ...per, ...cpu] };
 }
