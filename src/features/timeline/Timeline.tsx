@@ -54,6 +54,9 @@ export function Timeline(props: { run: RunView; onSelect(task: number): void }) 
             </span>
           )}
         </For>
+        <span class="tl-key out-success tl-key-cpuwait">
+          <span class="tl-cpuwait" aria-hidden="true" /> waited for a CPU core
+        </span>
       </div>
       <Show when={layout().lanes.length > 0} fallback={<p class="empty">No workers yet.</p>}>
         <div class="tl-body">
