@@ -296,7 +296,7 @@ export class CeleryApp {
       this._publishSignal("after", body, exchange, routingKey, priority);
     } else this._publish(rec, body, queue, priority);
     const costs = this._world.costs;
-    if (costs.realistic) costs.chargePublish(this._sim.current, this._broker.transport, publishCostS(costs.table(this._broker.transport), payload.sizeBytes));
+    if (costs.realistic) costs.chargePublish(this._sim.current, this._broker.transport, publishCostS(costs.table(this._broker.transport), payload.sizeBytes), this._broker);
     const result = new AsyncResult(id, this);
     return result;
   }

@@ -14,6 +14,8 @@ export class CostModel {
   mode: CostMode = DEFAULT_COST_MODE;
   /** Lanes (processes) that have published once: connection set-up is paid once per process. */
   private readonly connected = new WeakSet<Lane>();
+  /** Each broker server's process on the default host (keyed by the broker). */
+  private readonly brokerLanes = new WeakMap<object, Lane>();
 
   constructor(
     private readonly sim: Sim,
@@ -50,14 +52,21 @@ export class CostModel {
    * it takes are not the workers' (M6: a worker consuming while the client publishes is slower than
    * one draining a backlog, M3). The first publish of a process also connects and declares (M1).
    */
-  chargePublish(ctx: ExecContext, transport: Transport, cpuS: number): void {
+  chargePublish(ctx: ExecContext, transport: Transport, cpuS: number, broker: object): void {
     const lane = this.laneFor(ctx);
+    const t = this.table(transport);
     if (!this.connected.has(lane)) {
       this.connected.add(lane);
-      cpuS += this.table(transport).firstPublishS;
+      cpuS += t.firstPublishS;
     }
     ctx.busyUntilS = Math.max(ctx.busyUntilS, this.sim.nowS) + cpuS;
     lane.host.run(lane, cpuS);
+    // The broker server's own work for the message, on the machine it runs on.
+    if (t.brokerPerMessageS > 0) {
+      let b = this.brokerLanes.get(broker);
+      if (!b) this.brokerLanes.set(broker, (b = this.hosts.localhost.lane("broker", `${transport} server`)));
+      b.host.run(b, t.brokerPerMessageS);
+    }
   }
 }
 

@@ -58,6 +58,13 @@ export interface CostTable {
   startupPerPreforkChildS: number;
   /** Threads and solo pools start in one process (M7: 0.47 s threads c=4, 0.57 s solo). */
   startupSingleProcessS: number;
+  /**
+   * The broker server's own CPU per message published, on the default host (the brokers ran on the
+   * measuring machine). RabbitMQ's: M6 ignore/store, a worker consuming while the client publishes,
+   * ran at 1536/1109 tasks/s where the same worker drains a backlog at ~2000-2470/s (M3): three busy
+   * processes (client, broker, worker) on 2 cores. Redis's is too small to show in any row (0).
+   */
+  brokerPerMessageS: number;
 }
 
 const MS = 1e-3;
@@ -79,6 +86,7 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     startupS: 0.42,
     startupPerPreforkChildS: 0.23,
     startupSingleProcessS: 0.52,
+    brokerPerMessageS: 0,
   },
   rabbitmq: {
     publishS: 0.182 * MS,
@@ -96,6 +104,7 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     startupS: 0.53,
     startupPerPreforkChildS: 0.115,
     startupSingleProcessS: 0.52,
+    brokerPerMessageS: 0.2 * MS,
   },
 };
 

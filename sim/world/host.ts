@@ -17,7 +17,7 @@ import type { SimEvent } from "../kernel/scheduler";
 /** The host this kind of machine is (CALIBRATION.md M0: 2 vCPUs deliver 2 full cores). */
 export const DEFAULT_CORES = 2;
 
-export type LaneKind = "client" | "worker-main" | "prefork-child" | "interpreter";
+export type LaneKind = "client" | "worker-main" | "prefork-child" | "interpreter" | "broker";
 
 interface Job {
   remainingS: number;
