@@ -91,6 +91,7 @@ function main(input: ChildInput): void {
     }
   }
   send({ t: "phase", phase: "report", timeoutMs: input.reportTimeoutMs });
+  if (input.job.output === "stream") return streamReport(ctx, input.reportTimeoutMs);
   const rep = call(ctx, "__cp.report()", input.reportTimeoutMs);
   if (rep.ok) {
     // The rest of stdout is the report: the CLI parses it once the process has ended.
@@ -100,6 +101,33 @@ function main(input: ChildInput): void {
   }
   if (rep.timeout) return send({ t: "hang", label: "building the report", phase: "report" });
   send({ t: "crash", message: "building the report failed" });
+}
+
+/**
+ * The report in pieces (each made under the report's timeout): stdout is a pipe, written
+ * synchronously, so no more than one piece is in this process at a time.
+ */
+function streamReport(ctx: vm.Context, timeoutMs: number): void {
+  const start = call(ctx, "__cp.streamStart()", timeoutMs);
+  let outcome: { failed: boolean; endMessage: string };
+  try {
+    if (!start.ok) throw new Error();
+    const o = JSON.parse(start.value) as { failed: unknown; endMessage: unknown };
+    outcome = { failed: o.failed === true, endMessage: typeof o.endMessage === "string" ? o.endMessage : "" };
+  } catch {
+    return send(start.ok || !start.timeout ? { t: "crash", message: "building the report failed" } : { t: "hang", label: "building the report", phase: "report" });
+  }
+  send({ t: "stream", ...outcome });
+  for (;;) {
+    const piece = call(ctx, "__cp.streamPiece()", timeoutMs);
+    // Half a report is already out: the exit code and stderr say it is cut short.
+    if (!piece.ok) {
+      process.stderr.write(piece.timeout ? "celery-playground: building the report took too long\n" : "celery-playground: building the report failed\n");
+      process.exit(1);
+    }
+    if (piece.value === "") return;
+    process.stdout.write(piece.value);
+  }
 }
 
 let text = "";

@@ -11,6 +11,7 @@
  */
 import { createSession } from "../../sim/engine/session";
 import { plain } from "../../sim/engine/report";
+import { reportPieces, reportSummary } from "../../sim/engine/report-stream";
 import { TaskTable } from "../../sim/celery/records";
 import type { Report } from "../../sim/engine/types";
 import { exactStringify, type RunLimits, type SandboxJob, type TickState } from "./protocol";
@@ -27,6 +28,7 @@ let state: TickState = { state: "running" };
 let resume: (() => void) | null = null;
 let session: Session | null = null;
 let job: SandboxJob | null = null;
+let pieces: Iterator<string> | null = null;
 
 function stop(s: TickState): void {
   if (state.state === "running" || state.state === "ready") state = s;
@@ -110,13 +112,25 @@ const api = Object.freeze({
   label(): string {
     return String(label).slice(0, 300);
   },
-  /** The report (and the trace, for checks) as one JSON string. */
+  /** The report (and the trace, for checks) as one JSON string; with output "summary", the summary's. */
   report(): string {
     if (!session || !job) throw new Error("no session");
+    if (job.output === "summary") return JSON.stringify({ summary: reportSummary(session) });
     const rep: Report = session.report({ events: job.events });
     if (!job.trace) return job.exact ? exactStringify({ report: rep }) : JSON.stringify({ report: rep });
     const trace = session.sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) }));
     return exactStringify({ report: rep, trace });
+  },
+  /** Output "stream": how the run ended, as JSON ({failed, endMessage}); the pieces follow. */
+  streamStart(): string {
+    if (!session || !job) throw new Error("no session");
+    pieces = reportPieces(session, { events: job.events });
+    return JSON.stringify({ failed: session.error !== null, endMessage: String(session.endMessage) });
+  },
+  /** The report's next piece of JSON text; "" after the last. */
+  streamPiece(): string {
+    const next = pieces?.next();
+    return !next || next.done ? "" : next.value;
   },
 });
 Object.defineProperty(globalThis, "__cp", { value: api, writable: false, enumerable: false, configurable: false });
