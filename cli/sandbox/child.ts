@@ -33,10 +33,19 @@ function send(m: ChildMessage): void {
 
 type Call = { ok: true; value: string } | { ok: false; timeout: boolean };
 
+/** Each short script compiled once: a big run calls `__cp.tick()` thousands of times. */
+const scripts = new Map<string, vm.Script>();
+
 function call(ctx: vm.Context, source: string, timeoutMs: number): Call {
   const t0 = performance.now();
   try {
-    const v: unknown = vm.runInContext(source, ctx, { timeout: timeoutMs, filename: "celery-playground:sandbox", breakOnSigint: false });
+    let script = scripts.get(source);
+    if (!script) {
+      script = new vm.Script(source, { filename: "celery-playground:sandbox" });
+      // The runtime (megabytes, once) and the job's start are not kept.
+      if (source.length < 100) scripts.set(source, script);
+    }
+    const v: unknown = script.runInContext(ctx, { timeout: timeoutMs, breakOnSigint: false });
     return typeof v === "string" ? { ok: true, value: v } : { ok: false, timeout: false };
   } catch {
     // What was thrown is never read (see above); Node's timeout error is made in the context's

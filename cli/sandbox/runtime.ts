@@ -4,8 +4,8 @@
  * the child drives with short scripts; every call takes and returns strings only.
  *
  * The simulation runs as promises in the context's own microtask queue (microtaskMode
- * "afterEvaluate"): each `tick()` resumes it, and it runs until it hands back to the child, every
- * 256 events or when a scenario awaits a promise of its own (the host's macrotask turn). Each
+ * "afterEvaluate"): each `tick()` resumes it, and it runs until it hands back to the child, after
+ * TICK_BUDGET_MS of real time or when a scenario awaits a promise of its own (the host's macrotask turn). Each
  * call runs under the child's `timeout`, which V8 enforces from outside the context: scenario code
  * can neither stop it nor forge it.
  */
@@ -22,6 +22,16 @@ type Session = Awaited<ReturnType<typeof createSession>>;
 const NODE_GLOBALS = ["process", "require", "Buffer", "global", "setImmediate", "fetch", "WebSocket", "XMLHttpRequest"];
 
 class LimitReached extends Error {}
+
+/**
+ * Real milliseconds one tick may simulate before handing back to the child (its heartbeat and
+ * checks). Every tick is one vm call under a timeout, which costs the child ~0.5 ms of its own (a
+ * watchdog thread): at 256 events a tick that was a fifth of a big run's time. A scenario that
+ * replaces Date.now cannot stretch a tick: the clock is taken before any scenario code runs, and a
+ * tick that never ends is a hang all the same.
+ */
+const TICK_BUDGET_MS = 20;
+const realNowMs = Date.now;
 
 let label = "the scenario";
 let state: TickState = { state: "running" };
@@ -79,7 +89,8 @@ async function run(j: SandboxJob): Promise<void> {
   // Checked as events are recorded, so one long synchronous loop of delay() stops too.
   s.sim.onRecord(() => checkEvents(s, j.limits));
   while (!s.done && state.state === "running") {
-    await s.advance({ shouldYield: () => true });
+    const tickStartMs = realNowMs();
+    await s.advance({ shouldYield: () => realNowMs() - tickStartMs >= TICK_BUDGET_MS });
     if (!s.done && state.state === "running") await host.yieldMacrotask();
   }
   if (state.state === "running") state = { state: "ready" };
