@@ -39,6 +39,7 @@ export async function checkCommand(target: string, flags: Flags): Promise<number
   const perSeed: { seed: number; results: CheckResult[] }[] = [];
   for (const seed of seeds) {
     const r = await runFile(file, source, { seed, untilS: suite.untilS, events: true, timeoutS: flags.timeoutS, trace: true, limits: flags.limits, memoryMb: flags.memoryMb });
+    if (r.kind === "summary" || r.kind === "streamed") throw new Error("check asked the sandbox for the whole report");
     if (r.kind !== "report") {
       // The seed on a line of its own: the message itself is the run's, as `run` prints it.
       console.error(`with seed ${seed}:`);

@@ -3,7 +3,7 @@ import { hangSentence } from "../sim/engine/hang";
 import * as esbuild from "esbuild";
 import { readFileSync } from "node:fs";
 import { compileScenario, formatDiagnostic } from "../sim/engine/compile";
-import type { Report } from "../sim/engine/types";
+import type { Report, ReportSummary } from "../sim/engine/types";
 import type { TraceEvent } from "../sim/kernel/trace";
 import type { Flags } from "./main";
 import { runSandboxed } from "./sandbox/host";
@@ -12,6 +12,8 @@ import { printable, summary } from "./summary";
 
 export type RunResult =
   | { kind: "report"; report: Report; trace?: TraceEvent[] }
+  | { kind: "summary"; summary: ReportSummary }
+  | { kind: "streamed"; failed: boolean; endMessage: string }
   | { kind: "compile-error"; message: string }
   | { kind: "hang"; message: string }
   | { kind: "limit"; message: string }
@@ -30,6 +32,9 @@ export interface RunOptions {
   limits?: RunLimits;
   memoryMb?: number;
   costs?: "realistic" | "ideal";
+  /** Only what `run` prints: the summary's data, or the report's JSON streamed to `reportOut` (stdout). */
+  output?: "summary" | "stream";
+  reportOut?: NodeJS.WritableStream;
 }
 
 /** The flag that raises each limit, as the message names it. */
@@ -43,11 +48,13 @@ export async function runFile(path: string, source: string, opts: RunOptions): P
   const compiled = await compileScenario(esbuild, source, path);
   if (!compiled.ok) return { kind: "compile-error", message: compiled.diagnostics.map(formatDiagnostic).join("\n") };
   const r = await runSandboxed(
-    { code: compiled.code, seed: opts.seed, untilS: opts.untilS, events: opts.events, trace: opts.trace, file: path, ...(opts.costs ? { costs: opts.costs } : {}) },
-    { hangTimeoutS: opts.timeoutS, limits: opts.limits, memoryMb: opts.memoryMb },
+    { code: compiled.code, seed: opts.seed, untilS: opts.untilS, events: opts.events, trace: opts.trace, file: path, ...(opts.costs ? { costs: opts.costs } : {}), ...(opts.output ? { output: opts.output } : {}) },
+    { hangTimeoutS: opts.timeoutS, limits: opts.limits, memoryMb: opts.memoryMb, ...(opts.reportOut ? { reportOut: opts.reportOut } : {}) },
   );
   switch (r.kind) {
     case "report":
+    case "summary":
+    case "streamed":
       return r;
     case "hang":
       return r.phase === "report"
@@ -64,7 +71,7 @@ export async function runFile(path: string, source: string, opts: RunOptions): P
   }
 }
 
-export function exitCodeOf(r: Exclude<RunResult, { kind: "report" }>): number {
+export function exitCodeOf(r: Exclude<RunResult, { kind: "report" | "summary" | "streamed" }>): number {
   return r.kind === "hang" ? EXIT.hang : r.kind === "limit" ? EXIT.limit : r.kind === "sandbox" ? EXIT.sandbox : EXIT.failed;
 }
 
@@ -76,21 +83,24 @@ export async function runCommand(path: string, flags: Flags): Promise<number> {
     console.error(`cannot read ${path}: ${(e as Error).message}`);
     return EXIT.failed;
   }
-  // The summary shows no events: leaving them out of the report halves what the sandbox sends back.
+  // The summary shows no events and a few tasks: the sandbox builds only that (ReportSummary). The
+  // JSON report streams from the sandbox to stdout in pieces, never whole in either process.
   const events = flags.json && flags.events;
-  const r = await runFile(path, source, { seed: flags.seed, untilS: flags.untilS, events, timeoutS: flags.timeoutS, limits: flags.limits, memoryMb: flags.memoryMb, ...(flags.costs ? { costs: flags.costs } : {}) });
+  const r = await runFile(path, source, { seed: flags.seed, untilS: flags.untilS, events, timeoutS: flags.timeoutS, limits: flags.limits, memoryMb: flags.memoryMb, output: flags.json ? "stream" : "summary", ...(flags.costs ? { costs: flags.costs } : {}) });
   if (r.kind === "crash") {
     console.error(`The simulator failed (seed ${flags.seed}); this is a bug, please report it:\n${r.message}`);
     return EXIT.failed;
   }
-  if (r.kind !== "report") {
+  if (r.kind === "report") throw new Error("run asked the sandbox for its summary or a stream, not a report");
+  if (r.kind !== "summary" && r.kind !== "streamed") {
     console.error(r.message);
     return exitCodeOf(r);
   }
-  if (flags.json) process.stdout.write(JSON.stringify(r.report) + "\n");
-  else console.log(summary(r.report));
-  if (r.report.error) {
-    console.error(`${path}: ${printable(r.report.endMessage)}`);
+  if (r.kind === "streamed") process.stdout.write("\n");
+  else console.log(summary(r.summary));
+  const failed = r.kind === "streamed" ? r.failed : r.summary.error !== null;
+  if (failed) {
+    console.error(`${path}: ${printable(r.kind === "streamed" ? r.endMessage : r.summary.endMessage)}`);
     return EXIT.failed;
   }
   return EXIT.ok;

@@ -57,6 +57,9 @@ export async function runPointSandboxed(code: string, point: RunPoint, o: { unti
       return failedRun(point, `resource limit: ${r.limit} ${r.value}`, wallMs);
     case "sandbox":
       return failedRun(point, `the scenario used \`${r.name}\`, which a scenario cannot reach (it runs sandboxed)`, wallMs);
+    case "summary":
+    case "streamed":
+      return failedRun(point, "the sandbox gave no report", wallMs); // never asked for here
     case "crash":
       return failedRun(point, `the sandbox failed: ${r.message}`, wallMs);
   }

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, exactParse, type ChildMessage, type RunLimits, type SandboxJob } from "./protocol";
 import { HangWatch } from "../../sim/engine/hang-watch";
-import type { Report } from "../../sim/engine/types";
+import type { Report, ReportSummary } from "../../sim/engine/types";
 import type { TraceEvent } from "../../sim/kernel/trace";
 
 export interface SandboxOptions {
@@ -22,10 +22,15 @@ export interface SandboxOptions {
   memoryMb?: number;
   /** Real seconds the simulator may take to build the report. */
   reportTimeoutS?: number;
+  /** Where a job with output "stream" writes the report's JSON, piece by piece as the child makes it (default stdout). */
+  reportOut?: NodeJS.WritableStream;
 }
 
 export type SandboxResult =
   | { kind: "report"; report: Report; trace?: TraceEvent[] }
+  | { kind: "summary"; summary: ReportSummary }
+  /** The report went to `reportOut`; how the run ended. */
+  | { kind: "streamed"; failed: boolean; endMessage: string }
   | { kind: "hang"; label: string; phase: "run" | "report" }
   | { kind: "limit"; limit: keyof RunLimits | "memoryMb"; value: number }
   | { kind: "sandbox"; name: string }
@@ -121,6 +126,10 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
         case "report":
           inBody = true;
           return;
+        case "stream":
+          inBody = true;
+          streamed = { kind: "streamed", failed: m.failed, endMessage: m.endMessage };
+          return;
         case "hang":
           final = { kind: "hang", label: m.label, phase: m.phase };
           return;
@@ -138,8 +147,18 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
     // Small messages are lines; after {"t":"report"} the rest of stdout is the report's JSON, kept as
     // bytes and decoded once (it can be 100 MB).
     let inBody = false;
+    let streamed: SandboxResult | null = null;
     let line: Buffer[] = [];
     const body: Buffer[] = [];
+    // A streamed report goes on as it comes, the child held back while the output is full.
+    const toBody = (bytes: Buffer) => {
+      if (!streamed) return void body.push(bytes);
+      const out = o.reportOut ?? process.stdout;
+      if (!out.write(bytes)) {
+        child.stdout.pause();
+        out.once("drain", () => child.stdout.resume());
+      }
+    };
     child.stdout.on("data", (chunk: Buffer) => {
       backstop.beat();
       let from = 0;
@@ -152,12 +171,16 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
         line = [];
         onMessage(JSON.parse(text) as ChildMessage);
       }
-      if (from < chunk.length) (inBody ? body : line).push(chunk.subarray(from));
+      if (from < chunk.length) {
+        if (inBody) toBody(chunk.subarray(from));
+        else line.push(chunk.subarray(from));
+      }
     });
     const readBody = (): SandboxResult => {
       try {
         const text = Buffer.concat(body).toString("utf8");
-        const parsed = (job.trace || job.exact ? exactParse(text) : JSON.parse(text)) as { report: Report; trace?: TraceEvent[] };
+        const parsed = (job.trace || job.exact ? exactParse(text) : JSON.parse(text)) as { report: Report; trace?: TraceEvent[]; summary?: ReportSummary };
+        if (job.output === "summary" && parsed.summary) return { kind: "summary", summary: parsed.summary };
         return { kind: "report", report: parsed.report, ...(parsed.trace ? { trace: parsed.trace } : {}) };
       } catch {
         return { kind: "crash", message: "the sandbox's report is not JSON (was JSON.stringify replaced?)" };
@@ -171,7 +194,7 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
     });
     child.on("close", (code, signal) => {
       backstop.stop();
-      if (inBody && code === 0) return resolve(readBody());
+      if (inBody && code === 0) return resolve(streamed ?? readBody());
       if (final) return resolve(final);
       if (/heap out of memory|Reached heap limit/i.test(stderr)) return resolve({ kind: "limit", limit: "memoryMb", value: memoryMb });
       resolve({ kind: "crash", message: `the sandbox's process ended (${signal ?? `exit code ${code}`}) without a result${stderr ? `:\n${stderr}` : ""}` });

@@ -16,6 +16,12 @@ export interface SandboxJob {
   trace?: boolean;
   /** The report in the exact encoding below even without the trace (a sweep's figures). */
   exact?: boolean;
+  /**
+   * What `run` prints, and only that (issue 21): "summary" builds the readable summary's data
+   * (ReportSummary: a few tasks, whatever the run's size); "stream" writes the report's JSON in
+   * pieces, never whole, for the CLI to pass straight to stdout. Default: the whole report.
+   */
+  output?: "summary" | "stream";
   limits: RunLimits;
   /** --costs: the cost model's mode unless the scenario sets it. */
   costs?: "realistic" | "ideal";
@@ -51,6 +57,8 @@ export type ChildMessage =
   | { t: "beat" }
   | { t: "phase"; phase: "report"; timeoutMs: number }
   | { t: "report" }
+  /** Then the rest of stdout is the report's JSON, written in pieces; the outcome comes first. */
+  | { t: "stream"; failed: boolean; endMessage: string }
   | { t: "hang"; label: string; phase: "run" | "report" }
   | { t: "limit"; limit: keyof RunLimits; value: number }
   | { t: "sandbox"; name: string }

@@ -4,13 +4,14 @@
  * the child drives with short scripts; every call takes and returns strings only.
  *
  * The simulation runs as promises in the context's own microtask queue (microtaskMode
- * "afterEvaluate"): each `tick()` resumes it, and it runs until it hands back to the child, every
- * 256 events or when a scenario awaits a promise of its own (the host's macrotask turn). Each
+ * "afterEvaluate"): each `tick()` resumes it, and it runs until it hands back to the child, after
+ * TICK_BUDGET_MS of real time or when a scenario awaits a promise of its own (the host's macrotask turn). Each
  * call runs under the child's `timeout`, which V8 enforces from outside the context: scenario code
  * can neither stop it nor forge it.
  */
 import { createSession } from "../../sim/engine/session";
 import { plain } from "../../sim/engine/report";
+import { reportPieces, reportSummary } from "../../sim/engine/report-stream";
 import { TaskTable } from "../../sim/celery/records";
 import type { Report } from "../../sim/engine/types";
 import { exactStringify, type RunLimits, type SandboxJob, type TickState } from "./protocol";
@@ -22,11 +23,22 @@ const NODE_GLOBALS = ["process", "require", "Buffer", "global", "setImmediate", 
 
 class LimitReached extends Error {}
 
+/**
+ * Real milliseconds one tick may simulate before handing back to the child (its heartbeat and
+ * checks). Every tick is one vm call under a timeout, which costs the child ~0.5 ms of its own (a
+ * watchdog thread): at 256 events a tick that was a fifth of a big run's time. A scenario that
+ * replaces Date.now cannot stretch a tick: the clock is taken before any scenario code runs, and a
+ * tick that never ends is a hang all the same.
+ */
+const TICK_BUDGET_MS = 20;
+const realNowMs = Date.now;
+
 let label = "the scenario";
 let state: TickState = { state: "running" };
 let resume: (() => void) | null = null;
 let session: Session | null = null;
 let job: SandboxJob | null = null;
+let pieces: Iterator<string> | null = null;
 
 function stop(s: TickState): void {
   if (state.state === "running" || state.state === "ready") state = s;
@@ -77,7 +89,8 @@ async function run(j: SandboxJob): Promise<void> {
   // Checked as events are recorded, so one long synchronous loop of delay() stops too.
   s.sim.onRecord(() => checkEvents(s, j.limits));
   while (!s.done && state.state === "running") {
-    await s.advance({ shouldYield: () => true });
+    const tickStartMs = realNowMs();
+    await s.advance({ shouldYield: () => realNowMs() - tickStartMs >= TICK_BUDGET_MS });
     if (!s.done && state.state === "running") await host.yieldMacrotask();
   }
   if (state.state === "running") state = { state: "ready" };
@@ -110,13 +123,25 @@ const api = Object.freeze({
   label(): string {
     return String(label).slice(0, 300);
   },
-  /** The report (and the trace, for checks) as one JSON string. */
+  /** The report (and the trace, for checks) as one JSON string; with output "summary", the summary's. */
   report(): string {
     if (!session || !job) throw new Error("no session");
+    if (job.output === "summary") return JSON.stringify({ summary: reportSummary(session) });
     const rep: Report = session.report({ events: job.events });
     if (!job.trace) return job.exact ? exactStringify({ report: rep }) : JSON.stringify({ report: rep });
     const trace = session.sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) }));
     return exactStringify({ report: rep, trace });
+  },
+  /** Output "stream": how the run ended, as JSON ({failed, endMessage}); the pieces follow. */
+  streamStart(): string {
+    if (!session || !job) throw new Error("no session");
+    pieces = reportPieces(session, { events: job.events });
+    return JSON.stringify({ failed: session.error !== null, endMessage: String(session.endMessage) });
+  },
+  /** The report's next piece of JSON text; "" after the last. */
+  streamPiece(): string {
+    const next = pieces?.next();
+    return !next || next.done ? "" : next.value;
   },
 });
 Object.defineProperty(globalThis, "__cp", { value: api, writable: false, enumerable: false, configurable: false });

@@ -6,7 +6,8 @@ import { ExecContext, Sim, type EndReason, type Host } from "./sim";
 import { World } from "../celery/world";
 import { createCeleryModule } from "../celery/api";
 import { makeScenarioGlobals } from "./globals";
-import { celeryEvents, plain, queueViews, runStats, serializeError, taskPatch, taskView, workerViews } from "./report";
+import { celeryEvents, plain, queueViews, serializeError, taskPatch, taskView, workerViews } from "./report";
+import { reportHead, reportTail } from "./report-stream";
 import type { Frame, LogLine, Report, SerializedError, Session, SessionOptions, TaskView } from "./types";
 import type { TraceEvent } from "../kernel/trace";
 import { FlowerMetrics } from "../world/metrics/flower";
@@ -297,22 +298,15 @@ class ScenarioSession implements Session {
   }
 
   report(o: { events?: boolean } = {}): Report {
+    // Key for key in the order reportPieces streams them (the CLI's --json prints that text).
     return {
-      seed: this.seed,
-      simTime: this.sim.nowS,
-      traceHash: this.sim.trace.hash(),
-      endReason: this.endReason,
-      endMessage: this.endMessage,
-      returned: this.returned,
-      error: this.error,
-      logs: this.world.logs.map((l) => l.text),
+      ...reportHead(this),
       tasks: this.world.tasks.all.map(taskView),
       events: o.events === false ? [] : celeryEvents(this.world),
-      workers: workerViews(this.world),
-      queues: queueViews(this.world),
-      stats: runStats(this.world),
+      ...reportTail(this),
     };
   }
+
 
   /** Every trace event of one task, in order (a task's detail view). */
   taskEvents(index: number): TraceEvent[] {

@@ -126,6 +126,22 @@ export interface Report {
   stats: RunStats;
 }
 
+/** What the CLI's readable summary prints (sim/engine/report-stream.ts): the first few tasks and log lines, and the counts. */
+export interface ReportSummary {
+  seed: number;
+  simTime: number;
+  traceHash: string;
+  endReason: EndReason;
+  endMessage: string;
+  returned: unknown;
+  error: SerializedError | null;
+  logs: string[];
+  logCount: number;
+  tasks: TaskView[];
+  taskCount: number;
+  stats: RunStats;
+}
+
 /** What a live view pulls: everything new since the last frame. */
 export interface Frame {
   nowS: number;
