@@ -68,7 +68,7 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
   const runtime = py.pyimport("celery._runtime");
   const jspi = opts.jspi ?? hasJspi();
   const file = opts.file ?? "scenario.py";
-  return (require, module, g) => {
+  const program: ModuleProgram = (require, module, g) => {
     const celery = require("celery") as { sleep(s: number): Promise<void>; now(): number };
     const helpers = {
       jspi,
@@ -91,4 +91,12 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
     const err = runtime.run_module(source, file, celery, module, g, helpers);
     if (err) throw err;
   };
+  // Python code between two waits is synchronous: a woken body certainly waits again or ends, so
+  // the flush may give it many host turns (Pyodide's scheduling resumes it; see Sim.resumeTurns).
+  // The bound only matters for a body waiting on a promise the simulator does not own.
+  if (jspi) program.resumeTurns = PYTHON_RESUME_TURNS;
+  return program;
 }
+
+/** Host macrotask turns a woken Python context may take to wait again or end (Sim.resumeTurns). */
+export const PYTHON_RESUME_TURNS = 64;
