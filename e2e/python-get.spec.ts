@@ -59,7 +59,6 @@ const SEEDS = Array.from({ length: 12 }, (_, i) => i + 1);
 
 test("a Python main's .get() of a failed task returns (raises) on every seed, as TypeScript's does", async ({ page, baseURL }) => {
   test.setTimeout(240_000);
-  page.on("console", (m) => console.log(`[page] ${m.text()}`));
   const runner = await startRunner(page, baseURL!, await bundleRunner());
   const hung: number[] = [];
   let failures = 0;

@@ -75,15 +75,21 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
       error: pythonError,
       sleep: (s: number) => celery.sleep(s),
       now: () => celery.now(),
-      /** A simulator task function (bound: `self` first) calling the Python body. */
-      task: (call: Callable) =>
-        jspi
+      /**
+       * A simulator task function (bound: `self` first) calling the Python body; its `length` is
+       * `self` plus the body's own parameters, since the simulator reads a task's arity as Celery
+       * does (an errback taking request, exc, traceback is called inline).
+       */
+      task: (call: Callable, arity: number) => {
+        const fn = jspi
           ? async function (self: unknown, ...args: unknown[]) {
               return settle(await call.callPromising!(self, args));
             }
           : function (self: unknown, ...args: unknown[]) {
               return settle(call(self, args));
-            },
+            };
+        return Object.defineProperty(fn, "length", { value: 1 + arity });
+      },
       main: (call: Callable) => (jspi ? async () => settle(await call.callPromising!()) : () => settle(call())),
     };
     // print() goes to the scenario's console, as console.log does in TypeScript.
