@@ -19,7 +19,18 @@ export type RunnerRequest =
   | { type: "run"; source: string; seed: number; untilS?: number; file?: string; trace?: boolean };
 
 let py: PyodideLike | null = null;
-const host = { yieldMacrotask: () => new Promise<void>((r) => setTimeout(r, 0)) };
+// One MessageChannel hop per yield, as the page's worker host does (a timer turn would be clamped
+// to 4 ms once nested, which made a lab's run minutes long).
+const channel = new MessageChannel();
+const hops: (() => void)[] = [];
+channel.port1.onmessage = () => hops.shift()?.();
+const host = {
+  yieldMacrotask: () =>
+    new Promise<void>((r) => {
+      hops.push(r);
+      channel.port2.postMessage(0);
+    }),
+};
 
 self.onmessage = async (ev: MessageEvent<RunnerRequest>) => {
   const req = ev.data;
