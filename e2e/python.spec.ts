@@ -2,9 +2,9 @@
  * Issue 22, the worker half of the Python front, in Chromium: Pyodide boots inside the real
  * sandbox frame (its CSP: no network; the page hands Pyodide's files over), a Python scenario that
  * waits in place (time.sleep in a task: JSPI) runs on the simulator, and its tasks go
- * through the same states as the TypeScript version on the same seed (\`.get()\` in main is left out:
- * it hangs in some runs, see the README's Python section); Python cannot reach an
- * attacker server on another loopback port (which must receive nothing).
+ * through the same states as the TypeScript version on the same seed (\`.get()\` in main, failed
+ * tasks included, is e2e/python-get.spec.ts's); Python cannot reach an attacker server on another
+ * loopback port (which must receive nothing).
  */
 import { test, expect } from "@playwright/test";
 import { build } from "esbuild";
