@@ -7,12 +7,12 @@
  * loopback port (which must receive nothing).
  */
 import { test, expect } from "@playwright/test";
-import { build } from "esbuild";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { frameDocument } from "../src/workers/sandbox";
 import { run } from "../sim/testing/harness";
+import { bundleWorker } from "./python/runner";
 
 const PYODIDE_DIR = "node_modules/pyodide/";
 let workerSource = "";
@@ -21,18 +21,7 @@ let attacker = "";
 const received: string[] = [];
 
 test.beforeAll(async () => {
-  const out = await build({
-    entryPoints: ["e2e/python/probe.worker.ts"],
-    bundle: true,
-    format: "iife",
-    platform: "browser",
-    target: "es2022",
-    write: false,
-    external: ["node:*", "ws"],
-    loader: { ".py": "text" },
-    logLevel: "silent",
-  });
-  workerSource = out.outputFiles[0]!.text;
+  workerSource = await bundleWorker("e2e/python/probe.worker.ts");
   server = createServer((req, res) => {
     received.push(req.url ?? "");
     res.setHeader("access-control-allow-origin", "*");

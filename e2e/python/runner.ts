@@ -10,9 +10,10 @@ import type { TraceEvent } from "../../sim/kernel/trace";
 
 const PYODIDE_DIR = "node_modules/pyodide/";
 
-export async function bundleRunner(): Promise<string> {
+/** A worker script with the celery package's .py files as text (this runner's, or the sandbox probe's). */
+export async function bundleWorker(entry: string): Promise<string> {
   const out = await build({
-    entryPoints: ["e2e/python/runner.worker.ts"],
+    entryPoints: [entry],
     bundle: true,
     format: "iife",
     platform: "browser",
@@ -24,6 +25,8 @@ export async function bundleRunner(): Promise<string> {
   });
   return out.outputFiles[0]!.text;
 }
+
+export const bundleRunner = () => bundleWorker("e2e/python/runner.worker.ts");
 
 export interface PythonRun {
   report: Report;
