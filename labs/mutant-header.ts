@@ -14,8 +14,9 @@ export interface MutantHeader {
 
 export function parseMutantHeader(source: string): MutantHeader | null {
   const lines = source.split("\n", 2);
-  const mistake = /^\/\/ mistake: (.+)$/.exec(lines[0]?.trim() ?? "")?.[1];
-  const expect = /^\/\/ expect: (.+)$/.exec(lines[1]?.trim() ?? "")?.[1];
+  // "//" in TypeScript, "#" in Python (labs/<id>/mutants/*.py)
+  const mistake = /^(?:\/\/|#) mistake: (.+)$/.exec(lines[0]?.trim() ?? "")?.[1];
+  const expect = /^(?:\/\/|#) expect: (.+)$/.exec(lines[1]?.trim() ?? "")?.[1];
   if (!mistake || !expect) return null;
   return { mistake: mistake.trim(), expect: new RegExp(expect.trim(), "i") };
 }

@@ -5,6 +5,7 @@ JS FFI, so a Python scenario drives the same simulator, with one trace and one r
 Celery's names and signatures, snake_case; the simulator's options are camelCase, converted here.
 """
 import builtins
+import inspect
 import os
 import traceback
 import types
@@ -39,6 +40,21 @@ def to_py_value(v):
     return v.to_py() if hasattr(v, "to_py") else v
 
 
+class _AttrDict(dict):
+    """A task argument that was a plain JavaScript object: a dict that also reads as attributes,
+    as the ``request`` an errback receives does in Celery (``request.id``, ``request.task``)."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def task_args(js_args):
+    return [_AttrDict(a) if type(a) is dict else a for a in to_py_value(js_args)]
+
+
 def js_options(opts):
     return to_js_value({camel(k): v for k, v in opts.items() if v is not None})
 
@@ -58,6 +74,12 @@ class Bridge:
         js = getattr(e, "_js", None)
         if js is not None:
             return js
+        # Reject and Ignore steer the worker (requeue, dead-letter, no state): the simulator knows
+        # them by their own classes, so they cross as those, not as errors of that name.
+        if isinstance(e, BY_NAME["Reject"]):
+            return self.module.Reject.new(e.reason, bool(e.requeue))
+        if isinstance(e, BY_NAME["Ignore"]):
+            return self.module.Ignore.new(str(e))
         # The learner's frames only: the package's own (the bridge, the runtime's exec) are noise.
         te = traceback.TracebackException.from_exception(e)
         te.stack = traceback.StackSummary.from_list([f for f in te.stack if not f.filename.startswith(_PACKAGE_DIR)])
@@ -153,6 +175,14 @@ class _Signature:
     def set(self, **options):
         self._b.call(self._js.set, js_options(options))
         return self
+
+    def link(self, callback):
+        self._b.call(self._js.link, to_js_value(callback))
+        return callback
+
+    def link_error(self, errback):
+        self._b.call(self._js.linkError, to_js_value(errback))
+        return errback
 
     def __or__(self, other):
         return _Signature(self._b.call(self._b.module.chain, self._js, to_js_value(other)), self._b)
@@ -262,7 +292,7 @@ def make_module(js_module, helpers):
 
             def body(js_self, js_args):
                 task = _Task(js_self, b)
-                args = to_py_value(js_args)
+                args = task_args(js_args)
                 try:
                     return fn(task, *args) if bind else fn(*args)
                 except Retry:
@@ -271,8 +301,12 @@ def make_module(js_module, helpers):
                     task.retry(exc=exc, **retry_kwargs)
 
             call = create_proxy(lambda js_self, js_args: b.outcome(body, js_self, js_args))
+            # The body's own parameters (less ``self``): the simulator reads a task's arity, as
+            # Celery does, to call an errback taking (request, exc, traceback) inline.
+            params = [p for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            arity = len(params) - (1 if bind else 0)
             js_opts = js_options({**opts, "name": name, "bind": True})
-            return _TaskProxy(b.call(self._js.task, js_opts, helpers.task(call)), fn, b)
+            return _TaskProxy(b.call(self._js.task, js_opts, helpers.task(call, arity)), fn, b)
 
         def worker(self, **options):
             return b.call(self._js.worker, js_options(options))
@@ -292,9 +326,10 @@ def make_module(js_module, helpers):
             return self._js.control
 
     def sigs(items):
+        """Signatures given one by one, or as one iterable (a list, a generator), as Celery takes them."""
         out = []
         for x in items:
-            out.extend(x if isinstance(x, (list, tuple)) else [x])
+            out.extend([x] if isinstance(x, (_Signature, _TaskProxy)) else list(x))
         return [to_js_value(s) for s in out]
 
     def chain(*tasks):

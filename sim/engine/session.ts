@@ -26,7 +26,13 @@ const MAX_EVENTS_AT_ONE_INSTANT = 20_000_000;
  * as a compiled module is, with that process's `require("celery")`, its module object and the
  * simulation's globals.
  */
-export type ModuleProgram = (require: (name: string) => unknown, module: { exports: Record<string, unknown> }, globals: ReturnType<typeof makeScenarioGlobals>) => void;
+export type ModuleProgram = ((require: (name: string) => unknown, module: { exports: Record<string, unknown> }, globals: ReturnType<typeof makeScenarioGlobals>) => void) & {
+  /**
+   * Host macrotask turns a woken context may take to wait again or end (Sim.resumeTurns); set by a
+   * program whose code resumes through its runtime's own scheduling (Python under JSPI).
+   */
+  resumeTurns?: number;
+};
 
 
 class ScenarioSession implements Session {
@@ -46,6 +52,7 @@ class ScenarioSession implements Session {
     readonly opts: SessionOptions & { host: Host; program?: ModuleProgram },
   ) {
     this.sim = new Sim(opts.seed, opts.host);
+    if (opts.program?.resumeTurns) this.sim.resumeTurns = opts.program.resumeTurns;
     this.world = new World(this.sim);
     if (opts.costs) this.world.costs.mode = opts.costs;
     this.untilS = opts.untilS ?? DEFAULT_UNTIL_S;

@@ -87,6 +87,17 @@ export class Sim {
   readonly trace = new Trace();
   readonly system = new ExecContext("system", "simulator");
   current: ExecContext = this.system;
+  /**
+   * Host macrotask turns a woken context gets to wait on the simulator again or end, after its
+   * microtask turns. One for TypeScript (its continuations are microtasks; a context awaiting a
+   * promise of its own must not stall the run). More for code that certainly waits or ends but
+   * resumes through its runtime's own task queue: a Python body under JSPI resumes through
+   * Pyodide's scheduling (a MessageChannel of its own), which the browser may order after the
+   * host's one turn; the flush then moved on with that context still running, and its next call
+   * (a `.get()` in main) ran under another context (a task's: "Never call result.get() within a
+   * task!", or a wait no one settles: the run stopped at `until` with main waiting).
+   */
+  resumeTurns = 1;
   /** Set when learner code may have continuations waiting in the microtask queue. */
   private needFlush = false;
   private lastLabel = "";
@@ -218,7 +229,7 @@ export class Sim {
       this.needFlush = false;
       const ctx = this.current;
       for (let i = 0; i < MICROTASK_TURNS && ctx.alive && !ctx.parked; i++) await null;
-      if (ctx.alive && !ctx.parked) await this.host.yieldMacrotask();
+      for (let t = 0; t < this.resumeTurns && ctx.alive && !ctx.parked; t++) await this.host.yieldMacrotask();
     }
     this.current = this.system;
   }

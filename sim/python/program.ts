@@ -68,22 +68,28 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
   const runtime = py.pyimport("celery._runtime");
   const jspi = opts.jspi ?? hasJspi();
   const file = opts.file ?? "scenario.py";
-  return (require, module, g) => {
+  const program: ModuleProgram = (require, module, g) => {
     const celery = require("celery") as { sleep(s: number): Promise<void>; now(): number };
     const helpers = {
       jspi,
       error: pythonError,
       sleep: (s: number) => celery.sleep(s),
       now: () => celery.now(),
-      /** A simulator task function (bound: `self` first) calling the Python body. */
-      task: (call: Callable) =>
-        jspi
+      /**
+       * A simulator task function (bound: `self` first) calling the Python body; its `length` is
+       * `self` plus the body's own parameters, since the simulator reads a task's arity as Celery
+       * does (an errback taking request, exc, traceback is called inline).
+       */
+      task: (call: Callable, arity: number) => {
+        const fn = jspi
           ? async function (self: unknown, ...args: unknown[]) {
               return settle(await call.callPromising!(self, args));
             }
           : function (self: unknown, ...args: unknown[]) {
               return settle(call(self, args));
-            },
+            };
+        return Object.defineProperty(fn, "length", { value: 1 + arity });
+      },
       main: (call: Callable) => (jspi ? async () => settle(await call.callPromising!()) : () => settle(call())),
     };
     // print() goes to the scenario's console, as console.log does in TypeScript.
@@ -91,4 +97,12 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
     const err = runtime.run_module(source, file, celery, module, g, helpers);
     if (err) throw err;
   };
+  // Python code between two waits is synchronous: a woken body certainly waits again or ends, so
+  // the flush may give it many host turns (Pyodide's scheduling resumes it; see Sim.resumeTurns).
+  // The bound only matters for a body waiting on a promise the simulator does not own.
+  if (jspi) program.resumeTurns = PYTHON_RESUME_TURNS;
+  return program;
 }
+
+/** Host macrotask turns a woken Python context may take to wait again or end (Sim.resumeTurns). */
+export const PYTHON_RESUME_TURNS = 64;

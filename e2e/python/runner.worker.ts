@@ -1,0 +1,55 @@
+/**
+ * A worker that boots Pyodide once and then runs Python scenarios, each in a fresh simulator
+ * session (e2e/python-get.spec.ts, e2e/python-labs.spec.ts). It answers with the report and the
+ * plain trace, so the Node side runs the labs' checks on them (checks read the trace: they are the
+ * same for both languages). Not sandboxed: e2e/python.spec.ts tests the sandbox; this one is about
+ * what the Python runs give.
+ */
+// @ts-expect-error: the Emscripten module has no types; it is bundled into this worker's script.
+import createPyodideModule from "pyodide/pyodide.asm.mjs";
+import { loadPyodide } from "pyodide";
+import { bootPyodide, type PyodideAssets } from "../../src/workers/python/boot";
+import { installCeleryPackage, pythonProgram, type PyodideLike } from "../../sim/python/program";
+import { createSession } from "../../sim/engine/session";
+import { plain } from "../../sim/engine/report";
+import { CELERY_PACKAGE } from "./celery-package";
+
+export type RunnerRequest =
+  | { type: "boot"; assets: PyodideAssets }
+  | { type: "run"; source: string; seed: number; untilS?: number; file?: string; trace?: boolean };
+
+let py: PyodideLike | null = null;
+// One MessageChannel hop per yield, as the page's worker host does (a timer turn would be clamped
+// to 4 ms once nested, which made a lab's run minutes long).
+const channel = new MessageChannel();
+const hops: (() => void)[] = [];
+channel.port1.onmessage = () => hops.shift()?.();
+const host = {
+  yieldMacrotask: () =>
+    new Promise<void>((r) => {
+      hops.push(r);
+      channel.port2.postMessage(0);
+    }),
+};
+
+self.onmessage = async (ev: MessageEvent<RunnerRequest>) => {
+  const req = ev.data;
+  try {
+    if (req.type === "boot") {
+      const t0 = performance.now();
+      py = (await bootPyodide(req.assets, loadPyodide as never, createPyodideModule)) as unknown as PyodideLike;
+      installCeleryPackage(py, CELERY_PACKAGE);
+      postMessage({ ok: true, loadMs: performance.now() - t0 });
+      return;
+    }
+    if (!py) throw new Error("boot first");
+    const t0 = performance.now();
+    const session = await createSession("", { seed: req.seed, untilS: req.untilS, host, file: req.file ?? "scenario.py", program: pythonProgram(py, req.source, { file: req.file }) });
+    await session.advance();
+    const report = session.report({ events: true });
+    const trace = req.trace ? session.sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) })) : undefined;
+    postMessage({ ok: true, ms: performance.now() - t0, report: JSON.parse(JSON.stringify(report)), trace: trace && JSON.parse(JSON.stringify(trace)) });
+  } catch (e) {
+    postMessage({ ok: false, error: String((e as Error)?.stack ?? e) });
+  }
+};
