@@ -53,10 +53,10 @@ function watchTasks(lab: Lab, ids: string[]): Promise<{ firstStartS: number; las
   let lastEndS = -Infinity;
   return new Promise((resolve) => {
     lab.app.events.on("task-started", (e) => {
-      if (waiting.has(e.uuid)) firstStartS = Math.min(firstStartS, e.timestamp);
+      if (waiting.has(String(e.uuid))) firstStartS = Math.min(firstStartS, e.timestamp);
     });
     lab.app.events.on("task-succeeded", (e) => {
-      if (!waiting.delete(e.uuid)) return;
+      if (!waiting.delete(String(e.uuid))) return;
       lastEndS = Math.max(lastEndS, e.timestamp);
       if (waiting.size === 0) resolve({ firstStartS, lastEndS });
     });
