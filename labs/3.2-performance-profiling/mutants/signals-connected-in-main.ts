@@ -166,9 +166,11 @@ async function drainRate(batch: string, n: number, worker: { concurrency: number
   });
   const handle = app.worker({ hostname: `${batch}-w1`, concurrency: worker.concurrency, pool: worker.pool ?? "prefork", taskEvents: true });
   // Poll from main: the events' own timestamps make the rate, so the polling step does not matter.
-  while (waiting.size > 0) await sleep(0.1);
+  // Give up after a minute (a worker without task events, say): the rate is then NaN.
+  const giveUpAtS = now() + 60;
+  while (waiting.size > 0 && now() < giveUpAtS) await sleep(0.1);
   await handle.shutdown();
-  const tasksPerS = n / (lastEndS - firstStartS);
+  const tasksPerS = waiting.size > 0 ? NaN : n / (lastEndS - firstStartS);
   console.log(`${batch}: ${n} tasks at ${tasksPerS.toFixed(1)} tasks/s`);
   return tasksPerS;
 }
