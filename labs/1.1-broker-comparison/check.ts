@@ -1,6 +1,6 @@
 import { defineChecks, type LabRun } from "../../sim/check/define";
 import type { TaskView } from "../../sim/engine/types";
-import { fmt, near, returned, stateSummary } from "../check-helpers";
+import { fmt, near, NO_COST_TPS, returned, stateSummary, tasksPerS } from "../check-helpers";
 
 function ran(r: LabRun, label: string): { sent: number; ok: number; summary: string } {
   const tasks = r.tasksNamed(`${label}.simple_task`);
@@ -16,19 +16,9 @@ function expectRan(label: string, expected: number, why: string) {
   };
 }
 
-/** Tasks per second of `tasks` as the run shows them, `from` the first send or the first start to the last finish. */
-function rateOf(tasks: TaskView[], from: "sent" | "started"): number | null {
-  if (tasks.length === 0 || tasks.some((t) => t.finishedAt === null || t.startedAt === null)) return null;
-  const first = Math.min(...tasks.map((t) => (from === "sent" ? t.sentAt ?? Infinity : t.startedAt!)));
-  const last = Math.max(...tasks.map((t) => t.finishedAt!));
-  return last > first ? tasks.length / (last - first) : Infinity;
-}
-
 /** How the learner's figures may differ from the run's own (the clock is the same; only rounding and the get() loop's tail differ). */
 const AGREE = 0.1;
 
-/** Above this, no-ops cost (almost) nothing: the run does not charge Celery's own work. */
-const NO_COST_TPS = 20000;
 const IDEAL = `Celery's own work took no time in this run: remove costs: "ideal" from new Celery(...), this lab measures what Celery's overheads cost`;
 
 /**
@@ -37,7 +27,7 @@ const IDEAL = `Celery's own work took no time in this run: remove costs: "ideal"
  * rate main sees lies in that window, not at the tasks' own finish times.
  */
 function getLoopWindow(r: LabRun, tasks: TaskView[]): { fastest: number; slowest: number } | null {
-  const fastest = rateOf(tasks, "sent");
+  const fastest = tasksPerS(tasks, "sent");
   if (fastest === null || tasks.length === 0) return null;
   const firstSent = Math.min(...tasks.map((t) => t.sentAt!));
   const lastSent = Math.max(...tasks.map((t) => t.sentAt!));
@@ -67,13 +57,13 @@ function drainCheck(key: "redis" | "rabbitmq", label: string) {
   return (r: LabRun) => {
     const tasks = r.tasksNamed(`${label}.noop_no_result`);
     const measured = returned(r).drain?.[key];
-    const actual = rateOf(tasks, "started");
+    const actual = tasksPerS(tasks, "started");
     if (actual === null) return `the ${label}.noop_no_result backlog did not run to completion`;
     if (actual > NO_COST_TPS) return IDEAL;
     if (typeof measured !== "number" || !(measured > 0)) return `main returned drain.${key} = ${fmt(measured)}, expected a rate in tasks/s`;
     if (near(measured, actual, AGREE)) return true;
     const said = `you measured ${fmt(measured, 0)} tasks/s, but ${label}'s worker ran ${tasks.length} tasks at ${fmt(actual, 0)} tasks/s (first start to last finish)`;
-    const fromSend = rateOf(tasks, "sent");
+    const fromSend = tasksPerS(tasks, "sent");
     if (fromSend !== null && near(measured, fromSend, AGREE))
       return `${said}: you timed from the sends, so the worker's start-up is in your figure; time from the first task's start to the last task's finish`;
     return `${said}: divide the backlog by the seconds from the first task-started to the last task-succeeded`;
@@ -161,8 +151,8 @@ export default defineChecks({
       explain:
         "On real Celery (2 cores, prefork c=4) a worker drains no-ops at ~1135 tasks/s from Redis and ~2350 from RabbitMQ (M3), but a client that waits for every result gets ~575 tasks/s from either (M6). With Celery's costs on, your four figures show the same.",
       run: (r) => {
-        const redisDrain = rateOf(r.tasksNamed("redis_aof.noop_no_result"), "started");
-        const rabbitDrain = rateOf(r.tasksNamed("rabbit_durable.noop_no_result"), "started");
+        const redisDrain = tasksPerS(r.tasksNamed("redis_aof.noop_no_result"), "started");
+        const rabbitDrain = tasksPerS(r.tasksNamed("rabbit_durable.noop_no_result"), "started");
         if (redisDrain === null || rabbitDrain === null) return "a backlog did not run to completion";
         if (Math.max(redisDrain, rabbitDrain) > NO_COST_TPS) return IDEAL;
         // main's get() figures, which the checks above hold to the run.

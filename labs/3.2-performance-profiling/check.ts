@@ -1,5 +1,5 @@
 import { defineChecks, type LabRun } from "../../sim/check/define";
-import { fmt, makespanS, mostHeld, near, returned, runtimeOf } from "../check-helpers";
+import { fmt, makespanS, mostHeld, near, NO_COST_TPS, returned, runtimeOf, tasksPerS } from "../check-helpers";
 
 function batch(r: LabRun, label: string) {
   return r.tasksNamed("bench_task").filter((t) => t.args[0] === label);
@@ -12,11 +12,7 @@ function strangers(r: LabRun, label: string): string[] {
 
 /** A costs batch's rate as the run shows it: its tasks over first start to last finish; null if unfinished. */
 function drainOf(r: LabRun, taskName: string, label: string): number | null {
-  const tasks = r.tasksNamed(taskName).filter((t) => t.args[0] === label);
-  if (tasks.length === 0 || tasks.some((t) => t.startedAt === null || t.finishedAt === null)) return null;
-  const first = Math.min(...tasks.map((t) => t.startedAt!));
-  const last = Math.max(...tasks.map((t) => t.finishedAt!));
-  return last > first ? tasks.length / (last - first) : Infinity;
+  return tasksPerS(r.tasksNamed(taskName).filter((t) => t.args[0] === label), "started");
 }
 
 /** How far a reported rate may be from the run's own (same clock: only the reading differs). */
@@ -47,8 +43,6 @@ function actualRates(r: LabRun): Record<string, number> | string {
   return out;
 }
 
-/** Above this, no-ops cost (almost) nothing: the run does not charge Celery's own work. */
-const NO_COST_TPS = 20000;
 const IDEAL = `Celery's own work took no time in this run: remove costs: "ideal" from new Celery(...); section 4 measures what Celery's overheads cost`;
 
 export default defineChecks({
