@@ -236,3 +236,20 @@ export function mostHeld(r: LabRun, include: (uuid: string) => boolean = () => t
   }
   return best;
 }
+
+/**
+ * Tasks per second of `tasks`: their count over the seconds from the first send (or the first start)
+ * to the last finish; null when one never started or finished, Infinity when no time passed.
+ */
+export function tasksPerS(tasks: TaskView[], from: "sent" | "started"): number | null {
+  if (tasks.length === 0 || tasks.some((t) => t.startedAt === null || t.finishedAt === null || (from === "sent" && t.sentAt === null))) return null;
+  const first = Math.min(...tasks.map((t) => (from === "sent" ? t.sentAt! : t.startedAt!)));
+  const last = Math.max(...tasks.map((t) => t.finishedAt!));
+  return last > first ? tasks.length / (last - first) : Infinity;
+}
+
+/**
+ * No-op tasks faster than this cost (almost) nothing: the run did not charge Celery's own work
+ * (`costs: "ideal"`). Real Celery's fastest measured no-op rate is ~2 500 tasks/s (M3).
+ */
+export const NO_COST_TPS = 20000;

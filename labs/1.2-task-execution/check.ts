@@ -1,5 +1,31 @@
-import { defineChecks } from "../../sim/check/define";
+import { defineChecks, type LabRun } from "../../sim/check/define";
+import type { TaskView } from "../../sim/engine/types";
 import { fmt, returned, storedStates } from "../check-helpers";
+
+/** The add(4, 4) sent by delay() in exploreExecutionModes (the round-trip series sends add(i, 10), i = 1..20). */
+const isFourFour = (t: TaskView) => t.args[0] === 4 && t.args[1] === 4;
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+/**
+ * What main can have measured for a delay(...).get() of `t`: at least from its send to its finish,
+ * at most until main sent the next task (the get() had returned by then; fetching a result costs the
+ * client ~1.5 ms, M6). Null when it did not finish or nothing was sent after it.
+ */
+function roundTripWindowS(r: LabRun, t: TaskView): { shortestS: number; longestS: number } | null {
+  if (t.sentAt === null || t.finishedAt === null) return null;
+  const later = r.report.tasks.filter((k) => k.sentAt !== null && k.sentAt > t.sentAt!).map((k) => k.sentAt!);
+  if (later.length === 0) return null;
+  return { shortestS: t.finishedAt - t.sentAt, longestS: Math.min(...later) - t.sentAt };
+}
+
+const IDEAL = `Celery's own work took no time in this run: remove costs: "ideal" from new Celery(...); this lab measures what each mode costs`;
+/** Main's figures and the run's windows are read off the same clock; 10 % leaves room for rounding only. */
+const AGREE = 0.1;
+
 
 export default defineChecks({
   seed: 1,
@@ -22,7 +48,7 @@ export default defineChecks({
       explain:
         "`apply` runs the task at once in the caller (an EagerResult, no message); `run` is a plain function call (no request, no hooks). Only `delay` publishes a message a worker executes. The id you log must be that task's id.",
       run: (r) => {
-        const viaWorker = r.tasksNamed("add").filter((t) => t.worker !== null);
+        const viaWorker = r.tasksNamed("add").filter((t) => t.worker !== null && isFourFour(t));
         const id = returned(r).modes?.delay?.id;
         if (viaWorker.length === 0) return "no add task ran on a worker: delay() must publish a message for a worker (apply() runs it in the caller)";
         if (viaWorker.length > 1) return `${viaWorker.length} add tasks ran on a worker, expected exactly 1 (the delay() call): run() is a plain function call in the caller, with no message`;
@@ -33,11 +59,11 @@ export default defineChecks({
       id: "apply-is-eager",
       title: "apply() runs eagerly in the caller; delay() waits for a worker to run it",
       explain:
-        "`apply` returns an EagerResult computed on the spot: no message, no worker (its task shows as eager). `delay` only publishes a message and returns; a worker picks it up and runs it, and `get()` waits for that. In Celery the difference costs real time on a network; here the broker hop is instant, so look at where each ran instead of how long it took.",
+        "`apply` returns an EagerResult computed on the spot: no message, no worker (its task shows as eager). `delay` only publishes a message and returns; a worker picks it up and runs it, and `get()` waits for that.",
       run: (r) => {
         const adds = r.tasksNamed("add");
         const eager = adds.filter((t) => t.eager);
-        const viaWorker = adds.filter((t) => !t.eager && t.worker !== null);
+        const viaWorker = adds.filter((t) => !t.eager && t.worker !== null && isFourFour(t));
         if (eager.length !== 1) return `${eager.length} add tasks ran eagerly (apply), expected exactly 1`;
         if (eager[0]!.worker !== null) return "the apply() task shows a worker; apply must not send a message";
         if (viaWorker.length !== 1) return `${viaWorker.length} add tasks ran on a worker, expected 1 (delay)`;
@@ -105,6 +131,48 @@ export default defineChecks({
           return `the monitor stopped polling at ${last} (it saw ${[...new Set(seen)].join(", ")}): poll until the task is ready (SUCCESS or FAILURE)`;
         if (!seen.includes("PROGRESS")) return `the monitor saw ${[...new Set(seen)].join(", ") || "nothing"}, never PROGRESS`;
         return seen[seen.length - 1] === "SUCCESS" ? true : `the monitor's last state was ${seen[seen.length - 1]}, expected SUCCESS: poll until the task is ready (SUCCESS or FAILURE)`;
+      },
+    },
+    {
+      id: "round-trip-measured",
+      title: "You timed delay(...).get() round trips one by one",
+      explain:
+        "TODO 5: after the first call, time 20 more `add.delay(i, 10)` calls, each from just before the send until its `get()` returns, and return them as `roundTripsS`. Your median must agree with the run within 10%: each sample lies between the task's send and finish and main's next send.",
+      run: (r) => {
+        const samples: unknown = returned(r).modes?.delay?.roundTripsS;
+        if (!Array.isArray(samples) || samples.length < 10 || samples.some((x) => typeof x !== "number")) return `main returned roundTripsS = ${JSON.stringify(samples)?.slice(0, 60)}, expected 20 times in seconds`;
+        const series = r.tasksNamed("add").filter((t) => t.worker !== null && !isFourFour(t));
+        const windows = series.map((t) => roundTripWindowS(r, t)).filter((w): w is { shortestS: number; longestS: number } => w !== null);
+        if (windows.length === 0) return "no add(i, 10) round trip ran on a worker";
+        const shortest = median(windows.map((w) => w.shortestS));
+        const longest = median(windows.map((w) => w.longestS));
+        if (longest < 1e-5) return IDEAL;
+        const mine = median(samples as number[]);
+        const said = `your median round trip is ${fmt(mine * 1000)} ms; the run's tasks took ${fmt(shortest * 1000)} ms from send to finish and main sent the next ${fmt(longest * 1000)} ms after each`;
+        if (mine < shortest * (1 - AGREE)) return `${said}: you stopped the clock before get() returned; a round trip ends when the result is in`;
+        if (mine > longest * (1 + AGREE)) return `${said}: time one delay(...).get() per sample, from just before the send`;
+        return true;
+      },
+    },
+    {
+      id: "modes-cost",
+      title: "Your timings show what each mode costs",
+      explain:
+        "On real Celery (Redis, 2 cores) `apply()` and `run()` cost no broker work at all (they run in the caller); `delay()` publishes (~0.3 ms, M1) and waits for a worker's round trip (~1.7-2.4 ms idle, M2), and the first publish of a process also connects (~12 ms, M1). Time the modes with the worker ready, with Celery's costs on.",
+      run: (r) => {
+        const m = returned(r).modes ?? {};
+        const first = r.tasksNamed("add").find((t) => t.worker !== null && isFourFour(t));
+        const started = r.report.events.find((e) => e.type === "worker-online")?.timestamp;
+        if (!first || first.sentAt === null || first.finishedAt === null) return "the delay() task did not run";
+        if (typeof started === "number" && first.sentAt < started)
+          return `delay() was sent at ${fmt(first.sentAt, 3)} s but the worker came online at ${fmt(started, 3)} s: the first round trip (${fmt(first.finishedAt - first.sentAt, 3)} s) measured its start-up. Wait with await worker.ready() before timing`;
+        const rt = median((m.delay?.roundTripsS ?? []) as number[]);
+        if (!(rt > 1e-4)) return rt === 0 || r.tasksNamed("add").every((t) => t.finishedAt === t.sentAt) ? IDEAL : `no round-trip median to compare (${fmt(rt)})`;
+        for (const mode of ["apply", "run"] as const)
+          if (!(typeof m[mode]?.tookS === "number" && m[mode].tookS < rt / 10)) return `${mode} took ${fmt(m[mode]?.tookS, 4)} s, expected (almost) nothing next to a delay round trip of ${fmt(rt * 1000)} ms: it runs in the caller, no broker`;
+        if (!(typeof m.delay?.tookS === "number" && m.delay.tookS > 3 * rt))
+          return `the first delay() took ${fmt((m.delay?.tookS ?? NaN) * 1000)} ms, the later ones ${fmt(rt * 1000)} ms: the first publish of a process connects to the broker (~12 ms on real Celery); was it timed?`;
+        return true;
       },
     },
   ],

@@ -55,6 +55,13 @@ export const unreliableTask = app.task(
 );
 
 /** Exercise 1: the three execution modes, timed on the simulated clock. */
+const ROUND_TRIPS = 20;
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
 async function exploreExecutionModes() {
   console.log("=== Synchronous Execution (apply) ===");
   let start = now();
@@ -66,8 +73,16 @@ async function exploreExecutionModes() {
   console.log("=== Asynchronous Execution (delay) ===");
   start = now();
   // TODO 1: send add(4, 4) with delay, log its id, wait for the result with get({ timeout: 10 })
-  const delay = { id: null as string | null, result: null as number | null, tookS: now() - start };
+  const firstS = now() - start;
+  // The first publish of a process connects to the broker, so one call says little.
+  const roundTripsS: number[] = [];
+  for (let i = 1; i <= ROUND_TRIPS; i++) {
+    // TODO 5: time one round trip: note now(), await add.delay(i, 10).get({ timeout: 10 }),
+    //         and push the elapsed seconds into roundTripsS.
+  }
+  const delay = { id: null as string | null, result: null as number | null, tookS: firstS, roundTripsS };
   console.log(`Task ID: ${delay.id}`);
+  console.log(`first call ${(firstS * 1000).toFixed(2)} ms, then a median of ${(median(roundTripsS) * 1000).toFixed(2)} ms`);
   console.log(`Result: ${delay.result}, Time: ${delay.tookS}`);
 
   console.log("=== Direct Execution (run) ===");
@@ -95,6 +110,8 @@ async function monitorTaskProgress(result: ReturnType<typeof longRunningTask.del
 }
 
 export default async function main() {
+  // TODO 6: a worker needs time to start. Keep its handle and wait for it (`await worker.ready()`)
+  //         before timing anything, or the first delay() measures its start-up.
   app.worker({ hostname: "w1", concurrency: 2 });
 
   const modes = await exploreExecutionModes();

@@ -130,6 +130,79 @@ async function benchmarkPrefetch(multipliers: number[]) {
   return rows;
 }
 
+// ---------------------------------------------------------------- 4. Where the cores end
+
+/** CPU-bound: stands for a 20 ms pure-Python loop. */
+export const cpuTask = app.task({ ignoreResult: true }, async function cpu_task(batch: string) {
+  void batch;
+  // TODO 4: this waits; a loop would burn a core. Make it 20 ms of CPU: `await cpu(0.02)`
+  //         (import cpu from "celery").
+  await sleep(0.02);
+});
+
+/** I/O-bound: waits 20 ms on something else, using no core (`sleep`, as time.sleep or a socket read). */
+export const ioWaitTask = app.task({ ignoreResult: true }, async function io_wait_task(batch: string) {
+  void batch;
+  await sleep(0.02);
+});
+
+/** Does nothing with its payload: what is measured is Celery carrying it. */
+export const payloadTask = app.task({ ignoreResult: true }, async function payload_task(batch: string, payload: string) {
+  void batch;
+  void payload;
+});
+
+type Pool = "prefork" | "threads";
+
+/**
+ * Queue `n` fire-and-forget tasks, then start one fresh worker and wait until it has run them all:
+ * tasks per second from its first task's start to its last task's finish (its start-up, ~0.5 s plus
+ * ~0.2 s per prefork child, is not work). Returns that rate.
+ */
+async function drainRate(batch: string, n: number, worker: { concurrency: number; pool?: Pool }, send: () => { id: string }): Promise<number> {
+  const waiting = new Set<string>();
+  for (let i = 0; i < n; i++) waiting.add(send().id);
+  let firstStartS = Infinity;
+  let lastEndS = -Infinity;
+  app.events.on("task-started", (e) => {
+    if (waiting.has(String(e.uuid))) firstStartS = Math.min(firstStartS, e.timestamp);
+  });
+  app.events.on("task-succeeded", (e) => {
+    if (waiting.delete(String(e.uuid))) lastEndS = Math.max(lastEndS, e.timestamp);
+  });
+  const handle = app.worker({ hostname: `${batch}-w1`, concurrency: worker.concurrency, pool: worker.pool ?? "prefork", taskEvents: true });
+  // Poll from main: the events' own timestamps make the rate, so the polling step does not matter.
+  // Give up after a minute (a worker without task events, say): the rate is then NaN.
+  const giveUpAtS = now() + 60;
+  while (waiting.size > 0 && now() < giveUpAtS) await sleep(0.1);
+  await handle.shutdown();
+  const tasksPerS = waiting.size > 0 ? NaN : n / (lastEndS - firstStartS);
+  console.log(`${batch}: ${n} tasks at ${tasksPerS.toFixed(1)} tasks/s`);
+  return tasksPerS;
+}
+
+/** The same CPU-bound or I/O-bound task at each concurrency, prefork. */
+async function sweep(kind: "cpu" | "io", concurrencies: number[]) {
+  const task = kind === "cpu" ? cpuTask : ioWaitTask;
+  const rows = [];
+  for (const c of concurrencies) {
+    const batch = `${kind}-c${c}`;
+    rows.push({ concurrency: c, tasksPerS: await drainRate(batch, 200, { concurrency: c }, () => task.delay(batch)) });
+  }
+  return rows;
+}
+
+async function benchmarkCosts() {
+  // TODO 5: sweep both kinds at concurrency 1, 2, 4 and 8. Then add, as `threadsCpu`, the CPU-bound
+  //         batch "cpu-threads-c4" (200 tasks) on a threads-pool worker of concurrency 4, and, as
+  //         `payload: { "100B", "100kB" }`, 500 payload_task of each size ("x".repeat(100), then
+  //         "x".repeat(100_000)) at concurrency 2, each batch named as the check expects
+  //         ("payload-100B", "payload-100kB").
+  const cpuSweep = await sweep("cpu", [1]);
+  const ioSweep = await sweep("io", [1]);
+  return { cpu: cpuSweep, io: ioSweep };
+}
+
 // ---------------------------------------------------------------- Driving it
 
 export default async function main() {
@@ -158,5 +231,8 @@ export default async function main() {
   const best = prefetch.reduce((a, b) => (b.makespanS < a.makespanS ? b : a));
   console.log(`best prefetch multiplier for long+short tasks: ${best.multiplier}`);
 
-  return { profile, scaling, prefetch };
+  // 4. Celery's costs: CPU-bound vs I/O-bound work, the threads pool, the payload's size.
+  const costs = await benchmarkCosts();
+
+  return { profile, scaling, prefetch, costs };
 }

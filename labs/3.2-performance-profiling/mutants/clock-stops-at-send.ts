@@ -3,7 +3,7 @@
 /**
  * Lab 3.2: Performance profiling and optimization (reference solution).
  */
-import { Celery, sleep, now } from "celery";
+import { Celery, cpu, sleep, now } from "celery";
 
 const app = new Celery("performance_lab", { broker: "redis" });
 
@@ -118,6 +118,77 @@ async function benchmarkPrefetch(multipliers: number[]) {
   return rows;
 }
 
+// ---------------------------------------------------------------- 4. Where the cores end
+
+/** CPU-bound: 20 ms of one core (`cpu` burns the pool child's core, as a Python loop would). */
+export const cpuTask = app.task({ ignoreResult: true }, async function cpu_task(batch: string) {
+  void batch;
+  await cpu(0.02);
+});
+
+/** I/O-bound: waits 20 ms on something else, using no core (`sleep`, as time.sleep or a socket read). */
+export const ioWaitTask = app.task({ ignoreResult: true }, async function io_wait_task(batch: string) {
+  void batch;
+  await sleep(0.02);
+});
+
+/** Does nothing with its payload: what is measured is Celery carrying it. */
+export const payloadTask = app.task({ ignoreResult: true }, async function payload_task(batch: string, payload: string) {
+  void batch;
+  void payload;
+});
+
+type Pool = "prefork" | "threads";
+
+/**
+ * Queue `n` fire-and-forget tasks, then start one fresh worker and wait until it has run them all:
+ * tasks per second from its first task's start to its last task's finish (its start-up, ~0.5 s plus
+ * ~0.2 s per prefork child, is not work). Returns that rate.
+ */
+async function drainRate(batch: string, n: number, worker: { concurrency: number; pool?: Pool }, send: () => { id: string }): Promise<number> {
+  const waiting = new Set<string>();
+  for (let i = 0; i < n; i++) waiting.add(send().id);
+  let firstStartS = Infinity;
+  let lastEndS = -Infinity;
+  app.events.on("task-started", (e) => {
+    if (waiting.has(String(e.uuid))) firstStartS = Math.min(firstStartS, e.timestamp);
+  });
+  app.events.on("task-succeeded", (e) => {
+    if (waiting.delete(String(e.uuid))) lastEndS = Math.max(lastEndS, e.timestamp);
+  });
+  const handle = app.worker({ hostname: `${batch}-w1`, concurrency: worker.concurrency, pool: worker.pool ?? "prefork", taskEvents: true });
+  // Poll from main: the events' own timestamps make the rate, so the polling step does not matter.
+  // Give up after a minute (a worker without task events, say): the rate is then NaN.
+  const giveUpAtS = now() + 60;
+  while (waiting.size > 0 && now() < giveUpAtS) await sleep(0.1);
+  await handle.shutdown();
+  const tasksPerS = waiting.size > 0 ? NaN : n / (lastEndS - firstStartS);
+  console.log(`${batch}: ${n} tasks at ${tasksPerS.toFixed(1)} tasks/s`);
+  return tasksPerS;
+}
+
+/** The same CPU-bound or I/O-bound task at each concurrency, prefork. */
+async function sweep(kind: "cpu" | "io", concurrencies: number[]) {
+  const task = kind === "cpu" ? cpuTask : ioWaitTask;
+  const rows = [];
+  for (const c of concurrencies) {
+    const batch = `${kind}-c${c}`;
+    rows.push({ concurrency: c, tasksPerS: await drainRate(batch, 200, { concurrency: c }, () => task.delay(batch)) });
+  }
+  return rows;
+}
+
+async function benchmarkCosts() {
+  const cpuSweep = await sweep("cpu", [1, 2, 4, 8]);
+  const ioSweep = await sweep("io", [1, 2, 4, 8]);
+  // The threads pool is one interpreter: its threads take turns on one core (the GIL).
+  const threadsCpu = await drainRate("cpu-threads-c4", 200, { concurrency: 4, pool: "threads" }, () => cpuTask.delay("cpu-threads-c4"));
+  // The same no-op carrying 100 bytes, then 100 kB: the worker's main process decodes every byte.
+  const small = await drainRate("payload-100B", 500, { concurrency: 2 }, () => payloadTask.delay("payload-100B", "x".repeat(100)));
+  const large = await drainRate("payload-100kB", 500, { concurrency: 2 }, () => payloadTask.delay("payload-100kB", "x".repeat(100_000)));
+  return { cpu: cpuSweep, io: ioSweep, threadsCpu, payload: { "100B": small, "100kB": large } };
+}
+
 // ---------------------------------------------------------------- Driving it
 
 export default async function main() {
@@ -148,5 +219,8 @@ export default async function main() {
   const best = prefetch.reduce((a, b) => (b.makespanS < a.makespanS ? b : a));
   console.log(`best prefetch multiplier for long+short tasks: ${best.multiplier}`);
 
-  return { profile, scaling, prefetch };
+  // 4. Celery's costs: CPU-bound vs I/O-bound work, the threads pool, the payload's size.
+  const costs = await benchmarkCosts();
+
+  return { profile, scaling, prefetch, costs };
 }
