@@ -19,9 +19,36 @@ import { createSession } from "../../sim/engine/session";
 import { installCeleryPackage, pythonProgram, type PyodideLike } from "../../sim/python/program";
 import { bootPyodide, type PyodideAssets } from "./python/boot";
 import { CELERY_PACKAGE } from "./python/celery-package";
-import { serveSim } from "./serve-sim";
+import { serveSim, type SessionOptions } from "./serve-sim";
 
 let pyodide: Promise<PyodideLike> | null = null;
+
+/**
+ * The host's timer, kept before the lockdown for one use: the simulator's macrotask yield after a
+ * task body's step (sim.ts flush). A Python body waiting in place (JSPI) resumes through Pyodide's
+ * own scheduling, which takes more than the one MessageChannel hop the TypeScript worker yields
+ * (worker-host.ts): with that hop alone, a body was still suspended when the run saw nothing left
+ * to run, and ended with the task STARTED (seed 42 of the page's Python starter); a timer turn lets
+ * every queued message run first, as the Node and probe runs (setTimeout) did.
+ */
+const hostSetTimeout: (fn: () => void, ms: number) => unknown = setTimeout.bind(globalThis);
+
+/** The worker's host (one per worker, serve-sim.ts), its yield followed by a timer turn; made once. */
+const timerTurnHosts = new WeakMap<object, SessionOptions["host"]>();
+function withTimerTurn(host: SessionOptions["host"]): SessionOptions["host"] {
+  let wrapped = timerTurnHosts.get(host);
+  if (!wrapped) {
+    const hop = host.yieldMacrotask.bind(host);
+    wrapped = Object.assign(Object.create(host) as SessionOptions["host"], {
+      async yieldMacrotask() {
+        await hop();
+        await new Promise<void>((resolve) => hostSetTimeout(resolve, 0));
+      },
+    });
+    timerTurnHosts.set(host, wrapped);
+  }
+  return wrapped;
+}
 
 async function boot(assets: PyodideAssets): Promise<PyodideLike> {
   const py = (await bootPyodide(assets, loadPyodide as never, createPyodideModule)) as unknown as PyodideLike;
@@ -34,7 +61,7 @@ serveSim(
   async (req, opts) => {
     if (!pyodide) throw new Error("Python is not loaded in this worker");
     const py = await pyodide;
-    return createSession("", { ...opts, program: pythonProgram(py, req.code, { file: req.file }) });
+    return createSession("", { ...opts, host: withTimerTurn(opts.host), program: pythonProgram(py, req.code, { file: req.file }) });
   },
   {
     async bootPython(assets: PyodideAssets) {
