@@ -96,8 +96,11 @@ test("Python in the playground: fetched only when chosen, runs, errors at their 
   await page.evaluate(() => window.__playground!.setCode('from celery import Celery\napp = Celery("lab")\nx = [1, 2\ny = 3\n'));
   await runPython(page, "error");
   await expect(page.getByTestId("problems")).toHaveText(/Line 3, column 5: SyntaxError: /);
-  // The editor marks it on that line (the run's marker and the editor's own syntax lint).
-  await expect(page.locator(".cm-lintRange-error").first()).toBeVisible();
+  // The editor marks it on that line (Python's report), beside its own syntax lint's marker (line 4,
+  // where the parser notices), which must not wipe the run's.
+  await page.waitForTimeout(600); // past the lint's 300 ms delay
+  await expect(page.locator(".cm-line").nth(2).locator(".cm-lintRange-error")).toHaveText("[1, 2");
+  await expect(page.locator(".cm-line").nth(3).locator(".cm-lintRange-error")).toBeVisible();
   await page.screenshot({ path: "test-results/python-error.png" });
   expect(fetched).toHaveLength(3);
 

@@ -75,6 +75,10 @@ const typescriptSupport: Extension = [javascript({ typescript: true }), javascri
 export function createEditor(parent: HTMLElement, opts: { doc: string; onChange(text: string): void; onRun(): void }): EditorHandle {
   const languageSupport = new Compartment();
   let wanted: Language = "typescript";
+  /** The page's markers (compile errors, a run's Python error), kept by Python's lint passes too. */
+  let shown: Diagnostic[] = [];
+  const pageMarkers = (state: EditorState): CmDiagnostic[] => shown.map((d) => ({ ...toRange(state, d), severity: d.severity, message: d.message, source: d.file.endsWith(".py") ? "python" : "esbuild" }));
+  let pythonLint: ((state: EditorState) => CmDiagnostic[]) | null = null;
   const runKeys = keymap.of([
     { key: "Mod-Enter", preventDefault: true, run: () => (opts.onRun(), true) },
   ]);
@@ -109,7 +113,12 @@ export function createEditor(parent: HTMLElement, opts: { doc: string; onChange(
     view,
     async setLanguage(language) {
       wanted = language;
-      const support = language === "python" ? (await import("./python")).pythonSupport() : typescriptSupport;
+      let support = typescriptSupport;
+      if (language === "python") {
+        const py = await import("./python");
+        pythonLint = py.pythonSyntaxErrors;
+        support = py.pythonSupport(pageMarkers);
+      }
       // A later choice made while Python's support loaded wins.
       if (wanted !== language) return;
       view.dispatch({ effects: languageSupport.reconfigure(support) });
@@ -120,8 +129,10 @@ export function createEditor(parent: HTMLElement, opts: { doc: string; onChange(
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
     },
     setDiagnostics(diags) {
-      const cm: CmDiagnostic[] = diags.map((d) => ({ ...toRange(view.state, d), severity: d.severity, message: d.message, source: d.file.endsWith(".py") ? "python" : "esbuild" }));
-      view.dispatch(setDiagnostics(view.state, cm));
+      shown = diags;
+      // In Python the editor's own syntax markers stay beside the page's.
+      const own = wanted === "python" && pythonLint ? pythonLint(view.state) : [];
+      view.dispatch(setDiagnostics(view.state, [...pageMarkers(view.state), ...own]));
     },
     destroy: () => view.destroy(),
   };

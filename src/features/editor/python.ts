@@ -30,6 +30,11 @@ export function pythonSyntaxErrors(state: EditorState): Diagnostic[] {
   return out;
 }
 
-export function pythonSupport(): Extension {
-  return [python(), linter((view) => pythonSyntaxErrors(view.state), { delay: 300 })];
+/**
+ * `alsoShow`: markers from elsewhere (a run's Python error) that the lint must keep, since a lint pass
+ * replaces every marker of the editor: without them, a run that ended within the lint's delay after
+ * an edit had its error marker wiped by the lint.
+ */
+export function pythonSupport(alsoShow: (state: EditorState) => Diagnostic[] = () => []): Extension {
+  return [python(), linter((view) => [...alsoShow(view.state), ...pythonSyntaxErrors(view.state)], { delay: 300 })];
 }
