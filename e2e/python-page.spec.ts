@@ -6,6 +6,7 @@
  * Python offline once it ran (the service worker stores Pyodide's files on first use).
  */
 import { expect, test, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import lz from "lz-string";
 import { run } from "../sim/testing/harness";
 import { button, open, snapshot, swInstalled, waitPhase } from "./helpers";
@@ -155,5 +156,28 @@ test.describe("offline", () => {
     await runPython(page, "done");
     // The same scenario and seed: the same run.
     expect((await snapshot(page)).traceHash).toBe(hash);
+  });
+});
+
+test.describe("a Python lab", () => {
+  const LAB = "1.3-error-handling";
+  const read = (f: string) => readFileSync(new URL(`../labs/${LAB}/${f}`, import.meta.url), "utf8");
+
+  test("lab 1.3 in Python: the page offers Python, the solution passes the lab's checks on every seed, the starter fails them", async ({ page }) => {
+    test.setTimeout(600_000);
+    await page.goto(`./?lab=${LAB}&speed=max`);
+    await expect(page.locator(".cm-content")).toBeVisible();
+    await page.getByTestId("language").selectOption("python");
+    // The lab's own Python starter comes in.
+    await expect.poll(() => page.evaluate(() => window.__playground!.getCode())).toBe(read("starter.py"));
+    const grading = page.getByTestId("grading");
+
+    await page.evaluate((t) => window.__playground!.setCode(t), read("solution.py"));
+    await page.getByRole("button", { name: "Run checks" }).click();
+    await expect(grading).toHaveText(/^All 10 goals met on seeds \d+, \d+, \d+\. Lab complete!$/, { timeout: 400_000 });
+
+    await page.evaluate((t) => window.__playground!.setCode(t), read("starter.py"));
+    await page.getByRole("button", { name: "Run checks" }).click();
+    await expect(grading).toHaveText(/^\d of 10 goals met on every seed/, { timeout: 180_000 });
   });
 });

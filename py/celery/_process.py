@@ -58,6 +58,12 @@ class Bridge:
         js = getattr(e, "_js", None)
         if js is not None:
             return js
+        # Reject and Ignore steer the worker (requeue, dead-letter, no state): the simulator knows
+        # them by their own classes, so they cross as those, not as errors of that name.
+        if isinstance(e, BY_NAME["Reject"]):
+            return self.module.Reject.new(e.reason, bool(e.requeue))
+        if isinstance(e, BY_NAME["Ignore"]):
+            return self.module.Ignore.new(str(e))
         # The learner's frames only: the package's own (the bridge, the runtime's exec) are noise.
         te = traceback.TracebackException.from_exception(e)
         te.stack = traceback.StackSummary.from_list([f for f in te.stack if not f.filename.startswith(_PACKAGE_DIR)])
