@@ -39,7 +39,7 @@ async function twinCounts(seed: number): Promise<Record<string, number>> {
 const link = (wire: Record<string, unknown>) => "#s=" + lz.compressToEncodedURIComponent(JSON.stringify({ v: 1, ...wire }));
 
 /** Pyodide's boot took 7-13 s in the sandboxed worker on this loaded machine; the run is short. */
-const PYTHON_RUN_MS = 120_000;
+const PYTHON_RUN_MS = 240_000;
 
 function pyodideRequests(page: Page): string[] {
   const seen: string[] = [];

@@ -99,10 +99,11 @@ export interface SimApi {
 
 /**
  * The watchdog's budget for Pyodide's boot: it took 7-13 s in the sandboxed worker on a loaded
- * 2-core machine, and parts of it block the worker (no heartbeat can go out), so the boot call gets
+ * 2-core machine (far more when the machine is loaded ten times over), and parts of it block the
+ * worker (no heartbeat can go out), so the boot call gets
  * this budget instead of WATCHDOG_MS; a boot that takes longer is reported as a hang.
  */
-export const PYTHON_BOOT_WATCHDOG_MS = 90_000;
+export const PYTHON_BOOT_WATCHDOG_MS = 180_000;
 
 /** A finished run as the labs' checks read it (sim/check/define.ts `makeLabRun(report, trace)`). */
 export interface LabRunData {

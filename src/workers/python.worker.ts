@@ -43,6 +43,10 @@ function withTimerTurn(host: SessionOptions["host"]): SessionOptions["host"] {
       async yieldMacrotask() {
         await hop();
         await new Promise<void>((resolve) => hostSetTimeout(resolve, 0));
+        // Waiting for a timer is not hanging: say so (throttled). Without it an advance of 256 steps
+        // (sim/engine/session.ts checks its budget that often), each a timer turn of 4 ms or far more
+        // on a loaded machine, went silent past the watchdog's 2 s and was stopped as a hang.
+        host.alive();
       },
     });
     timerTurnHosts.set(host, wrapped);
