@@ -62,7 +62,7 @@ async function runPython(page: Page, want: "done" | "error"): Promise<void> {
 }
 
 test("Python in the playground: fetched only when chosen, runs, errors at their line, kept across a reload", async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   const fetched = pyodideRequests(page);
   await open(page);
   // The TypeScript path runs without a byte of Pyodide.
@@ -138,7 +138,7 @@ test.describe("offline", () => {
   test.use({ serviceWorkers: "allow" });
 
   test("after Python ran once, it runs offline: the service worker stored Pyodide's files on first use", async ({ page, context }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(480_000);
     await open(page);
     const { keys } = await swInstalled(page, (k) => k.some((u) => u.endsWith(".wasm")), 60_000);
     // Not at install: 12 MB only for those who use Python.

@@ -219,7 +219,8 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   /** Compile and load unless the loaded session is already this code, language and seed. */
   async function ensureLoaded(force: boolean, t: number): Promise<boolean> {
     const src = runSource();
-    const lang = language();
+    // The override (the graph designer's Execute) is TypeScript whatever the editor's language.
+    const lang = override() ? "typescript" : language();
     const key = `${lang}\u0000${seed()}\u0000${src}`;
     if (!force && key === loadedKey) return true;
     const out = lang === "python" ? await pythonLoad(src) : await typescriptLoad(src, t);
