@@ -230,3 +230,23 @@ test.describe("the static site", () => {
     await expect(page.locator(".cm-content")).toBeVisible();
   });
 });
+
+test("the host's load-scenario carries the language: Python code comes in as Python", async ({ page }) => {
+  test.setTimeout(90_000);
+  const frame = await openDemo(page);
+  const py = 'from celery import Celery\napp = Celery("course")\n';
+  await page.locator(`celery-playground[lab="${LAB}"]`).evaluate((el, code) => {
+    (el as HTMLElement & { loadScenario(code: string, seed?: number, language?: string): void }).loadScenario(code, 1, "python");
+  }, py);
+  // Over code the learner may have written, the frame asks first.
+  const replace = frame.getByRole("button", { name: "Replace my code" });
+  await expect.poll(async () => (await replace.isVisible()) || (await frame.getByTestId("scenario-file").textContent()) === "scenario.py").toBe(true);
+  if (await replace.isVisible()) await replace.click();
+  await expect(frame.getByTestId("scenario-file")).toHaveText("scenario.py");
+  expect(await frame.evaluate(() => window.__playground!.getCode())).toBe(py);
+  // Without a language (every host before Python): TypeScript.
+  await page.locator(`celery-playground[lab="${LAB}"]`).evaluate((el, code) => {
+    (el as HTMLElement & { loadScenario(code: string, seed?: number): void }).loadScenario(code, 1);
+  }, SOLUTION);
+  await expect(frame.getByTestId("scenario-file")).toHaveText("scenario.ts");
+});

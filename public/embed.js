@@ -14,7 +14,7 @@
  * URL), seed, speed ("max" or simulated seconds per second), loading ("lazy" | "eager").
  * Events (CustomEvent, detail = the message): "celery-playground:<type>" for ready, resize,
  * run-finished, check-passed, lab-completed, progress; and "celery-playground:message" for all.
- * Methods: run(), reset(), setSeed(n), loadScenario(code, seed?), post(type, fields).
+ * Methods: run(), reset(), setSeed(n), loadScenario(code, seed?, language?), post(type, fields).
  * Code given to loadScenario runs only once the learner presses Run inside the frame: run() and
  * reset() are refused until then (the frame says so), and the learner is asked before their own
  * code is replaced. allow-origin is not a security boundary (the framing page writes it).
@@ -160,8 +160,9 @@
     setSeed(seed) {
       this.post("set-seed", { seed: seed });
     }
-    loadScenario(code, seed) {
-      this.post("load-scenario", { code: code, seed: seed });
+    loadScenario(code, seed, language) {
+      // language: "typescript" (the default) or "python".
+      this.post("load-scenario", language === undefined ? { code: code, seed: seed } : { code: code, seed: seed, language: language });
     }
   }
 

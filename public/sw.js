@@ -11,10 +11,16 @@
 //   served, and a tampered one is dropped and fetched again. Anything else goes to the network
 //   untouched and is never stored, so the cache holds this build's files and nothing more (no
 //   query-string variants of the page: every navigation in scope is the one index.html);
+// - files under LAZY_PREFIXES (Pyodide's 12 MB, fetched only when a Python scenario runs) are in the
+//   manifest but not fetched at install: the first request for one stores it (hash-checked, as
+//   every file), so Python works offline after it ran once. A new build keeps them (activate
+//   carries over the ones whose hash is unchanged), so an update does not cost the 12 MB again;
 // - a navigation asks the network first (a new deploy is seen at once) and falls back to the
 //   installed index.html offline. The HTML the network returns is not stored.
 const MANIFEST = /*__SW_MANIFEST__*/ null;
 const PREFIX = "celery-playground-";
+const LAZY_PREFIXES = ["pyodide/"];
+const isLazy = (path) => LAZY_PREFIXES.some((p) => path.startsWith(p));
 const CACHE = MANIFEST ? PREFIX + MANIFEST.version : null;
 
 const TYPES = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", wasm: "application/wasm", svg: "image/svg+xml", json: "application/json" };
@@ -73,7 +79,7 @@ const respond = (path, body) => new Response(body, { status: 200, headers: { "co
 
 async function install() {
   const cache = await caches.open(CACHE);
-  const paths = Object.keys(MANIFEST.files);
+  const paths = Object.keys(MANIFEST.files).filter((p) => !isLazy(p));
   let next = 0;
   // Six at a time, as a browser fetches from one host.
   const lane = async () => {
@@ -98,7 +104,11 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE).map((k) => caches.delete(k))))
+      .then(async (keys) => {
+        const old = keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE);
+        await carryOverLazy(old);
+        await Promise.all(old.map((k) => caches.delete(k)));
+      })
       .then(() => self.clients.claim()),
   );
 });
@@ -114,6 +124,24 @@ self.addEventListener("fetch", (event) => {
   }
   if (path) event.respondWith(serve(path, req));
 });
+
+/** Lazy files an older build stored, into this build's cache when their hash is this build's. */
+async function carryOverLazy(oldCaches) {
+  const cache = await caches.open(CACHE);
+  for (const path of Object.keys(MANIFEST.files).filter(isLazy)) {
+    const url = urlOf(path);
+    if (await cache.match(url)) continue;
+    for (const name of oldCaches) {
+      const hit = await (await caches.open(name)).match(url);
+      if (!hit) continue;
+      const body = await hit.arrayBuffer();
+      if ((await digest(body)) === MANIFEST.files[path]) {
+        await cache.put(url, respond(path, body));
+        break;
+      }
+    }
+  }
+}
 
 /** A manifest file: from this build's cache when its hash matches, else verified from the network. */
 async function serve(path, req) {

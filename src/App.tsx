@@ -21,6 +21,8 @@ import { installTestHook } from "./test-hook";
 import { createCanvasStore } from "./features/graph/canvas-store";
 import { createDashboardStore } from "./features/dashboard/store";
 import { ShareButton } from "./lib/share-button";
+import { LANGUAGE_LABEL, scenarioFile, type Language } from "./lib/language";
+import { codeKey, languageKey, PYTHON_STARTER } from "./lib/language-drafts";
 
 // The graph (cytoscape, dagre) is a chunk of its own, fetched when the Graph tab first opens.
 const GraphPanel = lazy(() => import("./features/graph/GraphPanel"));
@@ -46,14 +48,16 @@ export interface AppProps {
   untilS?: number;
   /** A notice for the learner above the panes until dismissed (a share link that was refused). */
   notice?: string;
+  /** The language of `initialCode` (a share link's, or the one last chosen for this scenario). */
+  language?: Language;
   /** Called once with the run controller (the embed's postMessage API drives it). */
   onPlayground?: (pg: Playground) => void;
 }
 
-const sourceOf = (id: string) => findExample(id)?.source ?? BLANK_SOURCE;
+const exampleSource = (id: string) => findExample(id)?.source ?? BLANK_SOURCE;
 
 export function App(props: AppProps) {
-  const pg = createPlayground(props.initialCode, { ...(props.seed !== undefined ? { seed: props.seed } : {}), ...(props.speed !== undefined ? { speed: props.speed } : {}), ...(props.lab?.untilS !== undefined ? { untilS: props.lab.untilS } : props.untilS !== undefined ? { untilS: props.untilS } : {}) });
+  const pg = createPlayground(props.initialCode, { ...(props.language !== undefined ? { language: props.language } : {}), ...(props.seed !== undefined ? { seed: props.seed } : {}), ...(props.speed !== undefined ? { speed: props.speed } : {}), ...(props.lab?.untilS !== undefined ? { untilS: props.lab.untilS } : props.untilS !== undefined ? { untilS: props.untilS } : {}) });
   onCleanup(() => pg.dispose());
   props.onPlayground?.(pg);
   installTestHook(pg);
@@ -72,7 +76,11 @@ export function App(props: AppProps) {
   // Save as you type (debounced a little), and lint the same way.
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   let lintTimer: ReturnType<typeof setTimeout> | undefined;
-  const saveNow = () => void props.drafts.save(exampleId(), pg.code());
+  const saveNow = () => void props.drafts.save(codeKey(exampleId(), pg.language()), pg.code());
+  /** What a scenario starts from in a language: the lab's starter, else the example (Python: the Python starter). */
+  const sourceOf = (id: string, language: Language = pg.language()) => (language === "python" ? (props.lab?.starterPy ?? PYTHON_STARTER) : props.lab ? props.lab.starter : exampleSource(id));
+  /** The languages offered: Python where there is Python to start from (every sandbox example; labs with starter.py). */
+  const languages = (): Language[] => (!props.lab || props.lab.starterPy !== undefined ? ["typescript", "python"] : ["typescript"]);
   createEffect(
     on(pg.code, () => {
       clearTimeout(saveTimer);
@@ -88,10 +96,21 @@ export function App(props: AppProps) {
   addEventListener("pagehide", flush);
   onCleanup(() => removeEventListener("pagehide", flush));
 
+  /** Switch the scenario's language: its text in that language comes in (the draft, else the starter). */
+  async function switchLanguage(language: Language) {
+    if (language === pg.language()) return;
+    flush();
+    const id = exampleId();
+    pg.setLanguage(language);
+    void props.drafts.save(languageKey(id), language);
+    const draft = await props.drafts.load(codeKey(id, language));
+    if (pg.language() === language) pg.setCode(draft ?? sourceOf(id, language));
+  }
+
   async function switchExample(id: string) {
     flush();
     setExampleId(id);
-    const draft = await props.drafts.load(id);
+    const draft = await props.drafts.load(codeKey(id, pg.language()));
     pg.setCode(draft ?? sourceOf(id));
     const url = new URL(location.href);
     url.searchParams.set("example", id);
@@ -176,7 +195,12 @@ export function App(props: AppProps) {
         <Show when={props.lab}>{(lab) => lab().panel(pg)}</Show>
         <section class="left">
           <div class="pane-title">
-            scenario.ts
+            <span data-testid="scenario-file">{scenarioFile(pg.language())}</span>
+            <Show when={languages().length > 1}>
+              <select class="language-select" aria-label="Language" data-testid="language" value={pg.language()} onChange={(e) => void switchLanguage(e.currentTarget.value as Language)}>
+                <For each={languages()}>{(l) => <option value={l}>{LANGUAGE_LABEL[l]}</option>}</For>
+              </select>
+            </Show>
             <Show
               when={props.lab}
               fallback={
@@ -186,13 +210,13 @@ export function App(props: AppProps) {
               }
             >
               {(lab) => (
-                <button class="btn small ghost" title="Replace your draft with the lab's starter" onClick={() => pg.setCode(lab().starter)}>
+                <button class="btn small ghost" title="Replace your draft with the lab's starter" onClick={() => pg.setCode(pg.language() === "python" ? (lab().starterPy ?? lab().starter) : lab().starter)}>
                   Reset to starter
                 </button>
               )}
             </Show>
           </div>
-          <Editor code={pg.code()} diagnostics={pg.diagnostics()} onChange={pg.setCode} onRun={() => void pg.play(true)} onFocus={pg.warmCompiler} />
+          <Editor code={pg.code()} language={pg.language()} diagnostics={pg.diagnostics()} onChange={pg.setCode} onRun={() => void pg.play(true)} onFocus={pg.warmCompiler} />
           <Show when={pg.diagnostics().length > 0}>
             <ul class="problems" aria-label="Problems" data-testid="problems">
               <For each={pg.diagnostics()}>

@@ -16,3 +16,7 @@ declare module "virtual:sandbox-source/experiment" {
   const source: string;
   export default source;
 }
+declare module "virtual:sandbox-source/python" {
+  const source: string;
+  export default source;
+}

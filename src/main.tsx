@@ -6,6 +6,7 @@ import { BLANK_ID } from "./features/examples/ExamplesMenu";
 import { defaultDrafts, memoryDrafts } from "./lib/drafts";
 import { isFramed, showFramedNotice } from "./lib/framed";
 import { decodeShare } from "./lib/share";
+import { codeKey, PYTHON_STARTER, savedLanguage } from "./lib/language-drafts";
 import type { Speed } from "./state/playground";
 import "./styles.css";
 
@@ -29,8 +30,10 @@ async function start(): Promise<void> {
   const exampleId = requested === BLANK_ID || findExample(requested) ? requested! : DEFAULT_EXAMPLE.id;
   // A shared scenario's edits stay in memory, so opening a link never overwrites the learner's drafts.
   const drafts = shared?.ok ? memoryDrafts() : defaultDrafts();
-  const draft = await drafts.load(exampleId);
-  const initialCode = shared?.ok ? shared.shared.code : (draft ?? findExample(exampleId)?.source ?? BLANK_SOURCE);
+  // A link's language (TypeScript when it has none), else the one last chosen for this example.
+  const language = shared?.ok ? (shared.shared.language ?? "typescript") : await savedLanguage(drafts, exampleId);
+  const draft = await drafts.load(codeKey(exampleId, language));
+  const initialCode = shared?.ok ? shared.shared.code : (draft ?? (language === "python" ? PYTHON_STARTER : (findExample(exampleId)?.source ?? BLANK_SOURCE)));
   const seedParam = q.get("seed");
   const seed = shared?.ok ? shared.shared.seed : seedParam !== null && Number.isFinite(Number(seedParam)) ? Number(seedParam) : undefined;
   const sp = q.get("speed");
@@ -40,7 +43,7 @@ async function start(): Promise<void> {
   const notice = shared && !shared.ok ? `This share link was not opened: ${shared.reason}. Nothing from it was loaded; the editor shows your own draft.` : undefined;
   const root = document.getElementById("root")!;
   root.textContent = "";
-  render(() => <App drafts={drafts} exampleId={exampleId} initialCode={initialCode} {...(seed !== undefined ? { seed } : {})} {...(speed !== undefined ? { speed } : {})} {...(untilS !== undefined ? { untilS } : {})} {...(notice !== undefined ? { notice } : {})} />, root);
+  render(() => <App drafts={drafts} exampleId={exampleId} initialCode={initialCode} language={language} {...(seed !== undefined ? { seed } : {})} {...(speed !== undefined ? { speed } : {})} {...(untilS !== undefined ? { untilS } : {})} {...(notice !== undefined ? { notice } : {})} />, root);
 }
 
 void start();

@@ -1,19 +1,2 @@
-/** The `celery` Python package (py/celery), bundled as text (esbuild's text loader for .py). */
-// @ts-expect-error: .py files are bundled as text
-import init from "../../py/celery/__init__.py";
-// @ts-expect-error: .py files are bundled as text
-import exceptions from "../../py/celery/exceptions.py";
-// @ts-expect-error: .py files are bundled as text
-import states from "../../py/celery/states.py";
-// @ts-expect-error: .py files are bundled as text
-import process from "../../py/celery/_process.py";
-// @ts-expect-error: .py files are bundled as text
-import runtime from "../../py/celery/_runtime.py";
-
-export const CELERY_PACKAGE: Record<string, string> = {
-  "__init__.py": init,
-  "exceptions.py": exceptions,
-  "states.py": states,
-  "_process.py": process,
-  "_runtime.py": runtime,
-};
+/** The `celery` Python package as the page's Python worker bundles it. */
+export { CELERY_PACKAGE } from "../../src/workers/python/celery-package";

@@ -19,6 +19,9 @@ const PREFIX = "virtual:sandbox-source/";
 export const SANDBOX_ENTRIES = {
   sim: "src/workers/sim.worker.ts",
   experiment: "src/workers/experiment.worker.ts",
+  // Pyodide's Emscripten module (1.25 MB) and the `celery` package: a lazy chunk of the page,
+  // imported only when a Python scenario runs.
+  python: "src/workers/python.worker.ts",
 } as const;
 
 export type SandboxKind = keyof typeof SANDBOX_ENTRIES;
@@ -34,6 +37,9 @@ export async function bundleSandboxWorker(root: string, kind: SandboxKind, minif
     write: false,
     minify,
     metafile: true,
+    // The `celery` Python package (py/celery) goes in as text; Pyodide's Node-only imports stay out.
+    loader: { ".py": "text" },
+    external: ["node:*", "ws"],
     legalComments: "none",
     logLevel: "silent",
   });

@@ -114,7 +114,7 @@ export async function startEmbed(q: URLSearchParams, root: HTMLElement): Promise
 function apply(pg: Playground, gate: HostGate, m: InMessage): void {
   switch (m.type) {
     case "load-scenario":
-      gate.load(m.code, m.seed);
+      gate.load(m.code, m.seed, m.language);
       return;
     case "run":
       gate.hostRun();

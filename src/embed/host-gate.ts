@@ -17,6 +17,7 @@
  * page can allow itself. The click is the boundary.
  */
 import type { DraftStore } from "../lib/drafts";
+import type { Language } from "../lib/language";
 import type { Playground } from "../state/playground";
 import type { EmbedBar } from "./bar";
 
@@ -87,12 +88,13 @@ export class HostGate {
   }
 
   /** The host's `load-scenario`: into the editor, not run; over the learner's own code only if they agree. */
-  load(code: string, seed?: number): void {
+  load(code: string, seed?: number, language: Language = "typescript"): void {
     const pg = this.pg!;
     const current = pg.code();
     const apply = () => {
       pg.pause();
       if (seed !== undefined) pg.setSeed(seed);
+      pg.setLanguage(language);
       this.waiting = code;
       this.notMine = code;
       pg.setCode(code);

@@ -10,6 +10,7 @@ describe("host → frame messages", () => {
     expect(parseIn({ ...env, type: "set-seed", seed: 7 })).toEqual({ ...env, type: "set-seed", seed: 7 });
     expect(parseIn({ ...env, type: "load-scenario", code: "x" })).toEqual({ ...env, type: "load-scenario", code: "x" });
     expect(parseIn({ ...env, type: "load-scenario", code: "x", seed: -3 })).toEqual({ ...env, type: "load-scenario", code: "x", seed: -3 });
+    expect(parseIn({ ...env, type: "load-scenario", code: "x", language: "python" })).toEqual({ ...env, type: "load-scenario", code: "x", language: "python" });
     expect(parseIn(inMessage("set-seed", { seed: 1 }))).not.toBeNull();
   });
 
@@ -31,6 +32,7 @@ describe("host → frame messages", () => {
     ["code that is not text", { ...env, type: "load-scenario", code: 42 }],
     ["code that is too long", { ...env, type: "load-scenario", code: "x".repeat(200_001) }],
     ["a bad optional seed", { ...env, type: "load-scenario", code: "x", seed: NaN }],
+    ["a language the playground does not know", { ...env, type: "load-scenario", code: "x", language: "ruby" }],
   ])("refuses %s", (_what, v) => {
     expect(parseIn(v)).toBeNull();
   });

@@ -10,7 +10,7 @@
  * plain JS for hosts) mirrors the host side of these shapes; keep the two in step.
  *
  * What the commands do (host-gate.ts enforces it):
- *   load-scenario  puts `code` in the editor, not run; over code the learner wrote, the frame asks
+ *   load-scenario  puts `code` (in `language`, "typescript" when absent, or "python") in the editor, not run; over code the learner wrote, the frame asks
  *                  first. The host's code is not saved as the learner's draft until they run it.
  *   run            runs the editor's code — unless it is host code the learner has not yet started
  *                  with a click inside the frame: then nothing runs, the frame asks for the click,
@@ -22,6 +22,7 @@
  * it into the frame's URL itself. It only decides who hears the frame's events and whose commands
  * are read at all; the learner's click is what lets host code run.
  */
+import { isLanguage, type Language } from "../lib/language";
 
 export const SOURCE = "celery-playground";
 export const VERSION = 1;
@@ -62,7 +63,7 @@ export type OutMessage = Base &
 
 export type InMessage = Base &
   (
-    | { type: "load-scenario"; code: string; seed?: number }
+    | { type: "load-scenario"; code: string; seed?: number; language?: Language }
     | { type: "run" }
     | { type: "reset" }
     | { type: "set-seed"; seed: number }
@@ -92,7 +93,7 @@ const isScore = (v: unknown): v is number => isNum(v) && v >= 0 && v <= 1;
 
 /** The keys each type may carry besides source, version and type; any other key refuses the message. */
 const IN_KEYS: Record<InType, readonly string[]> = {
-  "load-scenario": ["code", "seed"],
+  "load-scenario": ["code", "seed", "language"],
   run: [],
   reset: [],
   "set-seed": ["seed"],
@@ -112,7 +113,9 @@ export function parseIn(v: unknown): InMessage | null {
     case "load-scenario":
       if (!isStr(v.code, LIMITS.code)) return null;
       if (v.seed !== undefined && !isSeed(v.seed)) return null;
-      return inMessage("load-scenario", { code: v.code, ...(v.seed !== undefined ? { seed: v.seed } : {}) });
+      // No language: TypeScript, as every host written before Python sends.
+      if (v.language !== undefined && !isLanguage(v.language)) return null;
+      return inMessage("load-scenario", { code: v.code, ...(v.seed !== undefined ? { seed: v.seed } : {}), ...(v.language !== undefined ? { language: v.language } : {}) });
     case "set-seed":
       return isSeed(v.seed) ? inMessage("set-seed", { seed: v.seed }) : null;
     case "run":

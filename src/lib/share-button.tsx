@@ -14,7 +14,7 @@ export function ShareButton(props: { pg: Playground; untilS?: number | undefined
   async function share() {
     const pg = props.pg;
     const speed = pg.speed();
-    const url = shareUrl(location.href, { code: pg.code(), seed: pg.seed(), speed, ...(props.untilS !== undefined ? { untilS: props.untilS } : {}) });
+    const url = shareUrl(location.href, { code: pg.code(), seed: pg.seed(), speed, language: pg.language(), ...(props.untilS !== undefined ? { untilS: props.untilS } : {}) });
     setLink(url);
     const long = url.length > TYPICAL_MAX ? ` (${url.length} characters: some tools cut long links)` : "";
     try {

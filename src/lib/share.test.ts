@@ -15,6 +15,20 @@ describe("share links", () => {
     expect(decodeShare(encodeShare({ code: "", seed: 0 }))).toEqual({ ok: true, shared: { code: "", seed: 0 } });
   });
 
+  it("carry the language: Python round-trips, and a link without one (every link before Python) is TypeScript", () => {
+    const py: Shared = { code: "from celery import Celery\n", seed: 3, language: "python" };
+    expect(decodeShare(encodeShare(py))).toEqual({ ok: true, shared: py });
+    // A TypeScript link is the same as before languages existed: no language field on the wire.
+    const ts = encodeShare({ code: "x", seed: 1, language: "typescript" });
+    expect(ts).toBe(encodeShare({ code: "x", seed: 1 }));
+    expect(decodeShare(ts)).toEqual({ ok: true, shared: { code: "x", seed: 1 } });
+    // An old link (made by this format before `l` existed) opens as TypeScript.
+    const old = "#s=" + compressToEncodedURIComponent(JSON.stringify({ v: 1, c: "x", s: 1 }));
+    expect(decodeShare(old)).toEqual({ ok: true, shared: { code: "x", seed: 1 } });
+    const bad = "#s=" + compressToEncodedURIComponent(JSON.stringify({ v: 1, c: "x", s: 1, l: "rb" }));
+    expect(decodeShare(bad)).toEqual({ ok: false, reason: "the link's language is not one the playground knows" });
+  });
+
   it("drop the page's query and old hash", () => {
     const u = shareUrl("https://a.example/course/playground/?lab=1.3&speed=max#x", { code: "x", seed: 1 });
     expect(u.startsWith("https://a.example/course/playground/#s=")).toBe(true);

@@ -8,6 +8,7 @@
  */
 import { compressToEncodedURIComponent } from "lz-string";
 import { decompressBounded } from "./lz-bounded";
+import type { Language } from "./language";
 
 export const SHARE_PREFIX = "#s=";
 /** The payload's format version; a newer link is refused with a reason rather than misread. */
@@ -32,6 +33,8 @@ export interface Shared {
   untilS?: number;
   /** Where it came from (a lab id or example id), shown to the learner; not needed to reproduce. */
   from?: string;
+  /** The code's language; a link without it (every link made before Python) is TypeScript. */
+  language?: Language;
 }
 
 /** The compact wire form: short keys keep the link short. */
@@ -42,6 +45,8 @@ interface Wire {
   p?: number | "max";
   u?: number;
   f?: string;
+  /** "py" for Python; absent for TypeScript (so TypeScript links are as before). */
+  l?: "py";
 }
 
 export function encodeShare(s: Shared): string {
@@ -49,6 +54,7 @@ export function encodeShare(s: Shared): string {
   if (s.speed !== undefined) w.p = s.speed;
   if (s.untilS !== undefined) w.u = s.untilS;
   if (s.from !== undefined) w.f = s.from;
+  if (s.language === "python") w.l = "py";
   return SHARE_PREFIX + compressToEncodedURIComponent(JSON.stringify(w));
 }
 
@@ -93,6 +99,10 @@ export function decodeShare(hashOrUrl: string): Decoded | null {
   if (r.f !== undefined) {
     if (typeof r.f !== "string" || r.f.length > 100) return { ok: false, reason: "the link's origin is invalid" };
     shared.from = r.f;
+  }
+  if (r.l !== undefined) {
+    if (r.l !== "py") return { ok: false, reason: "the link's language is not one the playground knows" };
+    shared.language = "python";
   }
   return { ok: true, shared };
 }

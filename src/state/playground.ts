@@ -9,13 +9,21 @@
  */
 import { batch, createSignal } from "solid-js";
 import { compile, warmCompiler } from "../workers/compile-client";
-import { isAbort, type AlertRuleSpec, type ControlCommand, type Diagnostic, type Frame, type HangError, type TimedCommand } from "../workers/protocol";
+import { isAbort, type SerializedError, type AlertRuleSpec, type ControlCommand, type Diagnostic, type Frame, type HangError, type TimedCommand } from "../workers/protocol";
 import { SimClient } from "../workers/sim-client";
+import { SandboxedWorker } from "../workers/sandbox";
+import { WATCHDOG_MS } from "../workers/protocol";
+import { pyodideAssets } from "../workers/python/assets";
+import { scenarioFile, type Language } from "../lib/language";
+import { pythonErrorAt } from "../lib/python-error";
 import { emptyRun, foldFrameInPlace, type RunView } from "./run-store";
 import { canTransition, isOver, nextPhase, type Phase, type PhaseEvent } from "./run-machine";
 import { MAX_FRAME_EVENTS, nextFrameCap } from "./frame-cap";
 
+/** The TypeScript scenario's file name (a Python scenario's is scenarioFile("python")). */
 export const FILE = "scenario.ts";
+/** Said while Pyodide boots (7-13 s here, the first time in a page). */
+export const LOADING_PYTHON = "Loading Python…";
 export type Speed = number | "max";
 export const SPEEDS: readonly Speed[] = [0.5, 1, 2, 5, 10, 50, 100, "max"];
 export type { Phase } from "./run-machine";
@@ -27,8 +35,10 @@ const VIEW_INTERVAL_MS = 100;
 /** When to start esbuild-wasm if nothing else started it first (an edit, the end of a run). */
 const WARM_AFTER_MS = 2500;
 
-export function createPlayground(initialCode: string, initial: { seed?: number; speed?: Speed; untilS?: number } = {}) {
+export function createPlayground(initialCode: string, initial: { seed?: number; speed?: Speed; untilS?: number; language?: Language } = {}) {
   const [code, setCode] = createSignal(initialCode);
+  /** The language of `code` (the editor's text); the App swaps the text when it changes. */
+  const [language, setLanguage] = createSignal<Language>(initial.language ?? "typescript");
   /** Code run instead of the editor's (the graph designer's Execute), while the editor still holds `base`. */
   const [override, setOverride] = createSignal<{ base: string; src: string } | null>(null);
   const frameListeners = new Set<(frame: Frame, fromTrace: number, fresh: boolean) => void>();
@@ -69,8 +79,23 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
   let busy = false;
   let token = 0; // bumps on every command, so a command's stale continuation stops itself
 
-  const sim = new SimClient(onHang);
-  sim.start();
+  const tsSim = new SimClient(onHang);
+  tsSim.start();
+  /**
+   * Python's client, made when a Python scenario first runs: only then are Pyodide's files fetched
+   * and its worker (a lazy chunk) started. Its boot says "Loading Python…" until Pyodide is up.
+   */
+  let pySim: SimClient | null = null;
+  const pythonClient = (): SimClient =>
+    (pySim ??= new SimClient(onHang, WATCHDOG_MS, () => new SandboxedWorker("python", "python"), {
+      assets: pyodideAssets,
+      onBoot: (state) => {
+        if (state === "loading") setMessage({ kind: "info", text: LOADING_PYTHON });
+        else if (message()?.text === LOADING_PYTHON) setMessage(null);
+      },
+    }));
+  /** The client of the loaded run (every call after a load goes to it). */
+  let sim = tsSim;
   // esbuild-wasm takes ~1.5 s of CPU to start. The shipped scenarios need none of it (they come
   // precompiled), so it starts once the learner edits, after the first run, or after a short
   // while, instead of slowing the first run of the page's example on a 2-core machine.
@@ -150,17 +175,23 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     return override()?.src ?? code();
   }
 
-  /** Compile and load unless the loaded session is already this code and seed. */
-  async function ensureLoaded(force: boolean, t: number): Promise<boolean> {
-    const src = runSource();
-    const key = `${seed()}\u0000${src}`;
-    if (!force && key === loadedKey) return true;
+  /** Python is not compiled: its text goes to the Python worker as it is (CPython compiles it there). */
+  async function pythonLoad(src: string): Promise<{ code: string; file: string } | null> {
+    go("compile");
+    setMessage(null);
+    setDiagnostics([]);
+    go("compiled");
+    return { code: src, file: scenarioFile("python") };
+  }
+
+  /** The TypeScript scenario compiled (esbuild-wasm), or null when it did not compile (its errors are shown). */
+  async function typescriptLoad(src: string, t: number): Promise<{ code: string; file: string } | null> {
     // Ask first, then redraw: the compile worker starts while the page updates.
     const compiling = compile(src, FILE, "run");
     go("compile");
     setMessage(null);
     const out = await compiling;
-    if (t !== token) return false;
+    if (t !== token) return null;
     setLastCompile({ ms: out.compileMs, cached: out.cached, ...(out.workerMs !== undefined ? { workerMs: out.workerMs } : {}) });
     if (!out.ok) {
       batch(() => {
@@ -169,16 +200,39 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
         const d = out.diagnostics[0]!;
         setMessage({ kind: "error", text: `${d.file}:${d.line}:${d.column}: ${d.message}` });
       });
-      return false;
+      return null;
     }
     setDiagnostics(out.warnings);
     go("compiled");
-    const res = await sim.load({ code: out.code, seed: seed(), file: FILE, ...(initial.untilS !== undefined ? { untilS: initial.untilS } : {}), alerts: alertRules(), commands: commands(), maxFrameEvents: MAX_FRAME_EVENTS });
+    return { code: out.code, file: FILE };
+  }
+
+  /** A Python error (its traceback) as a marker in the editor at its line and column. */
+  function showPythonError(error: SerializedError | null | undefined, src: string): void {
+    if (!error || language() !== "python") return;
+    const at = pythonErrorAt(error.traceback, src, scenarioFile("python"));
+    if (!at) return;
+    const lineText = src.split("\n")[at.line - 1] ?? "";
+    setDiagnostics([{ file: scenarioFile("python"), line: at.line, column: at.column, length: Math.max(1, lineText.length - at.column + 1), severity: "error", message: `${error.type}: ${error.message}`, lineText }]);
+  }
+
+  /** Compile and load unless the loaded session is already this code, language and seed. */
+  async function ensureLoaded(force: boolean, t: number): Promise<boolean> {
+    const src = runSource();
+    // The override (the graph designer's Execute) is TypeScript whatever the editor's language.
+    const lang = override() ? "typescript" : language();
+    const key = `${lang}\u0000${seed()}\u0000${src}`;
+    if (!force && key === loadedKey) return true;
+    const out = lang === "python" ? await pythonLoad(src) : await typescriptLoad(src, t);
+    if (!out || t !== token) return false;
+    sim = lang === "python" ? pythonClient() : tsSim;
+    const res = await sim.load({ code: out.code, seed: seed(), file: out.file, ...(initial.untilS !== undefined ? { untilS: initial.untilS } : {}), alerts: alertRules(), commands: commands(), maxFrameEvents: MAX_FRAME_EVENTS });
     if (t !== token) return false;
     if (!res.ok) {
       batch(() => {
         go("rejected");
         setMessage({ kind: "error", text: `${res.error.type}: ${res.error.message}` });
+        showPythonError(res.error, src);
       });
       return false;
     }
@@ -234,6 +288,7 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     batch(() => {
       go(v.endReason === "error" ? "finish-error" : "finish");
       if (v.error) setMessage({ kind: "error", text: `${v.error.type}: ${v.error.message}` });
+      if (v.error) showPythonError(v.error, runSource());
       else setMessage({ kind: "info", text: v.endMessage || "Run finished" });
     });
   }
@@ -370,6 +425,8 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
 
   /** Lint as you type: compile errors become editor markers (latest edit wins). */
   async function lint(): Promise<void> {
+    // Python's syntax is linted in the editor itself (its parser); run errors stay until the next run.
+    if (language() === "python") return;
     try {
       const out = await compile(code(), FILE, "lint");
       setDiagnostics(out.ok ? out.warnings : out.diagnostics);
@@ -407,6 +464,16 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
 
   return {
     code,
+    language,
+    /** Switch the language of the editor's text (the App puts that language's text in with setCode). */
+    setLanguage: (l: Language) => {
+      if (l === language()) return;
+      pause();
+      batch(() => {
+        setLanguage(l);
+        setDiagnostics([]);
+      });
+    },
     runGeneration,
     setCode: (text: string) => {
       setCode(text);
@@ -447,7 +514,8 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
       stopLoop();
       clearTimeout(warmTimer);
       clearTimeout(publishTimer);
-      sim.dispose();
+      tsSim.dispose();
+      pySim?.dispose();
     },
   };
 }

@@ -136,6 +136,25 @@ describe("WorkerBridge", () => {
   });
 });
 
+describe("a call's own watchdog budget (Pyodide's boot blocks the worker for seconds)", () => {
+  it("a silent call within its own budget is not a hang; the next call has the bridge's budget again", async () => {
+    const hangs: HangError[] = [];
+    const { b } = make(100, (e) => hangs.push(e));
+    // Silent for 300 ms: three times the bridge's budget, within the call's.
+    await expect(b.call("slow", [1, 300], { watchdogMs: 2000 })).resolves.toBe(1);
+    expect(hangs).toEqual([]);
+    await expect(b.call("slow", [2, 300])).rejects.toBeInstanceOf(HangError);
+    expect(hangs).toHaveLength(1);
+  });
+
+  it("a call silent past its own budget is a hang, reported with that budget", async () => {
+    const hangs: HangError[] = [];
+    const { b } = make(2000, (e) => hangs.push(e));
+    await expect(b.call("spin", ["boot"], { watchdogMs: 100 })).rejects.toBeInstanceOf(HangError);
+    expect(hangs[0]!.message).toBe("Stopped: task boot did not yield for 0.1 s (infinite loop?)");
+  });
+});
+
 describe("fail (a worker known to be broken)", () => {
   it("rejects every call in flight with the error, kills the worker, and the next call gets a fresh one", async () => {
     const { b, log } = make();

@@ -40,6 +40,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Calls sharing a key are latest-wins. */
   key?: string;
+  /** This call's watchdog budget, instead of the bridge's (a boot that blocks the worker for seconds). */
+  watchdogMs?: number;
 }
 
 type Method<Api, K extends keyof Api> = Api[K] extends (...a: infer A) => Promise<infer R> ? { args: A; result: R } : never;
@@ -47,6 +49,8 @@ type Method<Api, K extends keyof Api> = Api[K] extends (...a: infer A) => Promis
 interface InFlight {
   key: string | undefined;
   reject: (e: unknown) => void;
+  /** The call's watchdog budget (ms). */
+  budgetMs: number;
   /** The call's hang watch (the one rule, sim/engine/hang-watch.ts), once the worker is live. */
   watch: HangWatch | null;
 }
@@ -104,7 +108,7 @@ export class WorkerBridge<Api extends object> {
     this.start();
     const fn = (this.remote as unknown as Record<PropertyKey, (...a: unknown[]) => Promise<unknown>>)[method as PropertyKey]!;
     return new Promise((resolve, reject) => {
-      const f: InFlight = { key: opts.key, reject, watch: null };
+      const f: InFlight = { key: opts.key, reject, budgetMs: opts.watchdogMs ?? this.opts.watchdogMs, watch: null };
       this.inFlight.add(f);
       const onAbort = () => this.settle(f, abortError(opts.signal!));
       opts.signal?.addEventListener("abort", onAbort, { once: true });
@@ -133,8 +137,8 @@ export class WorkerBridge<Api extends object> {
   }
 
   private watch(f: InFlight): void {
-    if (this.opts.watchdogMs <= 0) return;
-    f.watch = new HangWatch(this.opts.watchdogMs, () => this.hang());
+    if (this.opts.watchdogMs <= 0 || f.budgetMs <= 0) return;
+    f.watch = new HangWatch(f.budgetMs, () => this.hang(f.budgetMs));
     f.watch.start();
   }
 
@@ -183,9 +187,9 @@ export class WorkerBridge<Api extends object> {
     for (const f of [...this.inFlight]) this.settle(f, error);
   }
 
-  private hang(): void {
+  private hang(budgetMs: number): void {
     const label = this.opts.blame?.() ?? null;
-    const err = new HangError(label, hangMessage(label, this.opts.watchdogMs));
+    const err = new HangError(label, hangMessage(label, budgetMs));
     this.terminate();
     for (const f of [...this.inFlight]) this.settle(f, err);
     // Respawn at once so the next call does not pay the worker's start-up.

@@ -1,101 +1,10 @@
 /**
- * The first import of every worker that runs learner code. Those workers are started inside the
- * sandbox frame (src/workers/sandbox.ts): an opaque origin under a CSP that allows no network,
- * so network, storage, cookies and fonts are out of reach by construction, not by this module.
- *
- * What this module adds is about *time*: learner code must not outlive its run. The simulation
- * hands a scenario its own `setTimeout`, `Date` and `Math` on the simulated clock; the worker's real
- * timers and message channels would let it schedule host work that keeps a core busy after the run
- * is "done" (and, before runs got fresh workers, got the next run blamed for it). They are captured
- * here for the runtime, then removed from the global scope before any learner code exists.
- *
- * It also takes the runtime's only line to the page: a MessagePort transferred in the first message.
- * Its methods are bound now, so nothing a scenario later does to `MessagePort.prototype` (or to the
- * global `postMessage`, which now leads nowhere the page listens) can forge or read a reply.
+ * The first import of the TypeScript workers that run learner code: the host's timers and channels
+ * are gone before the simulator (and later the learner's code) is even evaluated (lockdown-core.ts).
  */
+import { lockDown } from "./lockdown-core";
 
-const scope = globalThis as unknown as Record<string, unknown> & { Atomics?: Record<string, unknown> };
-
-// Captured before they are removed: the runtime's own macrotask hop (worker-host.ts).
-const HostMessageChannel = MessageChannel;
-export const hostChannel = (): MessageChannel => new HostMessageChannel();
-
-/** Host scheduling a scenario could use to run after its run (or to start more threads). */
-export const REMOVED_GLOBALS = [
-  "setTimeout",
-  "setInterval",
-  "clearTimeout",
-  "clearInterval",
-  "setImmediate",
-  "MessageChannel",
-  "BroadcastChannel",
-  "requestAnimationFrame",
-  "cancelAnimationFrame",
-  "scheduler",
-  "Worker",
-  "SharedWorker",
-  "importScripts",
-] as const;
-
-/** Delete `name` along `o`'s prototype chain, then pin it to undefined on `o` itself. */
-function removeEverywhere(o: object, name: string): void {
-  for (let p: object | null = o; p; p = Object.getPrototypeOf(p)) {
-    if (Object.prototype.hasOwnProperty.call(p, name)) {
-      try {
-        delete (p as Record<string, unknown>)[name];
-      } catch {
-        // Non-configurable on some engine: the pin below still shadows it.
-      }
-    }
-  }
-  try {
-    Object.defineProperty(o, name, { value: undefined, writable: false, configurable: false, enumerable: false });
-  } catch {
-    (o as Record<string, unknown>)[name] = undefined;
-  }
-}
-
-export function lockDown(g: object = scope): void {
-  for (const name of REMOVED_GLOBALS) removeEverywhere(g, name);
-  const atomics = (g as { Atomics?: object }).Atomics;
-  if (atomics) removeEverywhere(atomics, "waitAsync");
-}
-
-/** What comlink and the side channel need of the page's port, with every method bound now. */
-export interface PrivateEndpoint {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: "message", listener: (ev: MessageEvent) => void): void;
-  removeEventListener(type: "message", listener: (ev: MessageEvent) => void): void;
-  start(): void;
-}
-
-export function privateEndpoint(port: MessagePort): PrivateEndpoint {
-  const proto = MessagePort.prototype;
-  return Object.freeze({
-    postMessage: proto.postMessage.bind(port) as PrivateEndpoint["postMessage"],
-    addEventListener: proto.addEventListener.bind(port) as PrivateEndpoint["addEventListener"],
-    removeEventListener: proto.removeEventListener.bind(port) as PrivateEndpoint["removeEventListener"],
-    start: proto.start.bind(port),
-  });
-}
-
-/**
- * The page's port, from the first message that carries one (sent by the sandbox frame with the
- * worker's start). Nothing else ever reaches the runtime through the global scope.
- */
-export function acceptPort(): Promise<PrivateEndpoint> {
-  const add = EventTarget.prototype.addEventListener.bind(globalThis);
-  const remove = EventTarget.prototype.removeEventListener.bind(globalThis);
-  return new Promise((resolve) => {
-    const onMessage = (ev: Event) => {
-      const port = (ev as MessageEvent).ports?.[0];
-      if (!port) return;
-      remove("message", onMessage);
-      resolve(privateEndpoint(port));
-    };
-    add("message", onMessage);
-  });
-}
+export * from "./lockdown-core";
 
 // Only in a real worker: importing this module in a Node test must not strip Node's own timers.
 if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined") lockDown();

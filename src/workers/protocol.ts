@@ -20,6 +20,7 @@ export type { AlertRuleSpec } from "../../sim/world/metrics/rules";
 export type { AlertOp } from "../../sim/world/metrics/alerts";
 export type { TimedCommand, RunInputs } from "../../sim/world/metrics/run-inputs";
 import type { RunInputs } from "../../sim/world/metrics/run-inputs";
+import type { PyodideAssets } from "./python/boot";
 
 // ---------------------------------------------------------------- compile worker
 
@@ -89,7 +90,20 @@ export interface SimApi {
   labRun(): Promise<LabRunData>;
   /** Flower's metrics as Prometheus text at the session's current simulated time. */
   metricsText(): Promise<string>;
+  /**
+   * Boot Pyodide from the files the page fetched (the Python worker only; the TypeScript one
+   * refuses). Called once per worker, before its first load, under PYTHON_BOOT_WATCHDOG_MS.
+   */
+  bootPython(assets: PyodideAssets): Promise<{ bootMs: number }>;
 }
+
+/**
+ * The watchdog's budget for Pyodide's boot: it took 7-13 s in the sandboxed worker on a loaded
+ * 2-core machine (far more when the machine is loaded ten times over), and parts of it block the
+ * worker (no heartbeat can go out), so the boot call gets
+ * this budget instead of WATCHDOG_MS; a boot that takes longer is reported as a hang.
+ */
+export const PYTHON_BOOT_WATCHDOG_MS = 180_000;
 
 /** A finished run as the labs' checks read it (sim/check/define.ts `makeLabRun(report, trace)`). */
 export interface LabRunData {

@@ -19,11 +19,12 @@
  */
 import type { WorkerLike } from "./bridge";
 
-export type SandboxKind = "sim" | "experiment";
+export type SandboxKind = "sim" | "experiment" | "python";
 
 const SOURCES: Record<SandboxKind, () => Promise<string>> = {
   sim: () => import("virtual:sandbox-source/sim").then((m) => m.default),
   experiment: () => import("virtual:sandbox-source/experiment").then((m) => m.default),
+  python: () => import("virtual:sandbox-source/python").then((m) => m.default),
 };
 
 /** The frame's Content-Security-Policy. `'unsafe-eval'` is how the runtime evaluates the compiled scenario. */

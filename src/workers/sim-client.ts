@@ -8,8 +8,20 @@
  * A spare is started after each load, so the next run does not wait for a worker to start.
  */
 import { WorkerBridge, type CallOptions, type WorkerLike } from "./bridge";
-import { HangError, isAliveMessage, isEnterMessage, isLimitMessage, WATCHDOG_MS, type LabRunData, type LoadRequest, type RunInputs, type SimApi } from "./protocol";
+import { HangError, isAliveMessage, isEnterMessage, isLimitMessage, PYTHON_BOOT_WATCHDOG_MS, WATCHDOG_MS, type LabRunData, type LoadRequest, type RunInputs, type SimApi } from "./protocol";
 import { SandboxedWorker } from "./sandbox";
+import type { PyodideAssets } from "./python/boot";
+
+/**
+ * A client for Python scenarios: its worker boots Pyodide (python.worker.ts) from the files
+ * `assets` gives, before its first load, under the boot's own watchdog budget; `onBoot` hears when a
+ * boot starts and ends (the page says "Loading Python…"). Its worker is kept for every run and
+ * replay (a boot takes 7-13 s), and booted again only if the watchdog replaced it.
+ */
+export interface PythonBoot {
+  assets: () => Promise<PyodideAssets>;
+  onBoot?: (state: "loading" | "ready" | "failed") => void;
+}
 
 export class SimClient {
   private lastLabel: string | null = null;
@@ -30,6 +42,7 @@ export class SimClient {
     onHang: (e: HangError) => void,
     private readonly watchdogMs = WATCHDOG_MS,
     private readonly spawn: () => WorkerLike = () => new SandboxedWorker("sim", "simulation"),
+    private readonly python: PythonBoot | null = null,
   ) {
     this.bridge = new WorkerBridge<SimApi>({
       spawn,
@@ -52,9 +65,9 @@ export class SimClient {
     });
   }
 
-  /** A worker that has run nothing, for the next load or replay. */
+  /** A worker that has run nothing, for the next load or replay (Python: the same worker, see PythonBoot). */
   private freshWorker(): void {
-    if (this.used) this.bridge.renew();
+    if (this.used && !this.python) this.bridge.renew();
     else this.bridge.supersedeAll();
     this.used = true;
     this.lastLabel = null;
@@ -63,6 +76,35 @@ export class SimClient {
 
   start(): void {
     this.bridge.start();
+  }
+
+  /** Which of the bridge's workers booted Pyodide (`spawned` counts them). */
+  private bootedWorker = 0;
+
+  /** Boot Pyodide in the bridge's current worker unless it has been (Python clients only). */
+  private async booted(bridge: WorkerBridge<SimApi>, isBooted: () => boolean, setBooted: () => void, opts?: CallOptions): Promise<void> {
+    if (!this.python) return;
+    bridge.start();
+    if (isBooted()) return;
+    this.python.onBoot?.("loading");
+    try {
+      const assets = await this.python.assets();
+      await bridge.call("bootPython", [assets], { ...opts, key: "boot", watchdogMs: PYTHON_BOOT_WATCHDOG_MS });
+      setBooted();
+      this.python.onBoot?.("ready");
+    } catch (e) {
+      this.python.onBoot?.("failed");
+      throw e;
+    }
+  }
+
+  private bootMain(opts?: CallOptions): Promise<void> {
+    return this.booted(this.bridge, () => this.bootedWorker === this.bridge.spawned, () => (this.bootedWorker = this.bridge.spawned), opts);
+  }
+
+  /** Whether Python is booted in the current worker (always true for TypeScript). */
+  get ready(): boolean {
+    return !this.python || this.bootedWorker === this.bridge.spawned;
   }
 
   get workersStarted(): number {
@@ -75,9 +117,10 @@ export class SimClient {
     if (this.maxTraceEvents !== undefined) req = { ...req, maxTraceEvents: this.maxTraceEvents };
     this.loaded = req;
     try {
+      await this.bootMain(opts);
       return await this.bridge.call("load", [req], { key: "load", ...opts });
     } finally {
-      this.bridge.prepareSpare();
+      if (!this.python) this.bridge.prepareSpare();
     }
   }
 
@@ -94,9 +137,10 @@ export class SimClient {
     if (!this.loaded) throw new Error("no scenario loaded");
     this.freshWorker();
     try {
+      await this.bootMain(opts);
       return await this.bridge.call("seek", [{ ...req, load: this.loaded }], { key: "seek", ...opts });
     } finally {
-      this.bridge.prepareSpare();
+      if (!this.python) this.bridge.prepareSpare();
     }
   }
 
@@ -119,6 +163,20 @@ export class SimClient {
    */
   async gradeRun(seed: number, opts: CallOptions = {}): Promise<LabRunData> {
     if (!this.loaded) throw new Error("no scenario loaded");
+    const grader = this.python ? await this.pythonGrader(opts) : this.newGrader();
+    try {
+      const loaded = await grader.call("load", [{ ...this.loaded, seed, maxFrameEvents: 0 }], opts);
+      if (!loaded.ok) throw new Error(`${loaded.error.type}: ${loaded.error.message}`);
+      // Frames from past the end of any trace carry no events: only whether the run is done.
+      for (let frame = loaded.frame; !frame.done; ) frame = await grader.call("advance", [{ budgetMs: 200, fromTrace: Number.MAX_SAFE_INTEGER }], opts);
+      return await grader.call("labRun", [], opts);
+    } finally {
+      if (!this.python) grader.dispose();
+    }
+  }
+
+  private newGrader(): WorkerBridge<SimApi> {
+    let label: string | null = null;
     const grader: WorkerBridge<SimApi> = new WorkerBridge<SimApi>({
       spawn: this.spawn,
       watchdogMs: this.watchdogMs,
@@ -129,16 +187,16 @@ export class SimClient {
       },
       blame: () => label,
     });
-    let label: string | null = null;
-    try {
-      const loaded = await grader.call("load", [{ ...this.loaded, seed, maxFrameEvents: 0 }], opts);
-      if (!loaded.ok) throw new Error(`${loaded.error.type}: ${loaded.error.message}`);
-      // Frames from past the end of any trace carry no events: only whether the run is done.
-      for (let frame = loaded.frame; !frame.done; ) frame = await grader.call("advance", [{ budgetMs: 200, fromTrace: Number.MAX_SAFE_INTEGER }], opts);
-      return await grader.call("labRun", [], opts);
-    } finally {
-      grader.dispose();
-    }
+    return grader;
+  }
+
+  /** Python's grader: one worker beside the loaded run's, booted once and kept (a boot per seed would take minutes). */
+  private grader: { bridge: WorkerBridge<SimApi>; booted: number } | null = null;
+
+  private async pythonGrader(opts: CallOptions): Promise<WorkerBridge<SimApi>> {
+    const g = (this.grader ??= { bridge: this.newGrader(), booted: 0 });
+    await this.booted(g.bridge, () => g.booted === g.bridge.spawned, () => (g.booted = g.bridge.spawned), opts);
+    return g.bridge;
   }
 
   /** New alert rules and commands for the loaded run: the next seek replays with them. */
@@ -153,6 +211,7 @@ export class SimClient {
 
   dispose(): void {
     this.bridge.dispose();
+    this.grader?.bridge.dispose();
   }
 }
 

@@ -1,145 +1,15 @@
 /**
- * The simulation worker: owns one Session at a time and answers the UI's pulls. It runs inside the
- * sandbox frame (src/workers/sandbox.ts), and the page starts a fresh one for every run and replay,
- * so nothing a scenario does to this realm reaches another run.
+ * The simulation worker for TypeScript scenarios: serves the simulation API (serve-sim.ts) with
+ * sessions made from compiled CommonJS. It runs inside the sandbox frame (src/workers/sandbox.ts),
+ * and the page starts a fresh one for every run and replay, so nothing a scenario does to this realm
+ * reaches another run.
  *
  * `./lockdown` is the first import on purpose: imports evaluate in order, so the host's timers are
  * gone before the simulator (and later the learner's code) is even evaluated.
  */
-import { acceptPort, hostChannel, type PrivateEndpoint } from "./lockdown";
-import * as Comlink from "comlink";
+import "./lockdown";
 // Same imports as the headless runner (cli/sandbox/runtime.ts), so both build the same "celery" module.
 import { createSession } from "../../sim/engine/session";
-import type { Session } from "../../sim/engine/types";
-import { ALIVE_CHANNEL, LIMIT_CHANNEL, PAGE_LIMITS, type AliveMessage, traceLimitMessage, type AdvanceRequest, type CeleryEventView, type Frame, type LimitMessage, type LoadRequest, type LoadResult, type SerializedError, type SimApi } from "./protocol";
-import { createWorkerHost } from "./worker-host";
-import { plain } from "../../sim/engine/report";
-import type { TraceEvent } from "../../sim/kernel/trace";
-import { installRunInputs } from "../../sim/world/metrics/run-inputs";
+import { serveSim } from "./serve-sim";
 
-let endpoint: PrivateEndpoint | null = null;
-// The side channel goes out on the page's private port (never the global postMessage).
-const host = createWorkerHost((m) => endpoint?.postMessage(m), undefined, hostChannel);
-
-let session: Session | null = null;
-
-function need(): Session {
-  if (!session) throw new Error("no scenario loaded");
-  return session;
-}
-
-function deadline(budgetMs: number): () => boolean {
-  const end = performance.now() + budgetMs;
-  return () => performance.now() >= end;
-}
-
-function toError(e: unknown): SerializedError {
-  const err = e as { name?: string; message?: string; stack?: string; traceback?: string } | null;
-  return {
-    type: err?.name && err.name !== "Error" ? err.name : (e as object)?.constructor?.name || "Error",
-    message: err?.message ?? String(e),
-    traceback: err?.traceback ?? err?.stack ?? null,
-  };
-}
-
-/** The page's resource limit this run reached (the run ends with it), or null. */
-let limitHit: string | null = null;
-
-async function open(req: LoadRequest): Promise<Session> {
-  session = null;
-  limitHit = null;
-  const opts = { seed: req.seed, file: req.file, host, ...(req.untilS !== undefined ? { untilS: req.untilS } : {}) };
-  const s = await createSession(req.code, opts);
-  installRunInputs(s, { alerts: req.alerts ?? [], commands: req.commands ?? [] });
-  const maxTraceEvents = Math.min(PAGE_LIMITS.maxTraceEvents, req.maxTraceEvents ?? Infinity);
-  // Every 1,024 trace records: the simulator is working (the watchdog starts again), unless the run
-  // is past its limit, which is then said once; a loop that goes on recording is stopped by the
-  // watchdog 2 s later, and the page names the limit as the reason.
-  s.sim.onRecord((i) => {
-    if ((i & 1023) !== 0) return;
-    if (i < maxTraceEvents) return host.alive();
-    if (limitHit) return;
-    limitHit = traceLimitMessage(maxTraceEvents);
-    endpoint?.postMessage({ channel: LIMIT_CHANNEL, message: limitHit } satisfies LimitMessage);
-  });
-  session = s;
-  return s;
-}
-
-/** A frame of the session; past a resource limit, the run's last one, ended by the limit. */
-function frameOf(s: Session, fromTrace: number, maxEvents?: number): Frame {
-  // Building a big frame is the simulator's own work, not a hang.
-  host.alive();
-  const f = s.frame(fromTrace, maxEvents);
-  if (!limitHit) return f;
-  return { ...f, done: true, endReason: "error", endMessage: limitHit, error: { type: "ResourceLimit", message: limitHit, traceback: null } };
-}
-
-const api: SimApi = {
-  async load(req: LoadRequest): Promise<LoadResult> {
-    try {
-      const s = await open(req);
-      return { ok: true, taskNames: s.taskNames(), frame: frameOf(s, 0, req.maxFrameEvents) };
-    } catch (e) {
-      return { ok: false, error: toError(e) };
-    }
-  },
-
-  async advance(req: AdvanceRequest): Promise<Frame> {
-    const s = need();
-    const due = deadline(req.budgetMs);
-    const opts: { toS?: number; maxEvents?: number; shouldYield: () => boolean } = { shouldYield: () => limitHit !== null || due() };
-    if (req.toS !== undefined) opts.toS = req.toS;
-    if (req.maxEvents !== undefined) opts.maxEvents = req.maxEvents;
-    // The page has not yet seen a whole frame's worth of events: show those before simulating
-    // more, so the simulation never runs ahead of the views (and leaves the CPU to the page).
-    if (!limitHit && (req.maxFrameEvents === undefined || s.traceLength - req.fromTrace < req.maxFrameEvents)) await s.advance(opts);
-    return frameOf(s, req.fromTrace, req.maxFrameEvents);
-  },
-
-  async step(fromTrace: number): Promise<Frame> {
-    const s = need();
-    if (!limitHit) await s.step();
-    return frameOf(s, fromTrace);
-  },
-
-  async frame(fromTrace: number, maxEvents?: number): Promise<Frame> {
-    return frameOf(need(), fromTrace, maxEvents);
-  },
-
-  async report() {
-    return need().report({ events: true });
-  },
-
-  async seek(req): Promise<Frame> {
-    const s = await open(req.load);
-    const due = deadline(req.budgetMs);
-    await s.advance({ toS: req.toS, shouldYield: () => limitHit !== null || due() });
-    return frameOf(s, 0, req.maxFrameEvents);
-  },
-
-  async taskHistory(taskIndex: number): Promise<CeleryEventView[]> {
-    const s = need();
-    const r = s.report({ events: true });
-    const id = r.tasks[taskIndex]?.id;
-    return id ? r.events.filter((e) => e.uuid === id) : [];
-  },
-
-  async labRun() {
-    const s = need();
-    // As the headless lab runner does (sim/testing/labs.ts): event data made plain for cloning.
-    const trace = (s as unknown as { sim: { trace: { slice(): TraceEvent[] } } }).sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) }));
-    return { report: s.report({ events: true }), trace: trace as TraceEvent[] };
-  },
-
-  async metricsText() {
-    return (need() as unknown as { metricsText(): string }).metricsText();
-  },
-};
-
-void acceptPort().then((ep) => {
-  endpoint = ep;
-  Comlink.expose(api, ep as unknown as Comlink.Endpoint);
-  // Up: the page's watchdog starts counting from here (not from a slow start on a busy machine).
-  ep.postMessage({ channel: ALIVE_CHANNEL } satisfies AliveMessage);
-});
+serveSim((req, opts) => createSession(req.code, opts));

@@ -5,9 +5,10 @@
 import { createEffect, onCleanup, onMount, Show, createSignal } from "solid-js";
 import type { Diagnostic } from "../../workers/protocol";
 import type { EditorHandle } from "./codemirror";
+import type { Language } from "../../lib/language";
 
 /** `onFocus`: the learner is about to type (the page starts the compiler then, a second or so before the first edit). */
-export function Editor(props: { code: string; diagnostics: Diagnostic[]; onChange(text: string): void; onRun(): void; onFocus?(): void }) {
+export function Editor(props: { code: string; language?: Language; diagnostics: Diagnostic[]; onChange(text: string): void; onRun(): void; onFocus?(): void }) {
   let host!: HTMLDivElement;
   const [editor, setEditor] = createSignal<EditorHandle | null>(null);
 
@@ -24,6 +25,7 @@ export function Editor(props: { code: string; diagnostics: Diagnostic[]; onChang
 
   // Text replaced from outside (Examples menu): push it into the editor.
   createEffect(() => editor()?.setText(props.code));
+  createEffect(() => void editor()?.setLanguage(props.language ?? "typescript"));
   createEffect(() => editor()?.setDiagnostics(props.diagnostics));
 
   return (

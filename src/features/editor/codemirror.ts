@@ -3,7 +3,7 @@
  * its ~170 kB gzip load after the first paint.
  */
 import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from "@codemirror/view";
-import { EditorState, type Extension } from "@codemirror/state";
+import { Compartment, EditorState, type Extension } from "@codemirror/state";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { bracketMatching, indentOnInput, syntaxHighlighting, HighlightStyle, foldGutter } from "@codemirror/language";
@@ -12,6 +12,7 @@ import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from "@co
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 import { tags as t } from "@lezer/highlight";
 import type { Diagnostic } from "../../workers/protocol";
+import type { Language } from "../../lib/language";
 import { API_NAMES } from "./completions";
 
 const highlight = HighlightStyle.define([
@@ -53,6 +54,8 @@ function apiCompletions(ctx: CompletionContext): CompletionResult | null {
 
 export interface EditorHandle {
   view: EditorView;
+  /** Highlighting, lint and completions for this language (Python's support loads on first use). */
+  setLanguage(language: Language): Promise<void>;
   setText(text: string): void;
   setDiagnostics(diags: Diagnostic[]): void;
   destroy(): void;
@@ -66,7 +69,16 @@ export function toRange(state: EditorState, d: Diagnostic): { from: number; to: 
   return { from, to: Math.max(to, from) };
 }
 
+/** TypeScript's support: the scenario API's names complete as you type. */
+const typescriptSupport: Extension = [javascript({ typescript: true }), javascriptLanguage.data.of({ autocomplete: apiCompletions })];
+
 export function createEditor(parent: HTMLElement, opts: { doc: string; onChange(text: string): void; onRun(): void }): EditorHandle {
+  const languageSupport = new Compartment();
+  let wanted: Language = "typescript";
+  /** The page's markers (compile errors, a run's Python error), kept by Python's lint passes too. */
+  let shown: Diagnostic[] = [];
+  const pageMarkers = (state: EditorState): CmDiagnostic[] => shown.map((d) => ({ ...toRange(state, d), severity: d.severity, message: d.message, source: d.file.endsWith(".py") ? "python" : "esbuild" }));
+  let pythonLint: ((state: EditorState) => CmDiagnostic[]) | null = null;
   const runKeys = keymap.of([
     { key: "Mod-Enter", preventDefault: true, run: () => (opts.onRun(), true) },
   ]);
@@ -83,8 +95,7 @@ export function createEditor(parent: HTMLElement, opts: { doc: string; onChange(
     highlightActiveLine(),
     highlightSelectionMatches(),
     autocompletion({ activateOnTyping: true }),
-    javascript({ typescript: true }),
-    javascriptLanguage.data.of({ autocomplete: apiCompletions }),
+    languageSupport.of(typescriptSupport),
     syntaxHighlighting(highlight),
     theme,
     EditorState.tabSize.of(2),
@@ -100,13 +111,28 @@ export function createEditor(parent: HTMLElement, opts: { doc: string; onChange(
   const view = new EditorView({ parent, state: EditorState.create({ doc: opts.doc, extensions }) });
   return {
     view,
+    async setLanguage(language) {
+      wanted = language;
+      let support = typescriptSupport;
+      if (language === "python") {
+        const py = await import("./python");
+        pythonLint = py.pythonSyntaxErrors;
+        support = py.pythonSupport(pageMarkers);
+      }
+      // A later choice made while Python's support loaded wins.
+      if (wanted !== language) return;
+      view.dispatch({ effects: languageSupport.reconfigure(support) });
+      view.contentDOM.dataset.language = language;
+    },
     setText(text) {
       if (text === view.state.doc.toString()) return;
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
     },
     setDiagnostics(diags) {
-      const cm: CmDiagnostic[] = diags.map((d) => ({ ...toRange(view.state, d), severity: d.severity, message: d.message, source: "esbuild" }));
-      view.dispatch(setDiagnostics(view.state, cm));
+      shown = diags;
+      // In Python the editor's own syntax markers stay beside the page's.
+      const own = wanted === "python" && pythonLint ? pythonLint(view.state) : [];
+      view.dispatch(setDiagnostics(view.state, [...pageMarkers(view.state), ...own]));
     },
     destroy: () => view.destroy(),
   };

@@ -7,6 +7,8 @@ export interface AppLab {
   title: string;
   /** The lab's starter: what "Reset to starter" puts back. */
   starter: string;
+  /** The lab's Python starter (labs/<id>/starter.py), when it has one: the page then offers Python. */
+  starterPy?: string;
   /** The checks' simulated cut-off, passed to the simulator. */
   untilS?: number;
   /** The instructions, goals, hints, notes… beside the editor. */

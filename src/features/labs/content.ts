@@ -29,6 +29,9 @@ export interface LabContent {
   sections: LabSections;
   starter: string;
   solution: string;
+  /** The lab in Python (labs/<id>/starter.py, solution.py), for the labs that have them; same checks. */
+  starterPy?: string;
+  solutionPy?: string;
   suite: CheckSuite;
   /** Changes whenever the starter, the checks or the frontmatter version change. */
   hash: string;
@@ -37,6 +40,8 @@ export interface LabContent {
 const readmes = import.meta.glob<string>("../../../labs/*/README.md", { query: "?raw", import: "default", eager: true });
 const starters = import.meta.glob<string>("../../../labs/*/starter.ts", { query: "?raw", import: "default" });
 const solutions = import.meta.glob<string>("../../../labs/*/solution.ts", { query: "?raw", import: "default" });
+const startersPy = import.meta.glob<string>("../../../labs/*/starter.py", { query: "?raw", import: "default" });
+const solutionsPy = import.meta.glob<string>("../../../labs/*/solution.py", { query: "?raw", import: "default" });
 const checkSources = import.meta.glob<string>("../../../labs/*/check.ts", { query: "?raw", import: "default" });
 const checks = import.meta.glob<{ default: CheckSuite }>("../../../labs/*/check.ts");
 
@@ -123,13 +128,16 @@ export async function loadLab(id: string): Promise<LabContent | null> {
   const loaders = [starters, solutions, checkSources].map((g) => g[file(id, g === starters ? "starter.ts" : g === solutions ? "solution.ts" : "check.ts")]);
   const mod = checks[file(id, "check.ts")];
   if (!meta || !mod || loaders.some((l) => !l)) return null;
-  const [[starter, solution, checkSrc], suiteMod] = await Promise.all([Promise.all(loaders.map((l) => l!())), mod()]);
+  // Python files are optional: a lab without them is TypeScript only.
+  const py = [startersPy[file(id, "starter.py")], solutionsPy[file(id, "solution.py")]].map((l) => (l ? l() : Promise.resolve(undefined)));
+  const [[starter, solution, checkSrc], suiteMod, [starterPy, solutionPy]] = await Promise.all([Promise.all(loaders.map((l) => l!())), mod(), Promise.all(py)]);
   const { body } = parseFrontmatter(readmes[file(id, "README.md")]!);
   return {
     meta,
     sections: parseSections(body),
     starter: starter!,
     solution: solution!,
+    ...(starterPy !== undefined && solutionPy !== undefined ? { starterPy, solutionPy } : {}),
     suite: suiteMod.default,
     hash: `v${meta.version}-${contentHash(starter!, checkSrc!)}`,
   };

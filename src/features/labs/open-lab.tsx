@@ -29,6 +29,7 @@ export function openLab(lab: LabContent, store: ProgressStore): { key: string; d
     return {
       title: lab.meta.title,
       starter: lab.starter,
+      ...(lab.starterPy !== undefined ? { starterPy: lab.starterPy } : {}),
       ...(lab.suite.untilS !== undefined ? { untilS: lab.suite.untilS } : {}),
       panel: (pg) => (
         <>

@@ -10,6 +10,7 @@ import type { Speed } from "../../state/playground";
 import { Catalogue } from "./Catalogue";
 import { labMeta, loadLab } from "./content";
 import { openLab } from "./open-lab";
+import { codeKey, savedLanguage } from "../../lib/language-drafts";
 import "./labs.css";
 
 /** Mounts the catalogue or a lab page when the URL asks for one; false for the sandbox. */
@@ -28,13 +29,18 @@ async function mountLab(id: string, root: HTMLElement, opts: { speed?: Speed }):
   const [lab, store] = await Promise.all([loadLab(id), sharedProgress()]);
   if (!lab) throw new Error(`lab ${id} is missing files`);
   const { key, draft, appLab } = openLab(lab, store);
+  const drafts = progressDrafts(store);
+  // Python where the lab has it and the learner last chose it.
+  const language = lab.starterPy !== undefined ? await savedLanguage(drafts, key) : "typescript";
+  const initialCode = language === "python" ? (store.draft(codeKey(key, "python")) ?? lab.starterPy!) : (draft ?? lab.starter);
   root.textContent = "";
   render(
     () => (
       <App
-        drafts={progressDrafts(store)}
+        drafts={drafts}
         exampleId={key}
-        initialCode={draft ?? lab.starter}
+        initialCode={initialCode}
+        language={language}
         seed={lab.suite.seed}
         {...(opts.speed !== undefined ? { speed: opts.speed } : {})}
         lab={appLab()}

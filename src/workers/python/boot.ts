@@ -21,7 +21,7 @@ export interface PyodideAssets {
 }
 
 /** The files the page fetches, by name in Pyodide's package (the page's loader maps them to URLs). */
-export const PYODIDE_FILES = ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"] as const;
+export { PYODIDE_FILES } from "./files";
 
 /** A base no request ever reaches: every file comes from `assets`. */
 const INDEX_URL = "https://pyodide.invalid/";
