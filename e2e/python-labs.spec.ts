@@ -72,7 +72,14 @@ type Task = Report["tasks"][number];
 // Each language's base class counts as the same (Python's Exception is TypeScript's Error); messages
 // are left out (lab 1.3's simulated service words its outage differently in each).
 const BASE: Record<string, string> = { Exception: "Error" };
-const outcome = (t: Task) => ({ name: t.name, state: t.state, result: t.result, retries: t.retries, executions: t.executions, exception: t.exception ? BASE[t.exception.type] ?? t.exception.type : null, worker: t.worker, sentAt: t.sentAt, finishedAt: t.finishedAt });
+/**
+ * Times within 1 ms: with Celery's costs on (sim/celery/costs.ts), a message's encoded size moves its
+ * publish and dispatch (~0.02 µs a byte), and Python's and TypeScript's encodings of the same
+ * arguments and results differ in size (seen: up to 0.49 ms over lab 2.1's canvas).
+ */
+const TIME_TOLERANCE_S = 0.001;
+const times = (t: Task) => [t.sentAt, t.finishedAt];
+const outcome = (t: Task) => ({ name: t.name, state: t.state, result: t.result, retries: t.retries, executions: t.executions, exception: t.exception ? BASE[t.exception.type] ?? t.exception.type : null, worker: t.worker });
 
 test("the Python solutions of 1.3, 2.1 and p2 give the TypeScript solutions' states and results on the same seed", async ({ page, baseURL }) => {
   test.setTimeout(300_000);
@@ -83,6 +90,14 @@ test("the Python solutions of 1.3, 2.1 and p2 give the TypeScript solutions' sta
     const py = (await runner.run(read("solution.py"), { seed: suite.seed, untilS: suite.untilS, file: "solution.py" })).report;
     const ts = (await run(read("solution.ts"), { seed: suite.seed, untilS: suite.untilS, trace: false })).report;
     expect.soft(py.tasks.map(outcome), `${id}: tasks`).toEqual(ts.tasks.map(outcome));
+    py.tasks.forEach((t, i) => {
+      const [a, b] = [times(t), times(ts.tasks[i]!)];
+      a.forEach((x, k) => {
+        const what = `${id}: task ${i} ${k ? "finishedAt" : "sentAt"} ${x} vs ${b[k]}`;
+        expect.soft(x === null, what).toBe(b[k] === null);
+        if (x !== null && b[k] !== null) expect.soft(Math.abs(x - b[k]!), what).toBeLessThanOrEqual(TIME_TOLERANCE_S);
+      });
+    });
     expect.soft(py.endReason, `${id}: ${py.endMessage}`).toBe(ts.endReason);
     // The comparison has teeth: the lab's seed gives more than one final state or many tasks.
     expect(ts.tasks.length, `${id}: tasks in the TypeScript run`).toBeGreaterThan(10);
