@@ -199,9 +199,9 @@ function finish(m: DashboardModel, endS: number): void {
 function addCpu(m: DashboardModel, host: string, cores: number, cpuS: number, fromS: number, toS: number): void {
   const spanS = toS - fromS;
   if (!(cpuS > 0) || !(spanS > 0)) return;
-  const buckets = [...m.buckets, m.cur];
-  for (let i = buckets.length - 1; i >= 0; i--) {
-    const b = buckets[i]!;
+  // Newest first (the open bucket, then the closed ones back to the cpu()'s start), no copy.
+  for (let i = m.buckets.length; i >= 0; i--) {
+    const b = i === m.buckets.length ? m.cur : m.buckets[i]!;
     if (b.endS <= fromS) break;
     const overlapS = Math.min(b.endS, toS) - Math.max(b.endS - m.stepS, fromS);
     if (overlapS > 0) b.cpu[host] = [(b.cpu[host]?.[0] ?? 0) + (cpuS * overlapS) / spanS, cores];
