@@ -74,3 +74,26 @@ export default async function main() { try { await cpu(-1); return "ran"; } catc
     expect(r.report.returned).toMatch(/^cpu\(seconds\) needs a number of seconds of at least 0 \(got -1\)$/);
   });
 });
+
+describe("the host's clock late in a run", () => {
+  it("finishes CPU shares at t = 1e6 s, where a double's step is ~1e-10 s (it once looped at one instant)", async () => {
+    // Three lanes on two cores burn at 2/3 of a core: their completions are planned at instants a
+    // double cannot hit exactly this late, so "done" must be relative to the clock's resolution.
+    const r = await run(`
+import { Celery, cpu, sleep, now } from "celery";
+const app = new Celery("late", { broker: "redis", costs: "ideal" });
+export const work = app.task({ name: "work" }, async function work(s: number) { await cpu(s); return now(); });
+export default async function main() {
+  app.worker({ hostname: "w1", pool: "prefork", concurrency: 3 });
+  await sleep(1000000.123456789);
+  const rs = [0.1, 0.37, 0.713, 1.1, 0.29, 0.0731, 0.011, 0.5557, 0.2093].map((s) => work.delay(s));
+  return Promise.all(rs.map((x) => x.get()));
+}`, { untilS: 1000100 });
+    expect(r.report.endReason).not.toMatch(/limit|loop/i);
+    const done = r.report.returned as number[];
+    expect(done).toHaveLength(9);
+    for (const t of done) expect(t).toBeGreaterThan(1000000);
+    // The work is 3.4221 CPU-seconds on two cores: everything is done within ~2 s of the sends.
+    expect(Math.max(...done)).toBeLessThan(1000000.123456789 + 2);
+  }, 20_000);
+});
