@@ -225,7 +225,12 @@ class ScenarioSession implements Session {
     const toS = o.toS ?? Infinity;
     const maxEvents = o.maxEvents ?? Infinity;
     let n = 0;
-    while (!this.finishedNow()) {
+    while (true) {
+      // About to stop at `until` with main unsettled: main may have resumed from a plain promise a
+      // synchronous hook settled (an `app.events.on` handler), in microtasks after the last event's
+      // step, and be about to return or schedule more. Let them run before deciding (once per call).
+      if (this.mainStarted && !this.mainSettled && !this.done && this.sim.sched.peekTime() > this.untilS) await this.sim.host.yieldMacrotask();
+      if (this.finishedNow()) break;
       if (this.livelocked()) return;
       if (this.sim.sched.peekTime() > toS) {
         if (toS > this.sim.nowS && toS <= this.untilS) this.sim.sched.nowS = toS;
