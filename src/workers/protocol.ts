@@ -92,9 +92,11 @@ export interface SimApi {
   metricsText(): Promise<string>;
   /**
    * Boot Pyodide from the files the page fetched (the Python worker only; the TypeScript one
-   * refuses). Called once per worker, before its first load, under PYTHON_BOOT_WATCHDOG_MS.
+   * refuses). Called once per worker, before its first load, under PYTHON_BOOT_WATCHDOG_MS. The
+   * page's first boot (no `assets.snapshot`) gives back Pyodide's memory as it booted, before any
+   * learner code: the next workers boot from it.
    */
-  bootPython(assets: PyodideAssets): Promise<{ bootMs: number }>;
+  bootPython(assets: PyodideAssets): Promise<{ bootMs: number; snapshot?: ArrayBuffer }>;
 }
 
 /**

@@ -3,10 +3,11 @@
  * (serve-sim.ts), with sessions made by the Python front (sim/python/program.ts) on a Pyodide booted
  * in this worker from the files the page hands over (`bootPython`, python/boot.ts).
  *
- * Unlike the TypeScript worker, one worker serves every run and replay of the page's Python
- * scenarios: Pyodide's boot takes 7-13 s, so a fresh realm per run is not affordable. Each run
- * still gets fresh module namespaces (one per simulated process); what a scenario does to Python's
- * or JavaScript's globals may outlive its run, which the page accepts for Python.
+ * Like the TypeScript worker, a Python worker serves one run (or replay, or grading run) and is then
+ * thrown away (sim-client.ts), so nothing a scenario does to Python's or JavaScript's globals
+ * outlives its run. A full boot takes seconds, so only the page's first Python worker does one: it
+ * takes a snapshot of Pyodide's memory right after the boot (before the celery package and before
+ * any learner code) and gives it to the page, and every later worker boots from that snapshot.
  *
  * Pyodide's loader uses the host's timers while it starts, so the lockdown (lockdown-core.ts) comes
  * once it has booted, before any learner code exists; loads wait for the boot.
@@ -54,8 +55,17 @@ function withTimerTurn(host: SessionOptions["host"]): SessionOptions["host"] {
   return wrapped;
 }
 
+/** The snapshot this worker took (its page's first boot), handed to the page once. */
+let snapshot: ArrayBuffer | undefined;
+
 async function boot(assets: PyodideAssets): Promise<PyodideLike> {
-  const py = (await bootPyodide(assets, loadPyodide as never, createPyodideModule)) as unknown as PyodideLike;
+  const makeSnapshot = !assets.snapshot;
+  const py = (await bootPyodide(assets, loadPyodide as never, createPyodideModule, { makeSnapshot })) as unknown as PyodideLike & { makeMemorySnapshot?: () => Uint8Array };
+  // Taken before anything else runs in this interpreter: the snapshot holds Python as it boots.
+  if (makeSnapshot && py.makeMemorySnapshot) {
+    const bytes = py.makeMemorySnapshot();
+    snapshot = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
   installCeleryPackage(py, CELERY_PACKAGE);
   lockDown();
   return py;
@@ -72,7 +82,9 @@ serveSim(
       const t0 = performance.now();
       pyodide ??= boot(assets);
       await pyodide;
-      return { bootMs: performance.now() - t0 };
+      const out = { bootMs: performance.now() - t0, ...(snapshot ? { snapshot } : {}) };
+      snapshot = undefined;
+      return out;
     },
   },
 );

@@ -13,10 +13,11 @@ import { SandboxedWorker } from "./sandbox";
 import type { PyodideAssets } from "./python/boot";
 
 /**
- * A client for Python scenarios: its worker boots Pyodide (python.worker.ts) from the files
+ * A client for Python scenarios: each of its workers boots Pyodide (python.worker.ts) from the files
  * `assets` gives, before its first load, under the boot's own watchdog budget; `onBoot` hears when a
- * boot starts and ends (the page says "Loading Python…"). Its worker is kept for every run and
- * replay (a boot takes 7-13 s), and booted again only if the watchdog replaced it.
+ * boot starts and ends (the page says "Loading Python…"). As for TypeScript, every run, replay and
+ * grading run gets a fresh worker: the first boot of the page gives back a snapshot of Pyodide's
+ * memory as it booted, and the later workers boot from it (a fraction of a full boot).
  */
 export interface PythonBoot {
   assets: () => Promise<PyodideAssets>;
@@ -65,9 +66,9 @@ export class SimClient {
     });
   }
 
-  /** A worker that has run nothing, for the next load or replay (Python: the same worker, see PythonBoot). */
+  /** A worker that has run nothing, for the next load or replay. */
   private freshWorker(): void {
-    if (this.used && !this.python) this.bridge.renew();
+    if (this.used) this.bridge.renew();
     else this.bridge.supersedeAll();
     this.used = true;
     this.lastLabel = null;
@@ -80,16 +81,27 @@ export class SimClient {
 
   /** Which of the bridge's workers booted Pyodide (`spawned` counts them). */
   private bootedWorker = 0;
+  /** Pyodide's memory as the page's first Python worker booted (before any learner code). */
+  private pySnapshot: ArrayBuffer | null = null;
 
   /** Boot Pyodide in the bridge's current worker unless it has been (Python clients only). */
   private async booted(bridge: WorkerBridge<SimApi>, isBooted: () => boolean, setBooted: () => void, opts?: CallOptions): Promise<void> {
     if (!this.python) return;
     bridge.start();
     if (isBooted()) return;
+    // A spare booted from the snapshot while the learner read the last run: nothing left to wait for.
+    const warm = bridge.takeWarm();
+    if (warm && (await warm.then(() => true, () => false))) {
+      setBooted();
+      return;
+    }
     this.python.onBoot?.("loading");
     try {
       const assets = await this.python.assets();
-      await bridge.call("bootPython", [assets], { ...opts, key: "boot", watchdogMs: PYTHON_BOOT_WATCHDOG_MS });
+      const snapshot = this.pySnapshot;
+      const out = await bridge.call("bootPython", [snapshot ? { ...assets, snapshot } : assets], { ...opts, key: "boot", watchdogMs: PYTHON_BOOT_WATCHDOG_MS });
+      if (out.snapshot && !this.pySnapshot) this.pySnapshot = out.snapshot;
+      this.lastBootMs = out.bootMs;
       setBooted();
       this.python.onBoot?.("ready");
     } catch (e) {
@@ -101,6 +113,26 @@ export class SimClient {
   private bootMain(opts?: CallOptions): Promise<void> {
     return this.booted(this.bridge, () => this.bootedWorker === this.bridge.spawned, () => (this.bootedWorker = this.bridge.spawned), opts);
   }
+
+  /**
+   * The next worker, started now (TypeScript) and, for Python once the page has its snapshot, booted
+   * too: the next run then finds Python ready. The boot runs no learner code.
+   */
+  private prepareSpare(): void {
+    const snapshot = this.python && this.pySnapshot;
+    if (!snapshot) {
+      if (!this.python) this.bridge.prepareSpare();
+      return;
+    }
+    const python = this.python!;
+    this.bridge.prepareSpare(async (remote) => {
+      const assets = await python.assets();
+      await withTimeout(remote.bootPython({ ...assets, snapshot }), PYTHON_BOOT_WATCHDOG_MS);
+    });
+  }
+
+  /** How long the last Python boot took in its worker (ms), for tests and the bench. */
+  lastBootMs: number | null = null;
 
   /** Whether Python is booted in the current worker (always true for TypeScript). */
   get ready(): boolean {
@@ -120,7 +152,7 @@ export class SimClient {
       await this.bootMain(opts);
       return await this.bridge.call("load", [req], { key: "load", ...opts });
     } finally {
-      if (!this.python) this.bridge.prepareSpare();
+      this.prepareSpare();
     }
   }
 
@@ -140,7 +172,7 @@ export class SimClient {
       await this.bootMain(opts);
       return await this.bridge.call("seek", [{ ...req, load: this.loaded }], { key: "seek", ...opts });
     } finally {
-      if (!this.python) this.bridge.prepareSpare();
+      this.prepareSpare();
     }
   }
 
@@ -163,7 +195,8 @@ export class SimClient {
    */
   async gradeRun(seed: number, opts: CallOptions = {}): Promise<LabRunData> {
     if (!this.loaded) throw new Error("no scenario loaded");
-    const grader = this.python ? await this.pythonGrader(opts) : this.newGrader();
+    const grader = this.newGrader();
+    await this.booted(grader, () => false, () => {}, opts);
     try {
       const loaded = await grader.call("load", [{ ...this.loaded, seed, maxFrameEvents: 0 }], opts);
       if (!loaded.ok) throw new Error(`${loaded.error.type}: ${loaded.error.message}`);
@@ -171,7 +204,7 @@ export class SimClient {
       for (let frame = loaded.frame; !frame.done; ) frame = await grader.call("advance", [{ budgetMs: 200, fromTrace: Number.MAX_SAFE_INTEGER }], opts);
       return await grader.call("labRun", [], opts);
     } finally {
-      if (!this.python) grader.dispose();
+      grader.dispose();
     }
   }
 
@@ -190,15 +223,6 @@ export class SimClient {
     return grader;
   }
 
-  /** Python's grader: one worker beside the loaded run's, booted once and kept (a boot per seed would take minutes). */
-  private grader: { bridge: WorkerBridge<SimApi>; booted: number } | null = null;
-
-  private async pythonGrader(opts: CallOptions): Promise<WorkerBridge<SimApi>> {
-    const g = (this.grader ??= { bridge: this.newGrader(), booted: 0 });
-    await this.booted(g.bridge, () => g.booted === g.bridge.spawned, () => (g.booted = g.bridge.spawned), opts);
-    return g.bridge;
-  }
-
   /** New alert rules and commands for the loaded run: the next seek replays with them. */
   async configure(inputs: RunInputs): Promise<void> {
     if (!this.loaded) throw new Error("no scenario loaded");
@@ -211,8 +235,18 @@ export class SimClient {
 
   dispose(): void {
     this.bridge.dispose();
-    this.grader?.bridge.dispose();
   }
+}
+
+/** `p`, or a rejection after `ms` (a spare's boot that never ends must not hold the next run). */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
 }
 
 function positiveInt(v: string | null): number | undefined {

@@ -18,6 +18,12 @@ export interface PyodideAssets {
   stdlib: ArrayBuffer;
   /** pyodide-lock.json (its text) */
   lock: string;
+  /**
+   * Pyodide's memory right after a boot (`makeMemorySnapshot`), taken by the page's first Python
+   * worker before any learner code existed: a worker booting from it skips Python's start-up, which
+   * makes a fresh worker per run affordable.
+   */
+  snapshot?: ArrayBuffer;
 }
 
 /** The files the page fetches, by name in Pyodide's package (the page's loader maps them to URLs). */
@@ -41,13 +47,17 @@ function servedFrom(assets: PyodideAssets): (input: unknown) => Promise<Response
   };
 }
 
-/** Load Pyodide from handed-over files; `fetch` is the browser's again once it resolves or fails. */
-export async function bootPyodide<P>(assets: PyodideAssets, loadPyodide: LoadPyodide<P>, createPyodideModule: unknown): Promise<P> {
+/**
+ * Load Pyodide from handed-over files (from `assets.snapshot` when there is one; ready for a snapshot
+ * with `makeSnapshot`); `fetch` is the browser's again once it resolves or fails.
+ */
+export async function bootPyodide<P>(assets: PyodideAssets, loadPyodide: LoadPyodide<P>, createPyodideModule: unknown, opts: { makeSnapshot?: boolean } = {}): Promise<P> {
   const g = globalThis as { fetch: unknown };
   const browserFetch = g.fetch;
   g.fetch = servedFrom(assets);
   try {
-    return await loadPyodide({ indexURL: INDEX_URL, lockFileContents: assets.lock, createPyodideModule, packageBaseUrl: INDEX_URL });
+    const snapshot = assets.snapshot ? { _loadSnapshot: assets.snapshot } : opts.makeSnapshot ? { _makeSnapshot: true } : {};
+    return await loadPyodide({ indexURL: INDEX_URL, lockFileContents: assets.lock, createPyodideModule, packageBaseUrl: INDEX_URL, ...snapshot });
   } finally {
     g.fetch = browserFetch;
   }
