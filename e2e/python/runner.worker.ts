@@ -15,8 +15,10 @@ import { plain } from "../../sim/engine/report";
 import { CELERY_PACKAGE } from "./celery-package";
 
 export type RunnerRequest =
-  | { type: "boot"; assets: PyodideAssets }
-  | { type: "run"; source: string; seed: number; untilS?: number; file?: string; trace?: boolean };
+  | { type: "boot"; assets: PyodideAssets; makeSnapshot?: boolean }
+  | { type: "run"; source: string; seed: number; untilS?: number; file?: string; trace?: boolean }
+  /** A TypeScript scenario, compiled already (the bench's twin of a Python run, in the same worker). */
+  | { type: "run-ts"; code: string; seed: number; untilS?: number };
 
 let py: PyodideLike | null = null;
 // One MessageChannel hop per yield, as the page's worker host does (a timer turn would be clamped
@@ -37,9 +39,20 @@ self.onmessage = async (ev: MessageEvent<RunnerRequest>) => {
   try {
     if (req.type === "boot") {
       const t0 = performance.now();
-      py = (await bootPyodide(req.assets, loadPyodide as never, createPyodideModule)) as unknown as PyodideLike;
+      const booted = (await bootPyodide(req.assets, loadPyodide as never, createPyodideModule, { makeSnapshot: req.makeSnapshot })) as unknown as PyodideLike & { makeMemorySnapshot(): Uint8Array };
+      // As the page's worker does: the snapshot before anything else runs (scripts/bench/python.ts).
+      const snapshot = req.makeSnapshot ? booted.makeMemorySnapshot() : undefined;
+      py = booted;
       installCeleryPackage(py, CELERY_PACKAGE);
-      postMessage({ ok: true, loadMs: performance.now() - t0 });
+      postMessage({ ok: true, loadMs: performance.now() - t0, ...(snapshot ? { snapshot } : {}) });
+      return;
+    }
+    if (req.type === "run-ts") {
+      const t0 = performance.now();
+      const session = await createSession(req.code, { seed: req.seed, untilS: req.untilS, host });
+      await session.advance();
+      const report = session.report({ events: false });
+      postMessage({ ok: true, ms: performance.now() - t0, report: { endReason: report.endReason, tasks: report.tasks.length, states: report.stats } });
       return;
     }
     if (!py) throw new Error("boot first");
