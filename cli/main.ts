@@ -14,7 +14,7 @@ import { sweepCommand, sweepMergeCommand } from "./sweep";
 import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, type RunLimits } from "./sandbox/protocol";
 
 const USAGE = `Usage:
-  celery-playground run <scenario.ts> [--seed N] [--until SECONDS] [--json] [--no-events] [--costs realistic|ideal] [limits]
+  celery-playground run <scenario.ts|scenario.py> [--seed N] [--until SECONDS] [--json] [--no-events] [--costs realistic|ideal] [limits]
   celery-playground check <labs/ID> [--file solution.ts] [--json] [limits]
   celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json] [--shard i/n]
   celery-playground sweep merge <experiment.json> <shard files…> [--out DIR] [--json]
@@ -27,7 +27,8 @@ limits  --hang-timeout S (${HANG_BUDGET_S.cli}), --max-events N (${DEFAULT_LIMIT
         --max-memory MB (${DEFAULT_MEMORY_MB})
 
 The scenario runs sandboxed: no process, require, file system, child processes or network
-(README, "Security").
+(README, "Security"). A .py scenario runs in headless Chromium (Debian's chromium, or CHROMIUM_PATH),
+in a worker with no network; --max-* limits apply to .ts runs only.
 exit codes: 0 ran, 1 did not compile / the scenario threw / a check failed, 2 hung (infinite loop),
             3 a resource limit was reached, 4 the scenario reached for Node (process, require…)`;
 

@@ -9,6 +9,7 @@ import type { Flags } from "./main";
 import { runSandboxed } from "./sandbox/host";
 import type { RunLimits } from "./sandbox/protocol";
 import { printable, summary } from "./summary";
+import { runPythonFile } from "./python/run";
 
 export type RunResult =
   | { kind: "report"; report: Report; trace?: TraceEvent[] }
@@ -18,7 +19,9 @@ export type RunResult =
   | { kind: "hang"; message: string }
   | { kind: "limit"; message: string }
   | { kind: "sandbox"; message: string }
-  | { kind: "crash"; message: string };
+  | { kind: "crash"; message: string }
+  /** Something the run needs is missing on this machine (Chromium for a Python scenario). */
+  | { kind: "unavailable"; message: string };
 
 /** The documented exit codes (README, "Headless runner"; the CLI's usage). */
 export const EXIT = { ok: 0, failed: 1, hang: 2, limit: 3, sandbox: 4 } as const;
@@ -45,6 +48,7 @@ const LIMIT_FLAG: Record<keyof RunLimits | "memoryMb", { flag: string; what: (n:
 };
 
 export async function runFile(path: string, source: string, opts: RunOptions): Promise<RunResult> {
+  if (path.endsWith(".py")) return runPythonFile(path, source, opts);
   const compiled = await compileScenario(esbuild, source, path);
   if (!compiled.ok) return { kind: "compile-error", message: compiled.diagnostics.map(formatDiagnostic).join("\n") };
   const r = await runSandboxed(

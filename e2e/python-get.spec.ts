@@ -5,7 +5,7 @@
  */
 import { test, expect } from "@playwright/test";
 import { run } from "../sim/testing/harness";
-import { bundleRunner, startRunner } from "./python/runner";
+import { bundleRunner, startRunner } from "../cli/python/runner";
 
 const GET_PY = `
 import random

@@ -13,7 +13,7 @@ import { parseMutantHeader } from "../labs/mutant-header";
 import { gradedSeeds, makeLabRun, mergeSeedResults, runChecks, type CheckResult, type CheckSuite } from "../sim/check/define";
 import { run } from "../sim/testing/harness";
 import type { Report } from "../sim/engine/types";
-import { bundleRunner, startRunner, type PythonRunner } from "./python/runner";
+import { bundleRunner, startRunner, type PythonRunner } from "../cli/python/runner";
 
 const LABS = join(import.meta.dirname, "../labs");
 // PY_LABS=2.1-canvas-workflows,… runs only those (while writing one).

@@ -12,7 +12,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { frameDocument } from "../src/workers/sandbox";
 import { run } from "../sim/testing/harness";
-import { bundleWorker } from "./python/runner";
+import { bundleWorker } from "../cli/python/runner";
 
 const PYODIDE_DIR = "node_modules/pyodide/";
 let workerSource = "";

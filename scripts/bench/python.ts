@@ -12,7 +12,7 @@
  */
 import { chromium } from "playwright";
 import { CHROMIUM_ARGS, chromiumPath } from "../chromium-path.mjs";
-import { bundleRunner } from "../../e2e/python/runner";
+import { bundleRunner } from "../../cli/python/runner";
 import { compile } from "../../sim/testing/harness";
 import { readFileSync } from "node:fs";
 
@@ -66,7 +66,11 @@ try {
       type Reply = { ok: boolean; error?: string; loadMs?: number; ms?: number; snapshot?: Uint8Array; report?: { endReason: string; tasks: number } };
       const ask = (w: Worker, msg: unknown, transfer: Transferable[] = []) =>
         new Promise<Reply>((resolve) => {
-          w.onmessage = (ev) => resolve(ev.data);
+          w.onmessage = (ev) => {
+            // The runner's watchdog signals (which code runs, that it works) are not answers.
+            if (ev.data?.type === "enter" || ev.data?.type === "alive") return;
+            resolve(ev.data);
+          };
           w.onerror = (ev) => resolve({ ok: false, error: ev.message });
           w.postMessage(msg, transfer);
         });

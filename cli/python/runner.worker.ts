@@ -1,9 +1,10 @@
 /**
- * A worker that boots Pyodide once and then runs Python scenarios, each in a fresh simulator
- * session (e2e/python-get.spec.ts, e2e/python-labs.spec.ts). It answers with the report and the
- * plain trace, so the Node side runs the labs' checks on them (checks read the trace: they are the
- * same for both languages). Not sandboxed: e2e/python.spec.ts tests the sandbox; this one is about
- * what the Python runs give.
+ * A worker that boots Pyodide and runs Python scenarios, each in a fresh simulator session, in
+ * headless Chromium (Node 20 has no JSPI): the CLI's `run scenario.py` (cli/python/run.ts, a fresh
+ * browser per run, the network refused), the Python e2e tests (one boot for many runs; the checks
+ * read the report and the trace it answers with, the same for both languages) and the Python bench.
+ * While a run goes it says which learner code runs (`enter`) and that it is working (`alive`, at
+ * most every 250 ms), so the Node side can tell a loop from work as the page's watchdog does.
  */
 // @ts-expect-error: the Emscripten module has no types; it is bundled into this worker's script.
 import createPyodideModule from "pyodide/pyodide.asm.mjs";
@@ -12,11 +13,11 @@ import { bootPyodide, type PyodideAssets } from "../../src/workers/python/boot";
 import { installCeleryPackage, pythonProgram, type PyodideLike } from "../../sim/python/program";
 import { createSession } from "../../sim/engine/session";
 import { plain } from "../../sim/engine/report";
-import { CELERY_PACKAGE } from "./celery-package";
+import { CELERY_PACKAGE } from "../../src/workers/python/celery-package";
 
 export type RunnerRequest =
   | { type: "boot"; assets: PyodideAssets; makeSnapshot?: boolean }
-  | { type: "run"; source: string; seed: number; untilS?: number; file?: string; trace?: boolean }
+  | { type: "run"; source: string; seed: number; untilS?: number; file?: string; trace?: boolean; events?: boolean; costs?: "realistic" | "ideal" }
   /** A TypeScript scenario, compiled already (the bench's twin of a Python run, in the same worker). */
   | { type: "run-ts"; code: string; seed: number; untilS?: number };
 
@@ -26,12 +27,19 @@ let py: PyodideLike | null = null;
 const channel = new MessageChannel();
 const hops: (() => void)[] = [];
 channel.port1.onmessage = () => hops.shift()?.();
+let lastAliveMs = 0;
 const host = {
   yieldMacrotask: () =>
     new Promise<void>((r) => {
+      const nowMs = performance.now();
+      if (nowMs - lastAliveMs > 250) {
+        lastAliveMs = nowMs;
+        postMessage({ type: "alive" });
+      }
       hops.push(r);
       channel.port2.postMessage(0);
     }),
+  onEnter: (label: string) => postMessage({ type: "enter", label }),
 };
 
 self.onmessage = async (ev: MessageEvent<RunnerRequest>) => {
@@ -57,9 +65,9 @@ self.onmessage = async (ev: MessageEvent<RunnerRequest>) => {
     }
     if (!py) throw new Error("boot first");
     const t0 = performance.now();
-    const session = await createSession("", { seed: req.seed, untilS: req.untilS, host, file: req.file ?? "scenario.py", program: pythonProgram(py, req.source, { file: req.file }) });
+    const session = await createSession("", { seed: req.seed, untilS: req.untilS, host, file: req.file ?? "scenario.py", program: pythonProgram(py, req.source, { file: req.file }), ...(req.costs ? { costs: req.costs } : {}) });
     await session.advance();
-    const report = session.report({ events: true });
+    const report = session.report({ events: req.events ?? true });
     const trace = req.trace ? session.sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) })) : undefined;
     postMessage({ ok: true, ms: performance.now() - t0, report: JSON.parse(JSON.stringify(report)), trace: trace && JSON.parse(JSON.stringify(trace)) });
   } catch (e) {
