@@ -251,6 +251,29 @@ class _TaskProxy:
         return _Signature(self._b.call(self._js.signature, to_js_value(list(args)), js_options({"kwargs": kwargs, "immutable": immutable, **options})), self._b)
 
 
+class _JsFacade:
+    """A simulator object under Celery's snake_case names (``app.broker.queue_length("billing")``):
+    arguments cross as JavaScript values, and a method that gives a promise is waited for in place."""
+
+    def __init__(self, js, bridge):
+        object.__setattr__(self, "_js", js)
+        object.__setattr__(self, "_b", bridge)
+
+    def __getattr__(self, name):
+        v = getattr(self._js, camel(name))
+        if not callable(v):
+            return to_py_value(v)
+
+        def method(*args, **kwargs):
+            js_args = [to_js_value(a) for a in args] + ([js_options(kwargs)] if kwargs else [])
+            out = self._b.call(v, *js_args)
+            if hasattr(out, "then") and callable(out.then):
+                out = self._b.wait(out)
+            return to_py_value(out)
+
+        return method
+
+
 class _Conf:
     def __init__(self, js, bridge):
         object.__setattr__(self, "_js", js)
@@ -324,6 +347,11 @@ def make_module(js_module, helpers):
         @property
         def control(self):
             return self._js.control
+
+        @property
+        def broker(self):
+            """The simulated broker, as the queues view reads it (``queue_length(name)``)."""
+            return _JsFacade(self._js.broker, b)
 
     def sigs(items):
         """Signatures given one by one, or as one iterable (a list, a generator), as Celery takes them."""

@@ -1,0 +1,71 @@
+"""
+Pitfall 5: a route to a queue no worker consumes.
+
+Invoices are routed to a "billing" queue. The shop's worker runs with its default queue.
+"""
+import json
+import time
+
+from celery import Celery
+from celery.exceptions import TimeoutError
+
+app = Celery("shop", broker="redis")
+
+ROUTES = {
+    "send_invoice": {"queue": "billing"},
+}
+app.conf.update(task_routes=ROUTES)
+
+# The workers we run, and the queues each consumes (celery -Q ...).
+# TODO 1: every queue a route sends to needs a consumer. (A worker can consume several queues.)
+WORKERS = [{"hostname": "w1", "concurrency": 4, "queues": ["celery"]}]
+
+
+@app.task
+def place_order(order_id):
+    time.sleep(0.1)
+    return order_id
+
+
+@app.task
+def send_invoice(order_id):
+    time.sleep(0.2)
+    return f"invoice {order_id}"
+
+
+def unconsumed_queues(routes, workers):
+    """A deploy-time guard: queues that routes send to but no worker consumes."""
+    # TODO 2: return the queues (sorted, each once) that a route sends to and no worker consumes.
+    return []
+
+
+def main():
+    for w in WORKERS:
+        app.worker(**w)
+
+    invoices = []
+    for i in range(10):
+        place_order.delay(i)
+        invoices.append(send_invoice.delay(i))
+    time.sleep(5)
+    backlog = {"celery": app.broker.queue_length("celery"), "billing": app.broker.queue_length("billing")}
+    print(f"queue lengths after 5 s: {json.dumps(backlog)}")
+
+    invoices_sent = 0
+    for r in invoices:
+        try:
+            r.get(timeout=2)
+            invoices_sent += 1
+        except TimeoutError as e:
+            print(f"invoice not sent: {type(e).__name__}")
+
+    orphans = unconsumed_queues(ROUTES, WORKERS)
+    if orphans:
+        print(f"⚠ routed to queues nobody consumes: {', '.join(orphans)}")
+    # The guard, tried on a config with a mistake in it.
+    lint = unconsumed_queues(
+        {"send_invoice": {"queue": "billing"}, "export_report": {"queue": "reports"}},
+        [{"queues": ["celery", "billing"]}],
+    )
+
+    return {"invoicesSent": invoices_sent, "backlog": backlog, "orphans": orphans, "lint": lint}
