@@ -10,7 +10,7 @@ import os
 import traceback
 import types
 
-from pyodide.ffi import JsException, create_proxy, to_js, run_sync
+from pyodide.ffi import JsException, create_proxy, jsnull, to_js, run_sync
 from js import Object
 
 from . import states
@@ -55,8 +55,17 @@ def task_args(js_args):
     return [_AttrDict(a) if type(a) is dict else a for a in to_py_value(js_args)]
 
 
+# Settings whose value is itself a mapping of settings (Celery's ``visibility_timeout`` inside
+# ``broker_transport_options``): their keys are camelCased too. Others (``task_routes``, keyed by
+# task names) keep their keys as written.
+_NESTED_SETTINGS = ("broker_transport_options", "result_backend_transport_options")
+
+
 def js_options(opts):
-    return to_js_value({camel(k): v for k, v in opts.items() if v is not None})
+    def value(k, v):
+        return {camel(kk): vv for kk, vv in v.items()} if k in _NESTED_SETTINGS and isinstance(v, dict) else v
+
+    return to_js_value({camel(k): value(k, v) for k, v in opts.items() if v is not None})
 
 
 class Bridge:
@@ -312,6 +321,9 @@ def make_module(js_module, helpers):
             autoretry_for = tuple(opts.pop("autoretry_for", ()))
             retry_kwargs = dict(opts.pop("retry_kwargs", {}) or {})
             name = opts.pop("name", fn.__name__)
+            # max_retries=None means "retry for ever" (not "the default"): it crosses as null.
+            if "max_retries" in opts and opts["max_retries"] is None:
+                opts["max_retries"] = jsnull
 
             def body(js_self, js_args):
                 task = _Task(js_self, b)

@@ -11,7 +11,7 @@ import time
 
 from pyodide.ffi import create_proxy
 
-from . import _process
+from . import _process, _redis
 
 
 class _SimRandom(random.Random):
@@ -56,7 +56,9 @@ def run_module(source, filename, js_celery, js_module, globals_, helpers):
     bridge = mod._bridge
     _install_sim_world(globals_, helpers, bridge)
     saved = sys.modules.get("celery")
+    saved_redis = sys.modules.get("redis")
     sys.modules["celery"] = mod
+    sys.modules["redis"] = _redis.make_redis_module(js_celery, bridge)
     ns = {"__name__": "scenario", "__file__": filename}  # not __main__: every process imports it
     bridge.names = ns
     try:
@@ -65,6 +67,10 @@ def run_module(source, filename, js_celery, js_module, globals_, helpers):
         return bridge.to_js_error(e)
     finally:
         sys.modules["celery"] = saved
+        if saved_redis is None:
+            sys.modules.pop("redis", None)
+        else:
+            sys.modules["redis"] = saved_redis
     exports = js_module.exports
     main = ns.get("main")
     if callable(main):

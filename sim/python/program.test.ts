@@ -169,4 +169,49 @@ describe("Celery's Python names on the simulator", () => {
     expect([r.error?.type, r.error?.message]).toEqual(["ValueError", "bad setting"]);
     expect(r.error?.traceback).toContain('File "scenario.py", line 3');
   });
+
+  it("max_retries=None retries for ever (Celery's meaning), not the default 3", async () => {
+    const r = await runPython(`
+from celery import Celery
+app = Celery("lab")
+
+@app.task(bind=True, max_retries=None)
+def stubborn(self):
+    if self.request.retries < 6:
+        raise self.retry(countdown=0.1)
+    return self.request.retries
+
+def main():
+    app.worker(hostname="w1")
+    stubborn.delay()
+`, 1);
+    const t = r.tasks[0]!;
+    expect([t.state, t.retries, t.result]).toEqual(["SUCCESS", 6, 6]);
+  });
+
+  it("import redis: redis-py's names on the simulated Redis the TypeScript redis export reaches", async () => {
+    const r = await runPython(`
+import redis
+from celery import Celery
+app = Celery("lab")
+r = redis.Redis()
+
+def main():
+    return "no waiting in place in Node"
+`, 1);
+    expect(r.endReason).toBe("completed");
+    expect(r.returned).toBe("no waiting in place in Node");
+  });
+
+  it("nested settings keep Celery's spelling: broker_transport_options={'visibility_timeout': ...}", async () => {
+    const r = await runPython(`
+from celery import Celery
+app = Celery("lab")
+app.conf.update(broker_transport_options={"visibility_timeout": 45}, task_routes={"send_invoice": {"queue": "billing"}})
+
+def main():
+    return [app.conf.broker_transport_options["visibilityTimeout"], list(app.conf.task_routes)]
+`, 1);
+    expect(r.returned).toEqual([45, ["send_invoice"]]);
+  });
 });

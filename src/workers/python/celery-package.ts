@@ -9,6 +9,8 @@ import states from "../../../py/celery/states.py";
 import process from "../../../py/celery/_process.py";
 // @ts-expect-error: .py files are bundled as text
 import runtime from "../../../py/celery/_runtime.py";
+// @ts-expect-error: .py files are bundled as text
+import redis from "../../../py/celery/_redis.py";
 
 export const CELERY_PACKAGE: Record<string, string> = {
   "__init__.py": init,
@@ -16,4 +18,5 @@ export const CELERY_PACKAGE: Record<string, string> = {
   "states.py": states,
   "_process.py": process,
   "_runtime.py": runtime,
+  "_redis.py": redis,
 };

@@ -1,0 +1,50 @@
+# mistake: Celery's rate_limit="10/s" on the task instead of a shared count: each of the 6 workers allows 10 a second
+# expect: rateLimit is per
+"""
+Pitfall 3: rate_limit is per worker (reference solution).
+
+A limit shared by all workers lives in Redis: a fixed one-second window counted with INCR.
+"""
+import math
+import random
+import time
+
+import redis
+from celery import Celery
+
+app = Celery("partner_sync", broker="redis")
+r = redis.Redis()
+
+LIMIT_PER_S = 10
+
+
+def acquire_partner_slot():
+    """None when the call may go ahead now, else the seconds until the next window."""
+    window = math.floor(time.monotonic())
+    key = f"partner_api:{window}"
+    n = r.incr(key)
+    if n == 1:
+        r.expire(key, 2)
+    return None if n <= LIMIT_PER_S else window + 1 - time.monotonic()
+
+
+@app.task(bind=True, rate_limit="10/s")
+def call_partner_api(self, order_id):
+    asked_at = time.monotonic()
+    print(f"→ partner API call #{order_id} at t={asked_at:.3f}")
+    time.sleep(0.02)
+    return order_id
+
+
+def main():
+    for i in range(1, 7):
+        app.worker(hostname=f"w{i}", concurrency=2)
+    time.sleep(2)  # workers online
+
+    start = time.monotonic()
+    results = [call_partner_api.delay(i) for i in range(100)]
+    for res in results:
+        res.get(timeout=120)
+    duration_s = time.monotonic() - start
+    print(f"100 calls in {duration_s:.1f} s")
+    return {"durationS": duration_s}
