@@ -250,6 +250,15 @@ class _TaskProxy:
         js = self._b.call(self._js.applyAsync, to_js_value(list(args or ())), js_options(opts))
         return _AsyncResult(js, self._b)
 
+    def apply(self, args=(), kwargs=None, **options):
+        """Run the task here and now (Celery's eager call): an EagerResult, ``get()`` gives its value."""
+        opts = {**({"kwargs": kwargs} if kwargs else {}), **options}
+        return _AsyncResult(self._b.call(self._js.apply, to_js_value(list(args or ())), js_options(opts)), self._b)
+
+    def run(self, *args, **kwargs):
+        """The task's own function, with no request, state or hooks (Celery's ``Task.run``)."""
+        return self._fn(*args, **kwargs)
+
     def s(self, *args, **kwargs):
         return _Signature(self._b.call(self._js.signature, to_js_value(list(args)), js_options({"kwargs": kwargs or None})), self._b)
 
