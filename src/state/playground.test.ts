@@ -165,7 +165,7 @@ describe("the controller's races", () => {
     await pg.play();
     await flush();
     expect(pending("advance")).toHaveLength(1);
-    const ev = (i: number) => ({ i, kind: "note", atS: 0, task: -1, worker: -1, num: NaN });
+    const ev = (i: number) => ({ i, kind: "note" as const, atS: 0, task: -1, worker: -1, num: NaN });
     // A frame of two events from 0, more to come: the next pull starts at 2 before any display frame.
     pending("advance")[0]!.answer.resolve(frame(1, { events: [ev(0), ev(1)], traceLength: 5, truncated: true }));
     await Promise.resolve();
