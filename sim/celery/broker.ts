@@ -219,7 +219,10 @@ export class Broker {
   }
 
   newMessage(taskIndex: number, body: TaskMessage, queue: string, priority: number | null, persistent: boolean): Message {
-    return { tag: this.nextTag++, taskIndex, body, queue, priority, redelivered: false, persistent, holder: null, deliveredAtS: 0, acked: false, exchange: "", routingKey: queue, deaths: 0 };
+    // deliveredAtS starts as a double (NaN, read only once delivered): a small integer here gave the
+    // field V8's integer representation, and the first fractional delivery time then migrated every
+    // queued message's object one by one (10 % of a 1M-task burst's CPU).
+    return { tag: this.nextTag++, taskIndex, body, queue, priority, redelivered: false, persistent, holder: null, deliveredAtS: NaN, acked: false, exchange: "", routingKey: queue, deaths: 0 };
   }
 
   publish(msg: Message): void {

@@ -8,6 +8,7 @@ import { createCeleryModule } from "../celery/api";
 import { makeScenarioGlobals } from "./globals";
 import { celeryEvents, plain, queueViews, serializeError, taskPatch, taskView, workerViews } from "./report";
 import { reportHead, reportTail } from "./report-stream";
+import { StateCounts } from "./state-counts";
 import type { Frame, LogLine, Report, SerializedError, Session, SessionOptions, TaskView } from "./types";
 import type { TraceEvent } from "../kernel/trace";
 import { FlowerMetrics } from "../world/metrics/flower";
@@ -256,6 +257,7 @@ class ScenarioSession implements Session {
   /** By task index: the trace index of the first event about it (filled as the trace grows). */
   private readonly firstEvent: number[] = [];
   private firstEventScanned = 0;
+  private readonly stateCounts = new StateCounts();
 
   private scanFirstEvents(): void {
     const tr = this.sim.trace;
@@ -286,8 +288,7 @@ class ScenarioSession implements Session {
     const whole: number[] = [];
     const patched: number[] = [];
     for (const i of [...touched].sort((a, b) => a - b)) ((this.firstEvent[i] ?? Infinity) >= fromTrace || fromTrace <= 0 ? whole : patched).push(i);
-    const counts: Record<string, number> = {};
-    for (const rec of this.world.tasks.all) counts[rec.eventState] = (counts[rec.eventState] ?? 0) + 1;
+    const counts = this.stateCounts.update(this.world.tasks.all, tr);
     return {
       nowS: this.sim.nowS,
       done: this.done,

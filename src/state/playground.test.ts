@@ -160,6 +160,32 @@ describe("the controller's races", () => {
     pg.dispose();
   });
 
+  it("at max speed asks for the next frame when one arrives, from where it ends, one at a time; a pause ends the chain", async () => {
+    const pg = await loaded();
+    await pg.play();
+    await flush();
+    expect(pending("advance")).toHaveLength(1);
+    const ev = (i: number) => ({ i, kind: "note" as const, atS: 0, task: -1, worker: -1, num: NaN });
+    // A frame of two events from 0, more to come: the next pull starts at 2 before any display frame.
+    pending("advance")[0]!.answer.resolve(frame(1, { events: [ev(0), ev(1)], traceLength: 5, truncated: true }));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(pending("advance")).toHaveLength(2);
+    expect((pending("advance")[1]!.args[0] as { fromTrace: number }).fromTrace).toBe(2);
+    // No display frame adds a pull of its own while one is out.
+    await flush();
+    await flush();
+    expect(pending("advance")).toHaveLength(2);
+    // The frame that came first was folded (the playhead moved to it).
+    expect(pg.timeS()).toBe(1);
+    pg.pause();
+    pending("advance")[1]!.answer.resolve(frame(2, { events: [ev(2)], traceLength: 5, truncated: true }));
+    await flush();
+    await flush();
+    expect(pending("advance")).toHaveLength(2);
+    pg.dispose();
+  });
+
   it("a seek while its own replay compiles keeps the compile's phase, then replays to the newest target", async () => {
     const pg = createPlayground("code", { speed: "max" });
     pg.seek(2);

@@ -12,6 +12,7 @@ import { createWorkerHost } from "./worker-host";
 import { plain } from "../../sim/engine/report";
 import type { TraceEvent } from "../../sim/kernel/trace";
 import { installRunInputs } from "../../sim/world/metrics/run-inputs";
+import { packFrame } from "./frame-wire";
 
 /** What the worker hands every session it makes. */
 export interface SessionOptions {
@@ -79,6 +80,12 @@ function frameOf(s: Session, fromTrace: number, maxEvents?: number): Frame {
   return { ...f, done: true, endReason: "error", endMessage: limitHit, error: { type: "ResourceLimit", message: limitHit, traceback: null } };
 }
 
+/** `frame` as sent to the page: its events in columns, their buffers transferred (frame-wire.ts). */
+function wire(frame: Frame): Frame {
+  const p = packFrame(frame);
+  return Comlink.transfer(p.frame, p.transfer);
+}
+
 const api: SimApi = {
   async bootPython() {
     throw new Error("this worker runs TypeScript");
@@ -86,7 +93,8 @@ const api: SimApi = {
   async load(req: LoadRequest): Promise<LoadResult> {
     try {
       const s = await open(req);
-      return { ok: true, taskNames: s.taskNames(), frame: frameOf(s, 0, req.maxFrameEvents) };
+      const p = packFrame(frameOf(s, 0, req.maxFrameEvents));
+      return Comlink.transfer({ ok: true as const, taskNames: s.taskNames(), frame: p.frame }, p.transfer);
     } catch (e) {
       return { ok: false, error: toError(e) };
     }
@@ -101,17 +109,17 @@ const api: SimApi = {
     // The page has not yet seen a whole frame's worth of events: show those before simulating
     // more, so the simulation never runs ahead of the views (and leaves the CPU to the page).
     if (!limitHit && (req.maxFrameEvents === undefined || s.traceLength - req.fromTrace < req.maxFrameEvents)) await s.advance(opts);
-    return frameOf(s, req.fromTrace, req.maxFrameEvents);
+    return wire(frameOf(s, req.fromTrace, req.maxFrameEvents));
   },
 
   async step(fromTrace: number): Promise<Frame> {
     const s = need();
     if (!limitHit) await s.step();
-    return frameOf(s, fromTrace);
+    return wire(frameOf(s, fromTrace));
   },
 
   async frame(fromTrace: number, maxEvents?: number): Promise<Frame> {
-    return frameOf(need(), fromTrace, maxEvents);
+    return wire(frameOf(need(), fromTrace, maxEvents));
   },
 
   async report() {
@@ -122,7 +130,7 @@ const api: SimApi = {
     const s = await open(req.load);
     const due = deadline(req.budgetMs);
     await s.advance({ toS: req.toS, shouldYield: () => limitHit !== null || due() });
-    return frameOf(s, 0, req.maxFrameEvents);
+    return wire(frameOf(s, 0, req.maxFrameEvents));
   },
 
   async taskHistory(taskIndex: number): Promise<CeleryEventView[]> {

@@ -10,6 +10,7 @@
 import { WorkerBridge, type CallOptions, type WorkerLike } from "./bridge";
 import { HangError, isAliveMessage, isEnterMessage, isLimitMessage, PYTHON_BOOT_WATCHDOG_MS, WATCHDOG_MS, type LabRunData, type LoadRequest, type RunInputs, type SimApi } from "./protocol";
 import { SandboxedWorker } from "./sandbox";
+import { unpackFrame } from "./frame-wire";
 import type { PyodideAssets } from "./python/boot";
 
 /**
@@ -150,18 +151,19 @@ export class SimClient {
     this.loaded = req;
     try {
       await this.bootMain(opts);
-      return await this.bridge.call("load", [req], { key: "load", ...opts });
+      const res = await this.bridge.call("load", [req], { key: "load", ...opts });
+      return res.ok ? { ...res, frame: unpackFrame(res.frame) } : res;
     } finally {
       this.prepareSpare();
     }
   }
 
   advance(req: Parameters<SimApi["advance"]>[0], opts?: CallOptions): ReturnType<SimApi["advance"]> {
-    return this.bridge.call("advance", [req], { key: "advance", ...opts });
+    return this.bridge.call("advance", [req], { key: "advance", ...opts }).then(unpackFrame);
   }
 
   step(fromTrace: number, opts?: CallOptions): ReturnType<SimApi["step"]> {
-    return this.bridge.call("step", [fromTrace], { key: "advance", ...opts });
+    return this.bridge.call("step", [fromTrace], { key: "advance", ...opts }).then(unpackFrame);
   }
 
   /** Replay the last load from the seed to `req.toS`, in a fresh worker. */
@@ -170,7 +172,7 @@ export class SimClient {
     this.freshWorker();
     try {
       await this.bootMain(opts);
-      return await this.bridge.call("seek", [{ ...req, load: this.loaded }], { key: "seek", ...opts });
+      return unpackFrame(await this.bridge.call("seek", [{ ...req, load: this.loaded }], { key: "seek", ...opts }));
     } finally {
       this.prepareSpare();
     }
