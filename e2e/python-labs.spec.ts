@@ -5,7 +5,7 @@
  * the Python run gave. The Python solution passes every check, the starter fails at least one,
  * and each Python mutant fails a check whose message names its mistake (labs/mutant-header.ts).
  */
-import { test, expect } from "@playwright/test";
+import { test, expect, type Page } from "@playwright/test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PATHS } from "../labs/index";
@@ -33,32 +33,52 @@ async function grade(runner: PythonRunner, source: string, suite: CheckSuite, fi
 
 const failures = (results: CheckResult[]) => results.filter((c) => !c.passed).map((c) => `  ✘ ${c.title}: ${c.detail}`);
 
-test("every lab's Python: the solution passes every check, the starter fails one, each mutant names its mistake", async ({ page, baseURL }) => {
-  test.setTimeout(600_000);
-  expect(pythonLabs.length, "labs with Python files").toBeGreaterThan(0);
-  const runner = await startRunner(page, baseURL!, await bundleRunner());
+/**
+ * One Playwright test per lab (so a slow or failing lab is named in the report), all sharing one
+ * page and one Pyodide boot: the boot is the slow part (~10 s), so it happens once, in beforeAll.
+ */
+test.describe.serial("each lab's Python: the solution passes every check, the starter fails one, each mutant names its mistake", () => {
+  let page: Page;
+  let runner: PythonRunner;
+
+  test.beforeAll(async ({ browser, baseURL }) => {
+    test.setTimeout(120_000);
+    page = await browser.newPage();
+    runner = await startRunner(page, baseURL!, await bundleRunner());
+  });
+  test.afterAll(async () => {
+    await page?.close();
+  });
+
+  test("there are labs with Python files", () => {
+    expect(pythonLabs.length, "labs with Python files").toBeGreaterThan(0);
+  });
+
   for (const id of pythonLabs) {
-    const suite = ((await import(`../labs/${id}/check.ts`)) as { default: CheckSuite }).default;
-    const read = (f: string) => readFileSync(join(LABS, id, f), "utf8");
+    test(id, async () => {
+      test.setTimeout(300_000);
+      const suite = ((await import(`../labs/${id}/check.ts`)) as { default: CheckSuite }).default;
+      const read = (f: string) => readFileSync(join(LABS, id, f), "utf8");
 
-    const solution = await grade(runner, read("solution.py"), suite, "solution.py");
-    expect.soft(failures(solution.results), `${id}/solution.py${solution.runError ? ` (run error: ${solution.runError})` : ""}`).toEqual([]);
+      const solution = await grade(runner, read("solution.py"), suite, "solution.py");
+      expect.soft(failures(solution.results), `${id}/solution.py${solution.runError ? ` (run error: ${solution.runError})` : ""}`).toEqual([]);
 
-    expect(existsSync(join(LABS, id, "starter.py")), `${id}/starter.py`).toBe(true);
-    const starter = await grade(runner, read("starter.py"), suite, "starter.py");
-    expect.soft(starter.results.some((c) => !c.passed), `${id}/starter.py passes every check`).toBe(true);
+      expect(existsSync(join(LABS, id, "starter.py")), `${id}/starter.py`).toBe(true);
+      const starter = await grade(runner, read("starter.py"), suite, "starter.py");
+      expect.soft(starter.results.some((c) => !c.passed), `${id}/starter.py passes every check`).toBe(true);
 
-    const mutantsDir = join(LABS, id, "mutants");
-    const mutants = existsSync(mutantsDir) ? readdirSync(mutantsDir).filter((f) => f.endsWith(".py")).sort() : [];
-    for (const f of mutants) {
-      const src = read(`mutants/${f}`);
-      const header = parseMutantHeader(src);
-      expect(header, `${id}/mutants/${f} must start with "# mistake: …" then "# expect: <regex>"`).not.toBeNull();
-      const out = await grade(runner, src, suite, f);
-      const failed = out.results.filter((c) => !c.passed);
-      expect.soft(failed.length, `${id}/mutants/${f} (${header!.mistake}) passes every check`).toBeGreaterThan(0);
-      expect.soft(failed.some((c) => header!.expect.test(c.detail ?? "")), `${id}/mutants/${f}: no failing check names /${header!.expect.source}/i:\n${failures(failed).join("\n")}`).toBe(true);
-    }
+      const mutantsDir = join(LABS, id, "mutants");
+      const mutants = existsSync(mutantsDir) ? readdirSync(mutantsDir).filter((f) => f.endsWith(".py")).sort() : [];
+      for (const f of mutants) {
+        const src = read(`mutants/${f}`);
+        const header = parseMutantHeader(src);
+        expect(header, `${id}/mutants/${f} must start with "# mistake: …" then "# expect: <regex>"`).not.toBeNull();
+        const out = await grade(runner, src, suite, f);
+        const failed = out.results.filter((c) => !c.passed);
+        expect.soft(failed.length, `${id}/mutants/${f} (${header!.mistake}) passes every check`).toBeGreaterThan(0);
+        expect.soft(failed.some((c) => header!.expect.test(c.detail ?? "")), `${id}/mutants/${f}: no failing check names /${header!.expect.source}/i:\n${failures(failed).join("\n")}`).toBe(true);
+      }
+    });
   }
 });
 
