@@ -292,6 +292,19 @@ class _JsFacade:
         return method
 
 
+class _Events:
+    def __init__(self, js, bridge):
+        self._js = js
+        self._b = bridge
+
+    def on(self, event_type, handler):
+        """Call ``handler(event)`` for each event of ``event_type`` ("*" for all); returns a function
+        that stops it."""
+        proxy = create_proxy(lambda ev: handler(_AttrDict(to_py_value(ev))))
+        off = self._b.call(self._js.on, event_type, proxy)
+        return lambda: off()
+
+
 class _Conf:
     def __init__(self, js, bridge):
         object.__setattr__(self, "_js", js)
@@ -368,6 +381,12 @@ def make_module(js_module, helpers):
         @property
         def control(self):
             return self._js.control
+
+        @property
+        def events(self):
+            """The app's event stream as a receiver sees it: ``app.events.on("task-succeeded", handler)``;
+            a handler gets the event as a dict that also reads as attributes (``e.uuid``, ``e.timestamp``)."""
+            return _Events(self._js.events, b)
 
         @property
         def broker(self):
