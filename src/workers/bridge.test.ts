@@ -179,30 +179,5 @@ describe("fail (a worker known to be broken)", () => {
     expect(hangs).toHaveLength(1);
   });
 
-  it("a spare warmed through its own proxy hands its warm-up on once it is current, once", async () => {
-    const { b, log } = make();
-    await b.call("echo", [1]);
-    const warmed: number[] = [];
-    b.prepareSpare(async (remote) => warmed.push(await remote.slow(42, 20)));
-    // Not current yet: the current worker has no warm-up.
-    expect(b.takeWarm()).toBeNull();
-    b.renew();
-    expect(log).toEqual(["terminated"]);
-    const warm = b.takeWarm();
-    expect(warm).not.toBeNull();
-    await warm;
-    expect(warmed).toEqual([42]);
-    expect(b.takeWarm()).toBeNull();
-    // The warmed spare is the one that answers now.
-    await expect(b.call("echo", [7])).resolves.toBe(7);
-    expect(b.spawned).toBe(2);
-  });
 
-  it("a spare without a warm-up gives none", async () => {
-    const { b } = make();
-    await b.call("echo", [1]);
-    b.prepareSpare();
-    b.renew();
-    expect(b.takeWarm()).toBeNull();
-  });
 });

@@ -86,17 +86,12 @@ export class WorkerBridge<Api extends object> {
 
   /** A worker started ahead of need, so a fresh one is ready when `renew()` asks for it. */
   private spare: WorkerLike | null = null;
-  /** What `prepareSpare`'s `warm` did to the spare (a Python boot), handed on when it becomes current. */
-  private spareWarm: Promise<unknown> | null = null;
-  private currentWarm: Promise<unknown> | null = null;
 
   /** Start the worker now (otherwise the first call does). */
   start(): void {
     if (this.worker) return;
     this.worker = this.spare ?? this.opts.spawn();
-    this.currentWarm = this.spare ? this.spareWarm : null;
     this.spare = null;
-    this.spareWarm = null;
     this.answered = false;
     this.live = !this.opts.watchFromFirstMessage;
     this.worker.addEventListener("message", this.listener);
@@ -162,24 +157,9 @@ export class WorkerBridge<Api extends object> {
     this.start();
   }
 
-  /**
-   * Start a spare worker now (it loads while the current one works), unless there is one. `warm`
-   * prepares it further through its own proxy (outside the watchdog: no learner code runs in it);
-   * what it gives is `takeWarm()`'s once the spare is current.
-   */
-  prepareSpare(warm?: (remote: Comlink.Remote<Api>) => Promise<unknown>): void {
-    if (this.spare) return;
-    this.spare = this.opts.spawn();
-    this.spareWarm = warm ? warm(Comlink.wrap<Api>(this.spare as unknown as Comlink.Endpoint)) : null;
-    // A failed warm-up is the next run's business (it boots the usual way): never unhandled here.
-    this.spareWarm?.catch(() => {});
-  }
-
-  /** The current worker's warm-up, if it was a warmed spare (once). */
-  takeWarm(): Promise<unknown> | null {
-    const w = this.currentWarm;
-    this.currentWarm = null;
-    return w;
+  /** Start a spare worker now (it loads while the current one works), unless there is one. */
+  prepareSpare(): void {
+    this.spare ??= this.opts.spawn();
   }
 
   /** Kill the current worker and the spare (the page going away). */
@@ -187,7 +167,6 @@ export class WorkerBridge<Api extends object> {
     this.terminate();
     this.spare?.terminate();
     this.spare = null;
-    this.spareWarm = null;
   }
 
   /** Kill the worker now (a hang, or a renew). */

@@ -90,12 +90,6 @@ export class SimClient {
     if (!this.python) return;
     bridge.start();
     if (isBooted()) return;
-    // A spare booted from the snapshot while the learner read the last run: nothing left to wait for.
-    const warm = bridge.takeWarm();
-    if (warm && (await warm.then(() => true, () => false))) {
-      setBooted();
-      return;
-    }
     this.python.onBoot?.("loading");
     try {
       const assets = await this.python.assets();
@@ -116,20 +110,13 @@ export class SimClient {
   }
 
   /**
-   * The next worker, started now (TypeScript) and, for Python once the page has its snapshot, booted
-   * too: the next run then finds Python ready. The boot runs no learner code.
+   * The next worker, started now so a run does not wait for its script. A Python spare is not booted
+   * ahead: a spare booted from the snapshot in the background hung the run that took it (seen in
+   * e2e/python-isolation.spec.ts on a quiet machine; cause not found), so each Python run boots its
+   * worker from the snapshot when it starts (1.4–5 s).
    */
   private prepareSpare(): void {
-    const snapshot = this.python && this.pySnapshot;
-    if (!snapshot) {
-      if (!this.python) this.bridge.prepareSpare();
-      return;
-    }
-    const python = this.python!;
-    this.bridge.prepareSpare(async (remote) => {
-      const assets = await python.assets();
-      await withTimeout(remote.bootPython({ ...assets, snapshot }), PYTHON_BOOT_WATCHDOG_MS);
-    });
+    this.bridge.prepareSpare();
   }
 
   /** How long the last Python boot took in its worker (ms), for tests and the bench. */
@@ -238,17 +225,6 @@ export class SimClient {
   dispose(): void {
     this.bridge.dispose();
   }
-}
-
-/** `p`, or a rejection after `ms` (a spare's boot that never ends must not hold the next run). */
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e) => (clearTimeout(t), reject(e)),
-    );
-  });
 }
 
 function positiveInt(v: string | null): number | undefined {
