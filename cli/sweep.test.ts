@@ -93,5 +93,9 @@ export default async function main() { if ((params as any).spin) { while (true) 
     const r2 = cli("sweep", file("broken.json", JSON.stringify({ scenario: "broken.ts" })));
     expect(r2.code).toBe(1);
     expect(r2.err).toMatch(/broken\.ts:1:/);
+    file("py.py", "x = 1\n");
+    const r3 = cli("sweep", file("py.json", JSON.stringify({ scenario: "py.py" })));
+    expect(r3.code).toBe(1);
+    expect(r3.err).toMatch(/py\.py: sweeps run TypeScript scenarios only/);
   });
 });

@@ -144,6 +144,10 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
     return 1;
   }
   const { spec } = loaded;
+  if (loaded.file.endsWith(".py")) {
+    console.error(`${loaded.file}: sweeps run TypeScript scenarios only (a Python scenario runs with \`run\`, one browser per run)`);
+    return 1;
+  }
   const compiled = await compileScenario(esbuild, loaded.source, loaded.file);
   if (!compiled.ok) {
     console.error(compiled.diagnostics.map(formatDiagnostic).join("\n"));
