@@ -115,7 +115,7 @@ export default defineChecks({
         const states = storedStates(r, long.index).map((s) => s.state);
         const started = states.indexOf("STARTED");
         const progress = states.indexOf("PROGRESS");
-        if (started < 0) return `stored states were ${states.join(" → ") || "none"}: no STARTED (Celery stores it only with taskTrackStarted: true)`;
+        if (started < 0) return `stored states were ${states.join(" → ") || "none"}: no STARTED (Celery stores it only with taskTrackStarted: true, task_track_started=True in Python)`;
         return progress < 0 || started < progress ? true : `STARTED came after PROGRESS (${states.join(" → ")})`;
       },
     },

@@ -62,7 +62,7 @@ export default defineChecks({
       run: (r) => {
         const tasks = tasksNamedAny(r, ...LIMITED);
         const gaveUp = tasks.filter((t) => t.state === "FAILURE" && /MaxRetriesExceeded/.test(JSON.stringify(t.exception)));
-        if (gaveUp.length) return `${gaveUp.length} calls failed with MaxRetriesExceededError after ${gaveUp[0]!.retries} retries: a limited call retries until a window has room, so the limiter's retry needs maxRetries: null`;
+        if (gaveUp.length) return `${gaveUp.length} calls failed with MaxRetriesExceededError after ${gaveUp[0]!.retries} retries: a limited call retries until a window has room, so the limiter's retry needs maxRetries: null (in Python, max_retries = None on the task or its base)`;
         if (tasks.length !== 30 || tasks.some((t) => t.state !== "SUCCESS")) return `geocode and reverse_geocode: ${stateSummary(tasks)}, expected 30 SUCCESS`;
         const starts = tasks.map((t) => t.startedAt!).sort((a, b) => a - b);
         const spanS = starts[starts.length - 1]! - starts[0]!;

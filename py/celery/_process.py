@@ -11,7 +11,7 @@ import traceback
 import types
 
 from pyodide.ffi import JsException, create_proxy, jsnull, to_js, run_sync
-from js import Object
+from js import Error as JsError, Object
 
 from . import states
 from .exceptions import BY_NAME, Retry
@@ -27,7 +27,7 @@ def camel(name):
 
 def to_js_value(v):
     """Plain Python data as plain JavaScript data (dicts as objects); proxies as their object."""
-    if isinstance(v, (_Signature, _AsyncResult, _TaskProxy)):
+    if isinstance(v, (_Signature, _AsyncResult, _TaskBase, _JsFacade)):
         return v._js
     if isinstance(v, (list, tuple)):
         return to_js([to_js_value(x) for x in v], dict_converter=Object.fromEntries)
@@ -37,7 +37,28 @@ def to_js_value(v):
 
 
 def to_py_value(v):
+    if v is jsnull:
+        return None
     return v.to_py() if hasattr(v, "to_py") else v
+
+
+class _Request:
+    """``self.request`` of a bound task: Celery's snake_case names (``called_directly``,
+    ``delivery_info``) read from the simulator's request, as Python values."""
+
+    def __init__(self, js):
+        object.__setattr__(self, "_js", js)
+
+    def __getattr__(self, name):
+        js = self._js
+        key = name if hasattr(js, name) else camel(name)
+        if not hasattr(js, key):
+            raise AttributeError(f"request has no attribute {name!r}")
+        v = to_py_value(getattr(js, key))
+        return _AttrDict(v) if type(v) is dict else v
+
+    def __repr__(self):
+        return f"<Context: id={self.id!r} task={self.task!r} retries={self.retries!r}>"
 
 
 class _AttrDict(dict):
@@ -53,6 +74,17 @@ class _AttrDict(dict):
 
 def task_args(js_args):
     return [_AttrDict(a) if type(a) is dict else a for a in to_py_value(js_args)]
+
+
+def call_args(js_self, js_args):
+    """A body's positional and keyword arguments: the simulator hands the request's kwargs as one
+    more positional argument (sim/celery/tracer.ts bodyArgs), Python takes them as keywords."""
+    args = task_args(js_args)
+    req = js_self.request
+    kwargs = to_py_value(req.kwargs) or {}
+    if kwargs and len(args) == len(req.args) + 1 and isinstance(args[-1], dict):
+        return args[:-1], dict(kwargs)
+    return args, {}
 
 
 # Settings whose value is itself a mapping of settings (Celery's ``visibility_timeout`` inside
@@ -96,16 +128,21 @@ class Bridge:
         self.handed[id(e)] = e
         return self.helpers.error(type(e).__name__, str(e), tb, id(e))
 
-    def raise_from_js(self, e):
+    def from_js_error(self, err):
         """A simulator error as the Python exception it stands for (the original one, if it was)."""
-        err = e.js_error
         original = self.handed.get(getattr(err, "pyId", None))
         if original is not None:
-            raise original
+            return original
         cls = self.exception_class(str(err.name))
         exc = cls(err.message)
         exc._js = err
-        raise exc from None
+        return exc
+
+    def raise_from_js(self, e):
+        exc = self.from_js_error(e.js_error)
+        if getattr(exc, "_js", None) is e.js_error:
+            raise exc from None
+        raise exc
 
     def exception_class(self, name):
         """The class an error's name stands for: Celery's, the scenario's own, a builtin, or a new one."""
@@ -151,6 +188,9 @@ class _AsyncResult:
     state = property(lambda self: self._js.state)
     status = state
     result = property(lambda self: to_py_value(self._js.result))
+    # The meta of a custom state (PROGRESS), the exception of a failure, the value of a success.
+    info = property(lambda self: to_py_value(self._js.info))
+    traceback = property(lambda self: to_py_value(self._js.traceback))
 
     def ready(self):
         return self.state in states.READY_STATES
@@ -200,19 +240,129 @@ class _Signature:
         return str(self._js.toString())
 
 
-class _Task:
-    """``self`` in a bound task: the simulator's task object, with Celery's names."""
+# Celery's task options a class attribute of a base task may carry (``class MyTask(Task): max_retries = 5``):
+# the simulator reads them, so they cross with the registration. Others stay Python attributes.
+_TASK_OPTIONS = ("max_retries", "default_retry_delay", "rate_limit", "time_limit", "soft_time_limit",
+                 "acks_late", "reject_on_worker_lost", "ignore_result", "queue", "priority", "track_started",
+                 "expires", "retry_backoff", "retry_backoff_max", "retry_jitter", "serializer")
+# Options handled here in Python, never handed to the simulator.
+_PYTHON_OPTIONS = ("base", "bind", "autoretry_for", "retry_kwargs", "name")
+# Task.<hook> → the simulator's hook name (sim/celery/task.ts TaskHooks).
+_HOOKS = {"before_start": "beforeStart", "on_success": "onSuccess", "on_failure": "onFailure",
+          "on_retry": "onRetry", "after_return": "afterReturn"}
 
-    def __init__(self, js, bridge):
-        self._js = js
-        self._b = bridge
+
+def _plain(v):
+    """Whether a value crosses to the simulator as plain data (an option it may read)."""
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return True
+    if isinstance(v, (list, tuple)):
+        return all(_plain(x) for x in v)
+    if isinstance(v, dict):
+        return all(isinstance(k, str) and _plain(x) for k, x in v.items())
+    return False
+
+
+class _ExceptionInfo:
+    """Celery's ExceptionInfo as ``on_failure``/``on_retry`` receive it (``einfo.exception``, ``einfo.traceback``)."""
+
+    def __init__(self, exception, traceback_text):
+        self.exception = exception
+        self.type = type(exception)
+        self.traceback = traceback_text
+
+    def __str__(self):
+        return self.traceback
+
+
+def _is_js_error(v):
+    return getattr(v, "typeof", None) == "object" and bool(JsError.prototype.isPrototypeOf(v))
+
+
+def call_hook(task, hook, js_self, js_args):
+    """Call the task's ``hook`` (``on_failure``...) on the execution's view, with the simulator's
+    values as Python ones: an error as the exception it stands for, einfo as an ExceptionInfo."""
+    b = task._b
+
+    def value(v):
+        if _is_js_error(v):
+            return b.from_js_error(v)
+        if getattr(v, "typeof", None) == "object" and hasattr(v, "exception") and hasattr(v, "traceback"):
+            return _ExceptionInfo(b.from_js_error(v.exception), str(v.traceback))
+        return _AttrDict(v) if type(v := to_py_value(v)) is dict else v
+
+    return getattr(task._bound(js_self), hook)(*[value(v) for v in js_args])
+
+
+class _TaskBase:
+    """Celery's ``Task``: what ``@app.task`` returns, and ``self`` in a bound task.
+
+    ``class TrackableTask(Task)`` with hooks (``on_success``, ``on_failure``, ``on_retry``,
+    ``after_return``, ``before_start``) or a ``__call__`` wrapping every execution, then
+    ``@app.task(base=TrackableTask)``: as in Celery, the task is an instance of a class made from the
+    base, the decorator's options its class attributes, one instance per process shared by every
+    execution. Each execution sees it through a view whose ``request`` is that execution's: the
+    views share the instance's attributes (``self.x = ...`` in ``__call__`` is the task's).
+    """
+
+    __slots__ = ("__dict__", "_view")
+
+    def _bound(self, js_view):
+        view = object.__new__(type(self))
+        view.__dict__ = self.__dict__
+        view._view = js_view
+        return view
+
+    @property
+    def _jsv(self):
+        view = getattr(self, "_view", None)
+        return view if view is not None else self._js
 
     @property
     def request(self):
-        return self._js.request
+        return _Request(self._jsv.request)
 
     name = property(lambda self: self._js.name)
-    max_retries = property(lambda self: self._js.maxRetries)
+
+    @property
+    def max_retries(self):
+        return to_py_value(self._js.maxRetries)
+
+    # ---- running the body
+
+    def __call__(self, *args, **kwargs):
+        """What the worker calls for each execution (and a direct call, ``add(2, 2)``); a base class
+        overriding it calls ``super().__call__(*args, **kwargs)`` to run the body."""
+        return self.run(*args, **kwargs)
+
+    def run(self, *args, **kwargs):
+        """The task's own function (with ``autoretry_for`` applied): no request, state or hooks."""
+        fn = self._fn
+        try:
+            return fn(self, *args, **kwargs) if self._bind else fn(*args, **kwargs)
+        except Retry:
+            raise
+        except self._autoretry_for as exc:
+            raise self.retry(exc=exc, **self._retry_kwargs)
+
+    # ---- hooks (Celery's no-ops; a base class overrides them)
+
+    def before_start(self, task_id, args, kwargs):
+        pass
+
+    def on_success(self, retval, task_id, args, kwargs):
+        pass
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        pass
+
+    def on_retry(self, exc, task_id, args, kwargs, einfo):
+        pass
+
+    def after_return(self, status, retval, task_id, args, kwargs, einfo):
+        pass
+
+    # ---- inside an execution
 
     def retry(self, args=None, kwargs=None, exc=None, countdown=None, eta=None, max_retries=None, queue=None, **_):
         opts = {"countdown": countdown, "eta": eta, "queue": queue, "args": args, "kwargs": kwargs}
@@ -221,26 +371,12 @@ class _Task:
             js.maxRetries = max_retries
         if exc is not None:
             js.exc = self._b.to_js_error(exc)
-        self._b.call(self._js.retry, js)
+        self._b.call(self._jsv.retry, js)
 
     def update_state(self, state=None, meta=None, task_id=None):
-        self._b.call(self._js.updateState, js_options({"state": state, "meta": meta, "task_id": task_id}))
+        self._b.call(self._jsv.updateState, js_options({"state": state, "meta": meta, "task_id": task_id}))
 
-
-class _TaskProxy:
-    """What ``@app.task`` returns: call it to run the body here, ``delay`` to send it."""
-
-    def __init__(self, js, fn, bridge):
-        self._js = js
-        self._fn = fn
-        self._b = bridge
-        self.__name__ = fn.__name__
-        self.__doc__ = fn.__doc__
-
-    name = property(lambda self: self._js.name)
-
-    def __call__(self, *args, **kwargs):
-        return self._fn(*args, **kwargs)
+    # ---- sending
 
     def delay(self, *args, **kwargs):
         return self.apply_async(args, kwargs)
@@ -255,10 +391,6 @@ class _TaskProxy:
         opts = {**({"kwargs": kwargs} if kwargs else {}), **options}
         return _AsyncResult(self._b.call(self._js.apply, to_js_value(list(args or ())), js_options(opts)), self._b)
 
-    def run(self, *args, **kwargs):
-        """The task's own function, with no request, state or hooks (Celery's ``Task.run``)."""
-        return self._fn(*args, **kwargs)
-
     def s(self, *args, **kwargs):
         return _Signature(self._b.call(self._js.signature, to_js_value(list(args)), js_options({"kwargs": kwargs or None})), self._b)
 
@@ -267,6 +399,9 @@ class _TaskProxy:
 
     def signature(self, args=(), kwargs=None, immutable=False, **options):
         return _Signature(self._b.call(self._js.signature, to_js_value(list(args)), js_options({"kwargs": kwargs, "immutable": immutable, **options})), self._b)
+
+    def __repr__(self):
+        return f"<@task: {self.name}>"
 
 
 class _JsFacade:
@@ -325,6 +460,8 @@ def make_module(js_module, helpers):
     b = Bridge(helpers)
     b.module = js_module
     mod = types.ModuleType("celery", "Celery's names, bound to one simulated process")
+    # This process's Task: a learner's change to it stays in this process.
+    Task = type("Task", (_TaskBase,), {"__module__": "celery", "__doc__": _TaskBase.__doc__})
 
     class Celery:
         def __init__(self, main="app", broker=None, backend=None, **options):
@@ -332,6 +469,7 @@ def make_module(js_module, helpers):
             self._js = b.call(js_module.Celery.new, main, opts)
             self.conf = _Conf(self._js.conf, b)
             self.main = main
+            current[0] = self  # current_app: the app this process made last
 
         def task(self, *args, **opts):
             if len(args) == 1 and callable(args[0]) and not opts:
@@ -339,34 +477,53 @@ def make_module(js_module, helpers):
             return lambda fn: self._register(fn, dict(opts))
 
         def _register(self, fn, opts):
-            bind = opts.pop("bind", False)
-            autoretry_for = tuple(opts.pop("autoretry_for", ()))
-            retry_kwargs = dict(opts.pop("retry_kwargs", {}) or {})
-            name = opts.pop("name", fn.__name__)
-            # max_retries=None means "retry for ever" (not "the default"): it crosses as null.
-            if "max_retries" in opts and opts["max_retries"] is None:
-                opts["max_retries"] = jsnull
+            base = opts.pop("base", None) or Task
+            if not (isinstance(base, type) and issubclass(base, _TaskBase)):
+                raise TypeError(f"base={base!r}: a task's base must be a class extending celery.Task")
+            bind = bool(opts.pop("bind", False))
+            name = opts.pop("name", None) or fn.__name__
+            autoretry_for = tuple(opts.pop("autoretry_for", None) or getattr(base, "autoretry_for", ()) or ())
+            retry_kwargs = dict(opts.pop("retry_kwargs", None) or getattr(base, "retry_kwargs", {}) or {})
+            # Celery makes a class from the base with the decorator's options as class attributes.
+            # Its ``run`` is the task's function, shadowing a base class's ``run`` as in Celery.
+            cls = type(fn.__name__, (base,), {"__module__": fn.__module__, "__doc__": fn.__doc__, **opts, "run": _TaskBase.run})
+            task = object.__new__(cls)
+            task.__dict__.update(_js=None, _b=b, _fn=fn, _bind=bind, _autoretry_for=autoretry_for,
+                                 _retry_kwargs=retry_kwargs, app=self, __name__=fn.__name__, __wrapped__=fn)
+            task._view = None
+
+            # The simulator's options: the decorator's plain ones and Celery options the base
+            # class carries as attributes (``max_retries = 5``); max_retries=None means "retry for
+            # ever" (not "the default"): it crosses as null.
+            js_opts = {k: getattr(cls, k) for k in _TASK_OPTIONS if any(k in vars(c) for c in cls.__mro__[1:] if c is not _TaskBase)}
+            js_opts.update({k: v for k, v in opts.items() if k not in _PYTHON_OPTIONS and _plain(v)})
+            forever = "max_retries" in js_opts and js_opts["max_retries"] is None
+            js = js_options({**js_opts, "name": name, "bind": True})
+            if forever:
+                js.maxRetries = jsnull
 
             def body(js_self, js_args):
-                task = _Task(js_self, b)
-                args = task_args(js_args)
-                try:
-                    return fn(task, *args) if bind else fn(*args)
-                except Retry:
-                    raise
-                except autoretry_for as exc:
-                    task.retry(exc=exc, **retry_kwargs)
+                args, kwargs = call_args(js_self, js_args)
+                return task._bound(js_self)(*args, **kwargs)
+
+            # Hooks the class overrides become the simulator's hooks, called on the execution's view.
+            for py_name, js_name in _HOOKS.items():
+                if getattr(cls, py_name) is not getattr(_TaskBase, py_name):
+                    setattr(js, js_name, helpers.hook(create_proxy(
+                        lambda js_self, js_args, py_name=py_name: b.outcome(call_hook, task, py_name, js_self, js_args))))
 
             call = create_proxy(lambda js_self, js_args: b.outcome(body, js_self, js_args))
             # The body's own parameters (less ``self``): the simulator reads a task's arity, as
             # Celery does, to call an errback taking (request, exc, traceback) inline.
             params = [p for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
             arity = len(params) - (1 if bind else 0)
-            js_opts = js_options({**opts, "name": name, "bind": True})
-            return _TaskProxy(b.call(self._js.task, js_opts, helpers.task(call, arity)), fn, b)
+            task._js = b.call(self._js.task, js, helpers.task(call, arity))
+            return task
 
         def worker(self, **options):
-            return b.call(self._js.worker, js_options(options))
+            """Start a worker (``celery -A app worker`` with these options): its handle waits in
+            place, as the TypeScript one is awaited (``w.ready()``)."""
+            return _JsFacade(b.call(self._js.worker, js_options(options)), b)
 
         def AsyncResult(self, task_id):
             return _AsyncResult(b.call(self._js.AsyncResult, task_id), b)
@@ -397,7 +554,7 @@ def make_module(js_module, helpers):
         """Signatures given one by one, or as one iterable (a list, a generator), as Celery takes them."""
         out = []
         for x in items:
-            out.extend([x] if isinstance(x, (_Signature, _TaskProxy)) else list(x))
+            out.extend([x] if isinstance(x, (_Signature, _TaskBase)) else list(x))
         return [to_js_value(s) for s in out]
 
     def chain(*tasks):
@@ -425,11 +582,21 @@ def make_module(js_module, helpers):
         opts = js_options({"args": list(args), "kwargs": kwargs, "options": options or None})
         return _Signature(b.call(js_module.signature, name, opts), b)
 
+    current = [None]
+
+    class _CurrentApp:
+        """Celery's ``current_app``: a proxy to the app this process made last."""
+
+        def __getattr__(self, name):
+            if current[0] is None:
+                raise RuntimeError("current_app: no Celery app made yet in this process")
+            return getattr(current[0], name)
+
     from . import exceptions
 
     mod.__dict__.update(
         Celery=Celery, chain=chain, group=group, chord=chord, signature=signature,
-        states=states, exceptions=exceptions, Task=_Task, AsyncResult=_AsyncResult,
+        states=states, exceptions=exceptions, Task=Task, AsyncResult=_AsyncResult, current_app=_CurrentApp(),
         Signature=_Signature, **BY_NAME,
     )
     mod.__path__ = []  # a package: celery.exceptions and celery.states import from the static one

@@ -215,3 +215,94 @@ def main():
     expect(r.returned).toEqual([45, ["send_invoice"]]);
   });
 });
+
+describe("base task classes: class X(Task) with hooks and __call__, then base=X", () => {
+  const BASE_PY = `
+from celery import Celery, Task
+app = Celery("lab")
+
+class Tracked(Task):
+    label = "default"
+    max_retries = 1
+    default_retry_delay = 0.5
+
+    def __call__(self, *args, **kwargs):
+        self.calls = getattr(self, "calls", 0) + 1
+        print(f"call {self.name} {self.label} {self.request.id} #{self.calls}")
+        return super().__call__(*args, **kwargs)
+
+    def before_start(self, task_id, args, kwargs):
+        print(f"start {task_id} {args} {kwargs}")
+
+    def on_success(self, retval, task_id, args, kwargs):
+        print(f"ok {task_id} {retval!r} {args} {kwargs}")
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        print(f"fail {task_id} {type(exc).__name__}: {exc} | {type(einfo.exception).__name__} is exc: {einfo.exception is exc}")
+
+    def on_retry(self, exc, task_id, args, kwargs, einfo):
+        print(f"retry {task_id} {exc!r}")
+
+    def after_return(self, status, retval, task_id, args, kwargs, einfo):
+        print(f"after {task_id} {status}")
+
+class Picky(ValueError):
+    pass
+
+@app.task(bind=True, base=Tracked, label="adder")
+def add(self, x, y=0):
+    if x < 0:
+        raise Picky(f"negative: {x}")
+    if x == 0 and self.request.retries == 0:
+        raise self.retry(exc=Picky("zero"))
+    return x + y
+
+@app.task
+def plain(x):
+    return x
+
+def main():
+    app.worker(hostname="w1", concurrency=1)
+    ids = [add.delay(1, y=2).id, add.delay(-1).id, add.delay(0).id]
+    return {"ids": ids, "isinstance": isinstance(add, Tracked), "label": add.label, "base_label": Tracked.label,
+            "plain_is_task": isinstance(plain, Task), "plain_is_tracked": isinstance(plain, Tracked),
+            "direct": add(5, y=1), "max_retries": add.max_retries}
+`;
+
+  it("calls the base's __call__ and hooks on the execution's view, with Celery's arguments", async () => {
+    const r = await runPython(BASE_PY, 1);
+    expect(r.error).toBeNull();
+    const ret = r.returned as { ids: string[] } & Record<string, unknown>;
+    const [ok, failed, retried] = ret.ids;
+    expect({ ...ret, ids: undefined }).toEqual({ ids: undefined, isinstance: true, label: "adder", base_label: "default", plain_is_task: true, plain_is_tracked: false, direct: 6, max_retries: 1 });
+    const lines = r.logs.map((l) => l.replace(/^\[[^\]]*\] /, ""));
+    // The direct call in main went through __call__ too (no request id), as in Celery.
+    expect(lines).toContain("call add adder None #1");
+    expect(lines).toContain(`start ${ok} [1] {'y': 2}`);
+    expect(lines).toContain(`ok ${ok} 3 [1] {'y': 2}`);
+    expect(lines).toContain(`fail ${failed} Picky: negative: -1 | Picky is exc: True`);
+    expect(lines).toContain(`retry ${retried} Picky('zero')`);
+    expect(lines).toContain(`after ${retried} SUCCESS`);
+    expect(lines).toContain(`after ${failed} FAILURE`);
+    // One instance per process: the worker's child counted its four executions (the retry included).
+    expect(lines.filter((l) => /^call add adder \S+-\S+ #\d$/.test(l)).map((l) => l.split("#")[1])).toEqual(["1", "2", "3", "4"]);
+    const byId = Object.fromEntries(r.tasks.map((t) => [t.id, t]));
+    expect([byId[ok!]!.state, byId[failed!]!.state, byId[retried!]!.state, byId[retried!]!.retries]).toEqual(["SUCCESS", "FAILURE", "SUCCESS", 1]);
+  });
+
+  it("refuses a base that is not a Task class, saying so", async () => {
+    const r = await runPython(`
+from celery import Celery
+app = Celery("lab")
+
+class NotATask:
+    pass
+
+@app.task(base=NotATask)
+def f():
+    pass
+`, 1);
+    expect([r.error?.type, r.error?.message]).toEqual(["TypeError", expect.stringContaining("must be a class extending celery.Task")]);
+    expect(r.error?.traceback).toContain('File "scenario.py", line 8');
+  });
+});

@@ -90,6 +90,11 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
             };
         return Object.defineProperty(fn, "length", { value: 1 + arity });
       },
+      /** A task hook (on_success...): `this` is the execution's view of the task, handed on first. */
+      hook: (call: Callable) =>
+        function (this: unknown, ...args: unknown[]) {
+          return settle(call(this, args));
+        },
       main: (call: Callable) => (jspi ? async () => settle(await call.callPromising!()) : () => settle(call())),
     };
     // print() goes to the scenario's console, as console.log does in TypeScript.
