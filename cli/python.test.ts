@@ -38,13 +38,18 @@ describe("celery-playground run scenario.py", () => {
     const server = await listener();
     try {
       const f = file("hello.py", `
-from celery import Celery
+from celery import Celery, Task
 import time, js
 from pyodide.ffi import run_sync
 
 app = Celery("hello", broker="redis://localhost")
 
-@app.task
+class Hooked(Task):
+    def on_success(self, retval, task_id, args, kwargs):
+        print(f"on_success {retval}")
+        time.sleep(1)  # refused: a hook runs synchronously
+
+@app.task(base=Hooked)
 def add(x, y):
     time.sleep(0.5)
     return x + y
@@ -65,7 +70,11 @@ def main():
       expect(rep.endReason).toBe("completed");
       expect(rep.returned).toBe(5);
       expect(rep.tasks.map((t: { name: string; state: string; result: unknown }) => [t.name, t.state, t.result])).toEqual([["add", "SUCCESS", 5]]);
-      expect(rep.logs).toEqual(["fetch refused"]);
+      expect(rep.logs).toEqual([
+        "fetch refused",
+        "on_success 5",
+        expect.stringMatching(/^a hook of add raised RuntimeError\("cannot wait in place here .*task hooks \(on_success, on_failure\.\.\.\) run synchronously/),
+      ]);
       expect(rep.events.length).toBeGreaterThan(0);
       // The task slept 0.5 s of simulated time after the worker came up.
       const t = rep.tasks[0];

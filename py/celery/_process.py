@@ -10,7 +10,7 @@ import os
 import traceback
 import types
 
-from pyodide.ffi import JsException, create_proxy, jsnull, to_js, run_sync
+from pyodide.ffi import JsException, can_run_sync, create_proxy, jsnull, to_js, run_sync
 from js import Error as JsError, Object
 
 from . import states
@@ -162,6 +162,9 @@ class Bridge:
         """A simulator promise waited for in place: Pyodide's JSPI (Chromium), as sync Celery code does."""
         if not self.helpers.jspi:
             raise RuntimeError("waiting in place (time.sleep, result.get) needs JSPI: run this scenario in the page (Chromium)")
+        if not can_run_sync():
+            raise RuntimeError("cannot wait in place here (time.sleep, result.get, a Redis call): task hooks "
+                               "(on_success, on_failure...) run synchronously; wait in the task's body or __call__")
         try:
             return run_sync(promise)
         except JsException as e:
