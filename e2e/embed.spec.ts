@@ -250,3 +250,26 @@ test("the host's load-scenario carries the language: Python code comes in as Pyt
   }, SOLUTION);
   await expect(frame.getByTestId("scenario-file")).toHaveText("scenario.ts");
 });
+
+test('language="python" opens an embedded lab, or the sandbox, in Python; the element passes it on', async ({ page }) => {
+  test.setTimeout(90_000);
+  const starterPy = readFileSync(new URL(`../labs/${LAB}/starter.py`, import.meta.url), "utf8");
+  await page.goto(`./?embed=1&lab=${LAB}&language=python`);
+  await expect(page.getByTestId("scenario-file")).toHaveText("scenario.py", { timeout: 30_000 });
+  expect(await page.evaluate(() => window.__playground!.getCode())).toBe(starterPy);
+  // The element passes its attribute on to the frame's URL.
+  await page.addScriptTag({ url: "embed.js" });
+  const url = await page.evaluate(() => {
+    const el = document.createElement("celery-playground") as HTMLElement & { frameUrl: URL };
+    el.setAttribute("lab", "p2-prefetch-head-of-line");
+    el.setAttribute("language", "python");
+    return el.frameUrl.href;
+  });
+  expect(new URL(url).searchParams.get("language")).toBe("python");
+  // The sandbox in Python starts from the Python starter; a language the playground does not know is TypeScript.
+  await page.goto(`./?embed=1&language=python`);
+  await expect(page.getByTestId("scenario-file")).toHaveText("scenario.py", { timeout: 30_000 });
+  expect(await page.evaluate(() => window.__playground!.getCode())).toMatch(/^# A Python scenario/);
+  await page.goto(`./?embed=1&lab=${LAB}&language=ruby`);
+  await expect(page.getByTestId("scenario-file")).toHaveText("scenario.ts", { timeout: 30_000 });
+});

@@ -11,7 +11,8 @@
  *
  * Attributes: lab, height ("auto" | CSS length), allow-origin (comma-separated origins the frame
  * accepts commands from and sends events to; default: this page's origin), src (the playground's
- * URL), seed, speed ("max" or simulated seconds per second), loading ("lazy" | "eager").
+ * URL), seed, speed ("max" or simulated seconds per second), language ("typescript" | "python": the
+ * language the lab opens in, where it has Python), loading ("lazy" | "eager").
  * Events (CustomEvent, detail = the message): "celery-playground:<type>" for ready, resize,
  * run-finished, check-passed, lab-completed, progress; and "celery-playground:message" for all.
  * Methods: run(), reset(), setSeed(n), loadScenario(code, seed?, language?), post(type, fields).
@@ -47,7 +48,7 @@
 
   class CeleryPlayground extends HTMLElement {
     static get observedAttributes() {
-      return ["lab", "src", "allow-origin", "seed", "speed", "height"];
+      return ["lab", "src", "allow-origin", "seed", "speed", "height", "language"];
     }
 
     constructor() {
@@ -93,6 +94,8 @@
       if (seed) u.searchParams.set("seed", seed);
       var speed = this.getAttribute("speed");
       if (speed) u.searchParams.set("speed", speed);
+      var language = this.getAttribute("language");
+      if (language) u.searchParams.set("language", language);
       return u;
     }
 

@@ -22,6 +22,8 @@ import type { Playground, Speed } from "../state/playground";
 import { labMeta, loadLab, type LabContent } from "../features/labs/content";
 import { openLab } from "../features/labs/open-lab";
 import { BLANK_SOURCE } from "../examples";
+import { isLanguage, type Language } from "../lib/language";
+import { codeKey, PYTHON_STARTER, savedLanguage } from "../lib/language-drafts";
 import { completedStatement, outMessage, parseIn, parseOrigins, type InMessage, type OutMessage } from "./protocol";
 import { createBar } from "./bar";
 import { HostGate, type HostGateStats } from "./host-gate";
@@ -80,6 +82,11 @@ export async function startEmbed(q: URLSearchParams, root: HTMLElement): Promise
   const seedParam = q.get("seed");
   const seedOverride = seedParam !== null && Number.isSafeInteger(Number(seedParam)) ? Number(seedParam) : undefined;
 
+  // The host's language="python": the lab opens in Python where it has Python (else TypeScript).
+  const languageParam = q.get("language");
+  const language: Language | undefined = isLanguage(languageParam) ? languageParam : undefined;
+  if (languageParam !== null && language === undefined) console.warn(`embed: language "${languageParam}" is not one the playground knows (typescript, python)`);
+
   const labId = q.get("lab");
   const [lab, store] = labId !== null && labMeta(labId) ? await Promise.all([loadLab(labId), sharedProgress()]) : [null, null];
   root.textContent = "";
@@ -87,7 +94,8 @@ export async function startEmbed(q: URLSearchParams, root: HTMLElement): Promise
   const bar = createBar(root);
   const mount = document.createElement("div");
   root.append(mount);
-  gate = new HostGate(lab?.starter ?? BLANK_SOURCE, bar, stats);
+  const starter = language === "python" ? (lab ? (lab.starterPy ?? lab.starter) : PYTHON_STARTER) : (lab?.starter ?? BLANK_SOURCE);
+  gate = new HostGate(starter, bar, stats);
   const theGate = gate;
 
   const attach = (p: Playground) => {
@@ -102,10 +110,10 @@ export async function startEmbed(q: URLSearchParams, root: HTMLElement): Promise
     if (labId !== null) console.warn(`embed: no lab "${labId}"; opening the sandbox`);
     document.title = "Celery Playground";
     render(
-      () => <App drafts={theGate.guardDrafts(memoryDrafts())} exampleId="embed" initialCode={BLANK_SOURCE} embed onPlayground={attach} {...(seedOverride !== undefined ? { seed: seedOverride } : {})} {...(speed !== undefined ? { speed } : {})} />,
+      () => <App drafts={theGate.guardDrafts(memoryDrafts())} exampleId="embed" initialCode={language === "python" ? PYTHON_STARTER : BLANK_SOURCE} language={language ?? "typescript"} embed onPlayground={attach} {...(seedOverride !== undefined ? { seed: seedOverride } : {})} {...(speed !== undefined ? { speed } : {})} />,
       mount,
     );
-  } else mountLab(lab, store, mount, { attach, send, gate: theGate, ...(speed !== undefined ? { speed } : {}) });
+  } else await mountLab(lab, store, mount, { attach, send, gate: theGate, ...(speed !== undefined ? { speed } : {}), ...(language !== undefined ? { language } : {}) });
 
   watchHeight(root, send);
 }
@@ -159,9 +167,13 @@ function watchHeight(root: HTMLElement, send: (m: OutMessage) => void): void {
   }).observe(root);
 }
 
-function mountLab(lab: LabContent, store: ProgressStore, root: HTMLElement, o: { attach(pg: Playground): void; send(m: OutMessage): void; gate: HostGate; speed?: Speed }): void {
+async function mountLab(lab: LabContent, store: ProgressStore, root: HTMLElement, o: { attach(pg: Playground): void; send(m: OutMessage): void; gate: HostGate; speed?: Speed; language?: Language }): Promise<void> {
   const id = lab.meta.id;
   const { key, draft, appLab } = openLab(lab, store);
+  const drafts = o.gate.guardDrafts(progressDrafts(store));
+  // The host's language where the lab has Python, else the one the learner last chose (as a lab page).
+  const language: Language = lab.starterPy === undefined ? "typescript" : (o.language ?? (await savedLanguage(drafts, key)));
+  const initialCode = language === "python" ? (store.draft(codeKey(key, "python")) ?? lab.starterPy!) : (draft ?? lab.starter);
 
   // Grading records each run with the lab's seed through recordRun (LabPanel): tell the host.
   const passedHere = new Set<string>();
@@ -199,9 +211,10 @@ function mountLab(lab: LabContent, store: ProgressStore, root: HTMLElement, o: {
   render(() => {
     return (
       <App
-        drafts={o.gate.guardDrafts(progressDrafts(store))}
+        drafts={drafts}
         exampleId={key}
-        initialCode={draft ?? lab.starter}
+        initialCode={initialCode}
+        language={language}
         seed={lab.suite.seed}
         embed
         onPlayground={(pg) => {
