@@ -2,6 +2,9 @@
  * The watchdog tells loops from work on a loaded machine (issue 21): with two busy processes on the
  * two cores, a scenario that sends tasks in a long synchronous loop (work: it calls the simulator
  * all along) runs to the end, and one that spins is still stopped and named.
+ *
+ * `npm test` runs this file alone, after the other unit tests (package.json test:unit): the load it
+ * tests under is its own two busy processes, not those plus the rest of the suite in parallel.
  */
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
