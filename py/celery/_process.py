@@ -332,6 +332,7 @@ def make_module(js_module, helpers):
             self._js = b.call(js_module.Celery.new, main, opts)
             self.conf = _Conf(self._js.conf, b)
             self.main = main
+            self.tasks = {}  # Celery's task registry: name → task (app.tasks["app.tasks.add"])
 
         def task(self, *args, **opts):
             if len(args) == 1 and callable(args[0]) and not opts:
@@ -363,10 +364,17 @@ def make_module(js_module, helpers):
             params = [p for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
             arity = len(params) - (1 if bind else 0)
             js_opts = js_options({**opts, "name": name, "bind": True})
-            return _TaskProxy(b.call(self._js.task, js_opts, helpers.task(call, arity)), fn, b)
+            proxy = _TaskProxy(b.call(self._js.task, js_opts, helpers.task(call, arity)), fn, b)
+            self.tasks[proxy.name] = proxy
+            return proxy
 
         def worker(self, **options):
-            return b.call(self._js.worker, js_options(options))
+            return _world.Worker(b.call(self._js.worker, js_options(options)), b)
+
+        def deployment(self, name, replicas, worker=None, termination_grace_period_s=None):
+            """N identical worker replicas scaled like Kubernetes pods (``scale(n, reason)``)."""
+            opts = {"name": name, "replicas": replicas, "worker": worker, "termination_grace_period_s": termination_grace_period_s}
+            return _world.Deployment(b.call(self._js.deployment, _world.js_data(opts)), b)
 
         def AsyncResult(self, task_id):
             return _AsyncResult(b.call(self._js.AsyncResult, task_id), b)
@@ -380,7 +388,8 @@ def make_module(js_module, helpers):
 
         @property
         def control(self):
-            return self._js.control
+            """Remote control: ``app.control.inspect().stats()``, ``app.control.revoke(task_id)``..."""
+            return _world.Control(self._js.control, b)
 
         @property
         def events(self):
@@ -425,12 +434,12 @@ def make_module(js_module, helpers):
         opts = js_options({"args": list(args), "kwargs": kwargs, "options": options or None})
         return _Signature(b.call(js_module.signature, name, opts), b)
 
-    from . import exceptions
+    from . import exceptions, _world
 
     mod.__dict__.update(
         Celery=Celery, chain=chain, group=group, chord=chord, signature=signature,
         states=states, exceptions=exceptions, Task=_Task, AsyncResult=_AsyncResult,
-        Signature=_Signature, **BY_NAME,
+        Signature=_Signature, service=_world.service(js_module, b), **BY_NAME,
     )
     mod.__path__ = []  # a package: celery.exceptions and celery.states import from the static one
     mod._bridge = b

@@ -11,7 +11,7 @@ import time
 
 from pyodide.ffi import create_proxy
 
-from . import _process, _redis
+from . import _process, _redis, _threading
 
 
 class _SimRandom(random.Random):
@@ -57,8 +57,10 @@ def run_module(source, filename, js_celery, js_module, globals_, helpers):
     _install_sim_world(globals_, helpers, bridge)
     saved = sys.modules.get("celery")
     saved_redis = sys.modules.get("redis")
+    saved_threading = sys.modules.get("threading")
     sys.modules["celery"] = mod
     sys.modules["redis"] = _redis.make_redis_module(js_celery, bridge)
+    sys.modules["threading"] = _threading.make_threading_module(bridge, helpers)
     ns = {"__name__": "scenario", "__file__": filename}  # not __main__: every process imports it
     bridge.names = ns
     try:
@@ -67,6 +69,7 @@ def run_module(source, filename, js_celery, js_module, globals_, helpers):
         return bridge.to_js_error(e)
     finally:
         sys.modules["celery"] = saved
+        sys.modules["threading"] = saved_threading
         if saved_redis is None:
             sys.modules.pop("redis", None)
         else:
