@@ -67,7 +67,7 @@ class JsObject:
     def _call(self, fn, args, kwargs):
         js_args = [js_data(a) for a in args] + ([js_data(kwargs)] if kwargs else [])
         out = self._b.call(fn, *js_args)
-        if isinstance(out, JsProxy) and hasattr(out, "then"):
+        if callable(getattr(out, "then", None)):  # a promise (Pyodide hands it over as a future)
             out = self._b.wait(out)
         return py_data(out, self._b)
 
