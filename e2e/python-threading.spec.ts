@@ -43,6 +43,8 @@ def main():
     for t in threads:
         t.start()
     print(f"main started at {time.monotonic():.3f}")
+    threads[2].join(timeout=0.1)
+    print(f"getter alive {threads[2].is_alive()} at {time.monotonic():.3f}")
     threads[0].join()
     print(f"main joined a at {time.monotonic():.3f}, b alive {threads[1].is_alive()}")
     for t in threads[1:]:
@@ -73,8 +75,11 @@ export default async function main() {
   app.worker({ hostname: "w1", concurrency: 2 });
   await sleep(0.25);
   let bDone = false;
-  const threads = [ticker("a", 1, 3), ticker("b", 0.4, 5).then(() => { bDone = true; }), getter()];
+  let gDone = false;
+  const threads = [ticker("a", 1, 3), ticker("b", 0.4, 5).then(() => { bDone = true; }), getter().then(() => { gDone = true; })];
   console.log(\`main started at \${now().toFixed(3)}\`);
+  await Promise.race([threads[2], sleep(0.1)]);
+  console.log(\`getter alive \${gDone ? "False" : "True"} at \${now().toFixed(3)}\`);
   await threads[0];
   console.log(\`main joined a at \${now().toFixed(3)}, b alive \${bDone ? "False" : "True"}\`);
   await threads[1];

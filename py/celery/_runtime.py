@@ -3,7 +3,8 @@
 Inside a scenario ``time.sleep``, ``time.time``, ``time.monotonic`` and ``random`` belong to the
 simulation, as ``Math.random``, ``Date`` and ``sleep`` do in a TypeScript one: ``random`` draws from
 the same seeded stream as the TypeScript ``Math.random``, so the same scenario in either language
-makes the same draws.
+makes the same draws. ``import threading`` gives Python's module with the simulation's ``Thread``
+(_threading.py), bound to the process as ``celery`` and ``redis`` are.
 """
 import random
 import sys
