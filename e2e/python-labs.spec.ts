@@ -91,8 +91,10 @@ test.describe.serial("each lab's Python: the solution passes every check, the st
 /**
  * Issue 22's bar: the seed's lab 1.3 and 2.1 code in Python (adapted only where the simulator's
  * world differs) gives the same states and results as the TypeScript solution on the same seed.
+ * 2.2 and 4.1 run loops beside main as threads (their TypeScript as async functions): the same
+ * tasks at the same times show the threads interleave as the async functions do.
  */
-const PARITY = ["1.3-error-handling", "2.1-canvas-workflows", "p2-prefetch-head-of-line"].filter((id) => !only || only.includes(id));
+const PARITY = ["1.3-error-handling", "2.1-canvas-workflows", "p2-prefetch-head-of-line", "2.2-realtime-monitoring", "4.1-deployment-at-scale"].filter((id) => !only || only.includes(id));
 
 type Task = Report["tasks"][number];
 // Each language's base class counts as the same (Python's Exception is TypeScript's Error); messages
@@ -107,7 +109,7 @@ const TIME_TOLERANCE_S = 0.001;
 const times = (t: Task) => [t.sentAt, t.finishedAt];
 const outcome = (t: Task) => ({ name: t.name, state: t.state, result: t.result, retries: t.retries, executions: t.executions, exception: t.exception ? BASE[t.exception.type] ?? t.exception.type : null, worker: t.worker });
 
-test("the Python solutions of 1.3, 2.1 and p2 give the TypeScript solutions' states and results on the same seed", async ({ page, baseURL }) => {
+test("the Python solutions of 1.3, 2.1, 2.2, 4.1 and p2 give the TypeScript solutions' states and results on the same seed", async ({ page, baseURL }) => {
   test.setTimeout(300_000);
   const runner = await startRunner(page, baseURL!, await bundleRunner());
   for (const id of PARITY) {

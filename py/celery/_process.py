@@ -473,6 +473,7 @@ def make_module(js_module, helpers):
             self.conf = _Conf(self._js.conf, b)
             self.main = main
             current[0] = self  # current_app: the app this process made last
+            self.tasks = {}  # Celery's task registry: name → task (app.tasks["app.tasks.add"])
 
         def task(self, *args, **opts):
             if len(args) == 1 and callable(args[0]) and not opts:
@@ -521,12 +522,16 @@ def make_module(js_module, helpers):
             params = [p for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
             arity = len(params) - (1 if bind else 0)
             task._js = b.call(self._js.task, js, helpers.task(call, arity))
+            self.tasks[task.name] = task
             return task
 
         def worker(self, **options):
-            """Start a worker (``celery -A app worker`` with these options): its handle waits in
-            place, as the TypeScript one is awaited (``w.ready()``)."""
-            return _JsFacade(b.call(self._js.worker, js_options(options)), b)
+            return _world.Worker(b.call(self._js.worker, js_options(options)), b)
+
+        def deployment(self, name, replicas, worker=None, termination_grace_period_s=None):
+            """N identical worker replicas scaled like Kubernetes pods (``scale(n, reason)``)."""
+            opts = {"name": name, "replicas": replicas, "worker": worker, "termination_grace_period_s": termination_grace_period_s}
+            return _world.Deployment(b.call(self._js.deployment, _world.js_data(opts)), b)
 
         def AsyncResult(self, task_id):
             return _AsyncResult(b.call(self._js.AsyncResult, task_id), b)
@@ -540,7 +545,8 @@ def make_module(js_module, helpers):
 
         @property
         def control(self):
-            return self._js.control
+            """Remote control: ``app.control.inspect().stats()``, ``app.control.revoke(task_id)``..."""
+            return _world.Control(self._js.control, b)
 
         @property
         def events(self):
@@ -595,12 +601,12 @@ def make_module(js_module, helpers):
                 raise RuntimeError("current_app: no Celery app made yet in this process")
             return getattr(current[0], name)
 
-    from . import exceptions
+    from . import exceptions, _world
 
     mod.__dict__.update(
         Celery=Celery, chain=chain, group=group, chord=chord, signature=signature,
         states=states, exceptions=exceptions, Task=Task, AsyncResult=_AsyncResult, current_app=_CurrentApp(),
-        Signature=_Signature, **BY_NAME,
+        Signature=_Signature, service=_world.service(js_module, b), **BY_NAME,
     )
     mod.__path__ = []  # a package: celery.exceptions and celery.states import from the static one
     mod._bridge = b

@@ -3,7 +3,8 @@
 Inside a scenario ``time.sleep``, ``time.time``, ``time.monotonic`` and ``random`` belong to the
 simulation, as ``Math.random``, ``Date`` and ``sleep`` do in a TypeScript one: ``random`` draws from
 the same seeded stream as the TypeScript ``Math.random``, so the same scenario in either language
-makes the same draws.
+makes the same draws. ``import threading`` gives Python's module with the simulation's ``Thread``
+(_threading.py), bound to the process as ``celery`` and ``redis`` are.
 """
 import random
 import sys
@@ -11,7 +12,7 @@ import time
 
 from pyodide.ffi import create_proxy
 
-from . import _process, _redis
+from . import _process, _redis, _threading
 
 
 class _SimRandom(random.Random):
@@ -57,8 +58,10 @@ def run_module(source, filename, js_celery, js_module, globals_, helpers):
     _install_sim_world(globals_, helpers, bridge)
     saved = sys.modules.get("celery")
     saved_redis = sys.modules.get("redis")
+    saved_threading = sys.modules.get("threading")
     sys.modules["celery"] = mod
     sys.modules["redis"] = _redis.make_redis_module(js_celery, bridge)
+    sys.modules["threading"] = _threading.make_threading_module(bridge, helpers)
     ns = {"__name__": "scenario", "__file__": filename}  # not __main__: every process imports it
     bridge.names = ns
     try:
@@ -67,6 +70,7 @@ def run_module(source, filename, js_celery, js_module, globals_, helpers):
         return bridge.to_js_error(e)
     finally:
         sys.modules["celery"] = saved
+        sys.modules["threading"] = saved_threading
         if saved_redis is None:
             sys.modules.pop("redis", None)
         else:

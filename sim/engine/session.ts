@@ -27,7 +27,7 @@ const MAX_EVENTS_AT_ONE_INSTANT = 20_000_000;
  * as a compiled module is, with that process's `require("celery")`, its module object and the
  * simulation's globals.
  */
-export type ModuleProgram = ((require: (name: string) => unknown, module: { exports: Record<string, unknown> }, globals: ReturnType<typeof makeScenarioGlobals>) => void) & {
+export type ModuleProgram = ((require: (name: string) => unknown, module: { exports: Record<string, unknown> }, globals: ReturnType<typeof makeScenarioGlobals>, runtime: ProgramRuntime) => void) & {
   /**
    * Host macrotask turns a woken context may take to wait again or end (Sim.resumeTurns); set by a
    * program whose code resumes through its runtime's own scheduling (Python under JSPI).
@@ -35,6 +35,12 @@ export type ModuleProgram = ((require: (name: string) => unknown, module: { expo
   resumeTurns?: number;
 };
 
+
+/** What the simulator offers a program's runtime beyond the learner's API. */
+export interface ProgramRuntime {
+  /** Sim.hold: the running context has a flow about to start; the flush waits for it until released. */
+  hold(): () => void;
+}
 
 class ScenarioSession implements Session {
   readonly sim: Sim;
@@ -101,7 +107,7 @@ class ScenarioSession implements Session {
     try {
       // The learner's compiled module, compiled once; each process runs it (evaluate).
       const program = this.opts.program;
-      fn = program ? (require: (name: string) => unknown, module: { exports: Record<string, unknown> }) => program(require, module, g) : new Function("require", "module", "exports", "Math", "Date", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "console", "performance", code);
+      fn = program ? (require: (name: string) => unknown, module: { exports: Record<string, unknown> }) => program(require, module, g, { hold: () => this.sim.hold() }) : new Function("require", "module", "exports", "Math", "Date", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "console", "performance", code);
       this.exports = this.evaluate(fn, g, "module top level");
     } catch (e) {
       this.fail(e, "the scenario's top level threw");

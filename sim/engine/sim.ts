@@ -30,6 +30,11 @@ export class ExecContext {
    */
   parked = false;
   /**
+   * Flows of this context's code about to run that the simulator did not start (a Python thread
+   * its runtime schedules on a later host turn; Sim.hold): while any is held, the flush waits.
+   */
+  holds = 0;
+  /**
    * The context's code owes CPU until this simulated time (a publish's cost, charged by the cost
    * model): its next sleep or awaited result resumes no earlier, since a synchronous call cannot wait.
    */
@@ -228,10 +233,26 @@ export class Sim {
     while (this.needFlush) {
       this.needFlush = false;
       const ctx = this.current;
-      for (let i = 0; i < MICROTASK_TURNS && ctx.alive && !ctx.parked; i++) await null;
-      for (let t = 0; t < this.resumeTurns && ctx.alive && !ctx.parked; t++) await this.host.yieldMacrotask();
+      const running = () => ctx.alive && (!ctx.parked || ctx.holds > 0);
+      for (let i = 0; i < MICROTASK_TURNS && running(); i++) await null;
+      for (let t = 0; t < this.resumeTurns && running(); t++) await this.host.yieldMacrotask();
     }
     this.current = this.system;
+  }
+
+  /**
+   * Keep `ctx` running through the flush until the returned function is called, though it waits on
+   * the simulator meanwhile: a flow of its code is about to start or resume on a later host turn,
+   * through its runtime's own scheduling (a Python thread: Pyodide starts it a turn later, and the
+   * code that started it resumes a turn after it first waits). Bounded by resumeTurns, as a wake is.
+   */
+  hold(ctx: ExecContext = this.current): () => void {
+    ctx.holds++;
+    let held = true;
+    return () => {
+      if (held) ctx.holds--;
+      held = false;
+    };
   }
 
   /** Fire one event and flush. Returns false when nothing is scheduled. */

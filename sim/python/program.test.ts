@@ -306,3 +306,79 @@ def f():
     expect(r.error?.traceback).toContain('File "scenario.py", line 8');
   });
 });
+
+describe("the simulated world's objects and threads under Python's names (no waiting in place)", () => {
+  it("service(), app.control.inspect(), app.deployment(), worker handles and app.tasks", async () => {
+    const r = await runPython(`
+from celery import Celery, service
+app = Celery("lab", broker="redis")
+payments = service("payments", latency=0.05, failure_rate=0.25, outages=[(30, 50), {"from_s": 60, "to_s": 61}])
+
+@app.task(name="probe")
+def probe():
+    inspect = app.control.inspect(destination=["w1"])
+    return {"ping": inspect.ping(), "active": [t["name"] for t in inspect.active()["w1"]], "total": inspect.stats()["w1"]["total"]}
+
+def main():
+    nobody = app.control.inspect().ping()
+    w = app.worker(hostname="w1", concurrency=1)
+    d = app.deployment(name="io", replicas=3, worker={"concurrency": 2, "queues": ["io_queue"]}, termination_grace_period_s=3)
+    sizes = [d.size, d.hostnames]
+    d.scale(1, "by hand")
+    probe.delay()
+    probe.delay()
+    return {
+        "nobody": nobody,
+        "worker": [w.hostname, w.concurrency],
+        "sizes": sizes + [d.size],
+        "down": [payments.is_down(t) for t in (10, 30, 49.9, 50, 60.5)],
+        "tasks": sorted(app.tasks),
+        "same": app.tasks["probe"] is probe,
+    }
+`, 1);
+    expect(r.endReason, r.endMessage).toBe("completed");
+    expect(r.returned).toEqual({
+      nobody: null,
+      worker: ["w1", 1],
+      sizes: [3, ["io-1", "io-2", "io-3"], 1],
+      down: [false, true, true, false, true],
+      tasks: ["probe"],
+      same: true,
+    });
+    // Asked from a task: the worker answers ping, lists the running task, counts what it has run.
+    const probes = r.tasks.filter((t) => t.name === "probe");
+    expect(probes.map((t) => t.result)).toEqual([
+      { ping: { w1: { ok: "pong" } }, active: ["probe"], total: {} },
+      { ping: { w1: { ok: "pong" } }, active: ["probe"], total: { probe: 1 } },
+    ]);
+  });
+
+  it("threading.Thread runs its target (at once without JSPI), join() returns, an exception is printed as Python does", async () => {
+    const r = await runPython(`
+import threading
+from celery import Celery
+app = Celery("lab")
+log = []
+
+def work(n, scale=1):
+    log.append(n * scale)
+
+def bad():
+    raise ValueError("boom")
+
+def main():
+    threads = [threading.Thread(target=work, args=(i,), kwargs={"scale": 10}) for i in range(3)]
+    threads.append(threading.Thread(target=bad, name="bad-one"))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stop = threading.Event()
+    stop.set()
+    return {"log": log, "alive": [t.is_alive() for t in threads], "names": [t.name for t in threads], "stop": stop.is_set()}
+`, 1);
+    expect(r.endReason, r.endMessage).toBe("completed");
+    expect(r.returned).toEqual({ log: [0, 10, 20], alive: [false, false, false, false], names: ["Thread-1 (work)", "Thread-2 (work)", "Thread-3 (work)", "bad-one"], stop: true });
+    expect(r.logs.join("\n")).toMatch(/^Exception in thread bad-one:\nTraceback \(most recent call last\):\n {2}File "scenario.py", line 11, in bad\n[\s\S]*ValueError: boom$/);
+  });
+});

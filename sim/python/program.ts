@@ -68,7 +68,7 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
   const runtime = py.pyimport("celery._runtime");
   const jspi = opts.jspi ?? hasJspi();
   const file = opts.file ?? "scenario.py";
-  const program: ModuleProgram = (require, module, g) => {
+  const program: ModuleProgram = (require, module, g, engine) => {
     const celery = require("celery") as { sleep(s: number): Promise<void>; now(): number };
     const helpers = {
       jspi,
@@ -96,6 +96,27 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
           return settle(call(this, args));
         },
       main: (call: Callable) => (jspi ? async () => settle(await call.callPromising!()) : () => settle(call())),
+      /**
+       * A `threading.Thread` of the scenario (py/celery/_threading.py), in the caller's context:
+       * `call(began)` is its Python bootstrap, which calls `began()` first. Pyodide starts a promising
+       * call on a later host turn, so the caller waits in place for `started` (under `hold`, so the
+       * flush waits for both flows) and goes on once the thread first waits, as after calling an
+       * async function without `await` in TypeScript; `ended` settles when it ends. Without JSPI
+       * it runs to its end at once.
+       */
+      spawn: (call: Callable): { started: Promise<void>; ended: Promise<unknown> } => {
+        if (!jspi) {
+          call(() => {});
+          return { started: Promise.resolve(), ended: Promise.resolve() };
+        }
+        let began!: () => void;
+        const started = new Promise<void>((resolve) => (began = resolve));
+        return { started, ended: call.callPromising!(() => began()) };
+      },
+      /** The flush keeps the caller's context running until the returned function is called (Sim.hold). */
+      hold: () => engine.hold(),
+      /** Whichever settles first (a `join(timeout)`: the thread's end or the timeout's sleep). */
+      race: (a: Promise<unknown>, b: Promise<unknown>) => Promise.race([a, b]),
     };
     // print() goes to the scenario's console, as console.log does in TypeScript.
     py.setStdout?.({ batched: (line) => g.console.log(line) });

@@ -11,6 +11,10 @@ import process from "../../../py/celery/_process.py";
 import runtime from "../../../py/celery/_runtime.py";
 // @ts-expect-error: .py files are bundled as text
 import redis from "../../../py/celery/_redis.py";
+// @ts-expect-error: .py files are bundled as text
+import world from "../../../py/celery/_world.py";
+// @ts-expect-error: .py files are bundled as text
+import threading from "../../../py/celery/_threading.py";
 
 export const CELERY_PACKAGE: Record<string, string> = {
   "__init__.py": init,
@@ -19,4 +23,6 @@ export const CELERY_PACKAGE: Record<string, string> = {
   "_process.py": process,
   "_runtime.py": runtime,
   "_redis.py": redis,
+  "_world.py": world,
+  "_threading.py": threading,
 };
