@@ -57,6 +57,8 @@ export class EventLoop<J> {
   private seq = 0;
   /** A turn is running: its own end decides how long poll sleeps. */
   private inTurn = false;
+  /** The last fire_timers fired its 10: poll sleeps 1 s whatever other timers are due. */
+  private capped = false;
   /** Turns run so far (for tests and the trace's curious reader). */
   turns = 0;
 
@@ -121,9 +123,18 @@ export class EventLoop<J> {
     }
   }
 
+  /**
+   * Another of the hub's timers (Heart's worker-heartbeat, every 2 s) came due. Poll sleeps until its
+   * timer's due time, so it wakes the loop, unless fire_timers hit its cap and poll sleeps its 1 s.
+   */
+  otherTimerDue(): void {
+    if (!this.capped) this.wake();
+  }
+
   /** kombu's Hub.fire_timers: at most 10 due timers; returns the poll timeout in seconds. */
   private fireTimers(): number {
     const now = this.host.now();
+    this.capped = false;
     for (let fired = 0; fired < MAX_TIMERS_PER_TURN; ) {
       const head = this.heap[0];
       if (!head) return MIN_POLL_TIMEOUT_S;
@@ -133,6 +144,7 @@ export class EventLoop<J> {
       fired++;
       head.fn();
     }
+    this.capped = true;
     return MIN_POLL_TIMEOUT_S;
   }
 

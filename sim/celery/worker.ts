@@ -248,6 +248,7 @@ export class Worker implements Consumer {
   private heartbeat(emit = true): void {
     if (emit) this.app._emitWorker("worker-heartbeat", this);
     this.lastHeartbeatS = this.sim.nowS;
+    if (emit) this.loop.otherTimerDue(); // Heart's timer is one of the hub's: its turn writes what waits in outbound
     this.timers.push(
       this.sim.sched.schedule(this.app.conf.workerHeartbeatIntervalS, () => {
         if (this.status === "online" || this.status === "stopping") this.heartbeat();
