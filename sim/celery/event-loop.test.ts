@@ -71,6 +71,17 @@ describe("EventLoop (kombu Hub + AsynPool outbound buffer)", () => {
     expect(order).toEqual(["a", "b", "c"]);
   });
 
+  it("a wake with nothing to write never schedules another at the same instant (the t = 2.65 s storm)", () => {
+    // A broker that claims to wake poll right now, every time: with no job in outbound such a wake
+    // would only repeat the turn, so the clock must move on to the timer.
+    const { sched, loop } = harness((nowS) => nowS);
+    const firedAt: number[] = [];
+    sched.scheduleAt(2.65, () => loop.callAt(6.65, 1, () => firedAt.push(sched.nowS)));
+    drain(sched);
+    expect(firedAt).toEqual([6.65]);
+    expect(loop.turns).toBeLessThan(10);
+  });
+
   it("dormant with no timer and no job: a wake costs nothing and schedules nothing", () => {
     const { sched, loop } = harness();
     loop.wake();
@@ -98,5 +109,14 @@ describe("BrokerPoll (Redis BRPOP, 1 s timeout)", () => {
     expect(p.nextEmptyReturnS(1.3, false)).toBeCloseTo(2.3, 12);
     expect(p.nextEmptyReturnS(1.3, true)).toBeCloseTo(1.3, 12);
     expect(p.nextEmptyReturnS(1.31, true)).toBeCloseTo(2.3, 12);
+  });
+
+  it("the next return after a return is a whole timeout later, also where issue + 1 s rounds to now", () => {
+    // 2.651190098 - 1.651190098 is 0.9999999999999998 in floating point, yet 1.651190098 + 1 === 2.651190098.
+    const p = new BrokerPoll();
+    p.issuedAt(1.651190098);
+    const returnedAtS = 1.651190098 + 1;
+    expect(p.nextEmptyReturnS(returnedAtS, false)).toBeCloseTo(3.651190098, 12);
+    expect(p.nextEmptyReturnS(returnedAtS, true)).toBe(returnedAtS);
   });
 });

@@ -165,8 +165,11 @@ export class EventLoop<J> {
     }
     const now = this.host.now();
     // A job waits in outbound: a BRPOP return at this instant still wakes poll (it lands a hair
-    // after the timer). With none waiting, a wake at this instant would only repeat this turn.
-    const atS = Math.min(now + pollTimeoutS, this.host.nextBrokerWakeS(now, this.outbound.length > 0));
+    // after the timer). With none waiting, a wake at this instant would only repeat this turn, and
+    // the next would schedule the same again: the clock would never move.
+    const jobsWaiting = this.outbound.length > 0;
+    const brokerWakeS = this.host.nextBrokerWakeS(now, jobsWaiting);
+    const atS = Math.min(now + pollTimeoutS, jobsWaiting || brokerWakeS > now ? brokerWakeS : Infinity);
     if (this.wakeEvent && !this.wakeEvent.cancelled && this.wakeEvent.atS <= atS) return;
     this.host.cancel(this.wakeEvent);
     this.wakeEvent = this.host.scheduleAt(atS, () => {
@@ -227,8 +230,9 @@ export class BrokerPoll {
 
   /** The first empty return after `nowS` (or at it, with `orNow`). */
   nextEmptyReturnS(nowS: number, orNow: boolean): number {
+    // The same 1e-9 both ways: issue + 1 s can equal now while now - issue is 0.9999999999999998.
     const elapsed = (nowS - this.issuedAtS) / BRPOP_TIMEOUT_S;
-    const cycles = orNow ? Math.max(1, Math.ceil(elapsed - 1e-9)) : Math.floor(elapsed) + 1;
+    const cycles = orNow ? Math.max(1, Math.ceil(elapsed - 1e-9)) : Math.floor(elapsed + 1e-9) + 1;
     return Math.max(nowS, this.issuedAtS + cycles * BRPOP_TIMEOUT_S);
   }
 }
