@@ -79,11 +79,25 @@ export default async function main() {
     const ts = await rate("10/m", 1, 4);
     expect(ts.map((t) => t.startedAt)).toEqual([0, 6, 12, 18]);
   });
-  it("5/s never runs faster than 5 per second on one worker; the first runs at once", async () => {
+  it("5/s, 1 worker c=1: 20 tasks in pairs 1.2 s apart (2.33, 2.33, 3.53, 3.54, 4.73, …); the span is a known gap", async () => {
+    // Four real runs: the last start 9.22 and 9.21 s after the first (FINDINGS §6), 7.53 and 8.46 s
+    // (reference/results/ratelimit_fast_pairs.json). The span depends on the phase of the loop's wakes.
+    // Why pairs: sim/celery/event-loop.ts.
     const ts = await rate("5/s", 1);
     const starts = ts.map((t) => t.startedAt!).sort((a, b) => a - b);
     expect(starts[0]).toBe(0);
-    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(0.2 - 1e-9);
+    expect(starts[19]!).toBeGreaterThanOrEqual(7.53 - 0.05);
+    // KNOWN GAP: with Celery's costs on, the simulator's last three starts come singly, 1 s apart
+    // (fire_timers' cap, then poll's 1 s), ending at 11.2 s, past the 9.22 s measured at most
+    // (9.2 s with costs "ideal"). Turn this into the measured upper bound when it is fixed.
+    expect(starts[19]!).toBeGreaterThan(9.22 + 0.05);
+    // From the 8th start on, the measured starts pair up (0.00–0.01 s apart), each pair 1.15–1.20 s after the last.
+    for (const i of [7, 9, 11]) {
+      expect(starts[i + 1]! - starts[i]!).toBeLessThanOrEqual(0.01 + 1e-9);
+      const pairGapS = starts[i + 2]! - starts[i]!;
+      expect(pairGapS).toBeGreaterThanOrEqual(1.15 - 1e-9);
+      expect(pairGapS).toBeLessThanOrEqual(1.2 + 0.01 + 1e-9);
+    }
   });
   it("the limit is per worker: 2 workers c=1 finish 20 tasks in about half the time, 10 + 10", async () => {
     const one = await rate("5/s", 1);
