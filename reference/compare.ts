@@ -34,10 +34,6 @@ export const KNOWN_GAPS: Record<string, string> = {
     "as rerun_after_kill_s_c1, with an idle second child",
   "retries_countdown_max.failed_at_s":
     "each retry's ETA runs 0.1–0.3 s late on real Celery (publish, ETA timer, prefork dispatch); the simulator runs an ETA exactly on time",
-  "ratelimit_fast_pairs.span_first_to_last_s":
-    "20 tasks at 5/s: the last started 7.5–8.5 s after the first in the six runs of this pair (FINDINGS §6 measured 9.2 s twice); the simulator's event loop gives 9.2 s: its first pairs come 0.4 s apart with two single starts between (0.4, 0.8, 1.0, 1.4), Celery's four pairs 0.4 s apart",
-  "ratelimit_fast_pairs.paired_starts":
-    "as span_first_to_last_s: Celery paired 9–10 of the 19 starts, the simulator 8 (its two early single starts)",
   "results_group_get_several_fail.first_failure_stored_at_s":
     "the simulator sends a group and starts its members with no latency; on an idle local Redis with prefork it takes 50–80 ms",
 };

@@ -198,6 +198,14 @@ export class Worker implements Consumer {
     this.images.clear();
     this.cpu.restart();
     for (let i = 0; i < this.concurrency; i++) this.slots.push({ index: i, pid: this.app._nextPid(), exec: null, starting: null });
+    // Celery makes each task type's bucket in Consumer.__init__ (reset_rate_limits), before the pool
+    // forks and the broker connects; kombu's bucket keeps that timestamp while full, so the first two
+    // tasks after start-up or an idle spell run back to back (measured: ratelimit_fast_pairs).
+    this.buckets.clear();
+    for (const [name, task] of this.app._registry) {
+      const rate = this.rateFor(name, task);
+      if (rate > 0) this.buckets.set(name, this.newBucket(rate));
+    }
     this.sim.sched.schedule(this.startupS + this.cpu.startupS(this.app._broker.transport, this.concurrency), () => this.online());
   }
 
@@ -215,12 +223,6 @@ export class Worker implements Consumer {
     if (this.app.signals.workerProcessInit.hasReceivers) for (const slot of this.slots) this.imageFor(slot);
     this.app.signals.workerReady.send(this, { sender: this.name });
     for (const f of this.readyWaiters.splice(0)) f();
-    // Celery makes each task type's bucket when the consumer starts; kombu's bucket then keeps
-    // that timestamp while full, so the first tasks after an idle spell may run back to back.
-    for (const [name, task] of this.app._registry) {
-      const rate = this.rateFor(name, task);
-      if (rate > 0) this.buckets.set(name, this.newBucket(rate));
-    }
     this.app._broker.addConsumer(this);
     if (this.app._broker.transport === "redis") {
       // kombu restores old unacked messages once when the consumer starts, then (in effect) every 100 s.
@@ -581,6 +583,9 @@ export class Worker implements Consumer {
         if (slot.starting !== r) return; // dropped meanwhile (killed, connection lost)
         slot.starting = null;
         new Execution(this, slot, r).start();
+        // A prefork child answers each job it takes with an ACK on its result pipe: one more wake of
+        // poll, so one more fire_timers (measured: two reads per task, the ACK and the result).
+        if (this.pool === "prefork") this.loop.wake();
       };
       // With costs on, the main process's serial dispatch and the child's own overhead come first.
       const body = r.msg.body;
