@@ -10,9 +10,10 @@
  * returning the poll timeout (time to the next timer; 1 s when it fired its 10 or has none);
  * (3) poll. A job a timer released in (2) sits in the outbound buffer with no writer registered, so
  * poll sleeps through it: the job is written only in the next turn, when something else wakes the
- * loop (a message from the broker, a child's result, Redis's BRPOP returning empty after 1 s, the
- * next timer). A message's own request goes to the outbound buffer in poll's handlers, so the next
- * turn writes it at once: only timer-released jobs wait (the worker hands those to `release`).
+ * loop (a message from the broker, a child's ACK of a job or its result, Redis's BRPOP returning
+ * empty after 1 s, the next timer). A message's own request goes to the outbound buffer in poll's
+ * handlers, so the next turn writes it at once: only timer-released jobs wait (the worker hands
+ * those to `release`).
  *
  * A small state machine, deterministic, driven by the simulation's scheduler: DORMANT (no timers, no
  * outbound job; wakes cost nothing), SLEEPING (one scheduled wake at the poll timeout or the broker's
@@ -98,7 +99,7 @@ export class EventLoop<J> {
     return this.outbound.splice(0);
   }
 
-  /** Something woke poll (a message, a child's result): run turns until poll would block again. */
+  /** Something woke poll (a message, a child's ACK or result): run turns until poll would block again. */
   wake(): void {
     if (this.heap.length === 0 && this.outbound.length === 0) return; // dormant: nothing waits on a turn
     if (this.inTurn) return; // woken from inside a turn (a write started a job that ended at once): the turn goes on
