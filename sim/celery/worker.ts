@@ -21,6 +21,7 @@ import type { ProcessImage } from "./process";
 import type { Lane } from "../world/host";
 import { WorkerCpu } from "./worker-cpu";
 import { Execution, revokeReserved } from "./execution";
+import { BrokerPoll, EventLoop, type LoopTimer } from "./event-loop";
 
 export interface WorkerOptions {
   hostname?: string;
@@ -44,7 +45,7 @@ export interface Reserved {
   task: Task | null;
   /** Counts against the prefetch limit (not while waiting for its ETA). */
   counted: boolean;
-  etaTimer: SimEvent | null;
+  etaTimer: LoopTimer | null;
 }
 
 /** After revoke(terminate=True): the replacement child is up within these seconds (two measured modes). */
@@ -66,7 +67,6 @@ export interface Slot {
 interface Bucket {
   bucket: TokenBucket;
   queue: Deque<Reserved>;
-  timer: SimEvent | null;
   rate: number;
 }
 
@@ -85,6 +85,18 @@ export class Worker implements Consumer {
   ready = new Deque<Reserved>();
   etaHeld = new Set<Reserved>();
   private buckets = new Map<string, Bucket>();
+  /** Consumer._limit_order: the priority of the next bucket timer, 0..9 in turn. */
+  private limitOrder = 0;
+  /** When BRPOP would next wake an idle loop (Redis). */
+  private readonly brokerPoll = new BrokerPoll();
+  /** When a timer-released request reaches a pool child (see event-loop.ts). */
+  readonly loop = new EventLoop<Reserved>({
+    now: () => this.sim.nowS,
+    scheduleAt: (atS, fn) => this.sim.sched.scheduleAt(atS, fn),
+    cancel: (ev) => this.sim.sched.cancel(ev),
+    write: (jobs) => { for (const r of jobs) this.ready.push(r); this.pump(); },
+    nextBrokerWakeS: (nowS, orNow) => (this.app._broker.transport === "redis" && this.hasCapacity() ? this.brokerPoll.nextEmptyReturnS(nowS, orNow) : Infinity),
+  });
   /** Messages delivered, not acked, counted against prefetch. */
   qosCount = 0;
   readonly revoked = new Set<string>();
@@ -186,6 +198,14 @@ export class Worker implements Consumer {
     this.images.clear();
     this.cpu.restart();
     for (let i = 0; i < this.concurrency; i++) this.slots.push({ index: i, pid: this.app._nextPid(), exec: null, starting: null });
+    // Celery makes each task type's bucket in Consumer.__init__ (reset_rate_limits), before the pool
+    // forks and the broker connects; kombu's bucket keeps that timestamp while full, so the first two
+    // tasks after start-up or an idle spell run back to back (measured: ratelimit_fast_pairs).
+    this.buckets.clear();
+    for (const [name, task] of this.app._registry) {
+      const rate = this.rateFor(name, task);
+      if (rate > 0) this.buckets.set(name, this.newBucket(rate));
+    }
     this.sim.sched.schedule(this.startupS + this.cpu.startupS(this.app._broker.transport, this.concurrency), () => this.online());
   }
 
@@ -203,12 +223,6 @@ export class Worker implements Consumer {
     if (this.app.signals.workerProcessInit.hasReceivers) for (const slot of this.slots) this.imageFor(slot);
     this.app.signals.workerReady.send(this, { sender: this.name });
     for (const f of this.readyWaiters.splice(0)) f();
-    // Celery makes each task type's bucket when the consumer starts; kombu's bucket then keeps
-    // that timestamp while full, so the first tasks after an idle spell may run back to back.
-    for (const [name, task] of this.app._registry) {
-      const rate = this.rateFor(name, task);
-      if (rate > 0) this.buckets.set(name, this.newBucket(rate));
-    }
     this.app._broker.addConsumer(this);
     if (this.app._broker.transport === "redis") {
       // kombu restores old unacked messages once when the consumer starts, then (in effect) every 100 s.
@@ -219,7 +233,7 @@ export class Worker implements Consumer {
   }
 
   private newBucket(rate: number, old?: Bucket): Bucket {
-    return { bucket: new TokenBucket({ fillRatePerS: rate, capacity: 1, clock: this.sim }), queue: old?.queue ?? new Deque(), timer: old?.timer ?? null, rate };
+    return { bucket: new TokenBucket({ fillRatePerS: rate, capacity: 1, clock: this.sim }), queue: old?.queue ?? new Deque(), rate };
   }
 
   private every(periodS: number, fn: () => void): void {
@@ -234,6 +248,7 @@ export class Worker implements Consumer {
   private heartbeat(emit = true): void {
     if (emit) this.app._emitWorker("worker-heartbeat", this);
     this.lastHeartbeatS = this.sim.nowS;
+    if (emit) this.loop.otherTimerDue(); // Heart's timer is one of the hub's: its turn writes what waits in outbound
     this.timers.push(
       this.sim.sched.schedule(this.app.conf.workerHeartbeatIntervalS, () => {
         if (this.status === "online" || this.status === "stopping") this.heartbeat();
@@ -327,20 +342,17 @@ export class Worker implements Consumer {
 
   /** Reserved, ETA-held and rate-held requests: their messages stay unacked (broker decides). */
   private dropReserved(): void {
-    for (const r of this.etaHeld) this.sim.sched.cancel(r.etaTimer);
+    this.loop.clear(); // the ETA and bucket timers, and jobs no writer took yet
     this.etaHeld.clear();
     this.ready.clear();
-    for (const b of this.buckets.values()) {
-      this.sim.sched.cancel(b.timer);
-      b.queue.clear();
-      b.timer = null;
-    }
+    for (const b of this.buckets.values()) b.queue.clear();
     this.qosCount = 0;
   }
 
   /** On warm shutdown or lost connection, unstarted messages go back to the queue. */
   private giveBackReserved(reason: string): void {
     const msgs: Message[] = [];
+    for (const r of this.loop.clear()) msgs.push(r.msg);
     for (const r of this.ready.toArray()) msgs.push(r.msg);
     for (const r of this.etaHeld) msgs.push(r.msg);
     for (const b of this.buckets.values()) for (const r of b.queue.toArray()) msgs.push(r.msg);
@@ -390,11 +402,18 @@ export class Worker implements Consumer {
   deliver(msg: Message): void {
     if (this.linkLatencyS > 0 && this.sim.nowS < this.slowUntilS) {
       this.sim.sched.schedule(this.linkLatencyS, () => {
-        if (this.status === "online" || this.status === "stopping") this.receive(msg);
+        if (this.status === "online" || this.status === "stopping") this.received(msg);
       });
       return;
     }
+    this.received(msg);
+  }
+
+  /** BRPOP brought a message: poll woke (and BRPOP goes out again). */
+  private received(msg: Message): void {
+    this.brokerPoll.issuedAt(this.sim.nowS);
     this.receive(msg);
+    this.loop.wake();
   }
 
   private receive(msg: Message): void {
@@ -422,11 +441,15 @@ export class Worker implements Consumer {
     const eta = msg.body.eta;
     if (eta !== null && eta > this.sim.nowS) {
       this.etaHeld.add(r);
-      r.etaTimer = this.sim.sched.scheduleAt(eta, () => {
+      // Celery's strategy: timer.call_at(eta, apply_eta_task, priority=6).
+      r.etaTimer = this.loop.callAt(eta, 6, () => {
         this.etaHeld.delete(r);
         r.etaTimer = null;
         r.counted = true;
         this.qosCount++;
+        // Written at once, not held for the loop's next wake as a bucket's release is: that wake's
+        // phase (heartbeat, BRPOP drift) is not modelled, and BRPOP alone would push every x.5 s
+        // countdown to the next whole second, where FINDINGS §2 measured 0.503 and 0.505 s.
         this.toReady(r);
       });
       return;
@@ -482,8 +505,10 @@ export class Worker implements Consumer {
   /** Called when a message this worker held is acked, rejected or given back. */
   released(r: Reserved): void {
     if (r.counted) {
+      const wasFull = !this.hasCapacity();
       r.counted = false;
       this.qosCount--;
+      if (wasFull && this.hasCapacity()) this.brokerPoll.issuedAt(this.sim.nowS); // kombu's on_poll_start sends BRPOP again
     }
   }
 
@@ -493,7 +518,8 @@ export class Worker implements Consumer {
     return parseRate(task?.rateLimit ?? null);
   }
 
-  private toReady(r: Reserved): void {
+  /** `fromTimer`: released by one of the loop's timers, so it waits for the loop's next turn. */
+  private toReady(r: Reserved, fromTimer = false): void {
     if (this.status !== "online" && this.status !== "stopping") return;
     const reason = this.revokedReason(r);
     if (reason) {
@@ -509,30 +535,39 @@ export class Worker implements Consumer {
         this.buckets.set(name, b);
       }
       b.queue.push(r);
-      this.drainBucket(b);
+      this.drainBucket(b, fromTimer);
+      return;
+    }
+    if (fromTimer) {
+      this.loop.release(r);
       return;
     }
     this.ready.push(r);
     this.pump();
   }
 
-  /** Celery's _schedule_bucket_request: move to the pool while tokens last, else wait for one. */
-  private drainBucket(b: Bucket): void {
-    if (b.timer) return;
+  /**
+   * Celery's _schedule_bucket_request, called for each request that joins the bucket and by each of
+   * its timers: move requests to the pool while tokens last; on a refusal, one more timer (so timers
+   * pile up: see event-loop.ts for what that does to the pace).
+   */
+  private drainBucket(b: Bucket, fromTimer: boolean): void {
     while (b.queue.length) {
       if (b.bucket.consume(1)) {
-        this.ready.push(b.queue.shift()!);
-        this.pump();
-      } else {
-        // Floor the wait: a refill that lands a hair short of a token (1/6 × 6 in floating point)
-        // must still move the clock, or the bucket would be polled forever at the same instant.
-        const waitS = Math.max(b.bucket.expectedTimeS(1), 1e-9 * Math.max(1, this.sim.nowS) * 4, 1e-9);
-        b.timer = this.sim.sched.schedule(waitS, () => {
-          b.timer = null;
-          this.drainBucket(b);
-        });
-        return;
+        const r = b.queue.shift()!;
+        if (fromTimer) this.loop.release(r);
+        else {
+          this.ready.push(r);
+          this.pump();
+        }
+        continue;
       }
+      // Floor the wait: a refill that lands a hair short of a token (1/6 × 6 in floating point)
+      // must still move the clock, or the bucket would be polled forever at the same instant.
+      const waitS = Math.max(b.bucket.expectedTimeS(1), 1e-9 * Math.max(1, this.sim.nowS) * 4, 1e-9);
+      this.limitOrder = (this.limitOrder + 1) % 10;
+      this.loop.callAt(this.sim.nowS + waitS, this.limitOrder, () => this.drainBucket(b, true));
+      return;
     }
   }
 
@@ -548,6 +583,9 @@ export class Worker implements Consumer {
         if (slot.starting !== r) return; // dropped meanwhile (killed, connection lost)
         slot.starting = null;
         new Execution(this, slot, r).start();
+        // A prefork child answers each job it takes with an ACK on its result pipe: one more wake of
+        // poll, so one more fire_timers (measured: two reads per task, the ACK and the result).
+        if (this.pool === "prefork") this.loop.wake();
       };
       // With costs on, the main process's serial dispatch and the child's own overhead come first.
       const body = r.msg.body;
@@ -562,6 +600,7 @@ export class Worker implements Consumer {
     this.processed++;
     this.processedByName.set(ex.rec.name, (this.processedByName.get(ex.rec.name) ?? 0) + 1);
     this.pump();
+    this.loop.wake(); // the child's result woke poll
     this.maybeOffline();
   }
 

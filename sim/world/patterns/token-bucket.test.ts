@@ -45,6 +45,19 @@ describe("TokenBucket (kombu's)", () => {
     expect(at(11).consume()).toBe(true);
   });
 
+  it("gives the token to a caller back exactly when expectedTimeS said, whatever the rounding", () => {
+    // 5 × (2.05 − 1.85) is 0.9999999999999998 in floating point: kombu's caller, on a real clock, is
+    // always a little late and finds the token; a timer on the simulated clock is exactly on time.
+    const { at } = bucket(5, 1);
+    expect(at(1.85).consume()).toBe(true);
+    expect(at(1.85).consume()).toBe(true); // the stale-timestamp second token
+    expect(at(1.85).consume()).toBe(false);
+    expect(at(1.85).expectedTimeS()).toBeCloseTo(0.2, 12);
+    expect(at(2.05).expectedTimeS()).toBe(0);
+    expect(at(2.05).consume()).toBe(true);
+    expect(at(2.05).consume()).toBe(false);
+  });
+
   it("rejects nonsense rates", () => {
     const clock = () => 0;
     expect(() => new TokenBucket({ fillRatePerS: 0, clock })).toThrow(RangeError);

@@ -11,6 +11,18 @@
  */
 import { clockFn, type Clock } from "./clock";
 
+/**
+ * A token short by less than this counts as there. A refill is rate × elapsed in floating point, so a
+ * caller that comes back exactly when expectedTimeS said (a bucket timer on the simulated clock) can
+ * find 5 × 0.19999999999999996 = 0.9999999999999998 tokens and be refused. kombu's caller never is:
+ * its timer fires after the due time (poll's timeout is rounded up to whole milliseconds, and the
+ * loop takes its own time), so the refill it computes has passed the token. Refused at the exact
+ * instant, a worker's bucket timers all fail together and, ten or more of them, cost the loop a
+ * whole second (event-loop.ts): 20 tasks at "5/s" took 11.2 s instead of 8–9 s. 1e-9 of a token is
+ * 0.2 ns at 5/s: nothing measurable moves.
+ */
+const ROUNDING_TOKENS = 1e-9;
+
 export interface TokenBucketOptions {
   /** Tokens added per second. */
   fillRatePerS: number;
@@ -39,7 +51,7 @@ export class TokenBucket {
 
   /** Take `n` tokens if they are all there (kombu's can_consume). */
   consume(n = 1): boolean {
-    if (n <= this.refill()) {
+    if (n <= this.refill() + ROUNDING_TOKENS) {
       this.tokensLeft -= n;
       return true;
     }
@@ -54,7 +66,7 @@ export class TokenBucket {
   /** Seconds until `n` tokens are there; consumes nothing (kombu's expected_time). */
   expectedTimeS(n = 1): number {
     const have = this.refill();
-    return (Math.max(n, have) - have) / this.fillRatePerS;
+    return have + ROUNDING_TOKENS >= n ? 0 : (n - have) / this.fillRatePerS;
   }
 
   /** Tokens there now, without touching the bucket (reading must not change what comes next). */
