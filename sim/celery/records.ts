@@ -57,9 +57,132 @@ export interface TaskRecord {
 /** The children of every task that sent none: one frozen empty list rather than one per task. */
 const NO_CHILDREN: readonly string[] = Object.freeze([]);
 
+/**
+ * The record's numeric fields, kept in one Float64Array per table rather than on the record: a
+ * fractional number in an object field is a 16-byte box of its own (V8), and a million tasks had
+ * four or five each. Slot k of task i is at i * TIME_SLOTS + k; a bit per slot says "null".
+ */
+const SENT = 0, RECEIVED = 1, STARTED = 2, FINISHED = 3, RUNTIME = 4, ETA = 5, EXPIRES = 6, RESULT_EXPIRES = 7;
+const TIME_SLOTS = 8;
+/** Every slot null but resultExpiresAtS (a number, Infinity until a result is stored). */
+const ALL_NULL = 0xff & ~(1 << RESULT_EXPIRES);
+
+/** A task's numbers: the table's columns, read and written at this task's index. */
+class TaskNumbers {
+  times = new Float64Array(1024 * TIME_SLOTS);
+  /** Bit k of nulls[i]: slot k of task i is null. */
+  nulls = new Uint8Array(1024);
+
+  /** Room for task `index` (columns double, as arrays do). */
+  add(index: number): void {
+    if (index >= this.nulls.length) {
+      const times = new Float64Array(this.times.length * 2);
+      times.set(this.times);
+      this.times = times;
+      const nulls = new Uint8Array(this.nulls.length * 2);
+      nulls.set(this.nulls);
+      this.nulls = nulls;
+    }
+    this.nulls[index] = ALL_NULL;
+    this.times[index * TIME_SLOTS + RESULT_EXPIRES] = Infinity;
+  }
+  get(index: number, slot: number): number | null {
+    return (this.nulls[index]! >> slot) & 1 ? null : this.times[index * TIME_SLOTS + slot]!;
+  }
+  set(index: number, slot: number, v: number | null): void {
+    if (v === null) this.nulls[index]! |= 1 << slot;
+    else {
+      this.nulls[index]! &= ~(1 << slot);
+      this.times[index * TIME_SLOTS + slot] = v;
+    }
+  }
+}
+
+/** A task's record: its other fields are its own, its numbers in the table's columns (TaskNumbers). */
+class TaskRow implements TaskRecord {
+  state: string = PENDING;
+  result: unknown = null;
+  resultPayload: Encoded | null = null;
+  traceback: string | null = null;
+  resultOwner: ResultOwner | null = null;
+  eventState: string = PENDING;
+  retries = 0;
+  executions = 0;
+  worker: string | null = null;
+  children: readonly string[] = NO_CHILDREN;
+  ignoreResult = false;
+  eager = false;
+  declare retriedAs?: string;
+  lostReason: string | null = null;
+  signature: SignatureData | null = null;
+
+  constructor(
+    private readonly numbers: TaskNumbers,
+    readonly index: number,
+    readonly id: string,
+    readonly name: string,
+    public args: unknown[],
+    public kwargs: Record<string, unknown>,
+    public queue: string,
+    public parentId: string | null,
+    public rootId: string,
+    public groupId: string | null,
+  ) {}
+
+  get sentAt(): number | null {
+    return this.numbers.get(this.index, SENT);
+  }
+  set sentAt(v: number | null) {
+    this.numbers.set(this.index, SENT, v);
+  }
+  get receivedAt(): number | null {
+    return this.numbers.get(this.index, RECEIVED);
+  }
+  set receivedAt(v: number | null) {
+    this.numbers.set(this.index, RECEIVED, v);
+  }
+  get startedAt(): number | null {
+    return this.numbers.get(this.index, STARTED);
+  }
+  set startedAt(v: number | null) {
+    this.numbers.set(this.index, STARTED, v);
+  }
+  get finishedAt(): number | null {
+    return this.numbers.get(this.index, FINISHED);
+  }
+  set finishedAt(v: number | null) {
+    this.numbers.set(this.index, FINISHED, v);
+  }
+  get runtime(): number | null {
+    return this.numbers.get(this.index, RUNTIME);
+  }
+  set runtime(v: number | null) {
+    this.numbers.set(this.index, RUNTIME, v);
+  }
+  get eta(): number | null {
+    return this.numbers.get(this.index, ETA);
+  }
+  set eta(v: number | null) {
+    this.numbers.set(this.index, ETA, v);
+  }
+  get expires(): number | null {
+    return this.numbers.get(this.index, EXPIRES);
+  }
+  set expires(v: number | null) {
+    this.numbers.set(this.index, EXPIRES, v);
+  }
+  get resultExpiresAtS(): number {
+    return this.numbers.get(this.index, RESULT_EXPIRES)!;
+  }
+  set resultExpiresAtS(v: number) {
+    this.numbers.set(this.index, RESULT_EXPIRES, v);
+  }
+}
+
 export class TaskTable {
   readonly all: TaskRecord[] = [];
   private byId = new Map<string, TaskRecord>();
+  private numbers = new TaskNumbers();
   get(id: string): TaskRecord | undefined {
     return this.byId.get(id);
   }
@@ -71,39 +194,9 @@ export class TaskTable {
   create(id: string, name: string, fields: Pick<Partial<TaskRecord>, "args" | "kwargs" | "queue" | "parentId" | "rootId" | "groupId"> = {}): TaskRecord {
     const existing = this.byId.get(id);
     if (existing) return existing;
-    const rec: TaskRecord = {
-      index: this.all.length,
-      id,
-      name,
-      args: fields.args ?? [],
-      kwargs: fields.kwargs ?? {},
-      queue: fields.queue ?? "celery",
-      state: PENDING,
-      result: null,
-      resultPayload: null,
-      traceback: null,
-      resultOwner: null,
-      resultExpiresAtS: Infinity,
-      eventState: PENDING,
-      retries: 0,
-      executions: 0,
-      worker: null,
-      sentAt: null,
-      receivedAt: null,
-      startedAt: null,
-      finishedAt: null,
-      runtime: null,
-      eta: null,
-      expires: null,
-      parentId: fields.parentId ?? null,
-      rootId: fields.rootId ?? id,
-      groupId: fields.groupId ?? null,
-      children: NO_CHILDREN,
-      ignoreResult: false,
-      eager: false,
-      lostReason: null,
-      signature: null,
-    };
+    const index = this.all.length;
+    this.numbers.add(index);
+    const rec = new TaskRow(this.numbers, index, id, name, fields.args ?? [], fields.kwargs ?? {}, fields.queue ?? "celery", fields.parentId ?? null, fields.rootId ?? id, fields.groupId ?? null);
     this.all.push(rec);
     this.byId.set(id, rec);
     return rec;
