@@ -59,7 +59,7 @@ export function encode(value: unknown, serializer: Serializer, what: string | ((
   // Fast path (most messages): primitives, or arrays and plain objects of finite numbers, strings,
   // booleans and null, two levels deep ([args, kwargs]). JSON would give back equal values, so a
   // shallow copy per decode is the same copy at a fraction of the cost (the bench counts it).
-  const flat = flatCopy(value, 2);
+  const flat = flatCopy(value, 2, true);
   if (flat !== NOT_FLAT) return { serializer, text: null, value: flat, flat: true, sizeBytes: flatJsonSize(flat) };
   assertJsonable(value, nameOf(what), "", new Set());
   const text = JSON.stringify(value === undefined ? null : value);
@@ -78,15 +78,25 @@ function nameOf(what: string | (() => string)): string {
 
 const NOT_FLAT = Symbol("not flat");
 
-/** A copy of a value made of JSON's exact primitives (no NaN, no undefined), else NOT_FLAT. */
-function flatCopy(v: unknown, depth: number): unknown {
+/**
+ * The stored copy of every empty object in a flat payload (the kwargs of most task messages): one
+ * frozen object rather than 56 bytes per message and per task record. Stored copies are only ever
+ * read; decode() gives each receiver a fresh object.
+ */
+const EMPTY_OBJECT: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+/**
+ * A copy of a value made of JSON's exact primitives (no NaN, no undefined), else NOT_FLAT.
+ * `stored`: the copy an Encoded keeps, whose empty objects are all EMPTY_OBJECT.
+ */
+function flatCopy(v: unknown, depth: number, stored = false): unknown {
   if (v === null || typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0) ? v : NOT_FLAT;
   if (depth === 0 || typeof v !== "object") return NOT_FLAT;
   if (Array.isArray(v)) {
     const out = new Array(v.length);
     for (let i = 0; i < v.length; i++) {
-      const x = flatCopy(v[i], depth - 1);
+      const x = flatCopy(v[i], depth - 1, stored);
       if (x === NOT_FLAT) return NOT_FLAT;
       out[i] = x;
     }
@@ -94,12 +104,14 @@ function flatCopy(v: unknown, depth: number): unknown {
   }
   if (Object.getPrototypeOf(v) !== Object.prototype) return NOT_FLAT;
   const out: Record<string, unknown> = {};
+  let empty = true;
   for (const k in v as Record<string, unknown>) {
-    const x = flatCopy((v as Record<string, unknown>)[k], depth - 1);
+    const x = flatCopy((v as Record<string, unknown>)[k], depth - 1, stored);
     if (x === NOT_FLAT) return NOT_FLAT;
     out[k] = x;
+    empty = false;
   }
-  return out;
+  return empty && stored ? EMPTY_OBJECT : out;
 }
 
 /**
