@@ -26,6 +26,7 @@ import type { SignatureData, SignatureDict } from "./signature-data";
 export type { SignatureDict } from "./signature-data";
 import { Signature } from "./signature";
 import { decode, encode, type Encoded } from "./serialization";
+import { NO_SIGS, taskMessage } from "./task-message";
 import { sharedData } from "../kernel/trace";
 import { backendKind, type BackendKind, type ResultOwner } from "./backend-kind";
 import { unknownSettingWarnings } from "./settings-check";
@@ -254,7 +255,7 @@ export class CeleryApp {
     const eta = options.eta ?? (options.countdown != null ? sim.nowS + options.countdown : null);
     const expiresIn = options.expires ?? task?.expires ?? null;
     const expires = expiresIn === null ? null : sim.nowS + expiresIn;
-    const body: TaskMessage = {
+    const body = taskMessage({
       id,
       task: name,
       args,
@@ -275,7 +276,7 @@ export class CeleryApp {
       hardTimeLimit: options.timeLimit ?? null,
       ignoreResult: options.ignoreResult ?? task?.ignoreResult ?? this.conf.taskIgnoreResult,
       origin: callerReq?.hostname ?? null,
-    };
+    });
     const fresh = !this._tasks.get(id);
     const rec = this._tasks.create(id, name, { args, kwargs, queue, parentId, rootId, groupId: body.groupId });
     if (fresh && parentId) this._tasks.addChild(parentId, id);
@@ -328,7 +329,7 @@ export class CeleryApp {
     const eta = o.eta ?? this._sim.nowS + (o.countdown ?? 0);
     const payload = encode([o.args, o.kwargs], this.conf.taskSerializer, () => `${task.name}.retry()`);
     const [args, kwargs] = publisherView(payload);
-    const body: TaskMessage = {
+    const body = taskMessage({
       id: req.id!,
       task: task.name,
       args,
@@ -349,7 +350,7 @@ export class CeleryApp {
       hardTimeLimit: req.timeLimit[1],
       ignoreResult: req.ignoreResult,
       origin: req.hostname,
-    };
+    });
     rec.retries = o.retries;
     rec.eta = eta;
     const queue = o.queue ?? req.deliveryInfo?.queue ?? rec.queue;
@@ -520,7 +521,6 @@ function signatureFromDict(app: CeleryApp, d: SignatureDict): Signature {
   return new Signature(app, data(d));
 }
 
-const NO_SIGS: SignatureData[] = [];
 const NO_ROUTES = {};
 function isEmptyRoutes(r: unknown): boolean {
   if (Array.isArray(r) || typeof r === "function") return false;

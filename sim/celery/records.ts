@@ -57,9 +57,293 @@ export interface TaskRecord {
 /** The children of every task that sent none: one frozen empty list rather than one per task. */
 const NO_CHILDREN: readonly string[] = Object.freeze([]);
 
+/**
+ * The record's fields live in the table's columns, not on the record (a million-task burst held
+ * ~1 KB a task at its peak; the record object itself was 272 B plus a 16-byte box per fractional
+ * number). Numbers are in one Float64Array (slot k of task i at i * TIME_SLOTS + k, a bit per slot
+ * for null), counts and flags in typed arrays, the few distinct strings and owners (name, queue,
+ * states, worker, the app) as codes into an intern table, and what most tasks never have (a
+ * traceback, a parent, a group, children, a signature…) in maps by task index. The record keeps
+ * only what is its own: id, args, kwargs, result and its payload.
+ */
+const SENT = 0, RECEIVED = 1, STARTED = 2, FINISHED = 3, RUNTIME = 4, ETA = 5, EXPIRES = 6, RESULT_EXPIRES = 7;
+const TIME_SLOTS = 8;
+/** Every slot null but resultExpiresAtS (a number, Infinity until a result is stored). */
+const ALL_NULL = 0xff & ~(1 << RESULT_EXPIRES);
+/** Interned fields: column k of task i at i * CODE_SLOTS + k; code 0 is null. */
+const NAME = 0, QUEUE = 1, STATE = 2, EVENT_STATE = 3, WORKER = 4, OWNER = 5;
+const CODE_SLOTS = 6;
+const IGNORE_RESULT = 1, EAGER = 2;
+
+/** Values seen by a table, each given a small code once (0: null). */
+class Interned<T> {
+  private readonly codes = new Map<T, number>();
+  private readonly values: (T | null)[] = [null];
+  code(v: T | null): number {
+    if (v === null) return 0;
+    let c = this.codes.get(v);
+    if (c === undefined) {
+      c = this.values.length;
+      this.values.push(v);
+      this.codes.set(v, c);
+    }
+    return c;
+  }
+  value(code: number): T | null {
+    return this.values[code]!;
+  }
+}
+
+/** A typed array twice as long, with `old` copied in (columns grow by doubling, as arrays do). */
+function grown<A extends Float64Array | Uint8Array | Int32Array | Uint32Array>(old: A, make: (n: number) => A): A {
+  const a = make(old.length * 2);
+  a.set(old);
+  return a;
+}
+
+/** The table's columns, read and written at a task's index by its record's accessors. */
+class TaskColumns {
+  capacity = 1024;
+  times = new Float64Array(this.capacity * TIME_SLOTS);
+  /** Bit k of nulls[i]: time slot k of task i is null. */
+  nulls = new Uint8Array(this.capacity);
+  codes = new Uint32Array(this.capacity * CODE_SLOTS);
+  retries = new Int32Array(this.capacity);
+  executions = new Int32Array(this.capacity);
+  flags = new Uint8Array(this.capacity);
+  readonly interned = new Interned<unknown>();
+  // Fields most tasks never set: present only for the tasks that have them.
+  readonly parentId = new Map<number, string>();
+  readonly groupId = new Map<number, string>();
+  /** rootId, where it is not the task's own id. */
+  readonly rootId = new Map<number, string>();
+  readonly children = new Map<number, string[]>();
+  readonly traceback = new Map<number, string>();
+  readonly lostReason = new Map<number, string>();
+  readonly signature = new Map<number, SignatureData>();
+  readonly retriedAs = new Map<number, string>();
+
+  /** Room for task `index`, its fields at their defaults. */
+  add(index: number): void {
+    if (index >= this.capacity) {
+      this.capacity *= 2;
+      this.times = grown(this.times, (n) => new Float64Array(n));
+      this.nulls = grown(this.nulls, (n) => new Uint8Array(n));
+      this.codes = grown(this.codes, (n) => new Uint32Array(n));
+      this.retries = grown(this.retries, (n) => new Int32Array(n));
+      this.executions = grown(this.executions, (n) => new Int32Array(n));
+      this.flags = grown(this.flags, (n) => new Uint8Array(n));
+    }
+    this.nulls[index] = ALL_NULL;
+    this.times[index * TIME_SLOTS + RESULT_EXPIRES] = Infinity;
+  }
+  time(index: number, slot: number): number | null {
+    return (this.nulls[index]! >> slot) & 1 ? null : this.times[index * TIME_SLOTS + slot]!;
+  }
+  setTime(index: number, slot: number, v: number | null): void {
+    if (v === null) this.nulls[index]! |= 1 << slot;
+    else {
+      this.nulls[index]! &= ~(1 << slot);
+      this.times[index * TIME_SLOTS + slot] = v;
+    }
+  }
+  value(index: number, slot: number): unknown {
+    return this.interned.value(this.codes[index * CODE_SLOTS + slot]!);
+  }
+  setValue(index: number, slot: number, v: unknown): void {
+    this.codes[index * CODE_SLOTS + slot] = this.interned.code(v);
+  }
+  flag(index: number, bit: number): boolean {
+    return (this.flags[index]! & bit) !== 0;
+  }
+  setFlag(index: number, bit: number, on: boolean): void {
+    if (on) this.flags[index]! |= bit;
+    else this.flags[index]! &= ~bit;
+  }
+}
+
+/** A value of one of the maps of rare fields: set, or deleted when null (or undefined). */
+function setRare<T>(map: Map<number, T>, index: number, v: T | null | undefined): void {
+  if (v === null || v === undefined) map.delete(index);
+  else map.set(index, v);
+}
+
+/** A task's record: its own id, arguments and result; every other field is in the table's columns. */
+class TaskRow implements TaskRecord {
+  result: unknown = null;
+  resultPayload: Encoded | null = null;
+
+  constructor(
+    private readonly c: TaskColumns,
+    readonly index: number,
+    readonly id: string,
+    public args: unknown[],
+    public kwargs: Record<string, unknown>,
+  ) {}
+
+  get name(): string {
+    return this.c.value(this.index, NAME) as string;
+  }
+  set name(v: string) {
+    this.c.setValue(this.index, NAME, v);
+  }
+  get queue(): string {
+    return this.c.value(this.index, QUEUE) as string;
+  }
+  set queue(v: string) {
+    this.c.setValue(this.index, QUEUE, v);
+  }
+  get state(): string {
+    return this.c.value(this.index, STATE) as string;
+  }
+  set state(v: string) {
+    this.c.setValue(this.index, STATE, v);
+  }
+  get eventState(): string {
+    return this.c.value(this.index, EVENT_STATE) as string;
+  }
+  set eventState(v: string) {
+    this.c.setValue(this.index, EVENT_STATE, v);
+  }
+  get worker(): string | null {
+    return this.c.value(this.index, WORKER) as string | null;
+  }
+  set worker(v: string | null) {
+    this.c.setValue(this.index, WORKER, v);
+  }
+  get resultOwner(): ResultOwner | null {
+    return this.c.value(this.index, OWNER) as ResultOwner | null;
+  }
+  set resultOwner(v: ResultOwner | null) {
+    this.c.setValue(this.index, OWNER, v);
+  }
+  get retries(): number {
+    return this.c.retries[this.index]!;
+  }
+  set retries(v: number) {
+    this.c.retries[this.index] = v;
+  }
+  get executions(): number {
+    return this.c.executions[this.index]!;
+  }
+  set executions(v: number) {
+    this.c.executions[this.index] = v;
+  }
+  get ignoreResult(): boolean {
+    return this.c.flag(this.index, IGNORE_RESULT);
+  }
+  set ignoreResult(v: boolean) {
+    this.c.setFlag(this.index, IGNORE_RESULT, v);
+  }
+  get eager(): boolean {
+    return this.c.flag(this.index, EAGER);
+  }
+  set eager(v: boolean) {
+    this.c.setFlag(this.index, EAGER, v);
+  }
+  get parentId(): string | null {
+    return this.c.parentId.get(this.index) ?? null;
+  }
+  set parentId(v: string | null) {
+    setRare(this.c.parentId, this.index, v);
+  }
+  get groupId(): string | null {
+    return this.c.groupId.get(this.index) ?? null;
+  }
+  set groupId(v: string | null) {
+    setRare(this.c.groupId, this.index, v);
+  }
+  get rootId(): string {
+    return this.c.rootId.get(this.index) ?? this.id;
+  }
+  set rootId(v: string) {
+    setRare(this.c.rootId, this.index, v === this.id ? null : v);
+  }
+  get children(): readonly string[] {
+    return this.c.children.get(this.index) ?? NO_CHILDREN;
+  }
+  set children(v: readonly string[]) {
+    setRare(this.c.children, this.index, v === NO_CHILDREN ? null : (v as string[]));
+  }
+  get traceback(): string | null {
+    return this.c.traceback.get(this.index) ?? null;
+  }
+  set traceback(v: string | null) {
+    setRare(this.c.traceback, this.index, v);
+  }
+  get lostReason(): string | null {
+    return this.c.lostReason.get(this.index) ?? null;
+  }
+  set lostReason(v: string | null) {
+    setRare(this.c.lostReason, this.index, v);
+  }
+  get signature(): SignatureData | null {
+    return this.c.signature.get(this.index) ?? null;
+  }
+  set signature(v: SignatureData | null) {
+    setRare(this.c.signature, this.index, v);
+  }
+  get retriedAs(): string | undefined {
+    return this.c.retriedAs.get(this.index);
+  }
+  set retriedAs(v: string | undefined) {
+    setRare(this.c.retriedAs, this.index, v);
+  }
+
+  get sentAt(): number | null {
+    return this.c.time(this.index, SENT);
+  }
+  set sentAt(v: number | null) {
+    this.c.setTime(this.index, SENT, v);
+  }
+  get receivedAt(): number | null {
+    return this.c.time(this.index, RECEIVED);
+  }
+  set receivedAt(v: number | null) {
+    this.c.setTime(this.index, RECEIVED, v);
+  }
+  get startedAt(): number | null {
+    return this.c.time(this.index, STARTED);
+  }
+  set startedAt(v: number | null) {
+    this.c.setTime(this.index, STARTED, v);
+  }
+  get finishedAt(): number | null {
+    return this.c.time(this.index, FINISHED);
+  }
+  set finishedAt(v: number | null) {
+    this.c.setTime(this.index, FINISHED, v);
+  }
+  get runtime(): number | null {
+    return this.c.time(this.index, RUNTIME);
+  }
+  set runtime(v: number | null) {
+    this.c.setTime(this.index, RUNTIME, v);
+  }
+  get eta(): number | null {
+    return this.c.time(this.index, ETA);
+  }
+  set eta(v: number | null) {
+    this.c.setTime(this.index, ETA, v);
+  }
+  get expires(): number | null {
+    return this.c.time(this.index, EXPIRES);
+  }
+  set expires(v: number | null) {
+    this.c.setTime(this.index, EXPIRES, v);
+  }
+  get resultExpiresAtS(): number {
+    return this.c.time(this.index, RESULT_EXPIRES)!;
+  }
+  set resultExpiresAtS(v: number) {
+    this.c.setTime(this.index, RESULT_EXPIRES, v);
+  }
+}
+
 export class TaskTable {
   readonly all: TaskRecord[] = [];
   private byId = new Map<string, TaskRecord>();
+  private columns = new TaskColumns();
   get(id: string): TaskRecord | undefined {
     return this.byId.get(id);
   }
@@ -71,39 +355,16 @@ export class TaskTable {
   create(id: string, name: string, fields: Pick<Partial<TaskRecord>, "args" | "kwargs" | "queue" | "parentId" | "rootId" | "groupId"> = {}): TaskRecord {
     const existing = this.byId.get(id);
     if (existing) return existing;
-    const rec: TaskRecord = {
-      index: this.all.length,
-      id,
-      name,
-      args: fields.args ?? [],
-      kwargs: fields.kwargs ?? {},
-      queue: fields.queue ?? "celery",
-      state: PENDING,
-      result: null,
-      resultPayload: null,
-      traceback: null,
-      resultOwner: null,
-      resultExpiresAtS: Infinity,
-      eventState: PENDING,
-      retries: 0,
-      executions: 0,
-      worker: null,
-      sentAt: null,
-      receivedAt: null,
-      startedAt: null,
-      finishedAt: null,
-      runtime: null,
-      eta: null,
-      expires: null,
-      parentId: fields.parentId ?? null,
-      rootId: fields.rootId ?? id,
-      groupId: fields.groupId ?? null,
-      children: NO_CHILDREN,
-      ignoreResult: false,
-      eager: false,
-      lostReason: null,
-      signature: null,
-    };
+    const index = this.all.length;
+    this.columns.add(index);
+    const rec = new TaskRow(this.columns, index, id, fields.args ?? [], fields.kwargs ?? {});
+    rec.name = name;
+    rec.queue = fields.queue ?? "celery";
+    rec.state = PENDING;
+    rec.eventState = PENDING;
+    if (fields.parentId != null) rec.parentId = fields.parentId;
+    if (fields.rootId != null) rec.rootId = fields.rootId;
+    if (fields.groupId != null) rec.groupId = fields.groupId;
     this.all.push(rec);
     this.byId.set(id, rec);
     return rec;

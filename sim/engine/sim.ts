@@ -255,6 +255,18 @@ export class Sim {
     };
   }
 
+  /**
+   * Fire one event; true when the code it woke must be flushed (await flush() before the next).
+   * The synchronous half of stepOne, for loops that fire many events: most events wake no
+   * learner code, and awaiting an async step for each cost a promise and a microtask turn.
+   */
+  stepSync(): { fired: boolean; mustFlush: boolean } {
+    const fired = this.sched.step();
+    if (this.needFlush) return fired ? FIRED_FLUSH : NOT_FIRED_FLUSH;
+    this.current = this.system;
+    return fired ? FIRED : NOT_FIRED;
+  }
+
   /** Fire one event and flush. Returns false when nothing is scheduled. */
   async stepOne(): Promise<boolean> {
     const ok = this.sched.step();
@@ -263,6 +275,11 @@ export class Sim {
     return ok;
   }
 }
+
+const FIRED = { fired: true, mustFlush: false } as const;
+const FIRED_FLUSH = { fired: true, mustFlush: true } as const;
+const NOT_FIRED = { fired: false, mustFlush: false } as const;
+const NOT_FIRED_FLUSH = { fired: false, mustFlush: true } as const;
 
 export function isThenable(x: unknown): x is PromiseLike<unknown> {
   return x !== null && (typeof x === "object" || typeof x === "function") && typeof (x as { then?: unknown }).then === "function";

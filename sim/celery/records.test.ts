@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { TaskTable } from "./records";
+
+describe("TaskTable's columns", () => {
+  it("keep each task's fields apart, null apart from 0, past the columns' first growth", () => {
+    const t = new TaskTable();
+    const n = 3000; // the columns start at 1,024 tasks and double
+    for (let i = 0; i < n; i++) {
+      const r = t.create(`id-${i}`, `task-${i % 3}`, { args: [i], queue: i % 2 ? "q1" : "q2", ...(i % 5 === 0 ? { parentId: `id-${i - 1}`, rootId: "root", groupId: `g${i}` } : {}) });
+      if (i % 4 === 0) r.sentAt = i === 0 ? 0 : i / 7;
+      r.retries = i % 11;
+      r.ignoreResult = i % 2 === 0;
+      r.worker = i % 3 === 0 ? null : `w${i % 3}`;
+      if (i % 6 === 0) r.state = "SUCCESS";
+    }
+    t.addChild("id-0", "id-1");
+    t.addChild("id-0", "id-2");
+    for (let i = 0; i < n; i++) {
+      const r = t.at(i)!;
+      expect(r.id).toBe(`id-${i}`);
+      expect(r.index).toBe(i);
+      expect(r.name).toBe(`task-${i % 3}`);
+      expect(r.args).toEqual([i]);
+      expect(r.queue).toBe(i % 2 ? "q1" : "q2");
+      expect(r.sentAt).toBe(i % 4 === 0 ? (i === 0 ? 0 : i / 7) : null);
+      expect(r.receivedAt).toBeNull();
+      expect(r.resultExpiresAtS).toBe(Infinity);
+      expect(r.retries).toBe(i % 11);
+      expect(r.ignoreResult).toBe(i % 2 === 0);
+      expect(r.eager).toBe(false);
+      expect(r.worker).toBe(i % 3 === 0 ? null : `w${i % 3}`);
+      expect(r.state).toBe(i % 6 === 0 ? "SUCCESS" : "PENDING");
+      expect(r.eventState).toBe("PENDING");
+      expect(r.parentId).toBe(i % 5 === 0 ? `id-${i - 1}` : null);
+      expect(r.rootId).toBe(i % 5 === 0 ? "root" : `id-${i}`);
+      expect(r.groupId).toBe(i % 5 === 0 ? `g${i}` : null);
+      expect(r.children).toEqual(i === 0 ? ["id-1", "id-2"] : []);
+      expect(r.traceback).toBeNull();
+      expect(r.retriedAs).toBeUndefined();
+    }
+  });
+
+  it("sets a field back to null, and gives an existing id its record", () => {
+    const t = new TaskTable();
+    const r = t.create("a", "x");
+    r.eta = 3.5;
+    r.traceback = "tb";
+    r.eta = null;
+    r.traceback = null;
+    expect(r.eta).toBeNull();
+    expect(r.traceback).toBeNull();
+    expect(t.create("a", "other")).toBe(r);
+    expect(t.get("a")!.name).toBe("x");
+  });
+});
