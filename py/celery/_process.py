@@ -15,6 +15,7 @@ from js import Object
 
 from . import states
 from .exceptions import BY_NAME, Retry
+from ._request import Request
 
 
 _PACKAGE_DIR = os.path.dirname(__file__)
@@ -209,7 +210,7 @@ class _Task:
 
     @property
     def request(self):
-        return self._js.request
+        return Request(self._js.request)
 
     name = property(lambda self: self._js.name)
     max_retries = property(lambda self: self._js.maxRetries)

@@ -11,7 +11,7 @@ import time
 
 from pyodide.ffi import create_proxy
 
-from . import _process, _redis
+from . import _process, _redis, _world
 
 
 class _SimRandom(random.Random):
@@ -52,12 +52,12 @@ def run_module(source, filename, js_celery, js_module, globals_, helpers):
     """Execute the scenario in a fresh namespace with this process's ``celery``; export main/until.
 
     Returns None, or the JavaScript error its top level raised."""
-    mod = _process.make_module(js_celery, helpers)
+    mod = _world.extend_module(_process.make_module(js_celery, helpers), js_celery)
     bridge = mod._bridge
     _install_sim_world(globals_, helpers, bridge)
-    saved = sys.modules.get("celery")
-    saved_redis = sys.modules.get("redis")
+    saved = {name: sys.modules.get(name) for name in ("celery", "celery.signals", "redis")}
     sys.modules["celery"] = mod
+    sys.modules["celery.signals"] = mod.signals
     sys.modules["redis"] = _redis.make_redis_module(js_celery, bridge)
     ns = {"__name__": "scenario", "__file__": filename}  # not __main__: every process imports it
     bridge.names = ns
@@ -66,11 +66,11 @@ def run_module(source, filename, js_celery, js_module, globals_, helpers):
     except BaseException as e:  # noqa: BLE001 (the session reports it)
         return bridge.to_js_error(e)
     finally:
-        sys.modules["celery"] = saved
-        if saved_redis is None:
-            sys.modules.pop("redis", None)
-        else:
-            sys.modules["redis"] = saved_redis
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
     exports = js_module.exports
     main = ns.get("main")
     if callable(main):

@@ -215,3 +215,189 @@ def main():
     expect(r.returned).toEqual([45, ["send_invoice"]]);
   });
 });
+
+/** The lines a scenario printed (print() is the scenario's console), without the simulator's own. */
+const printed = (r: Report, prefix: string) => r.logs.filter((l) => l.includes(prefix)).map((l) => l.slice(l.indexOf(prefix)));
+
+describe("celery.signals: Celery's Python signal API, per process", () => {
+  it("calls receivers with Celery's keyword arguments, connected as a decorator or by a call", async () => {
+    const r = await runPython(`
+from celery import Celery
+from celery.signals import task_prerun, task_postrun, task_success, task_failure
+
+app = Celery("lab")
+
+@app.task
+def add(a, b):
+    return a + b
+
+@app.task
+def boom():
+    raise KeyError("lost")
+
+@task_prerun.connect
+def before(sender=None, task_id=None, task=None, args=None, kwargs=None, signal=None, **extra):
+    print(f"PRE {signal.name} {sender.name} {task.name} {task_id} {args} {kwargs} {sorted(extra)}")
+
+def after(sender=None, task_id=None, task=None, args=None, kwargs=None, retval=None, state=None, **extra):
+    print(f"POST {sender.name} {args} {retval!r} {state}")
+
+task_postrun.connect(after)
+
+@task_success.connect(sender="add")
+def ok(sender=None, result=None, **extra):
+    print(f"SUCCESS {sender.name} {result}")
+
+@task_failure.connect
+def failed(sender=None, task_id=None, exception=None, args=None, **extra):
+    print(f"FAILURE {sender.name} {type(exception).__name__} {isinstance(exception, KeyError)} {exception}")
+
+def main():
+    app.worker(hostname="w1", concurrency=1)
+    add.delay(2, 3)
+    boom.delay()
+`, 1);
+    expect(r.endReason).toBe("completed");
+    const [add, boom] = r.tasks.map((t) => t.id);
+    expect(printed(r, "PRE ")).toEqual([`PRE task_prerun add add ${add} [2, 3] {} []`, `PRE task_prerun boom boom ${boom} [] {} []`]);
+    expect(printed(r, "POST ")).toEqual(["POST add [2, 3] 5 SUCCESS", "POST boom [] KeyError('lost') FAILURE"]);
+    // sender="add" filters: boom's success would not be heard (it fails anyway), add's is.
+    expect(printed(r, "SUCCESS ")).toEqual(["SUCCESS add 5"]);
+    expect(printed(r, "FAILURE ")).toEqual(["FAILURE boom KeyError True 'lost'"]);
+  });
+
+  it("a receiver connected in main() (the client's process) hears no task; one at the top level does, in each pool child", async () => {
+    const r = await runPython(`
+from celery import Celery
+from celery.signals import task_prerun, worker_process_init
+
+app = Celery("lab")
+
+@app.task
+def work(i):
+    return i
+
+@worker_process_init.connect
+def child_up(**kwargs):
+    print("CHILD up")
+
+@task_prerun.connect
+def top(task=None, args=None, **kwargs):
+    print(f"TOP {args[0]}")
+
+def in_main(task=None, args=None, **kwargs):
+    print(f"MAIN {args[0]}")
+
+def main():
+    task_prerun.connect(in_main)
+    app.worker(hostname="w1", concurrency=2)
+    for i in range(4):
+        work.delay(i)
+`, 1);
+    expect(r.endReason).toBe("completed");
+    expect(printed(r, "MAIN ")).toEqual([]);
+    expect(printed(r, "TOP ").sort()).toEqual(["TOP 0", "TOP 1", "TOP 2", "TOP 3"]);
+    expect(printed(r, "CHILD ")).toEqual(["CHILD up", "CHILD up"]);
+  });
+
+  it("disconnect removes a receiver (by itself or its dispatch_uid); connecting it twice calls it once", async () => {
+    const r = await runPython(`
+from celery import Celery
+from celery.signals import task_prerun
+
+app = Celery("lab")
+
+@app.task
+def work(i):
+    return i
+
+def once(args=None, **kwargs):
+    print(f"ONCE {args[0]}")
+
+def gone(args=None, **kwargs):
+    print(f"GONE {args[0]}")
+
+task_prerun.connect(once)
+task_prerun.connect(once)
+task_prerun.connect(gone)
+task_prerun.connect(gone, dispatch_uid="g2")
+removed = [task_prerun.disconnect(gone), task_prerun.disconnect(dispatch_uid="g2"), task_prerun.disconnect(gone)]
+print(f"REMOVED {removed}")
+
+def main():
+    app.worker(hostname="w1", concurrency=1)
+    work.delay(7)
+`, 1);
+    expect(printed(r, "ONCE ")).toEqual(["ONCE 7"]);
+    expect(printed(r, "GONE ")).toEqual([]);
+    // Printed once per process that imported the module (the client's, the worker's, its child).
+    expect(new Set(printed(r, "REMOVED "))).toEqual(new Set(["REMOVED [True, True, False]"]));
+  });
+
+  it("a receiver that raises is logged and the others still run; the task is unaffected", async () => {
+    const r = await runPython(`
+from celery import Celery
+from celery.signals import task_prerun
+
+app = Celery("lab")
+
+@app.task
+def work(i):
+    return i * 10
+
+@task_prerun.connect
+def bad(**kwargs):
+    raise ValueError("receiver broke")
+
+@task_prerun.connect
+def good(args=None, **kwargs):
+    print(f"GOOD {args[0]}")
+
+def main():
+    app.worker(hostname="w1", concurrency=1)
+    work.delay(4)
+`, 1);
+    expect(printed(r, "GOOD ")).toEqual(["GOOD 4"]);
+    expect(r.logs.some((l) => l.includes("signal task_prerun raised ValueError('receiver broke')"))).toBe(true);
+    expect(r.tasks.map((t) => [t.state, t.result])).toEqual([["SUCCESS", 40]]);
+  });
+});
+
+describe("the rest of what labs 3.2 and c1 use", () => {
+  it("self.request under Celery's names (delivery_info with routing_key); app.worker gives a Worker", async () => {
+    const r = await runPython(`
+from celery import Celery
+
+app = Celery("lab", broker="rabbitmq")
+
+@app.task(bind=True)
+def where(self):
+    info = self.request.delivery_info
+    return [info["queue"], info["routing_key"], self.request.hostname, self.request.get("nothing", "default")]
+
+def main():
+    app.broker.declare_exchange("events", "topic")
+    app.broker.bind_queue("audit", "events", "event.#")
+    w = app.worker(hostname="w1", concurrency=3, queues=["audit"], pool="threads")
+    where.apply_async(exchange="events", routing_key="event.order.created")
+    return [w.hostname, w.concurrency, w.pool, type(w).__name__]
+`, 1);
+    expect(r.error).toBeNull();
+    expect(r.returned).toEqual(["w1", 3, "threads", "Worker"]);
+    expect(r.tasks.map((t) => t.result)).toEqual([["audit", "event.order.created", "w1", "default"]]);
+  });
+
+  it("from celery import cpu: cpu is a function of seconds (burning a core needs waiting in place: JSPI)", async () => {
+    const r = await runPython(`
+from celery import Celery, cpu
+app = Celery("lab")
+
+def main():
+    try:
+        cpu(0.01)
+    except RuntimeError as e:
+        return str(e)
+`, 1);
+    expect(r.returned).toMatch(/needs JSPI/);
+  });
+});

@@ -91,6 +91,13 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
         return Object.defineProperty(fn, "length", { value: 1 + arity });
       },
       main: (call: Callable) => (jspi ? async () => settle(await call.callPromising!()) : () => settle(call())),
+      /**
+       * A signal dispatcher for the simulator's Signal (sim/celery/signals.ts). Under JSPI it is
+       * called promising, so a receiver may wait in place (a Redis call in task_postrun); the
+       * simulator goes on meanwhile, as with a TypeScript async handler. Receivers' errors are
+       * logged on the Python side (Celery's Signal.send logs and goes on), so it never rejects.
+       */
+      signal: (call: Callable) => (jspi ? (args: unknown) => call.callPromising!(args) : (args: unknown) => call(args)),
     };
     // print() goes to the scenario's console, as console.log does in TypeScript.
     py.setStdout?.({ batched: (line) => g.console.log(line) });

@@ -11,6 +11,12 @@ import process from "../../../py/celery/_process.py";
 import runtime from "../../../py/celery/_runtime.py";
 // @ts-expect-error: .py files are bundled as text
 import redis from "../../../py/celery/_redis.py";
+// @ts-expect-error: .py files are bundled as text
+import request from "../../../py/celery/_request.py";
+// @ts-expect-error: .py files are bundled as text
+import signals from "../../../py/celery/_signals.py";
+// @ts-expect-error: .py files are bundled as text
+import world from "../../../py/celery/_world.py";
 
 export const CELERY_PACKAGE: Record<string, string> = {
   "__init__.py": init,
@@ -19,4 +25,7 @@ export const CELERY_PACKAGE: Record<string, string> = {
   "_process.py": process,
   "_runtime.py": runtime,
   "_redis.py": redis,
+  "_request.py": request,
+  "_signals.py": signals,
+  "_world.py": world,
 };
