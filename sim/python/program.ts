@@ -108,6 +108,9 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
   // the flush may give it many host turns (Pyodide's scheduling resumes it; see Sim.resumeTurns).
   // The bound only matters for a body waiting on a promise the simulator does not own.
   if (jspi) program.resumeTurns = PYTHON_RESUME_TURNS;
+  // callPromising starts the call in a later host turn (Pyodide schedules it): a signal receiver
+  // called as a task ends must still run at that moment of simulated time.
+  if (jspi) program.nestedStartsLate = true;
   return program;
 }
 
