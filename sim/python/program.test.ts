@@ -235,6 +235,10 @@ def add(a, b):
 def boom():
     raise KeyError("lost")
 
+@app.task
+def mul(a, b):
+    return a * b
+
 @task_prerun.connect
 def before(sender=None, task_id=None, task=None, args=None, kwargs=None, signal=None, **extra):
     print(f"PRE {signal.name} {sender.name} {task.name} {task_id} {args} {kwargs} {sorted(extra)}")
@@ -256,12 +260,13 @@ def main():
     app.worker(hostname="w1", concurrency=1)
     add.delay(2, 3)
     boom.delay()
+    mul.delay(4, 5)
 `, 1);
     expect(r.endReason).toBe("completed");
-    const [add, boom] = r.tasks.map((t) => t.id);
-    expect(printed(r, "PRE ")).toEqual([`PRE task_prerun add add ${add} [2, 3] {} []`, `PRE task_prerun boom boom ${boom} [] {} []`]);
-    expect(printed(r, "POST ")).toEqual(["POST add [2, 3] 5 SUCCESS", "POST boom [] KeyError('lost') FAILURE"]);
-    // sender="add" filters: boom's success would not be heard (it fails anyway), add's is.
+    const [add, boom, mul] = r.tasks.map((t) => t.id);
+    expect(printed(r, "PRE ")).toEqual([`PRE task_prerun add add ${add} [2, 3] {} []`, `PRE task_prerun boom boom ${boom} [] {} []`, `PRE task_prerun mul mul ${mul} [4, 5] {} []`]);
+    expect(printed(r, "POST ")).toEqual(["POST add [2, 3] 5 SUCCESS", "POST boom [] KeyError('lost') FAILURE", "POST mul [4, 5] 20 SUCCESS"]);
+    // sender="add" filters: mul's success is not heard, add's is.
     expect(printed(r, "SUCCESS ")).toEqual(["SUCCESS add 5"]);
     expect(printed(r, "FAILURE ")).toEqual(["FAILURE boom KeyError True 'lost'"]);
   });
