@@ -99,20 +99,15 @@ export class Sim {
    */
   resumeTurns = 1;
   /**
-   * The code starts and resumes in later host turns, through its runtime's own task queue: Python
-   * under JSPI, whose `callPromising` schedules each call (Pyodide's scheduling). Then:
-   * - code entered from inside other code (a signal receiver called as a task ends) is run too by
-   *   the flush, with its own context current, until it waits on the simulator or its promise
-   *   settles (TypeScript runs synchronously up to its first await, so the flush only watches the
-   *   current context; without this a task_postrun receiver read the clock after the run had moved
-   *   on, by the result's store, ~1 ms);
-   * - a context whose entered code has all settled (its promises: a task body that returned) is not
-   *   given `resumeTurns` more host turns: it has nothing left to run.
+   * Code entered from inside other code (a signal receiver called as a task ends) starts in a later
+   * host turn: Python under JSPI, whose `callPromising` schedules the call through Pyodide's own
+   * task queue. TypeScript runs synchronously up to its first await, so the flush only watches the
+   * current context; with this set it also runs each such nested context, current, until it waits
+   * on the simulator or its promise settles. Without it a task_postrun receiver read the clock after
+   * the run had moved on (by the result's store, ~1 ms).
    */
   nestedStartsLate = false;
-  private nested: ExecContext[] = [];
-  /** Per context (nestedStartsLate): promises its entered code returned that have not settled. */
-  private unsettled = new WeakMap<ExecContext, number>();
+  private nested: { ctx: ExecContext; settled: boolean }[] = [];
   /** Set when learner code may have continuations waiting in the microtask queue. */
   private needFlush = false;
   private lastLabel = "";
@@ -164,7 +159,7 @@ export class Sim {
       const r = fn();
       if (isThenable(r)) {
         this.needFlush = true;
-        if (this.nestedStartsLate) this.watchSettled(ctx, r, prev !== this.system && prev !== ctx);
+        if (this.nestedStartsLate && prev !== this.system && prev !== ctx) this.watchNested(ctx, r);
       }
       return r;
     } finally {
@@ -245,32 +240,31 @@ export class Sim {
   async flush(): Promise<void> {
     while (this.needFlush) {
       this.needFlush = false;
-      await this.runUntilWaiting(this.current);
+      await this.runUntilWaiting(this.current, () => false);
       // Nested code that starts late (nestedStartsLate), each with its own context current.
-      for (let ctx = this.nested.shift(); ctx; ctx = this.nested.shift()) {
+      for (let n = this.nested.shift(); n; n = this.nested.shift()) {
         const outer = this.current;
-        this.current = ctx;
-        await this.runUntilWaiting(ctx);
+        this.current = n.ctx;
+        const entry = n;
+        await this.runUntilWaiting(n.ctx, () => entry.settled);
         this.current = outer;
       }
     }
     this.current = this.system;
   }
 
-  /** Give `ctx`'s code turns until it waits on the simulator, dies, or (tracked) has all settled. */
-  private async runUntilWaiting(ctx: ExecContext): Promise<void> {
-    const running = () => ctx.alive && !ctx.parked && this.unsettled.get(ctx) !== 0;
-    for (let i = 0; i < MICROTASK_TURNS && running(); i++) await null;
-    for (let t = 0; t < this.resumeTurns && running(); t++) await this.host.yieldMacrotask();
+  private async runUntilWaiting(ctx: ExecContext, done: () => boolean): Promise<void> {
+    for (let i = 0; i < MICROTASK_TURNS && ctx.alive && !ctx.parked && !done(); i++) await null;
+    for (let t = 0; t < this.resumeTurns && ctx.alive && !ctx.parked && !done(); t++) await this.host.yieldMacrotask();
   }
 
-  private watchSettled(ctx: ExecContext, code: PromiseLike<unknown>, nested: boolean): void {
-    this.unsettled.set(ctx, (this.unsettled.get(ctx) ?? 0) + 1);
+  private watchNested(ctx: ExecContext, started: PromiseLike<unknown>): void {
+    const entry = { ctx, settled: false };
     const settled = () => {
-      this.unsettled.set(ctx, this.unsettled.get(ctx)! - 1);
+      entry.settled = true;
     };
-    code.then(settled, settled);
-    if (nested) this.nested.push(ctx);
+    started.then(settled, settled);
+    this.nested.push(entry);
   }
 
   /** Fire one event and flush. Returns false when nothing is scheduled. */
