@@ -20,6 +20,9 @@ const LABS = join(import.meta.dirname, "../labs");
 const only = process.env.PY_LABS?.split(",");
 const pythonLabs = PATHS.flatMap((p) => p.labs).filter((id) => existsSync(join(LABS, id, "solution.py")) && (!only || only.includes(id)));
 
+/** One Python run's limit (a lab's solution on one seed, in the runner's worker). */
+const RUN_LIMIT_MS = 120_000;
+
 /**
  * The solution is graded on every graded seed; the starter and the mutants on the lab's first seed
  * only (`firstSeedOnly`): a Python run of a lab takes 5-20 s here, and `npm test` has a 15 min budget.
@@ -29,7 +32,7 @@ async function grade(runner: PythonRunner, source: string, suite: CheckSuite, fi
   const perSeed: { seed: number; results: CheckResult[] }[] = [];
   let runError: string | null = null;
   for (const seed of firstSeedOnly ? [suite.seed] : gradedSeeds(suite)) {
-    const { report, trace } = await runner.run(source, { seed, untilS: suite.untilS, file, trace: true, timeoutMs: 120_000 });
+    const { report, trace } = await runner.run(source, { seed, untilS: suite.untilS, file, trace: true, timeoutMs: RUN_LIMIT_MS });
     perSeed.push({ seed, results: runChecks(suite, makeLabRun(report, trace!)) });
     if (report.error && runError === null) runError = `seed ${seed}: ${report.endMessage}`;
   }
@@ -62,9 +65,12 @@ test.describe.serial("each lab's Python: the solution passes every check, the st
 
   for (const id of pythonLabs) {
     test(id, async () => {
-      test.setTimeout(300_000);
       const suite = ((await import(`../labs/${id}/check.ts`)) as { default: CheckSuite }).default;
       const read = (f: string) => readFileSync(join(LABS, id, f), "utf8");
+      // At least 5 minutes, and each run's own limit (RUN_LIMIT_MS) for every run the lab makes: lab
+      // 3.2's runs (~3000 tasks each) take a minute or more apiece on a loaded machine.
+      const mutantCount = existsSync(join(LABS, id, "mutants")) ? readdirSync(join(LABS, id, "mutants")).filter((f) => f.endsWith(".py")).length : 0;
+      test.setTimeout(Math.max(300_000, RUN_LIMIT_MS * (gradedSeeds(suite).length + 1 + mutantCount)));
 
       const solution = await grade(runner, read("solution.py"), suite, "solution.py");
       expect.soft(failures(solution.results), `${id}/solution.py${solution.runError ? ` (run error: ${solution.runError})` : ""}`).toEqual([]);

@@ -15,6 +15,7 @@ from js import Error as JsError, Object
 
 from . import states
 from .exceptions import BY_NAME, Retry
+from ._request import Request
 
 
 _PACKAGE_DIR = os.path.dirname(__file__)
@@ -40,25 +41,6 @@ def to_py_value(v):
     if v is jsnull:
         return None
     return v.to_py() if hasattr(v, "to_py") else v
-
-
-class _Request:
-    """``self.request`` of a bound task: Celery's snake_case names (``called_directly``,
-    ``delivery_info``) read from the simulator's request, as Python values."""
-
-    def __init__(self, js):
-        object.__setattr__(self, "_js", js)
-
-    def __getattr__(self, name):
-        js = self._js
-        key = name if hasattr(js, name) else camel(name)
-        if not hasattr(js, key):
-            raise AttributeError(f"request has no attribute {name!r}")
-        v = to_py_value(getattr(js, key))
-        return _AttrDict(v) if type(v) is dict else v
-
-    def __repr__(self):
-        return f"<Context: id={self.id!r} task={self.task!r} retries={self.retries!r}>"
 
 
 class _AttrDict(dict):
@@ -323,7 +305,7 @@ class _TaskBase:
 
     @property
     def request(self):
-        return _Request(self._jsv.request)
+        return Request(self._jsv.request)
 
     name = property(lambda self: self._js.name)
 
@@ -346,7 +328,11 @@ class _TaskBase:
         except Retry:
             raise
         except self._autoretry_for as exc:
-            raise self.retry(exc=exc, **self._retry_kwargs)
+            opts = dict(self._retry_kwargs)
+            backoff_s = to_py_value(self._jsv.autoretryBackoffS())  # retry_backoff: Celery's exponential backoff
+            if backoff_s is not None:
+                opts["countdown"] = backoff_s
+            raise self.retry(exc=exc, **opts)
 
     # ---- hooks (Celery's no-ops; a base class overrides them)
 

@@ -3,12 +3,15 @@
 
 As a client made with ``decode_responses=True``: values come back as ``str``. Each command waits in
 place for the simulated server's reply (JSPI), as a redis-py call blocks. The commands the simulator
-has: get, set (ex, px, nx, xx), incr/incrby/decr/decrby (``incr(name, amount=1)``), expire, pexpire,
+has: get, set (ex, px, nx, xx), incr/incrby/decr/decrby (``incr(name, amount=1)``,
+``incrby(name, amount=1)``), expire, pexpire,
 persist, ttl, pttl, delete, exists, type, keys, flushall, dbsize, lpush, rpush, lpop, rpop, llen,
 lrange, zadd (a mapping of member to score), zrem, zcard, zscore, zrange (withscores),
 zrangebyscore, zremrangebyscore.
 """
 import types
+
+from pyodide.ffi import jsnull
 
 from ._process import to_js_value, to_py_value
 
@@ -24,7 +27,8 @@ class Redis:
 
     def _run(self, name, *args):
         out = self._b.call(getattr(self._js, name), *[to_js_value(a) for a in args])
-        return to_py_value(self._b.wait(out))
+        out = to_py_value(self._b.wait(out))
+        return None if out is jsnull else out  # a missing key: redis-py's None
 
     def __getattr__(self, name):
         if name.startswith("_") or not hasattr(self._js, name):
@@ -40,6 +44,12 @@ class Redis:
 
     def decr(self, name, amount=1):
         return self._run("decrby", name, amount) if amount != 1 else self._run("decr", name)
+
+    def incrby(self, name, amount=1):
+        return self._run("incrby", name, amount)
+
+    def decrby(self, name, amount=1):
+        return self._run("decrby", name, amount)
 
     def delete(self, *names):
         return self._run("del", *names)

@@ -12,7 +12,7 @@ import time
 
 from pyodide.ffi import create_proxy
 
-from . import _process, _redis, _threading
+from . import _extend, _process, _redis, _threading
 
 
 class _SimRandom(random.Random):
@@ -53,13 +53,12 @@ def run_module(source, filename, js_celery, js_module, globals_, helpers):
     """Execute the scenario in a fresh namespace with this process's ``celery``; export main/until.
 
     Returns None, or the JavaScript error its top level raised."""
-    mod = _process.make_module(js_celery, helpers)
+    mod = _extend.extend_module(_process.make_module(js_celery, helpers), js_celery)
     bridge = mod._bridge
     _install_sim_world(globals_, helpers, bridge)
-    saved = sys.modules.get("celery")
-    saved_redis = sys.modules.get("redis")
-    saved_threading = sys.modules.get("threading")
+    saved = {name: sys.modules.get(name) for name in ("celery", "celery.signals", "redis", "threading")}
     sys.modules["celery"] = mod
+    sys.modules["celery.signals"] = mod.signals
     sys.modules["redis"] = _redis.make_redis_module(js_celery, bridge)
     sys.modules["threading"] = _threading.make_threading_module(bridge, helpers)
     ns = {"__name__": "scenario", "__file__": filename}  # not __main__: every process imports it
@@ -69,12 +68,11 @@ def run_module(source, filename, js_celery, js_module, globals_, helpers):
     except BaseException as e:  # noqa: BLE001 (the session reports it)
         return bridge.to_js_error(e)
     finally:
-        sys.modules["celery"] = saved
-        sys.modules["threading"] = saved_threading
-        if saved_redis is None:
-            sys.modules.pop("redis", None)
-        else:
-            sys.modules["redis"] = saved_redis
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
     exports = js_module.exports
     main = ns.get("main")
     if callable(main):

@@ -86,8 +86,16 @@ class Deployment(JsObject):
 
 
 class Worker(JsObject):
-    """A started worker: ``hostname``, ``status``, ``concurrency``, ``ready()``, ``shutdown()``,
+    """A started worker: ``hostname``, ``status``, ``concurrency``, ``pool`` (its pool's name:
+    "prefork", "threads", "solo"...), ``ready()``, ``shutdown()`` (warm: running tasks finish),
     ``kill()``, ``restart()``, ``pool_grow(n)``, ``pool_shrink(n)``, ``add_consumer(queue)``..."""
+
+    @property
+    def pool(self):
+        return str(self._js._w.pool)
+
+    def __repr__(self):
+        return f"<Worker: {self.hostname} ({self.status})>"
 
 
 class Control(JsObject):

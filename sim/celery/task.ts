@@ -205,6 +205,16 @@ export class Task<A extends unknown[] = any[], R = any> {
   }
 
   /**
+   * The countdown of an autoretry under `retryBackoff` (Celery's exponential backoff with its jitter),
+   * for this execution's retries; null without backoff. The Python front's autoretry asks it too.
+   */
+  autoretryBackoffS(): number | null {
+    if (!this.retryBackoff) return null;
+    const factor = this.retryBackoff === true ? 1 : Number(this.retryBackoff);
+    return backoffCountdown(factor, this.request.retries, this.retryBackoffMax, this.retryJitter, () => this.app._sim.rng.stream("retry-jitter").random());
+  }
+
+  /**
    * Retry this execution: publishes the retry and throws `Retry`, so `throw self.retry(...)` reads
    * like Python's `raise self.retry(...)`. Past `maxRetries` it throws `exc` when given (Celery
    * re-raises the original error), else MaxRetriesExceededError.
@@ -279,11 +289,7 @@ export class Task<A extends unknown[] = any[], R = any> {
 function withAutoretry(self: Task, call: () => unknown): unknown {
   const onError = (e: unknown): never => {
     if (e instanceof Retry || !self.autoretryFor.some((cls) => e instanceof cls)) throw e;
-    let countdown = self.retryKwargs.countdown;
-    if (self.retryBackoff) {
-      const factor = self.retryBackoff === true ? 1 : Number(self.retryBackoff);
-      countdown = backoffCountdown(factor, self.request.retries, self.retryBackoffMax, self.retryJitter, () => self.app._sim.rng.stream("retry-jitter").random());
-    }
+    const countdown = self.autoretryBackoffS() ?? self.retryKwargs.countdown;
     const opts: Parameters<Task["retry"]>[0] = { exc: e };
     if (countdown !== undefined) opts.countdown = countdown;
     if ("maxRetries" in self.retryKwargs) opts.maxRetries = self.retryKwargs.maxRetries ?? null;

@@ -33,6 +33,8 @@ export type ModuleProgram = ((require: (name: string) => unknown, module: { expo
    * program whose code resumes through its runtime's own scheduling (Python under JSPI).
    */
   resumeTurns?: number;
+  /** Code entered from inside other code starts in a later host turn (Sim.nestedStartsLate). */
+  nestedStartsLate?: boolean;
 };
 
 
@@ -60,6 +62,7 @@ class ScenarioSession implements Session {
   ) {
     this.sim = new Sim(opts.seed, opts.host);
     if (opts.program?.resumeTurns) this.sim.resumeTurns = opts.program.resumeTurns;
+    if (opts.program?.nestedStartsLate) this.sim.nestedStartsLate = true;
     this.world = new World(this.sim);
     if (opts.costs) this.world.costs.mode = opts.costs;
     this.untilS = opts.untilS ?? DEFAULT_UNTIL_S;

@@ -103,6 +103,16 @@ export class Sim {
    * task!", or a wait no one settles: the run stopped at `until` with main waiting).
    */
   resumeTurns = 1;
+  /**
+   * Code entered from inside other code (a signal receiver called as a task ends) starts in a later
+   * host turn: Python under JSPI, whose `callPromising` schedules the call through Pyodide's own
+   * task queue. TypeScript runs synchronously up to its first await, so the flush only watches the
+   * current context; with this set it also runs each such nested context, current, until it waits
+   * on the simulator or its promise settles. Without it a task_postrun receiver read the clock after
+   * the run had moved on (by the result's store, ~1 ms).
+   */
+  nestedStartsLate = false;
+  private nested: { ctx: ExecContext; settled: boolean }[] = [];
   /** Set when learner code may have continuations waiting in the microtask queue. */
   private needFlush = false;
   private lastLabel = "";
@@ -152,7 +162,10 @@ export class Sim {
     }
     try {
       const r = fn();
-      if (isThenable(r)) this.needFlush = true;
+      if (isThenable(r)) {
+        this.needFlush = true;
+        if (this.nestedStartsLate && prev !== this.system && prev !== ctx) this.watchNested(ctx, r);
+      }
       return r;
     } finally {
       // Entered from the simulator itself: continuations of `ctx` run in the flush that follows
@@ -232,10 +245,15 @@ export class Sim {
   async flush(): Promise<void> {
     while (this.needFlush) {
       this.needFlush = false;
-      const ctx = this.current;
-      const running = () => ctx.alive && (!ctx.parked || ctx.holds > 0);
-      for (let i = 0; i < MICROTASK_TURNS && running(); i++) await null;
-      for (let t = 0; t < this.resumeTurns && running(); t++) await this.host.yieldMacrotask();
+      await this.runUntilWaiting(this.current, () => false);
+      // Nested code that starts late (nestedStartsLate), each with its own context current.
+      for (let n = this.nested.shift(); n; n = this.nested.shift()) {
+        const outer = this.current;
+        this.current = n.ctx;
+        const entry = n;
+        await this.runUntilWaiting(n.ctx, () => entry.settled);
+        this.current = outer;
+      }
     }
     this.current = this.system;
   }
@@ -265,6 +283,22 @@ export class Sim {
     if (this.needFlush) return fired ? FIRED_FLUSH : NOT_FIRED_FLUSH;
     this.current = this.system;
     return fired ? FIRED : NOT_FIRED;
+  }
+
+  private async runUntilWaiting(ctx: ExecContext, done: () => boolean): Promise<void> {
+    // A held context (Sim.hold) keeps running though parked: a flow of its code starts late.
+    const running = () => ctx.alive && (!ctx.parked || ctx.holds > 0) && !done();
+    for (let i = 0; i < MICROTASK_TURNS && running(); i++) await null;
+    for (let t = 0; t < this.resumeTurns && running(); t++) await this.host.yieldMacrotask();
+  }
+
+  private watchNested(ctx: ExecContext, started: PromiseLike<unknown>): void {
+    const entry = { ctx, settled: false };
+    const settled = () => {
+      entry.settled = true;
+    };
+    started.then(settled, settled);
+    this.nested.push(entry);
   }
 
   /** Fire one event and flush. Returns false when nothing is scheduled. */

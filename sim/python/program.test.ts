@@ -146,7 +146,42 @@ def main():
     fetch_it.delay("http://api")
 `;
 
+const BACKOFF_TS = `
+import { Celery } from "celery";
+class ConnectionError extends Error { name = "ConnectionError"; }
+const app = new Celery("lab");
+export const fetchIt = app.task({ name: "fetch_it", autoretryFor: [ConnectionError], retryBackoff: 2, retryBackoffMax: 600, retryKwargs: { maxRetries: 4 } },
+  function fetchIt(url: string) { throw new ConnectionError("refused: " + url); });
+export default function main() {
+  app.worker({ hostname: "w1" });
+  for (let i = 0; i < 3; i++) fetchIt.delay("http://api/" + i);
+}
+`;
+
+const BACKOFF_PY = `
+from celery import Celery
+app = Celery("lab")
+
+@app.task(name="fetch_it", autoretry_for=(ConnectionError,), retry_backoff=2, retry_backoff_max=600, retry_kwargs={"max_retries": 4})
+def fetch_it(url):
+    raise ConnectionError("refused: " + url)
+
+def main():
+    app.worker(hostname="w1")
+    for i in range(3):
+        fetch_it.delay("http://api/" + str(i))
+`;
+
 describe("Celery's Python names on the simulator", () => {
+  it("retry_backoff spaces autoretries as Celery's exponential backoff with jitter, draw for draw as TypeScript", async () => {
+    const [ts, python] = [await runTs(BACKOFF_TS, 4), await runPython(BACKOFF_PY, 4)];
+    expect(outcome(python)).toEqual(outcome(ts));
+    expect(python.tasks.map((t) => [t.state, t.retries])).toEqual([["FAILURE", 4], ["FAILURE", 4], ["FAILURE", 4]]);
+    // Full jitter: countdowns up to 2·2^retries s, so the fifth run comes later than with no backoff.
+    const spans = python.tasks.map((t) => t.finishedAt! - t.sentAt!);
+    expect(Math.max(...spans)).toBeGreaterThan(4);
+  });
+
   it("keeps module state per process and runs a chain built with |, as the TypeScript twin does", async () => {
     const [ts, python] = [await runTs(COUNTER_TS, 3), await runPython(COUNTER_PY, 3)];
     expect(outcome(python)).toEqual(outcome(ts));
@@ -380,5 +415,196 @@ def main():
     expect(r.endReason, r.endMessage).toBe("completed");
     expect(r.returned).toEqual({ log: [0, 10, 20], alive: [false, false, false, false], names: ["Thread-1 (work)", "Thread-2 (work)", "Thread-3 (work)", "bad-one"], stop: true });
     expect(r.logs.join("\n")).toMatch(/^Exception in thread bad-one:\nTraceback \(most recent call last\):\n {2}File "scenario.py", line 11, in bad\n[\s\S]*ValueError: boom$/);
+  });
+});
+
+/** The lines a scenario printed (print() is the scenario's console), without the simulator's own. */
+const printed = (r: Report, prefix: string) => r.logs.filter((l) => l.includes(prefix)).map((l) => l.slice(l.indexOf(prefix)));
+
+describe("celery.signals: Celery's Python signal API, per process", () => {
+  it("calls receivers with Celery's keyword arguments, connected as a decorator or by a call", async () => {
+    const r = await runPython(`
+from celery import Celery
+from celery.signals import task_prerun, task_postrun, task_success, task_failure
+
+app = Celery("lab")
+
+@app.task
+def add(a, b):
+    return a + b
+
+@app.task
+def boom():
+    raise KeyError("lost")
+
+@app.task
+def mul(a, b):
+    return a * b
+
+@task_prerun.connect
+def before(sender=None, task_id=None, task=None, args=None, kwargs=None, signal=None, **extra):
+    print(f"PRE {signal.name} {sender.name} {task.name} {task_id} {args} {kwargs} {sorted(extra)}")
+
+def after(sender=None, task_id=None, task=None, args=None, kwargs=None, retval=None, state=None, **extra):
+    print(f"POST {sender.name} {args} {retval!r} {state}")
+
+task_postrun.connect(after)
+
+@task_success.connect(sender="add")
+def ok(sender=None, result=None, **extra):
+    print(f"SUCCESS {sender.name} {result}")
+
+@task_failure.connect
+def failed(sender=None, task_id=None, exception=None, args=None, **extra):
+    print(f"FAILURE {sender.name} {type(exception).__name__} {isinstance(exception, KeyError)} {exception}")
+
+def main():
+    app.worker(hostname="w1", concurrency=1)
+    add.delay(2, 3)
+    boom.delay()
+    mul.delay(4, 5)
+`, 1);
+    expect(r.endReason).toBe("completed");
+    const [add, boom, mul] = r.tasks.map((t) => t.id);
+    expect(printed(r, "PRE ")).toEqual([`PRE task_prerun add add ${add} [2, 3] {} []`, `PRE task_prerun boom boom ${boom} [] {} []`, `PRE task_prerun mul mul ${mul} [4, 5] {} []`]);
+    expect(printed(r, "POST ")).toEqual(["POST add [2, 3] 5 SUCCESS", "POST boom [] KeyError('lost') FAILURE", "POST mul [4, 5] 20 SUCCESS"]);
+    // sender="add" filters: mul's success is not heard, add's is.
+    expect(printed(r, "SUCCESS ")).toEqual(["SUCCESS add 5"]);
+    expect(printed(r, "FAILURE ")).toEqual(["FAILURE boom KeyError True 'lost'"]);
+  });
+
+  it("a receiver connected in main() (the client's process) hears no task; one at the top level does, in each pool child", async () => {
+    const r = await runPython(`
+from celery import Celery
+from celery.signals import task_prerun, worker_process_init
+
+app = Celery("lab")
+
+@app.task
+def work(i):
+    return i
+
+@worker_process_init.connect
+def child_up(**kwargs):
+    print("CHILD up")
+
+@task_prerun.connect
+def top(task=None, args=None, **kwargs):
+    print(f"TOP {args[0]}")
+
+def in_main(task=None, args=None, **kwargs):
+    print(f"MAIN {args[0]}")
+
+def main():
+    task_prerun.connect(in_main)
+    app.worker(hostname="w1", concurrency=2)
+    for i in range(4):
+        work.delay(i)
+`, 1);
+    expect(r.endReason).toBe("completed");
+    expect(printed(r, "MAIN ")).toEqual([]);
+    expect(printed(r, "TOP ").sort()).toEqual(["TOP 0", "TOP 1", "TOP 2", "TOP 3"]);
+    expect(printed(r, "CHILD ")).toEqual(["CHILD up", "CHILD up"]);
+  });
+
+  it("disconnect removes a receiver (by itself or its dispatch_uid); connecting it twice calls it once", async () => {
+    const r = await runPython(`
+from celery import Celery
+from celery.signals import task_prerun
+
+app = Celery("lab")
+
+@app.task
+def work(i):
+    return i
+
+def once(args=None, **kwargs):
+    print(f"ONCE {args[0]}")
+
+def gone(args=None, **kwargs):
+    print(f"GONE {args[0]}")
+
+task_prerun.connect(once)
+task_prerun.connect(once)
+task_prerun.connect(gone)
+task_prerun.connect(gone, dispatch_uid="g2")
+removed = [task_prerun.disconnect(gone), task_prerun.disconnect(dispatch_uid="g2"), task_prerun.disconnect(gone)]
+print(f"REMOVED {removed}")
+
+def main():
+    app.worker(hostname="w1", concurrency=1)
+    work.delay(7)
+`, 1);
+    expect(printed(r, "ONCE ")).toEqual(["ONCE 7"]);
+    expect(printed(r, "GONE ")).toEqual([]);
+    // Printed once per process that imported the module (the client's, the worker's, its child).
+    expect(new Set(printed(r, "REMOVED "))).toEqual(new Set(["REMOVED [True, True, False]"]));
+  });
+
+  it("a receiver that raises is logged and the others still run; the task is unaffected", async () => {
+    const r = await runPython(`
+from celery import Celery
+from celery.signals import task_prerun
+
+app = Celery("lab")
+
+@app.task
+def work(i):
+    return i * 10
+
+@task_prerun.connect
+def bad(**kwargs):
+    raise ValueError("receiver broke")
+
+@task_prerun.connect
+def good(args=None, **kwargs):
+    print(f"GOOD {args[0]}")
+
+def main():
+    app.worker(hostname="w1", concurrency=1)
+    work.delay(4)
+`, 1);
+    expect(printed(r, "GOOD ")).toEqual(["GOOD 4"]);
+    expect(r.logs.some((l) => l.includes("signal task_prerun raised ValueError('receiver broke')"))).toBe(true);
+    expect(r.tasks.map((t) => [t.state, t.result])).toEqual([["SUCCESS", 40]]);
+  });
+});
+
+describe("the rest of what labs 3.2 and c1 use", () => {
+  it("self.request under Celery's names (delivery_info with routing_key); app.worker gives a Worker", async () => {
+    const r = await runPython(`
+from celery import Celery
+
+app = Celery("lab", broker="rabbitmq")
+
+@app.task(bind=True)
+def where(self):
+    info = self.request.delivery_info
+    return [info["queue"], info["routing_key"], self.request.hostname, self.request.get("nothing", "default")]
+
+def main():
+    app.broker.declare_exchange("events", "topic")
+    app.broker.bind_queue("audit", "events", "event.#")
+    w = app.worker(hostname="w1", concurrency=3, queues=["audit"], pool="threads")
+    where.apply_async(exchange="events", routing_key="event.order.created")
+    return [w.hostname, w.concurrency, w.pool, type(w).__name__]
+`, 1);
+    expect(r.error).toBeNull();
+    expect(r.returned).toEqual(["w1", 3, "threads", "Worker"]);
+    expect(r.tasks.map((t) => t.result)).toEqual([["audit", "event.order.created", "w1", "default"]]);
+  });
+
+  it("from celery import cpu: cpu is a function of seconds (burning a core needs waiting in place: JSPI)", async () => {
+    const r = await runPython(`
+from celery import Celery, cpu
+app = Celery("lab")
+
+def main():
+    try:
+        cpu(0.01)
+    except RuntimeError as e:
+        return str(e)
+`, 1);
+    expect(r.returned).toMatch(/needs JSPI/);
   });
 });

@@ -117,6 +117,13 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
       hold: () => engine.hold(),
       /** Whichever settles first (a `join(timeout)`: the thread's end or the timeout's sleep). */
       race: (a: Promise<unknown>, b: Promise<unknown>) => Promise.race([a, b]),
+      /**
+       * A signal dispatcher for the simulator's Signal (sim/celery/signals.ts). Under JSPI it is
+       * called promising, so a receiver may wait in place (a Redis call in task_postrun); the
+       * simulator goes on meanwhile, as with a TypeScript async handler. Receivers' errors are
+       * logged on the Python side (Celery's Signal.send logs and goes on), so it never rejects.
+       */
+      signal: (call: Callable) => (jspi ? (args: unknown) => call.callPromising!(args) : (args: unknown) => call(args)),
     };
     // print() goes to the scenario's console, as console.log does in TypeScript.
     py.setStdout?.({ batched: (line) => g.console.log(line) });
@@ -127,6 +134,9 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
   // the flush may give it many host turns (Pyodide's scheduling resumes it; see Sim.resumeTurns).
   // The bound only matters for a body waiting on a promise the simulator does not own.
   if (jspi) program.resumeTurns = PYTHON_RESUME_TURNS;
+  // callPromising starts the call in a later host turn (Pyodide schedules it): a signal receiver
+  // called as a task ends must still run at that moment of simulated time.
+  if (jspi) program.nestedStartsLate = true;
   return program;
 }
 

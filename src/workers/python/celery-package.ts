@@ -15,6 +15,12 @@ import redis from "../../../py/celery/_redis.py";
 import world from "../../../py/celery/_world.py";
 // @ts-expect-error: .py files are bundled as text
 import threading from "../../../py/celery/_threading.py";
+// @ts-expect-error: .py files are bundled as text
+import request from "../../../py/celery/_request.py";
+// @ts-expect-error: .py files are bundled as text
+import signals from "../../../py/celery/_signals.py";
+// @ts-expect-error: .py files are bundled as text
+import extend from "../../../py/celery/_extend.py";
 
 export const CELERY_PACKAGE: Record<string, string> = {
   "__init__.py": init,
@@ -25,4 +31,7 @@ export const CELERY_PACKAGE: Record<string, string> = {
   "_redis.py": redis,
   "_world.py": world,
   "_threading.py": threading,
+  "_request.py": request,
+  "_signals.py": signals,
+  "_extend.py": extend,
 };
