@@ -608,3 +608,32 @@ def main():
     expect(r.returned).toMatch(/needs JSPI/);
   });
 });
+
+describe("datetime on the simulated clock", () => {
+  it("datetime.now(), utcnow(), today() and date.today() read the simulated Date, as time.time() does", async () => {
+    const r = await runPython(`
+import time
+from datetime import datetime, date, timedelta, timezone
+import datetime as dt
+from celery import Celery
+app = Celery("lab")
+
+def main():
+    app.worker(hostname="w1")
+    return {
+        "now": datetime.now().timestamp(), "time": time.time(),
+        "module_now": dt.datetime.now(timezone.utc).isoformat(),
+        "utcnow": datetime.utcnow().isoformat(), "today": date.today().isoformat(),
+        "is_datetime": isinstance(datetime.now(), dt.datetime), "later": (datetime.now() + timedelta(days=1)).day,
+    }
+`, 1);
+    expect(r.endReason, r.endMessage).toBe("completed");
+    const v = r.returned as Record<string, unknown>;
+    // The simulation's epoch (sim/engine/globals.ts SIM_EPOCH_MS): 2025-01-01 09:00 UTC, t = 0.
+    expect(v.now).toBe(v.time);
+    expect(v.module_now).toBe("2025-01-01T09:00:00+00:00");
+    expect(v.utcnow).toBe("2025-01-01T09:00:00");
+    expect(v.today).toBe("2025-01-01");
+    expect([v.is_datetime, v.later]).toEqual([true, 2]);
+  });
+});
