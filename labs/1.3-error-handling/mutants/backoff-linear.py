@@ -170,10 +170,10 @@ def main():
         process_with_dlq.delay(item)
 
     # The broker's dead-lettering: queue "strict" dead-letters into exchange "dlx", bound to "rejected".
-    broker = rabbit._js.broker
-    broker.declareExchange("dlx", "direct")
-    broker.bindQueue("rejected", "dlx", "strict")
-    broker.declareQueue("strict", _js_object({"deadLetterExchange": "dlx"}))
+    broker = rabbit.broker
+    broker.declare_exchange("dlx", "direct")
+    broker.bind_queue("rejected", "dlx", "strict")
+    broker.declare_queue("strict", dead_letter_exchange="dlx")
     rabbit.worker(hostname="strict-w1", concurrency=1, queues=["strict"])
     for item in items:
         process_strict.apply_async(args=[item], queue="strict")
@@ -181,10 +181,3 @@ def main():
     # One API call every 0.5 s for 40 s.
     for i in range(80):
         external_api_call.apply_async(args=[f"/orders/{i}"], countdown=i * 0.5)
-
-
-def _js_object(d):
-    from js import Object
-    from pyodide.ffi import to_js
-
-    return to_js(d, dict_converter=Object.fromEntries)
