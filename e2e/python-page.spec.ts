@@ -11,22 +11,12 @@ import lz from "lz-string";
 import { run } from "../sim/testing/harness";
 import { button, open, snapshot, swInstalled, waitPhase } from "./helpers";
 
-/** The page's Python starter (src/lib/language-drafts.ts) in TypeScript: the same run on the same seed. */
-const STARTER_TS = `
-import { Celery, sleep } from "celery";
-class FlakyError extends Error { name = "FlakyError"; }
-const app = new Celery("lab", { broker: "redis" });
-export const flaky = app.task({ bind: true, maxRetries: 3, defaultRetryDelay: 1 },
-  async function flaky(self: any, data: string) {
-    await sleep(0.2);
-    if (Math.random() < 0.5) throw self.retry({ exc: new FlakyError("Random failure occurred") });
-    return \`Success after \${self.request.retries} retries\`;
-  });
-export default function main() {
-  app.worker({ hostname: "w1", concurrency: 2 });
-  for (const x of ["a", "b", "c"]) flaky.delay(x);
-}
-`;
+/**
+ * The sandbox's default example (the retry explorer) in TypeScript: its Python twin
+ * (src/examples/retry-explorer.py.scenario) is what the example starts from in Python.
+ */
+const STARTER_TS = readFileSync(new URL("../src/examples/retry-explorer.scenario", import.meta.url), "utf8");
+const STARTER_TASKS = 5;
 
 /** A report's final states, counted as the page's state counts are. */
 async function twinCounts(seed: number): Promise<Record<string, number>> {
@@ -79,7 +69,7 @@ test("Python in the playground: fetched only when chosen, runs, errors at their 
   await waitPhase(page, "done", PYTHON_RUN_MS);
   expect(fetched.sort()).toEqual(["pyodide/pyodide-lock.json", "pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip"]);
   const s = await snapshot(page);
-  expect(s.tasks).toBe(3);
+  expect(s.tasks).toBe(STARTER_TASKS);
   // The TypeScript version's final states on the page's seed (42): every task, retried, succeeds.
   const nonZero = Object.fromEntries(Object.entries(s.stateCounts).filter(([, n]) => n > 0));
   expect(nonZero).toEqual(await twinCounts(42));

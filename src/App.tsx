@@ -78,7 +78,8 @@ export function App(props: AppProps) {
   let lintTimer: ReturnType<typeof setTimeout> | undefined;
   const saveNow = () => void props.drafts.save(codeKey(exampleId(), pg.language()), pg.code());
   /** What a scenario starts from in a language: the lab's starter, else the example (Python: the Python starter). */
-  const sourceOf = (id: string, language: Language = pg.language()) => (language === "python" ? (props.lab?.starterPy ?? PYTHON_STARTER) : props.lab ? props.lab.starter : exampleSource(id));
+  const sourceOf = (id: string, language: Language = pg.language()) =>
+    language === "python" ? (props.lab ? (props.lab.starterPy ?? PYTHON_STARTER) : (findExample(id)?.sourcePy ?? PYTHON_STARTER)) : props.lab ? props.lab.starter : exampleSource(id);
   /** The languages offered: Python where there is Python to start from (every sandbox example; labs with starter.py). */
   const languages = (): Language[] => (!props.lab || props.lab.starterPy !== undefined ? ["typescript", "python"] : ["typescript"]);
   createEffect(

@@ -33,7 +33,7 @@ async function start(): Promise<void> {
   // A link's language (TypeScript when it has none), else the one last chosen for this example.
   const language = shared?.ok ? (shared.shared.language ?? "typescript") : await savedLanguage(drafts, exampleId);
   const draft = await drafts.load(codeKey(exampleId, language));
-  const initialCode = shared?.ok ? shared.shared.code : (draft ?? (language === "python" ? PYTHON_STARTER : (findExample(exampleId)?.source ?? BLANK_SOURCE)));
+  const initialCode = shared?.ok ? shared.shared.code : (draft ?? (language === "python" ? (findExample(exampleId)?.sourcePy ?? PYTHON_STARTER) : (findExample(exampleId)?.source ?? BLANK_SOURCE)));
   const seedParam = q.get("seed");
   const seed = shared?.ok ? shared.shared.seed : seedParam !== null && Number.isFinite(Number(seedParam)) ? Number(seedParam) : undefined;
   const sp = q.get("speed");

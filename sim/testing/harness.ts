@@ -31,9 +31,9 @@ export async function compile(source: string, file = "scenario.ts"): Promise<str
  * Run a scenario to the end. `oneProcess`: every process shares the client's module (see
  * SessionOptions) — for tests whose scenario records what happened in module-level spies.
  */
-export async function run(source: string, opts: { seed?: number; untilS?: number; events?: boolean; trace?: boolean; oneProcess?: boolean } = {}): Promise<RunOutcome> {
+export async function run(source: string, opts: { seed?: number; untilS?: number; events?: boolean; trace?: boolean; oneProcess?: boolean; costs?: "realistic" | "ideal" } = {}): Promise<RunOutcome> {
   const code = await compile(source);
-  const session = await createSession(code, { seed: opts.seed ?? 1, untilS: opts.untilS, host: nodeHost, ...(opts.oneProcess ? { oneProcess: true } : {}) });
+  const session = await createSession(code, { seed: opts.seed ?? 1, untilS: opts.untilS, host: nodeHost, ...(opts.oneProcess ? { oneProcess: true } : {}), ...(opts.costs ? { costs: opts.costs } : {}) });
   await session.advance();
   const report = session.report({ events: opts.events ?? true });
   if (report.error) throw new Error(`scenario failed (seed ${opts.seed ?? 1}): ${report.endMessage}\n${report.error.traceback ?? ""}`);

@@ -3,17 +3,22 @@ import retryExplorer from "./retry-explorer.scenario?raw";
 import canvas from "./canvas.scenario?raw";
 import acksLateCrash from "./acks-late-crash.scenario?raw";
 import blank from "./blank.scenario?raw";
+import retryExplorerPy from "./retry-explorer.py.scenario?raw";
+import canvasPy from "./canvas.py.scenario?raw";
+import acksLateCrashPy from "./acks-late-crash.py.scenario?raw";
 
 export interface Example {
   id: string;
   title: string;
   source: string;
+  /** The same scenario in Python (Celery's own names): what the example starts from in Python. */
+  sourcePy: string;
 }
 
 export const EXAMPLES: readonly Example[] = [
-  { id: "retry-explorer", title: "Retry explorer", source: retryExplorer },
-  { id: "chain-chord", title: "Chain and chord", source: canvas },
-  { id: "acks-late-crash", title: "acks_late crash", source: acksLateCrash },
+  { id: "retry-explorer", title: "Retry explorer", source: retryExplorer, sourcePy: retryExplorerPy },
+  { id: "chain-chord", title: "Chain and chord", source: canvas, sourcePy: canvasPy },
+  { id: "acks-late-crash", title: "acks_late crash", source: acksLateCrash, sourcePy: acksLateCrashPy },
 ];
 
 export const DEFAULT_EXAMPLE = EXAMPLES[0]!;

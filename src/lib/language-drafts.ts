@@ -16,7 +16,7 @@ export async function savedLanguage(drafts: DraftStore, key: string): Promise<La
   return isLanguage(v) ? v : "typescript";
 }
 
-/** The Python scenario a sandbox example starts from in Python (the examples are TypeScript). */
+/** The Python scenario the sandbox starts from in Python where its example has no Python of its own (the blank scenario). */
 export const PYTHON_STARTER = `# A Python scenario: Celery's own names, on the simulated cluster.
 import random
 import time
