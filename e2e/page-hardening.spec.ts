@@ -351,10 +351,11 @@ test("a load-scenario that lands while the learner's run compiles leaves Run usa
 test.describe("the service worker serves only what it installed", () => {
   test.use({ serviceWorkers: "allow" });
 
-  const installed = (page: import("@playwright/test").Page) => swInstalled(page);
+  // The install fetches every manifest file: over a minute when the rest of the suite loads both cores.
+  const installed = (page: import("@playwright/test").Page) => swInstalled(page, undefined, 150_000);
 
   test("old builds' caches are dropped; only manifest files are cached, never query-string variants", async ({ page }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(240_000);
     // Caches left by earlier deploys (the old worker's fixed name, and an older build's).
     await page.goto("./?sw=off");
     await page.evaluate(async () => {
