@@ -28,7 +28,7 @@ def camel(name):
 
 def to_js_value(v):
     """Plain Python data as plain JavaScript data (dicts as objects); proxies as their object."""
-    if isinstance(v, (_Signature, _AsyncResult, _TaskBase, _JsFacade)):
+    if isinstance(v, (_Signature, _AsyncResult, _TaskBase, _JsHandle)):
         return v._js
     if isinstance(v, (list, tuple)):
         return to_js([to_js_value(x) for x in v], dict_converter=Object.fromEntries)
@@ -393,27 +393,13 @@ class _TaskBase:
         return f"<@task: {self.name}>"
 
 
-class _JsFacade:
-    """A simulator object under Celery's snake_case names (``app.broker.queue_length("billing")``):
-    arguments cross as JavaScript values, and a method that gives a promise is waited for in place."""
+class _JsHandle:
+    """A simulator object held from Python (``_world.JsObject`` reads it under snake_case names):
+    handed back to the simulator, it crosses as its JavaScript object."""
 
     def __init__(self, js, bridge):
         object.__setattr__(self, "_js", js)
         object.__setattr__(self, "_b", bridge)
-
-    def __getattr__(self, name):
-        v = getattr(self._js, camel(name))
-        if not callable(v):
-            return to_py_value(v)
-
-        def method(*args, **kwargs):
-            js_args = [to_js_value(a) for a in args] + ([js_options(kwargs)] if kwargs else [])
-            out = self._b.call(v, *js_args)
-            if hasattr(out, "then") and callable(out.then):
-                out = self._b.wait(out)
-            return to_py_value(out)
-
-        return method
 
 
 class _Events:
@@ -543,7 +529,7 @@ def make_module(js_module, helpers):
         @property
         def broker(self):
             """The simulated broker, as the queues view reads it (``queue_length(name)``)."""
-            return _JsFacade(self._js.broker, b)
+            return _world.JsObject(self._js.broker, b)
 
     def sigs(items):
         """Signatures given one by one, or as one iterable (a list, a generator), as Celery takes them."""

@@ -11,7 +11,7 @@ the same way.
 """
 from pyodide.ffi import JsProxy, jsnull
 
-from ._process import _JsFacade, camel, to_js_value
+from ._process import _JsHandle, camel, to_js_value
 
 
 def camel_keys(v):
@@ -46,12 +46,8 @@ def py_data(v, bridge):
     return v
 
 
-class JsObject(_JsFacade):
+class JsObject(_JsHandle):
     """A simulator object under snake_case names (see the module's docstring)."""
-
-    def __init__(self, js, bridge):
-        object.__setattr__(self, "_js", js)
-        object.__setattr__(self, "_b", bridge)
 
     def __getattr__(self, name):
         if name.startswith("__"):
