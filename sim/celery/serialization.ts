@@ -90,6 +90,19 @@ class FlatArgs implements Encoded {
   get value(): [unknown[], Record<string, unknown>] {
     return [this.args, this.kwargs];
   }
+  holds(args: unknown[], kwargs: Record<string, unknown>): boolean {
+    return this.args === args && this.kwargs === kwargs;
+  }
+}
+
+/** `enc` is a flat [args, kwargs] payload over exactly these two objects (JSON). */
+export function isFlatArgsOf(enc: Encoded, args: unknown[], kwargs: Record<string, unknown>): boolean {
+  return enc instanceof FlatArgs && enc.serializer === "json" && enc.holds(args, kwargs);
+}
+
+/** The flat JSON payload [args, kwargs] of `sizeBytes`, as encode() made it (a queue makes it again at delivery). */
+export function flatArgs(args: unknown[], kwargs: Record<string, unknown>, sizeBytes: number): Encoded {
+  return new FlatArgs("json", args, kwargs, sizeBytes);
 }
 
 function isArgsPair(v: unknown): v is [unknown[], Record<string, unknown>] {
