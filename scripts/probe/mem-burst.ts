@@ -6,17 +6,11 @@
 import { writeHeapSnapshot } from "node:v8";
 import { compile, nodeHost } from "../../sim/testing/harness";
 import { createSession } from "../../sim/engine/session";
+import { burstScenario } from "../bench/peers/burst-scenario";
 
 const N = Number(process.argv[2] ?? 100_000);
 const snap = process.argv[3] === "snapshot";
-const src = `
-import { Celery } from "celery";
-const app = new Celery("bench", { broker: "redis" });
-const add = app.task(function add(x: number, y: number) { return x + y; });
-export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 8 });
-  for (let i = 0; i < ${N}; i++) add.delay(i, i);
-}`;
+const src = burstScenario(N);
 const gc = (globalThis as { gc?: () => void }).gc!;
 const mem = () => {
   gc();
