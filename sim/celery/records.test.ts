@@ -52,4 +52,24 @@ describe("TaskTable's columns", () => {
     expect(t.create("a", "other")).toBe(r);
     expect(t.get("a")!.name).toBe("x");
   });
+
+  it("keeps counts an Int32Array would keep (past a Uint16's range, negative), eta and expires, across growth", () => {
+    const t = new TaskTable();
+    const n = 2500;
+    const retries = (i: number) => (i === 1500 ? 70_000 : i === 1700 ? -1 : i % 9);
+    for (let i = 0; i < n; i++) {
+      const r = t.create(`id-${i}`, "x");
+      r.retries = retries(i);
+      r.executions = i % 4;
+      if (i % 3 === 0) r.eta = i / 3;
+      if (i % 7 === 0) r.expires = i + 0.5;
+    }
+    for (let i = 0; i < n; i++) {
+      const r = t.at(i)!;
+      expect(r.retries).toBe(retries(i));
+      expect(r.executions).toBe(i % 4);
+      expect(r.eta).toBe(i % 3 === 0 ? i / 3 : null);
+      expect(r.expires).toBe(i % 7 === 0 ? i + 0.5 : null);
+    }
+  });
 });
