@@ -72,4 +72,16 @@ describe("TaskTable's columns", () => {
       expect(r.expires).toBe(i % 7 === 0 ? i + 0.5 : null);
     }
   });
+
+  it("finds every record by its id past the index's growth, and no id it was not given", () => {
+    const t = new TaskTable();
+    const n = 5000; // the index starts at 2,048 slots, half full at most
+    // Ids that differ in one character, and some that are not uuids at all.
+    const id = (i: number) => (i % 2 ? `5f0c7e2a-${String(i).padStart(4, "0")}-4c1b-9d2e-7a8b9c0d1e2f` : `custom ${i}`);
+    for (let i = 0; i < n; i++) t.create(id(i), "x");
+    for (let i = 0; i < n; i++) expect(t.get(id(i))?.index).toBe(i);
+    expect(t.get(id(n))).toBeUndefined();
+    expect(t.get("")).toBeUndefined();
+    expect(t.create(id(7), "y").index).toBe(7);
+  });
 });
