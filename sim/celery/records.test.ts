@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TaskTable } from "./records";
+import { EMPTY_OBJECT, encode } from "./serialization";
 
 describe("TaskTable's columns", () => {
   it("keep each task's fields apart, null apart from 0, past the columns' first growth", () => {
@@ -83,5 +84,25 @@ describe("TaskTable's columns", () => {
     expect(t.get(id(n))).toBeUndefined();
     expect(t.get("")).toBeUndefined();
     expect(t.create(id(7), "y").index).toBe(7);
+  });
+
+  it("gives back each task's own kwargs and result payload, the stored empty kwargs shared", () => {
+    const t = new TaskTable();
+    const own = { a: 1 };
+    const fresh = {};
+    const a = t.create("a", "x", { kwargs: own });
+    const b = t.create("b", "x", { kwargs: EMPTY_OBJECT });
+    const c = t.create("c", "x", { kwargs: fresh });
+    const d = t.create("d", "x");
+    expect(a.kwargs).toBe(own);
+    expect(b.kwargs).toBe(EMPTY_OBJECT);
+    expect(c.kwargs).toBe(fresh);
+    expect(d.kwargs).toEqual({});
+    const payload = encode({ r: 1 }, "json", "r");
+    b.resultPayload = payload;
+    expect(b.resultPayload).toBe(payload);
+    expect(a.resultPayload).toBeNull();
+    b.resultPayload = null;
+    expect(b.resultPayload).toBeNull();
   });
 });

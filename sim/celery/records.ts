@@ -4,7 +4,7 @@
  * points into it by index.
  */
 import type { ResultOwner } from "./backend-kind";
-import type { Encoded } from "./serialization";
+import { EMPTY_OBJECT, type Encoded } from "./serialization";
 import type { SignatureData } from "./signature-data";
 import { PENDING } from "./states";
 
@@ -64,7 +64,7 @@ const NO_CHILDREN: readonly string[] = Object.freeze([]);
  * for null), counts and flags in typed arrays, the few distinct strings and owners (name, queue,
  * states, worker, the app) as codes into an intern table, and what most tasks never have (a
  * traceback, a parent, a group, children, a signature, an eta, an expiry…) in maps by task index. The record keeps
- * only what is its own: id, args, kwargs, result and its payload.
+ * only what is its own: id, args and result (kwargs and an object result's payload in maps too).
  */
 const SENT = 0, RECEIVED = 1, STARTED = 2, FINISHED = 3, RUNTIME = 4, RESULT_EXPIRES = 5;
 const TIME_SLOTS = 6;
@@ -147,6 +147,10 @@ class TaskColumns {
   /** eta and expires, for the tasks sent with one (a countdown, an expiry). */
   readonly eta = new Map<number, number>();
   readonly expires = new Map<number, number>();
+  /** kwargs, where they are not the stored empty object (most tasks' kwargs). */
+  readonly kwargs = new Map<number, Record<string, unknown>>();
+  /** The encoded result, where it is an object (backend.ts keeps no payload for a primitive). */
+  readonly resultPayload = new Map<number, Encoded>();
 
   /** Room for task `index`, its fields at their defaults. */
   add(index: number): void {
@@ -193,18 +197,29 @@ function setRare<T>(map: Map<number, T>, index: number, v: T | null | undefined)
   else map.set(index, v);
 }
 
-/** A task's record: its own id, arguments and result; every other field is in the table's columns. */
+/** A task's record: its own id, args and result (64 bytes); every other field is in the table's columns. */
 class TaskRow implements TaskRecord {
   result: unknown = null;
-  resultPayload: Encoded | null = null;
 
   constructor(
     private readonly c: TaskColumns,
     readonly index: number,
     readonly id: string,
     public args: unknown[],
-    public kwargs: Record<string, unknown>,
   ) {}
+
+  get kwargs(): Record<string, unknown> {
+    return this.c.kwargs.get(this.index) ?? EMPTY_OBJECT;
+  }
+  set kwargs(v: Record<string, unknown>) {
+    setRare(this.c.kwargs, this.index, v === EMPTY_OBJECT ? null : v);
+  }
+  get resultPayload(): Encoded | null {
+    return this.c.resultPayload.get(this.index) ?? null;
+  }
+  set resultPayload(v: Encoded | null) {
+    setRare(this.c.resultPayload, this.index, v);
+  }
 
   get name(): string {
     return this.c.value(this.index, NAME) as string;
@@ -429,7 +444,8 @@ export class TaskTable {
     if (existing) return existing;
     const index = this.all.length;
     this.columns.add(index);
-    const rec = new TaskRow(this.columns, index, id, fields.args ?? [], fields.kwargs ?? {});
+    const rec = new TaskRow(this.columns, index, id, fields.args ?? []);
+    rec.kwargs = fields.kwargs ?? {};
     rec.name = name;
     rec.queue = fields.queue ?? "celery";
     rec.state = PENDING;

@@ -126,7 +126,7 @@ const NOT_FLAT = Symbol("not flat");
  * frozen object rather than 56 bytes per message and per task record. Stored copies are only ever
  * read; decode() gives each receiver a fresh object.
  */
-const EMPTY_OBJECT: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+export const EMPTY_OBJECT: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /**
  * A copy of a value made of JSON's exact primitives (no NaN, no undefined), else NOT_FLAT.
