@@ -62,6 +62,25 @@ describe("a broker queue held in columns", () => {
     for (const m of msgs) expect(q.shift()).toBe(m);
   });
 
+  it("keeps objects and numbers side by side across growth and wrap-around", () => {
+    const table = new TaskTable();
+    const q = new MessageQueue("celery", (i) => table.at(i));
+    const want: Message[] = [];
+    for (let i = 0; i < 100; i++) {
+      const { index, body } = sent(table, `m-${i}`, [i], i % 3 === 0 ? { retries: 2 } : {});
+      const m = queuedMessage(i + 1, index, body, "celery", null, true, "celery");
+      q.push(m);
+      want.push(m);
+      if (i % 4 === 3) expect(fields(q.shift()!)).toEqual(fields(want.shift()!)); // the head moves: the ring wraps
+    }
+    while (q.length) {
+      const m = want.shift()!;
+      const got = q.shift()!;
+      expect(fields(got)).toEqual(fields(m));
+      if (m.body.retries) expect(got).toBe(m);
+    }
+  });
+
   it("without a task table (or while identity matters) queues objects", () => {
     const table = new TaskTable();
     const { index, body } = sent(table, "a", [1]);

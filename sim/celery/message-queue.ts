@@ -38,8 +38,8 @@ export class MessageQueue {
   private priorities = new Int16Array(this.capacity);
   private nameCodes = new Uint16Array(this.capacity);
   private flags = new Uint8Array(this.capacity);
-  /** The message itself where it is not compact. */
-  private objects: (Message | undefined)[] = new Array(this.capacity);
+  /** The message itself where it is not compact; made when the first such message comes (a burst's queue has none: 8 MB a million). */
+  private objects: (Message | undefined)[] | null = null;
   private readonly names: string[] = [];
   private readonly nameCode = new Map<string, number>();
 
@@ -68,7 +68,7 @@ export class MessageQueue {
   shift(): Message | undefined {
     if (!this.length) return undefined;
     const m = this.make(this.head);
-    this.objects[this.head] = undefined;
+    if (this.objects) this.objects[this.head] = undefined;
     this.head = (this.head + 1) & (this.capacity - 1);
     // Drained after a burst: give back the columns (a million slots is ~31 MB).
     if (--this.length === 0 && this.capacity > SHRINK_ABOVE) this.clear();
@@ -83,7 +83,7 @@ export class MessageQueue {
   /** The i-th message's priority (null: none), without making the message. */
   priorityAt(i: number): number | null {
     const s = (this.head + i) & (this.capacity - 1);
-    if (!(this.flags[s]! & COMPACT)) return this.objects[s]!.priority;
+    if (!(this.flags[s]! & COMPACT)) return this.objects![s]!.priority;
     const p = this.priorities[s]!;
     return p === NO_PRIORITY ? null : p;
   }
@@ -124,14 +124,14 @@ export class MessageQueue {
     const code = this.compactCode(m);
     if (code < 0) {
       this.flags[s] = 0;
-      this.objects[s] = m;
+      (this.objects ??= new Array(this.capacity))[s] = m;
       return;
     }
     this.payloadBytes[s] = m.body.payload.sizeBytes;
     this.priorities[s] = m.priority ?? NO_PRIORITY;
     this.nameCodes[s] = code;
     this.flags[s] = COMPACT | (m.persistent ? PERSISTENT : 0) | (m.body.ignoreResult ? IGNORE_RESULT : 0);
-    this.objects[s] = undefined;
+    if (this.objects) this.objects[s] = undefined;
   }
 
   /**
@@ -161,7 +161,7 @@ export class MessageQueue {
   /** The message in slot `s`: itself, or made again from its columns and its task's record. */
   private make(s: number): Message {
     const f = this.flags[s]!;
-    if (!(f & COMPACT)) return this.objects[s]!;
+    if (!(f & COMPACT)) return this.objects![s]!;
     const index = this.taskIndexes[s]!;
     const rec = this.recordAt!(index)!;
     const payload = flatArgs(rec.args, rec.kwargs, this.payloadBytes[s]!);
@@ -178,7 +178,7 @@ export class MessageQueue {
     this.priorities = new Int16Array(n);
     this.nameCodes = new Uint16Array(n);
     this.flags = new Uint8Array(n);
-    this.objects = new Array(n);
+    this.objects = null;
   }
 
   /** Twice the room, the messages copied in order from slot 0. */
@@ -195,7 +195,7 @@ export class MessageQueue {
       this.priorities[i] = old.priorities[from]!;
       this.nameCodes[i] = old.nameCodes[from]!;
       this.flags[i] = old.flags[from]!;
-      this.objects[i] = old.objects[from];
+      if (old.objects?.[from]) (this.objects ??= new Array(this.capacity))[i] = old.objects[from];
     }
     this.head = 0;
   }

@@ -59,4 +59,21 @@ describe("Trace", () => {
     expect(again.hash()).toBe(t.hash());
     expect(other.hash()).not.toBe(t.hash());
   });
+
+  it("gives back worker indexes an Int16Array keeps, and more than 255 shared data in a chunk", () => {
+    const t = new Trace();
+    const workers = [-1, 0, 127, -128, 128, 300, 32_767, -32_768];
+    const shares = Array.from({ length: 300 }, (_, k) => sharedData({ queue: `q${k}` }));
+    for (let i = 0; i < 40_000; i++) {
+      // The first chunk meets a wide worker index and a 256th shared object half-way; the second does not.
+      const wide = i >= 1000 && i < 32_768;
+      t.append("message-published", i, i, wide ? workers[i % workers.length]! : i % 2 ? -1 : 5, i, shares[wide ? i % 300 : i % 7]!);
+    }
+    for (let i = 0; i < 40_000; i++) {
+      const wide = i >= 1000 && i < 32_768;
+      const ev = t.get(i);
+      if (ev.worker !== (wide ? workers[i % workers.length]! : i % 2 ? -1 : 5)) throw new Error(`event ${i}: worker ${ev.worker}`);
+      if (ev.data !== shares[wide ? i % 300 : i % 7]) throw new Error(`event ${i}: data ${JSON.stringify(ev.data)}`);
+    }
+  });
 });

@@ -111,11 +111,12 @@ interface Chunk {
   runTimes: Float64Array;
   runs: number;
   tasks: Int32Array;
-  workers: Int16Array;
+  /** Int8 until a worker index does not fit (then this chunk's column is an Int16Array, as all were). */
+  workers: Int8Array | Int16Array;
   /** The num as an int32, or NUM_NAN, or NUM_ELSEWHERE (then it is in Trace.otherNums). */
   nums: Int32Array;
   /** 1 + index into `shared` of the event's frozen data, or 0; made when the chunk first needs it. */
-  sharedData: Uint16Array | null;
+  sharedData: Uint8Array | Uint16Array | null;
 }
 
 export class Trace {
@@ -144,6 +145,7 @@ export class Trace {
     if (c.runs === 0 || !Object.is(c.runTimes[c.runs - 1], atS)) c.runTimes[c.runs++] = atS;
     c.timeRuns[off] = c.runs - 1;
     c.tasks[off] = task;
+    if ((worker << 24) >> 24 !== worker && c.workers instanceof Int8Array) c.workers = Int16Array.from(c.workers);
     c.workers[off] = worker;
     if ((num | 0) === num && !Object.is(num, -0) && num !== NUM_NAN && num !== NUM_ELSEWHERE) c.nums[off] = num;
     else if (Number.isNaN(num)) c.nums[off] = NUM_NAN;
@@ -164,7 +166,11 @@ export class Trace {
     }
     if (data !== undefined) {
       const s = this.sharedOf(data);
-      if (s) (c.sharedData ??= new Uint16Array(CHUNK))[off] = s.id;
+      if (s) {
+        // One byte a slot while this chunk names at most 255 shared objects.
+        if (s.id > 0xff && !(c.sharedData instanceof Uint16Array)) c.sharedData = c.sharedData ? Uint16Array.from(c.sharedData) : new Uint16Array(CHUNK);
+        (c.sharedData ??= new Uint8Array(CHUNK))[off] = s.id;
+      }
       else this.datas.set(i, data);
       this.mixString(s ? s.json : canonicalJson(data));
     }
@@ -176,7 +182,7 @@ export class Trace {
   private newChunk(): void {
     const last = this.chunks[this.chunks.length - 1];
     if (last) last.runTimes = last.runTimes.slice(0, last.runs);
-    this.chunks.push({ kinds: new Uint8Array(CHUNK), timeRuns: new Uint16Array(CHUNK), runTimes: new Float64Array(CHUNK), runs: 0, tasks: new Int32Array(CHUNK), workers: new Int16Array(CHUNK), nums: new Int32Array(CHUNK), sharedData: null });
+    this.chunks.push({ kinds: new Uint8Array(CHUNK), timeRuns: new Uint16Array(CHUNK), runTimes: new Float64Array(CHUNK), runs: 0, tasks: new Int32Array(CHUNK), workers: new Int8Array(CHUNK), nums: new Int32Array(CHUNK), sharedData: null });
   }
 
   private numAt(c: Chunk, off: number, i: number): number {
