@@ -84,6 +84,10 @@ describe("TaskTable's columns", () => {
     expect(t.get(id(n))).toBeUndefined();
     expect(t.get("")).toBeUndefined();
     expect(t.create(id(7), "y").index).toBe(7);
+    // Not a string (a chord body without an id): kept apart by ===, as a Map keeps keys.
+    const none = t.create(undefined as unknown as string, "y");
+    expect(t.get(undefined as unknown as string)).toBe(none);
+    expect(t.get("undefined")).toBeUndefined();
   });
 
   it("gives back each task's own kwargs and result payload, the stored empty kwargs shared", () => {

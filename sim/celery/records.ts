@@ -380,8 +380,12 @@ class TaskRow implements TaskRecord {
   }
 }
 
-/** FNV-1a over the UTF-16 code units: a task id's slot in the table's index. */
+/**
+ * FNV-1a over the UTF-16 code units: a task id's slot in the table's index. An id that is not a
+ * string (a chord's missing body id is undefined) hashes to 0 and is told apart by ===, as a Map did.
+ */
 function hashId(id: string): number {
+  if (typeof id !== "string") return 0;
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
   return h ^ (h >>> 15);
