@@ -26,7 +26,7 @@ function fields(m: Message): unknown {
 describe("a broker queue held in columns", () => {
   it("gives back a plain message equal field for field, a made-again object, in FIFO order across growth", () => {
     const table = new TaskTable();
-    const q = new MessageQueue("celery", (i) => table.at(i));
+    const q = new MessageQueue("celery", (i) => table.at(i), () => false, 0);
     const sentMsgs: Message[] = [];
     for (let i = 0; i < 40; i++) {
       const { index, body } = sent(table, `id-${i}`, [i, `x${i}`], { ignoreResult: i % 3 === 0 });
@@ -48,7 +48,7 @@ describe("a broker queue held in columns", () => {
 
   it("keeps every other message as the object it is", () => {
     const table = new TaskTable();
-    const q = new MessageQueue("celery", (i) => table.at(i));
+    const q = new MessageQueue("celery", (i) => table.at(i), () => false, 0);
     const retry = sent(table, "r", [1], { retries: 1 });
     const child = sent(table, "c", [2], { parentId: "p", rootId: "p" });
     const eta = sent(table, "e", [3], { eta: 5 });
@@ -64,7 +64,7 @@ describe("a broker queue held in columns", () => {
 
   it("keeps objects and numbers side by side across growth and wrap-around", () => {
     const table = new TaskTable();
-    const q = new MessageQueue("celery", (i) => table.at(i));
+    const q = new MessageQueue("celery", (i) => table.at(i), () => false, 0);
     const want: Message[] = [];
     for (let i = 0; i < 100; i++) {
       const { index, body } = sent(table, `m-${i}`, [i], i % 3 === 0 ? { retries: 2 } : {});
@@ -88,14 +88,25 @@ describe("a broker queue held in columns", () => {
     const noTable = new MessageQueue("celery", null);
     noTable.push(m);
     expect(noTable.shift()).toBe(m);
-    const timed = new MessageQueue("celery", (i) => table.at(i), () => true);
+    const timed = new MessageQueue("celery", (i) => table.at(i), () => true, 0);
     timed.push(m);
     expect(timed.remove((x) => x === m)).toBe(m);
   });
 
-  it("gives back its columns once drained after a burst", () => {
+  it("holds objects while it is short (from the 256th message on, numbers)", () => {
     const table = new TaskTable();
     const q = new MessageQueue("celery", (i) => table.at(i));
+    const { index, body } = sent(table, "a", [1]);
+    const msgs = Array.from({ length: 300 }, (_, i) => queuedMessage(i + 1, index, body, "celery", null, true, "celery"));
+    for (const m of msgs) q.push(m);
+    const got = q.toArray();
+    expect(got.filter((m, i) => m === msgs[i]).length).toBe(256);
+    expect(got.map(fields)).toEqual(msgs.map(fields));
+  });
+
+  it("gives back its columns once drained after a burst", () => {
+    const table = new TaskTable();
+    const q = new MessageQueue("celery", (i) => table.at(i), () => false, 0);
     const { index, body } = sent(table, "a", [1]);
     for (let i = 0; i < 5000; i++) q.push(queuedMessage(i + 1, index, body, "celery", null, true, "celery"));
     const bytes = (x: MessageQueue) => (x as unknown as { tags: Int32Array }).tags.length;
