@@ -14,7 +14,7 @@ const only = process.argv.slice(2);
 const benches = readdirSync(join(root, "scripts", "bench")).filter((f) => f.endsWith(".ts")).filter((f) => !only.length || only.some((o) => f.includes(o)));
 const results = [];
 for (const f of benches) {
-  const outfile = join(outDir, f.replace(/\.ts$/, ".mjs"));
+  const outfile = join(outDir, f.replace(/\.ts$/, `-${process.pid}.mjs`)); // per process: worktrees share this cache
   await build({ entryPoints: [join(root, "scripts", "bench", f)], outfile, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error", define: { __CELERY_PLAYGROUND_ROOT__: JSON.stringify(root) } });
   try {
     const out = execFileSync(process.execPath, ["--max-old-space-size=4096", outfile], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 15 * 60 * 1000 });

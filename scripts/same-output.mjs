@@ -15,7 +15,7 @@ const update = process.argv.includes("--update");
 const filter = process.argv.slice(2).find((a) => !a.startsWith("--")) ?? "";
 const outDir = join(root, "node_modules", ".cache", "celery-playground", "same-output");
 mkdirSync(outDir, { recursive: true });
-const outfile = join(outDir, "run.mjs");
+const outfile = join(outDir, `run-${process.pid}.mjs`); // per process: worktrees share this cache
 await build({ entryPoints: [join(root, "scripts", "same-output", "run.ts")], outfile, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error", define: { __CELERY_PLAYGROUND_ROOT__: JSON.stringify(root) }, loader: { ".py": "text" } });
 const out = execFileSync(process.execPath, ["--max-old-space-size=4096", outfile, filter], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
 const now = JSON.parse(out.trim().split("\n").pop());

@@ -9,18 +9,12 @@ import { compile, nodeHost } from "../../sim/testing/harness";
 import { createSession } from "../../sim/engine/session";
 import { heapLoopEventsPerS } from "./peers/heap-loop";
 import { runStats } from "../../sim/engine/report";
+import { burstScenario } from "./peers/burst-scenario";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 /** BENCH_COSTS=realistic|ideal: the cost model's mode (default: the simulator's default). */
 const costs = process.env.BENCH_COSTS as "realistic" | "ideal" | undefined;
-const src = `
-import { Celery } from "celery";
-const app = new Celery("bench", { broker: "redis" });
-const add = app.task(function add(x: number, y: number) { return x + y; });
-export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 8 });
-  for (let i = 0; i < ${N}; i++) add.delay(i, i);
-}`;
+const src = burstScenario(N);
 const code = await compile(src);
 const t0 = performance.now();
 const session = await createSession(code, { seed: 1, host: nodeHost, ...(costs ? { costs } : {}) });

@@ -15,7 +15,8 @@
 import type { Encoded } from "./serialization";
 import type { Sim } from "../engine/sim";
 import { sharedData } from "../kernel/trace";
-import { Deque } from "./deque";
+import { MessageQueue, type RecordAt } from "./message-queue";
+import { copyMessage, queuedMessage } from "./queued-message";
 import type { SignatureData } from "./signature-data";
 import { Exchanges, type ExchangeType } from "./exchanges";
 
@@ -74,37 +75,6 @@ export interface Message {
   deaths: number;
 }
 
-/**
- * The fields a message has at their default until it is delivered (or dead-lettered) live on the
- * prototype, so a queued message stores seven fields, not thirteen plus a box for its NaN delivery
- * time (a million queued messages: ~64 B each). Plain data, not getters: reads are ordinary loads,
- * and a write makes the field the message's own. deliveredAtS is only ever written with a double,
- * so V8 never migrates a message's field from integer to double (10 % of a burst's CPU once).
- */
-class QueuedMessage {}
-const MESSAGE_DEFAULTS: Pick<Message, "redelivered" | "holder" | "deliveredAtS" | "acked" | "exchange" | "deaths"> = { redelivered: false, holder: null, deliveredAtS: NaN, acked: false, exchange: "", deaths: 0 };
-const MESSAGE_DEFAULT_KEYS = Object.keys(MESSAGE_DEFAULTS) as (keyof typeof MESSAGE_DEFAULTS)[];
-Object.assign(QueuedMessage.prototype, MESSAGE_DEFAULTS);
-
-function queuedMessage(tag: number, taskIndex: number, body: TaskMessage, queue: string, priority: number | null, persistent: boolean, routingKey: string): Message {
-  const m = new QueuedMessage() as Message;
-  m.tag = tag;
-  m.taskIndex = taskIndex;
-  m.body = body;
-  m.queue = queue;
-  m.priority = priority;
-  m.persistent = persistent;
-  m.routingKey = routingKey;
-  return m;
-}
-
-/** `msg` with `changes`, every field carried over (a spread would drop the ones on the prototype). */
-function copyMessage(msg: Message, changes: Partial<Message>): Message {
-  const m = queuedMessage(msg.tag, msg.taskIndex, msg.body, msg.queue, msg.priority, msg.persistent, msg.routingKey);
-  for (const k of MESSAGE_DEFAULT_KEYS) if (!Object.is(msg[k], MESSAGE_DEFAULTS[k])) (m as unknown as Record<string, unknown>)[k] = msg[k];
-  return Object.assign(m, changes);
-}
-
 export interface Consumer {
   readonly name: string;
   readonly index: number;
@@ -134,7 +104,7 @@ export interface BrokerQueue {
    * messages back with redelivered=False (FINDINGS, correction note); a freshly declared one with True.
    */
   reloadedFromDisk: boolean;
-  messages: Deque<Message>;
+  messages: MessageQueue;
   /** The data of this queue's message-published events: one object the trace stores once, not one per message. */
   readonly publishedData: Readonly<{ queue: string }>;
   published: number;
@@ -176,6 +146,8 @@ export class Broker {
   constructor(
     private readonly sim: Sim,
     public options: BrokerOptions,
+    /** The task table's records by index: queues then hold plain messages as numbers (message-queue.ts). */
+    private readonly recordAt: RecordAt | null = null,
   ) {}
 
   get transport(): Transport {
@@ -187,6 +159,9 @@ export class Broker {
   declare(name: string, opts: QueueOptions = {}): BrokerQueue {
     let q = this.queues.get(name);
     if (!q) {
+      // A RabbitMQ TTL timer finds its message by identity: once a queue has had a TTL, it queues objects.
+      let timed = false;
+      const keepObjects = () => (timed ||= this.transport === "rabbitmq" && q!.messageTtlS !== null);
       q = {
         name,
         durable: opts.durable ?? true,
@@ -196,7 +171,7 @@ export class Broker {
         deadLetterExchange: opts.deadLetterExchange ?? null,
         deadLetterRoutingKey: opts.deadLetterRoutingKey ?? null,
         reloadedFromDisk: false,
-        messages: new Deque(),
+        messages: new MessageQueue(name, this.recordAt, keepObjects),
         publishedData: sharedData({ queue: name }),
         published: 0,
         delivered: 0,
@@ -306,19 +281,19 @@ export class Broker {
       // (0, 3, 6, 9; a priority counts as the step at or below it, no priority as 0) and reads the
       // lowest step first; RabbitMQ: higher first, only on queues declared with x-max-priority, no
       // priority as 0. Measured: reference pairs priority_redis_steps, priority_amqp_max_priority.
-      const rank = (m: Message) => (redis ? redisPriorityStep(m.priority) : (m.priority ?? 0));
+      const rank = (priority: number | null) => (redis ? redisPriorityStep(priority) : (priority ?? 0));
       const better = (a: number, b: number) => (redis ? a < b : a > b);
-      const mine = rank(msg);
+      const mine = rank(msg.priority);
       // The queue is kept in order, best first: a message no better than the last goes at the end,
       // a requeued one at least as good as the first at the front, without touching the rest (a
       // burst of a million sends with no priority is a million pushes, not a quadratic rebuild).
       const n = q.messages.length;
-      if (!front && (n === 0 || !better(mine, rank(q.messages.at(n - 1)!)))) return q.messages.push(msg);
-      if (front && (n === 0 || better(mine, rank(q.messages.at(0)!)) || mine === rank(q.messages.at(0)!))) return q.messages.unshift(msg);
+      if (!front && (n === 0 || !better(mine, rank(q.messages.priorityAt(n - 1))))) return q.messages.push(msg);
+      if (front && (n === 0 || better(mine, rank(q.messages.priorityAt(0))) || mine === rank(q.messages.priorityAt(0)))) return q.messages.unshift(msg);
       const items = q.messages.toArray();
       let at = items.length;
       for (let i = 0; i < items.length; i++) {
-        const p = rank(items[i]!);
+        const p = rank(items[i]!.priority);
         if (better(mine, p) || (front && mine === p)) {
           at = i;
           break;

@@ -4,7 +4,7 @@
  * points into it by index.
  */
 import type { ResultOwner } from "./backend-kind";
-import type { Encoded } from "./serialization";
+import { EMPTY_OBJECT, type Encoded } from "./serialization";
 import type { SignatureData } from "./signature-data";
 import { PENDING } from "./states";
 
@@ -63,13 +63,13 @@ const NO_CHILDREN: readonly string[] = Object.freeze([]);
  * number). Numbers are in one Float64Array (slot k of task i at i * TIME_SLOTS + k, a bit per slot
  * for null), counts and flags in typed arrays, the few distinct strings and owners (name, queue,
  * states, worker, the app) as codes into an intern table, and what most tasks never have (a
- * traceback, a parent, a group, children, a signature…) in maps by task index. The record keeps
- * only what is its own: id, args, kwargs, result and its payload.
+ * traceback, a parent, a group, children, a signature, an eta, an expiry…) in maps by task index. The record keeps
+ * only what is its own: id, args and result (kwargs and an object result's payload in maps too).
  */
-const SENT = 0, RECEIVED = 1, STARTED = 2, FINISHED = 3, RUNTIME = 4, ETA = 5, EXPIRES = 6, RESULT_EXPIRES = 7;
-const TIME_SLOTS = 8;
+const SENT = 0, RECEIVED = 1, STARTED = 2, FINISHED = 3, RUNTIME = 4, RESULT_EXPIRES = 5;
+const TIME_SLOTS = 6;
 /** Every slot null but resultExpiresAtS (a number, Infinity until a result is stored). */
-const ALL_NULL = 0xff & ~(1 << RESULT_EXPIRES);
+const ALL_NULL = 0x3f & ~(1 << RESULT_EXPIRES);
 /** Interned fields: column k of task i at i * CODE_SLOTS + k; code 0 is null. */
 const NAME = 0, QUEUE = 1, STATE = 2, EVENT_STATE = 3, WORKER = 4, OWNER = 5;
 const CODE_SLOTS = 6;
@@ -95,10 +95,32 @@ class Interned<T> {
 }
 
 /** A typed array twice as long, with `old` copied in (columns grow by doubling, as arrays do). */
-function grown<A extends Float64Array | Uint8Array | Int32Array | Uint32Array>(old: A, make: (n: number) => A): A {
+function grown<A extends Float64Array | Uint8Array | Uint16Array | Int32Array | Uint32Array>(old: A, make: (n: number) => A): A {
   const a = make(old.length * 2);
   a.set(old);
   return a;
+}
+
+/**
+ * A column of integers, as an Int32Array stores them: 2 bytes each while every value fits a
+ * Uint16, then 4 (a million tasks' codes and counts: 16 MB less).
+ */
+class SmallInts {
+  a: Uint16Array | Int32Array;
+  constructor(n: number) {
+    this.a = new Uint16Array(n);
+  }
+  get(i: number): number {
+    return this.a[i]!;
+  }
+  set(i: number, v: number): void {
+    // Any value a Uint16Array would not give back as an Int32Array does (-1, 70000) widens the column.
+    if (!(v >= 0 && v <= 0xffff) && this.a instanceof Uint16Array) this.a = Int32Array.from(this.a);
+    this.a[i] = v;
+  }
+  grow(): void {
+    this.a = this.a instanceof Uint16Array ? grown(this.a, (n) => new Uint16Array(n)) : grown(this.a, (n) => new Int32Array(n));
+  }
 }
 
 /** The table's columns, read and written at a task's index by its record's accessors. */
@@ -107,9 +129,9 @@ class TaskColumns {
   times = new Float64Array(this.capacity * TIME_SLOTS);
   /** Bit k of nulls[i]: time slot k of task i is null. */
   nulls = new Uint8Array(this.capacity);
-  codes = new Uint32Array(this.capacity * CODE_SLOTS);
-  retries = new Int32Array(this.capacity);
-  executions = new Int32Array(this.capacity);
+  codes = new SmallInts(this.capacity * CODE_SLOTS);
+  retries = new SmallInts(this.capacity);
+  executions = new SmallInts(this.capacity);
   flags = new Uint8Array(this.capacity);
   readonly interned = new Interned<unknown>();
   // Fields most tasks never set: present only for the tasks that have them.
@@ -122,6 +144,13 @@ class TaskColumns {
   readonly lostReason = new Map<number, string>();
   readonly signature = new Map<number, SignatureData>();
   readonly retriedAs = new Map<number, string>();
+  /** eta and expires, for the tasks sent with one (a countdown, an expiry). */
+  readonly eta = new Map<number, number>();
+  readonly expires = new Map<number, number>();
+  /** kwargs, where they are not the stored empty object (most tasks' kwargs). */
+  readonly kwargs = new Map<number, Record<string, unknown>>();
+  /** The encoded result, where it is an object (backend.ts keeps no payload for a primitive). */
+  readonly resultPayload = new Map<number, Encoded>();
 
   /** Room for task `index`, its fields at their defaults. */
   add(index: number): void {
@@ -129,9 +158,9 @@ class TaskColumns {
       this.capacity *= 2;
       this.times = grown(this.times, (n) => new Float64Array(n));
       this.nulls = grown(this.nulls, (n) => new Uint8Array(n));
-      this.codes = grown(this.codes, (n) => new Uint32Array(n));
-      this.retries = grown(this.retries, (n) => new Int32Array(n));
-      this.executions = grown(this.executions, (n) => new Int32Array(n));
+      this.codes.grow();
+      this.retries.grow();
+      this.executions.grow();
       this.flags = grown(this.flags, (n) => new Uint8Array(n));
     }
     this.nulls[index] = ALL_NULL;
@@ -148,10 +177,10 @@ class TaskColumns {
     }
   }
   value(index: number, slot: number): unknown {
-    return this.interned.value(this.codes[index * CODE_SLOTS + slot]!);
+    return this.interned.value(this.codes.get(index * CODE_SLOTS + slot));
   }
   setValue(index: number, slot: number, v: unknown): void {
-    this.codes[index * CODE_SLOTS + slot] = this.interned.code(v);
+    this.codes.set(index * CODE_SLOTS + slot, this.interned.code(v));
   }
   flag(index: number, bit: number): boolean {
     return (this.flags[index]! & bit) !== 0;
@@ -168,18 +197,29 @@ function setRare<T>(map: Map<number, T>, index: number, v: T | null | undefined)
   else map.set(index, v);
 }
 
-/** A task's record: its own id, arguments and result; every other field is in the table's columns. */
+/** A task's record: its own id, args and result (64 bytes); every other field is in the table's columns. */
 class TaskRow implements TaskRecord {
   result: unknown = null;
-  resultPayload: Encoded | null = null;
 
   constructor(
     private readonly c: TaskColumns,
     readonly index: number,
     readonly id: string,
     public args: unknown[],
-    public kwargs: Record<string, unknown>,
   ) {}
+
+  get kwargs(): Record<string, unknown> {
+    return this.c.kwargs.get(this.index) ?? EMPTY_OBJECT;
+  }
+  set kwargs(v: Record<string, unknown>) {
+    setRare(this.c.kwargs, this.index, v === EMPTY_OBJECT ? null : v);
+  }
+  get resultPayload(): Encoded | null {
+    return this.c.resultPayload.get(this.index) ?? null;
+  }
+  set resultPayload(v: Encoded | null) {
+    setRare(this.c.resultPayload, this.index, v);
+  }
 
   get name(): string {
     return this.c.value(this.index, NAME) as string;
@@ -218,16 +258,16 @@ class TaskRow implements TaskRecord {
     this.c.setValue(this.index, OWNER, v);
   }
   get retries(): number {
-    return this.c.retries[this.index]!;
+    return this.c.retries.get(this.index);
   }
   set retries(v: number) {
-    this.c.retries[this.index] = v;
+    this.c.retries.set(this.index, v);
   }
   get executions(): number {
-    return this.c.executions[this.index]!;
+    return this.c.executions.get(this.index);
   }
   set executions(v: number) {
-    this.c.executions[this.index] = v;
+    this.c.executions.set(this.index, v);
   }
   get ignoreResult(): boolean {
     return this.c.flag(this.index, IGNORE_RESULT);
@@ -321,16 +361,16 @@ class TaskRow implements TaskRecord {
     this.c.setTime(this.index, RUNTIME, v);
   }
   get eta(): number | null {
-    return this.c.time(this.index, ETA);
+    return this.c.eta.get(this.index) ?? null;
   }
   set eta(v: number | null) {
-    this.c.setTime(this.index, ETA, v);
+    setRare(this.c.eta, this.index, v);
   }
   get expires(): number | null {
-    return this.c.time(this.index, EXPIRES);
+    return this.c.expires.get(this.index) ?? null;
   }
   set expires(v: number | null) {
-    this.c.setTime(this.index, EXPIRES, v);
+    setRare(this.c.expires, this.index, v);
   }
   get resultExpiresAtS(): number {
     return this.c.time(this.index, RESULT_EXPIRES)!;
@@ -340,9 +380,60 @@ class TaskRow implements TaskRecord {
   }
 }
 
+/**
+ * FNV-1a over the UTF-16 code units: a task id's slot in the table's index. An id that is not a
+ * string (a chord's missing body id is undefined) hashes to 0 and is told apart by ===, as a Map did.
+ */
+function hashId(id: string): number {
+  if (typeof id !== "string") return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h ^ (h >>> 15);
+}
+
+/**
+ * Records by id, as an open-addressing hash table of task indexes (1 + index, 0: empty), kept at
+ * most half full: ~8 bytes a task where a Map<string, record> took ~40 (a million-task run: 32 MB).
+ */
+class IdIndex {
+  private slots = new Int32Array(2048);
+  private count = 0;
+
+  constructor(private readonly all: readonly TaskRecord[]) {}
+
+  get(id: string): TaskRecord | undefined {
+    const mask = this.slots.length - 1;
+    for (let h = hashId(id) & mask; ; h = (h + 1) & mask) {
+      const s = this.slots[h]!;
+      if (s === 0) return undefined;
+      const rec = this.all[s - 1]!;
+      if (rec.id === id) return rec;
+    }
+  }
+
+  /** Index `rec` (its id not yet indexed). */
+  add(rec: TaskRecord): void {
+    if (++this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    this.put(rec);
+  }
+
+  private put(rec: TaskRecord): void {
+    const mask = this.slots.length - 1;
+    let h = hashId(rec.id) & mask;
+    while (this.slots[h] !== 0) h = (h + 1) & mask;
+    this.slots[h] = rec.index + 1;
+  }
+
+  private rehash(size: number): void {
+    const old = this.slots;
+    this.slots = new Int32Array(size);
+    for (let i = 0; i < old.length; i++) if (old[i] !== 0) this.put(this.all[old[i]! - 1]!);
+  }
+}
+
 export class TaskTable {
   readonly all: TaskRecord[] = [];
-  private byId = new Map<string, TaskRecord>();
+  private byId = new IdIndex(this.all);
   private columns = new TaskColumns();
   get(id: string): TaskRecord | undefined {
     return this.byId.get(id);
@@ -357,7 +448,8 @@ export class TaskTable {
     if (existing) return existing;
     const index = this.all.length;
     this.columns.add(index);
-    const rec = new TaskRow(this.columns, index, id, fields.args ?? [], fields.kwargs ?? {});
+    const rec = new TaskRow(this.columns, index, id, fields.args ?? []);
+    rec.kwargs = fields.kwargs ?? {};
     rec.name = name;
     rec.queue = fields.queue ?? "celery";
     rec.state = PENDING;
@@ -366,7 +458,7 @@ export class TaskTable {
     if (fields.rootId != null) rec.rootId = fields.rootId;
     if (fields.groupId != null) rec.groupId = fields.groupId;
     this.all.push(rec);
-    this.byId.set(id, rec);
+    this.byId.add(rec);
     return rec;
   }
 

@@ -90,6 +90,19 @@ class FlatArgs implements Encoded {
   get value(): [unknown[], Record<string, unknown>] {
     return [this.args, this.kwargs];
   }
+  holds(args: unknown[], kwargs: Record<string, unknown>): boolean {
+    return this.args === args && this.kwargs === kwargs;
+  }
+}
+
+/** `enc` is a flat [args, kwargs] payload over exactly these two objects (JSON). */
+export function isFlatArgsOf(enc: Encoded, args: unknown[], kwargs: Record<string, unknown>): boolean {
+  return enc instanceof FlatArgs && enc.serializer === "json" && enc.holds(args, kwargs);
+}
+
+/** The flat JSON payload [args, kwargs] of `sizeBytes`, as encode() made it (a queue makes it again at delivery). */
+export function flatArgs(args: unknown[], kwargs: Record<string, unknown>, sizeBytes: number): Encoded {
+  return new FlatArgs("json", args, kwargs, sizeBytes);
 }
 
 function isArgsPair(v: unknown): v is [unknown[], Record<string, unknown>] {
@@ -113,7 +126,7 @@ const NOT_FLAT = Symbol("not flat");
  * frozen object rather than 56 bytes per message and per task record. Stored copies are only ever
  * read; decode() gives each receiver a fresh object.
  */
-const EMPTY_OBJECT: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+export const EMPTY_OBJECT: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /**
  * A copy of a value made of JSON's exact primitives (no NaN, no undefined), else NOT_FLAT.

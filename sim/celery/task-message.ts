@@ -18,10 +18,18 @@ const RARE_KEYS = Object.keys(RARE_DEFAULTS) as (keyof Rare)[];
 // Plain data on the prototype (not getters): reads are ordinary property loads.
 class TaskMessageBody {}
 Object.assign(TaskMessageBody.prototype, RARE_DEFAULTS);
+/**
+ * A body that sets none of the rare fields: a queue can hold it as a few numbers and make it again
+ * from the task's record when it is delivered (message-queue.ts). Nothing writes a body after it
+ * is made (checked by grep: the broker and the worker only read it).
+ */
+class PlainTaskMessageBody extends TaskMessageBody {}
 
 /** The body to queue for `m`: the same fields, the defaults left to the prototype. */
 export function taskMessage(m: TaskMessage): TaskMessage {
-  const b = new TaskMessageBody() as TaskMessage;
+  let plain = true;
+  for (const k of RARE_KEYS) if (m[k] !== RARE_DEFAULTS[k]) plain = false;
+  const b = (plain ? new PlainTaskMessageBody() : new TaskMessageBody()) as TaskMessage;
   // Always in this order, so every body of a burst shares one hidden class.
   b.id = m.id;
   b.task = m.task;
@@ -32,5 +40,24 @@ export function taskMessage(m: TaskMessage): TaskMessage {
   b.rootId = m.rootId;
   b.ignoreResult = m.ignoreResult;
   for (const k of RARE_KEYS) if (m[k] !== RARE_DEFAULTS[k]) (b as unknown as Record<string, unknown>)[k] = m[k];
+  return b;
+}
+
+/** `b` sets no rare field (made by taskMessage with every one at its default). */
+export function isPlainBody(b: TaskMessage): boolean {
+  return Object.getPrototypeOf(b) === PlainTaskMessageBody.prototype;
+}
+
+/** A plain body with these fields, as taskMessage makes it (the same hidden class, the same order). */
+export function plainBody(id: string, task: string, args: unknown[], kwargs: Record<string, unknown>, payload: TaskMessage["payload"], retries: number, rootId: string, ignoreResult: boolean): TaskMessage {
+  const b = new PlainTaskMessageBody() as TaskMessage;
+  b.id = id;
+  b.task = task;
+  b.args = args;
+  b.kwargs = kwargs;
+  b.payload = payload;
+  b.retries = retries;
+  b.rootId = rootId;
+  b.ignoreResult = ignoreResult;
   return b;
 }

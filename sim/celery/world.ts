@@ -80,7 +80,7 @@ export class World {
         url,
         visibilityTimeoutS: app.conf.brokerTransportOptions.visibilityTimeout ?? 3600,
         persistence: app.conf.brokerPersistence,
-      });
+      }, (taskIndex) => this.tasks.at(taskIndex));
       this.brokers.set(url, broker);
     }
     this.appBrokers.set(app, broker);

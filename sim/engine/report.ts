@@ -39,7 +39,7 @@ export function plain(v: unknown, depth = 0, seen: Set<object> = new Set()): unk
 export function liveTaskIndices(world: World): Set<number> {
   const live = new Set<number>();
   for (const b of world.brokers.values()) {
-    for (const q of b.queues.values()) for (const m of q.messages.toArray()) live.add(m.taskIndex);
+    for (const q of b.queues.values()) for (let i = 0; i < q.messages.length; i++) live.add(q.messages.taskIndexAt(i));
     for (const m of b.unacked.values()) live.add(m.taskIndex);
   }
   for (const w of world.workers) {

@@ -30,4 +30,50 @@ describe("Trace", () => {
     expect(e.get(0).data).toBe(frozen);
     expect(e.hash()).toBe(d.hash());
   });
+
+  it("gives back every time and num exactly, across chunks: runs of equal times, nums that are not int32s", () => {
+    const t = new Trace();
+    const odd = [NaN, -0, 0, 1.5, 2 ** 40, -(2 ** 31), -(2 ** 31) + 1, 2 ** 31 - 1, 2 ** 31, -1, Infinity, -Infinity, 1e-300];
+    const times: number[] = [];
+    const nums: number[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      // Runs of 1 to 4 equal times, a -0 after a 0 (a run of its own), and fractions.
+      const at = i % 1000 === 1 ? -0 : Math.floor(i / (1 + (i % 4))) / 7;
+      const num = i % 5 === 0 ? odd[(i / 5) % odd.length]! : i;
+      times.push(at);
+      nums.push(num);
+      t.append("note", at, i, i % 3, num);
+    }
+    for (let i = 0; i < 100_000; i++) {
+      const ev = t.get(i);
+      if (!Object.is(ev.atS, times[i]) || !Object.is(t.timeAt(i), times[i]) || !Object.is(ev.num, nums[i])) throw new Error(`event ${i}: ${ev.atS} ${ev.num}, want ${times[i]} ${nums[i]}`);
+      expect(ev.task).toBe(i);
+    }
+    // The hash is of the values appended (a trace built the same way hashes alike; one num's bits apart, not).
+    const again = new Trace();
+    const other = new Trace();
+    for (let i = 0; i < 100_000; i++) {
+      again.append("note", times[i]!, i, i % 3, nums[i]!);
+      other.append("note", times[i]!, i, i % 3, i === 5 ? 0 : nums[i]!);
+    }
+    expect(again.hash()).toBe(t.hash());
+    expect(other.hash()).not.toBe(t.hash());
+  });
+
+  it("gives back worker indexes an Int16Array keeps, and more than 255 shared data in a chunk", () => {
+    const t = new Trace();
+    const workers = [-1, 0, 127, -128, 128, 300, 32_767, -32_768];
+    const shares = Array.from({ length: 300 }, (_, k) => sharedData({ queue: `q${k}` }));
+    for (let i = 0; i < 40_000; i++) {
+      // The first chunk meets a wide worker index and a 256th shared object half-way; the second does not.
+      const wide = i >= 1000 && i < 32_768;
+      t.append("message-published", i, i, wide ? workers[i % workers.length]! : i % 2 ? -1 : 5, i, shares[wide ? i % 300 : i % 7]!);
+    }
+    for (let i = 0; i < 40_000; i++) {
+      const wide = i >= 1000 && i < 32_768;
+      const ev = t.get(i);
+      if (ev.worker !== (wide ? workers[i % workers.length]! : i % 2 ? -1 : 5)) throw new Error(`event ${i}: worker ${ev.worker}`);
+      if (ev.data !== shares[wide ? i % 300 : i % 7]) throw new Error(`event ${i}: data ${JSON.stringify(ev.data)}`);
+    }
+  });
 });

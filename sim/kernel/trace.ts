@@ -91,20 +91,44 @@ const CHUNK_BITS = 15;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 
+/**
+ * A num that is not an int32 (NaN, a fraction, -0, a large number) is stored as one of these and,
+ * but for NaN, kept in a map: the nums of a run are tags, counts and byte sizes (a million-task
+ * burst: every one an int32), so 4 bytes an event rather than 8.
+ */
+const NUM_NAN = -0x80000000;
+const NUM_ELSEWHERE = -0x7fffffff;
+
 interface Chunk {
   kinds: Uint8Array;
-  times: Float64Array;
+  /**
+   * Times by run: an event's time is runTimes[timeRuns[off]]. Most events share the time of the
+   * one before (7 in 8 in a burst: a task's sent and published, its delivery and receipt, its
+   * result, state and ack), so a time costs ~3 bytes an event rather than 8.
+   */
+  timeRuns: Uint16Array;
+  /**
+   * A run's time; grown by doubling while the chunk fills (from 512: a burst's chunk has ~4,000
+   * runs), cut to its runs once full. Made CHUNK long, the 256 kB cut away was 60 MB of
+   * garbage over a million-task run.
+   */
+  runTimes: Float64Array;
+  runs: number;
   tasks: Int32Array;
-  workers: Int16Array;
-  nums: Float64Array;
+  /** Int8 until a worker index does not fit (then this chunk's column is an Int16Array, as all were). */
+  workers: Int8Array | Int16Array;
+  /** The num as an int32, or NUM_NAN, or NUM_ELSEWHERE (then it is in Trace.otherNums). */
+  nums: Int32Array;
   /** 1 + index into `shared` of the event's frozen data, or 0; made when the chunk first needs it. */
-  sharedData: Uint16Array | null;
+  sharedData: Uint8Array | Uint16Array | null;
 }
 
 export class Trace {
   length = 0;
   private chunks: Chunk[] = [];
   private datas = new Map<number, unknown>();
+  /** Nums that are not int32s (and not NaN), by event. */
+  private otherNums = new Map<number, number>();
   /**
    * sharedData objects, each stored once and pointed at from a column: a million publishes must not
    * cost a million map entries.
@@ -117,14 +141,29 @@ export class Trace {
   append(kind: TraceKind, atS: number, task = -1, worker = -1, num = NaN, data?: unknown): number {
     const i = this.length;
     const off = i & MASK;
-    if (off === 0) this.chunks.push({ kinds: new Uint8Array(CHUNK), times: new Float64Array(CHUNK), tasks: new Int32Array(CHUNK), workers: new Int16Array(CHUNK), nums: new Float64Array(CHUNK), sharedData: null });
+    if (off === 0) this.newChunk();
     const c = this.chunks[i >>> CHUNK_BITS]!;
     const code = KIND_CODE.get(kind)!;
     c.kinds[off] = code;
-    c.times[off] = atS;
+    // A new run when the time differs by a single bit (Object.is: -0 is not 0).
+    if (c.runs === 0 || !Object.is(c.runTimes[c.runs - 1], atS)) {
+      if (c.runs === c.runTimes.length) {
+        const more = new Float64Array(c.runs * 2);
+        more.set(c.runTimes);
+        c.runTimes = more;
+      }
+      c.runTimes[c.runs++] = atS;
+    }
+    c.timeRuns[off] = c.runs - 1;
     c.tasks[off] = task;
+    if ((worker << 24) >> 24 !== worker && c.workers instanceof Int8Array) c.workers = Int16Array.from(c.workers);
     c.workers[off] = worker;
-    c.nums[off] = num;
+    if ((num | 0) === num && !Object.is(num, -0) && num !== NUM_NAN && num !== NUM_ELSEWHERE) c.nums[off] = num;
+    else if (Number.isNaN(num)) c.nums[off] = NUM_NAN;
+    else {
+      c.nums[off] = NUM_ELSEWHERE;
+      this.otherNums.set(i, num);
+    }
     this.mix(code);
     f64[0] = atS;
     this.mix(u32[0]!);
@@ -138,12 +177,28 @@ export class Trace {
     }
     if (data !== undefined) {
       const s = this.sharedOf(data);
-      if (s) (c.sharedData ??= new Uint16Array(CHUNK))[off] = s.id;
+      if (s) {
+        // One byte a slot while this chunk names at most 255 shared objects.
+        if (s.id > 0xff && !(c.sharedData instanceof Uint16Array)) c.sharedData = c.sharedData ? Uint16Array.from(c.sharedData) : new Uint16Array(CHUNK);
+        (c.sharedData ??= new Uint8Array(CHUNK))[off] = s.id;
+      }
       else this.datas.set(i, data);
       this.mixString(s ? s.json : canonicalJson(data));
     }
     this.length++;
     return i;
+  }
+
+  /** Start a chunk; the one before keeps only the run times it used. */
+  private newChunk(): void {
+    const last = this.chunks[this.chunks.length - 1];
+    if (last && last.runs < last.runTimes.length) last.runTimes = last.runTimes.slice(0, last.runs);
+    this.chunks.push({ kinds: new Uint8Array(CHUNK), timeRuns: new Uint16Array(CHUNK), runTimes: new Float64Array(512), runs: 0, tasks: new Int32Array(CHUNK), workers: new Int8Array(CHUNK), nums: new Int32Array(CHUNK), sharedData: null });
+  }
+
+  private numAt(c: Chunk, off: number, i: number): number {
+    const n = c.nums[off]!;
+    return n === NUM_NAN ? NaN : n === NUM_ELSEWHERE ? this.otherNums.get(i)! : n;
   }
 
   /** A sharedData object's slot in `shared` (spelled once for the hash), or null for other data. */
@@ -169,10 +224,10 @@ export class Trace {
     const ev: TraceEvent = {
       i,
       kind: TRACE_KINDS[c.kinds[off]!]!,
-      atS: c.times[off]!,
+      atS: c.runTimes[c.timeRuns[off]!]!,
       task: c.tasks[off]!,
       worker: c.workers[off]!,
-      num: c.nums[off]!,
+      num: this.numAt(c, off, i),
     };
     const sid = c.sharedData?.[off] ?? 0;
     const d = sid ? this.shared[sid - 1] : this.datas.get(i);
@@ -184,7 +239,8 @@ export class Trace {
     return TRACE_KINDS[this.chunk(i).kinds[i & MASK]!]!;
   }
   timeAt(i: number): number {
-    return this.chunk(i).times[i & MASK]!;
+    const c = this.chunk(i);
+    return c.runTimes[c.timeRuns[i & MASK]!]!;
   }
   taskAt(i: number): number {
     return this.chunk(i).tasks[i & MASK]!;
