@@ -28,14 +28,10 @@ export interface PairResult {
 export const KNOWN_GAPS: Record<string, string> = {
   "eta_countdown_start.started_after_send_s":
     "a countdown=2 task starts 2.2–2.5 s after the send on real Celery (ETA timer lag); exactly at 2 s in the simulator",
-  "acks_late_redis_child_killed_requeue.rerun_after_kill_s_c1":
-    "here the worker re-ran the task 0.7–1.1 s after its child was killed; the simulator uses FINDINGS §4's 4.0 s detection (4.95 s to the re-run there): the two measurements disagree on detection, to be re-measured",
-  "acks_late_redis_child_killed_requeue.rerun_after_kill_s_c2":
-    "as rerun_after_kill_s_c1, with an idle second child",
   "retries_countdown_max.failed_at_s":
     "each retry's ETA runs 0.1–0.3 s late on real Celery (publish, ETA timer, prefork dispatch); the simulator runs an ETA exactly on time",
   "results_group_get_several_fail.first_failure_stored_at_s":
-    "the simulator sends a group and starts its members with no latency; on an idle local Redis with prefork it takes 50–80 ms",
+    "on Celery a failing member's result is stored 50–80 ms after its body's 0.2 s sleep (start 10–70 ms after the send, then 12–42 ms from raise to store in a child running its first task, 2–7 ms warm: probe, loaded machine); 2 ms in the simulator",
 };
 
 /** The differences, one sentence each; empty when the simulator matches every value. */

@@ -1,6 +1,8 @@
 """Redis, acks_late + reject_on_worker_lost: the pool child running the task is SIGKILLed 1 s in.
 How long after the kill the task runs again (redelivered flag), with concurrency=1 and with 2
-(where an idle child exists), and the final state."""
+(where an idle child exists), and the final state. Two modes on Celery 5.2.6 + Redis: the re-run ~0.11-0.21 s
+after the kill, or (in about 1 run of 5) ~4.06-4.12 s; the first two runs (2026-12-04, a loaded machine) gave
+0.7-1.1 s, not seen again in 16 runs since."""
 import os
 import signal
 import time
@@ -36,4 +38,5 @@ def one(concurrency):
 if __name__ == '__main__':
     flush_all()
     values = {**one(1), **one(2)}
-    emit(values, tolerance={'rerun_after_kill_s_c1': 0.05, 'rerun_after_kill_s_c2': 0.05}, description=__doc__)
+    emit(values, tolerance={'rerun_after_kill_s_c1': 0.05, 'rerun_after_kill_s_c2': 0.05}, description=__doc__,
+         split={'rerun_after_kill_s_c1': 0.5, 'rerun_after_kill_s_c2': 0.5})

@@ -19,7 +19,7 @@ interface Case {
   watchS?: number;
 }
 
-async function scenario(c: Case) {
+async function scenario(c: Case, seed?: number) {
   const r = await run(`
 import { Celery, sleep, now } from "celery";
 const app = new Celery("s4", { broker: "${c.broker}" });
@@ -40,7 +40,7 @@ export default async function main() {
   let outcome = "";
   try { outcome = String(await res.get({ timeout: ${c.watchS ?? 30} })); } catch (e: any) { outcome = e.name + ": " + e.message; }
   return { state: res.state, outcome, runs: runs.map((x) => ({ after: Math.round((x.at - killedAt) * 100) / 100, redelivered: x.redelivered })), failedAt: Math.round((now() - killedAt) * 100) / 100 };
-}`);
+}`, seed === undefined ? {} : { seed });
   return { ...(r.report.returned as { state: string; outcome: string; runs: { after: number; redelivered: unknown }[]; failedAt: number }), r };
 }
 
@@ -97,32 +97,49 @@ describe("FINDINGS §4 acks_late and worker death", () => {
     expect(o.state).toBe("STARTED");
   });
 
-  it("Redis, early ack, pool child killed: FAILURE WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL) Job: 0.') detected 4.0 s after the kill", async () => {
-    const o = await scenario({ broker: "redis", acksLate: false, kill: "child" });
-    expect(o.state).toBe("FAILURE");
-    expect(o.outcome).toBe("WorkerLostError: Worker exited prematurely: signal 9 (SIGKILL) Job: 0.");
-    expect(o.failedAt).toBe(4);
-    expect(o.runs.length).toBe(1);
+  // A killed child is acted on in one of two modes (sim/celery/execution.ts, measured by the reference
+  // pair acks_late_redis_child_killed_requeue): 0.11–0.21 s after the kill, or 4.06–4.12 s (FINDINGS §4's
+  // 4.0 s, one run). Each seed draws one; over 12 seeds both occur, and every value is in one of them.
+  const FAST_S: [number, number] = [0.11, 0.22];
+  const SLOW_S: [number, number] = [4.05, 4.12];
+  const modeOf = (s: number) => (s >= FAST_S[0] && s <= FAST_S[1] ? "fast" : s >= SLOW_S[0] && s <= SLOW_S[1] ? "slow" : `neither (${s} s)`);
+  async function overSeeds(c: Case, check: (o: Awaited<ReturnType<typeof scenario>>) => number): Promise<Set<string>> {
+    const modes = new Set<string>();
+    for (let seed = 1; seed <= 12; seed++) modes.add(modeOf(check(await scenario(c, seed))));
+    return modes;
+  }
+
+  it("Redis, early ack, pool child killed: FAILURE WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL) Job: 0.'), detected 0.11–0.22 s or ~4.1 s after the kill", async () => {
+    const modes = await overSeeds({ broker: "redis", acksLate: false, kill: "child" }, (o) => {
+      expect(o.state).toBe("FAILURE");
+      expect(o.outcome).toBe("WorkerLostError: Worker exited prematurely: signal 9 (SIGKILL) Job: 0.");
+      expect(o.runs.length).toBe(1);
+      return o.failedAt;
+    });
+    expect([...modes].sort()).toEqual(["fast", "slow"]);
   });
 
-  it("Redis, acks_late, pool child killed: FAILURE WorkerLostError after 4.0 s; acked, not redelivered", async () => {
-    const o = await scenario({ broker: "redis", acksLate: true, kill: "child" });
-    expect(o.state).toBe("FAILURE");
-    expect(o.failedAt).toBe(4);
-    expect(o.runs.length).toBe(1);
-    expect(o.r.session.world.broker.unacked.size).toBe(0);
+  it("Redis, acks_late, pool child killed: FAILURE WorkerLostError in either mode; acked, not redelivered", async () => {
+    const modes = await overSeeds({ broker: "redis", acksLate: true, kill: "child" }, (o) => {
+      expect(o.state).toBe("FAILURE");
+      expect(o.runs.length).toBe(1);
+      expect(o.r.session.world.broker.unacked.size).toBe(0);
+      return o.failedAt;
+    });
+    expect([...modes].sort()).toEqual(["fast", "slow"]);
   });
 
-  it("Redis, acks_late + reject_on_worker_lost, pool child killed: re-executed (redelivered True), SUCCESS, no FAILURE stored", async () => {
-    const o = await scenario({ broker: "redis", acksLate: true, rejectOnWorkerLost: true, kill: "child" });
-    expect(o.runs.length).toBe(2);
-    expect(o.runs[1]!.redelivered).toBe(true);
-    // Measured: re-executed 4.95 s after the kill. The simulator models the 4.0 s detection and
-    // re-runs at once; the ~0.95 s from the requeue to the re-run is a known gap (README, reference
-    // pair acks_late_redis_child_killed_requeue), so this asserts the modelled part exactly.
-    expect(o.runs[1]!.after).toBe(4);
-    expect(o.state).toBe("SUCCESS");
-    expect(o.r.trace.filter((e) => e.kind === "task-state" && (e.data as { state?: string })?.state === "FAILURE")).toEqual([]);
+  it("Redis, acks_late + reject_on_worker_lost, pool child killed: re-executed (redelivered True) in either mode, SUCCESS, no FAILURE stored", async () => {
+    // FINDINGS' one run re-ran 4.95 s after the kill (0.95 s after its 4.0 s detection); none of the
+    // reference pair's 36 kills re-ran that late after either mode: the pair is followed.
+    const modes = await overSeeds({ broker: "redis", acksLate: true, rejectOnWorkerLost: true, kill: "child" }, (o) => {
+      expect(o.runs.length).toBe(2);
+      expect(o.runs[1]!.redelivered).toBe(true);
+      expect(o.state).toBe("SUCCESS");
+      expect(o.r.trace.filter((e) => e.kind === "task-state" && (e.data as { state?: string })?.state === "FAILURE")).toEqual([]);
+      return o.runs[1]!.after;
+    });
+    expect([...modes].sort()).toEqual(["fast", "slow"]);
   });
 
   it("RabbitMQ, early ack, whole worker killed: lost, STARTED forever", async () => {
