@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ENTER_CHANNEL, EnterThrottle, hangMessage, isAbort, isEnterMessage, StaleError } from "./protocol";
+import { atTraceRecord, ENTER_CHANNEL, EnterThrottle, hangMessage, isAbort, isEnterMessage, StaleError } from "./protocol";
 
 describe("hangMessage", () => {
   it("names the task", () => {
@@ -58,5 +58,18 @@ describe("isAbort", () => {
     expect(isAbort(new StaleError())).toBe(true);
     expect(isAbort(new DOMException("x", "AbortError"))).toBe(true);
     expect(isAbort(new Error("x"))).toBe(false);
+  });
+});
+
+describe("atTraceRecord", () => {
+  it("a lab-sized run (1,600 records) looks at the clock to say it is alive at least every 64 records", () => {
+    const looks = Array.from({ length: 1600 }, (_, i) => i).filter((i) => atTraceRecord(i, 20_000_000) === "alive");
+    expect(looks.length).toBeGreaterThanOrEqual(25);
+    expect(Math.max(...looks.slice(1).map((i, k) => i - looks[k]!))).toBeLessThanOrEqual(64);
+  });
+  it("past the limit it names the limit instead", () => {
+    expect(atTraceRecord(128, 100)).toBe("limit");
+    expect(atTraceRecord(64, 100)).toBe("alive");
+    expect(atTraceRecord(65, 100)).toBeNull();
   });
 });

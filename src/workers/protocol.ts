@@ -214,6 +214,19 @@ export function isLimitMessage(data: unknown): data is LimitMessage {
 /** What one run in the page may use: past it the run stops with a "resource limit" error, not an out-of-memory crash of the tab's worker. */
 export const PAGE_LIMITS = { maxTraceEvents: 20_000_000 } as const;
 
+/**
+ * Trace records between the simulation worker's looks at the clock to say it is alive (each look posts
+ * at most every ALIVE_EVERY_MS). Every 1,024 records was too sparse: a lab's run of ~1,600 records then
+ * said it was alive once, and a fresh grading worker slowed by a loaded machine was stopped as a hang.
+ */
+export const ALIVE_EVERY_RECORDS = 64;
+
+/** What the simulation worker does at trace record `i`: look at the clock (alive), name the limit once it is passed, or nothing. */
+export function atTraceRecord(i: number, maxTraceEvents: number): "alive" | "limit" | null {
+  if (i % ALIVE_EVERY_RECORDS !== 0) return null;
+  return i < maxTraceEvents ? "alive" : "limit";
+}
+
 export function traceLimitMessage(maxTraceEvents: number = PAGE_LIMITS.maxTraceEvents): string {
   return `Stopped: resource limit: the run recorded more than ${maxTraceEvents.toLocaleString("en-US")} trace events (the page's limit, which keeps the tab alive). A run that big belongs in the headless CLI (npx celery-playground run), whose limits can be raised; in the page, send fewer tasks or stop a loop that never ends.`;
 }

@@ -7,7 +7,7 @@ import { acceptPort, hostChannel, type PrivateEndpoint } from "./lockdown-core";
 import * as Comlink from "comlink";
 import type { Session } from "../../sim/engine/types";
 import type { ScenarioSession } from "../../sim/engine/session";
-import { ALIVE_CHANNEL, LIMIT_CHANNEL, PAGE_LIMITS, type AliveMessage, traceLimitMessage, type AdvanceRequest, type CeleryEventView, type Frame, type LimitMessage, type LoadRequest, type LoadResult, type SerializedError, type SimApi } from "./protocol";
+import { ALIVE_CHANNEL, atTraceRecord, LIMIT_CHANNEL, PAGE_LIMITS, type AliveMessage, traceLimitMessage, type AdvanceRequest, type CeleryEventView, type Frame, type LimitMessage, type LoadRequest, type LoadResult, type SerializedError, type SimApi } from "./protocol";
 import { createWorkerHost } from "./worker-host";
 import { plain } from "../../sim/engine/report";
 import type { TraceEvent } from "../../sim/kernel/trace";
@@ -57,12 +57,13 @@ async function open(req: LoadRequest): Promise<Session> {
   const s = await makeSession!(req, opts);
   installRunInputs(s, { alerts: req.alerts ?? [], commands: req.commands ?? [] });
   const maxTraceEvents = Math.min(PAGE_LIMITS.maxTraceEvents, req.maxTraceEvents ?? Infinity);
-  // Every 1,024 trace records: the simulator is working (the watchdog starts again), unless the run
-  // is past its limit, which is then said once; a loop that goes on recording is stopped by the
-  // watchdog 2 s later, and the page names the limit as the reason.
+  // Every ALIVE_EVERY_RECORDS trace records: the simulator is working (the watchdog starts again),
+  // unless the run is past its limit, which is then said once; a loop that goes on recording is
+  // stopped by the watchdog 2 s later, and the page names the limit as the reason.
   s.sim.onRecord((i) => {
-    if ((i & 1023) !== 0) return;
-    if (i < maxTraceEvents) return host.alive();
+    const what = atTraceRecord(i, maxTraceEvents);
+    if (what === null) return;
+    if (what === "alive") return host.alive();
     if (limitHit) return;
     limitHit = traceLimitMessage(maxTraceEvents);
     endpoint?.postMessage({ channel: LIMIT_CHANNEL, message: limitHit } satisfies LimitMessage);
@@ -142,6 +143,8 @@ const api: SimApi = {
 
   async labRun() {
     const s = need();
+    // Building the report and copying the trace is the simulator's own work, not a hang.
+    host.alive();
     // As the headless lab runner does (sim/testing/labs.ts): event data made plain for cloning.
     const trace = (s as unknown as { sim: { trace: { slice(): TraceEvent[] } } }).sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) }));
     return { report: s.report({ events: true }), trace: trace as TraceEvent[] };
