@@ -354,7 +354,16 @@ export class CeleryApp {
     rec.retries = o.retries;
     rec.eta = eta;
     const queue = o.queue ?? req.deliveryInfo?.queue ?? rec.queue;
-    this._publish(rec, body, queue, req.deliveryInfo?.priority ?? null);
+    const priority = req.deliveryInfo?.priority ?? null;
+    const costs = this._world.costs;
+    if (!costs.realistic) return this._publish(rec, body, queue, priority);
+    // The child's retry work and its publish come before the message reaches the broker (the first
+    // publish of a child also connects): when the worker sees it decides which of BRPOP's empty
+    // returns (event-loop.ts) wakes it after the ETA. A client's publish is not held back this way:
+    // its cost is the caller's debt only (a burst of 1M sends would need an event each).
+    const t = costs.table(this._broker.transport);
+    const busyS = costs.chargePublish(this._sim.current, this._broker.transport, t.retryS + publishCostS(t, payload.sizeBytes), this._broker);
+    this._sim.sched.schedule(busyS, () => this._publish(rec, body, queue, priority));
   }
 
   /**

@@ -19,6 +19,7 @@ import { MessageQueue, type RecordAt } from "./message-queue";
 import { copyMessage, queuedMessage } from "./queued-message";
 import type { SignatureData } from "./signature-data";
 import { Exchanges, type ExchangeType } from "./exchanges";
+import { REDIS_CRON_PERIOD_S, type RedisCron } from "./event-loop";
 
 export type Transport = "redis" | "rabbitmq";
 export type RedisPersistence = "none" | "rdb" | "aof";
@@ -142,6 +143,7 @@ export class Broker {
   /** Messages published while the broker was down (the producer retries them when it is back). */
   private held: Message[] = [];
   restarts = 0;
+  private cron: RedisCron | null = null;
 
   constructor(
     private readonly sim: Sim,
@@ -152,6 +154,11 @@ export class Broker {
 
   get transport(): Transport {
     return this.options.transport;
+  }
+
+  /** Redis's cron ticks (when a timed-out BRPOP returns): the phase drawn from the seed once. */
+  get redisCron(): RedisCron {
+    return (this.cron ??= { phaseS: this.sim.rng.stream("redis-cron").random() * REDIS_CRON_PERIOD_S, periodS: REDIS_CRON_PERIOD_S });
   }
 
   readonly exchanges = new Exchanges();

@@ -51,13 +51,14 @@ export class CostModel {
    * resumes that much later, see ExecContext.busyUntilS) and work on its process's host, so the cores
    * it takes are not the workers' (M6: a worker consuming while the client publishes is slower than
    * one draining a backlog, M3). The first publish of a process also connects and declares (M1).
+   * Returns how long from now the caller is busy: when a publish that waits for it is done.
    */
-  chargePublish(ctx: ExecContext, transport: Transport, cpuS: number, broker: object): void {
+  chargePublish(ctx: ExecContext, transport: Transport, cpuS: number, broker: object): number {
     const lane = this.laneFor(ctx);
     const t = this.table(transport);
     if (!this.connected.has(lane)) {
       this.connected.add(lane);
-      cpuS += t.firstPublishS;
+      cpuS += lane.kind === "prefork-child" ? t.childFirstPublishS : t.firstPublishS;
     }
     ctx.busyUntilS = Math.max(ctx.busyUntilS, this.sim.nowS) + cpuS;
     lane.host.run(lane, cpuS);
@@ -67,6 +68,7 @@ export class CostModel {
       if (!b) this.brokerLanes.set(broker, (b = this.hosts.localhost.lane("broker", `${transport} server`)));
       b.host.run(b, t.brokerPerMessageS);
     }
+    return ctx.busyUntilS - this.sim.nowS;
   }
 }
 

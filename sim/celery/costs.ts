@@ -27,6 +27,20 @@ export interface CostTable {
   /** The first publish of a process: connect + declare the queue (M1 "1st call", 12.1 / 18.3 ms). */
   firstPublishS: number;
   /**
+   * A pool child's first publish (say its first `self.retry()`): the child connects to the broker on
+   * its own after the fork. FINDINGS §2 (c=4, Redis): a first retry's task-retried event came 18-19 ms
+   * after its ETA was computed, later ones' 4-6 ms; 16 ms is that difference. (An instrumented worker
+   * whose task had not touched Redis before saw 33 and 37 ms from start to the message.) Used for
+   * both brokers; not measured on RabbitMQ.
+   */
+  childFirstPublishS: number;
+  /**
+   * A pool child's CPU for `self.retry()` besides the publish itself (the Retry exception, the
+   * signature rebuilt from the request): instrumented Redis worker, a warm retry's message reached
+   * the worker 1.7-2.2 ms after the task started; that less publishS.
+   */
+  retryS: number;
+  /**
    * Worker main process, serial per task: receive, decode, dispatch to a child, collect (M3: no-op
    * saturation at c >= 2, Redis 1.1-1.4 k/s, RabbitMQ 2.0-2.5 k/s).
    */
@@ -35,6 +49,11 @@ export interface CostTable {
   workerMainPerKbS: number;
   /** ... and per kB beyond 100 kB (M5: 1 MB messages, 33 ms Redis / 17.5 ms RabbitMQ per task). */
   workerMainPerKbBeyond100S: number;
+  /**
+   * Worker main process: from a message's arrival to the next loop turn, where kombu sends BRPOP
+   * again (the request built, task-received sent). Instrumented Redis worker: 1.1-1.7 ms, 3.0 ms once.
+   */
+  pollAgainAfterMessageS: number;
   /** Pool child per task besides the body (M3: c=1 total 1.02 ms Redis / 0.60 ms RabbitMQ minus workerMainS). */
   childS: number;
   /**
@@ -76,7 +95,10 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     publishPerKbS: 0.019 * MS,
     publishPerKbBeyond100S: 0.038 * MS,
     firstPublishS: 12.1 * MS,
+    childFirstPublishS: 16 * MS,
+    retryS: 1.55 * MS,
     workerMainS: 0.8 * MS,
+    pollAgainAfterMessageS: 1.3 * MS,
     workerMainPerKbS: 0.014 * MS,
     workerMainPerKbBeyond100S: 0.034 * MS,
     childS: 0.22 * MS,
@@ -93,7 +115,10 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     publishPerKbS: 0.0015 * MS,
     publishPerKbBeyond100S: 0.0109 * MS,
     firstPublishS: 18.3 * MS,
+    childFirstPublishS: 16 * MS,
+    retryS: 1.55 * MS,
     workerMainS: 0.44 * MS,
+    pollAgainAfterMessageS: 0, // no BRPOP: RabbitMQ pushes
     workerMainPerKbS: 0.0083 * MS,
     workerMainPerKbBeyond100S: 0.0179 * MS,
     childS: 0.16 * MS,

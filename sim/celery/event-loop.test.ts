@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Scheduler } from "../kernel/scheduler";
-import { BrokerPoll, EventLoop, MAX_TIMERS_PER_TURN } from "./event-loop";
+import { BrokerPoll, EventLoop, MAX_TIMERS_PER_TURN, REDIS_CRON_PERIOD_S } from "./event-loop";
 
 /** A loop on a bare scheduler: `written` records (time, job) as the pool would receive them. */
 function harness(brokerWakeS: (nowS: number, orNow: boolean) => number = () => Infinity) {
@@ -29,11 +29,18 @@ describe("EventLoop (kombu Hub + AsynPool outbound buffer)", () => {
     expect(written).toEqual([[2.7, "eta"]]);
   });
 
-  it("with nothing else to wake it, poll sleeps fire_timers' 1 s", () => {
+  it("with no timer of its own left, poll sleeps until one of the hub's other timers (capped at 10 s)", () => {
+    // kombu's heap always holds Heart's and maintain_pool's timers, so fire_timers returns the time to
+    // the next of them, not its 1 s min_delay (RabbitMQ, instrumented: written at the next heartbeat).
     const { sched, loop, written } = harness();
     loop.callAt(2, 6, () => loop.release("eta"));
+    sched.scheduleAt(3.5, () => loop.otherTimerDue());
     drain(sched);
-    expect(written).toEqual([[3, "eta"]]);
+    expect(written).toEqual([[3.5, "eta"]]);
+    const alone = harness();
+    alone.loop.callAt(2, 6, () => alone.loop.release("eta"));
+    drain(alone.sched);
+    expect(alone.written).toEqual([[12, "eta"]]);
   });
 
   it("a broker wake (BRPOP's empty return, a message) writes it earlier", () => {
@@ -101,22 +108,36 @@ describe("EventLoop (kombu Hub + AsynPool outbound buffer)", () => {
   });
 });
 
-describe("BrokerPoll (Redis BRPOP, 1 s timeout)", () => {
-  it("returns empty every second from its issue", () => {
-    const p = new BrokerPoll();
-    p.issuedAt(0.3);
-    expect(p.nextEmptyReturnS(0.3, false)).toBeCloseTo(1.3, 12);
-    expect(p.nextEmptyReturnS(1.3, false)).toBeCloseTo(2.3, 12);
-    expect(p.nextEmptyReturnS(1.3, true)).toBeCloseTo(1.3, 12);
-    expect(p.nextEmptyReturnS(1.31, true)).toBeCloseTo(2.3, 12);
+describe("BrokerPoll (Redis BRPOP, 1 s timeout, answered on Redis's cron ticks)", () => {
+  const cron = { phaseS: 0.05, periodS: REDIS_CRON_PERIOD_S };
+  const tick = (k: number) => cron.phaseS + k * cron.periodS;
+
+  it("returns empty at the first cron tick past issue + 1 s (+1 ms), then every ten ticks", () => {
+    const p = new BrokerPoll(() => cron);
+    p.issuedAt(0.3); // deadline 1.301: tick 13 (1.3565); then 23, 33
+    expect(p.nextEmptyReturnS(0.3, false)).toBeCloseTo(tick(13), 12);
+    expect(p.nextEmptyReturnS(tick(13), false)).toBeCloseTo(tick(23), 12);
+    expect(p.nextEmptyReturnS(tick(13), true)).toBeCloseTo(tick(13), 12);
+    expect(p.nextEmptyReturnS(tick(13) + 0.001, true)).toBeCloseTo(tick(23), 12);
+    expect(p.nextEmptyReturnS(tick(30), false)).toBeCloseTo(tick(33), 12);
   });
 
-  it("the next return after a return is a whole timeout later, also where issue + 1 s rounds to now", () => {
-    // 2.651190098 - 1.651190098 is 0.9999999999999998 in floating point, yet 1.651190098 + 1 === 2.651190098.
-    const p = new BrokerPoll();
-    p.issuedAt(1.651190098);
-    const returnedAtS = 1.651190098 + 1;
-    expect(p.nextEmptyReturnS(returnedAtS, false)).toBeCloseTo(3.651190098, 12);
+  it("a BRPOP sent again more than ~4 ms after a tick misses the tick ten on (instrumented worker)", () => {
+    const early = new BrokerPoll(() => cron);
+    early.issuedAt(tick(5) + 0.0039);
+    expect(early.nextEmptyReturnS(tick(5), false)).toBeCloseTo(tick(15), 12);
+    const late = new BrokerPoll(() => cron);
+    late.issuedAt(tick(5) + 0.0041);
+    expect(late.nextEmptyReturnS(tick(5), false)).toBeCloseTo(tick(16), 12);
+  });
+
+  it("the next return after a return is ten ticks on, also where the tick's time rounds", () => {
+    const odd = { phaseS: 0.651190098, periodS: REDIS_CRON_PERIOD_S };
+    const p = new BrokerPoll(() => odd);
+    p.issuedAt(odd.phaseS);
+    const returnedAtS = odd.phaseS + 10 * odd.periodS;
+    expect(p.nextEmptyReturnS(odd.phaseS, false)).toBe(returnedAtS);
     expect(p.nextEmptyReturnS(returnedAtS, true)).toBe(returnedAtS);
+    expect(p.nextEmptyReturnS(returnedAtS, false)).toBeCloseTo(odd.phaseS + 20 * odd.periodS, 12);
   });
 });

@@ -7,7 +7,7 @@
  *
  * One turn of the loop is: (1) the `on_tick` callbacks, where AsynPool registers a writer on a child's
  * inqueue only if a job is already in its outbound buffer; (2) `fire_timers`, at most 10 due timers,
- * returning the poll timeout (time to the next timer; 1 s when it fired its 10 or has none);
+ * returning the poll timeout (time to the next timer, at most 10 s; 1 s when it fired its 10);
  * (3) poll. A job a timer released in (2) sits in the outbound buffer with no writer registered, so
  * poll sleeps through it: the job is written only in the next turn, when something else wakes the
  * loop (a message from the broker, a child's ACK of a job or its result, Redis's BRPOP returning
@@ -138,7 +138,9 @@ export class EventLoop<J> {
     this.capped = false;
     for (let fired = 0; fired < MAX_TIMERS_PER_TURN; ) {
       const head = this.heap[0];
-      if (!head) return MIN_POLL_TIMEOUT_S;
+      // Heart's, maintain_pool's... timers are always in kombu's heap, so fire_timers returns the time
+      // to the next of them, not min_delay; the worker models those as their own wakes (otherTimerDue).
+      if (!head) return MAX_POLL_TIMEOUT_S;
       if (head.dueS > now) return Math.min(head.dueS - now, MAX_POLL_TIMEOUT_S);
       heapPop(this.heap);
       if (head.canceled) continue;
@@ -219,11 +221,36 @@ function heapPop(h: LoopTimer[]): LoopTimer | undefined {
 export const BRPOP_TIMEOUT_S = 1;
 
 /**
+ * Redis 7 answers a BRPOP that timed out only when its event loop next runs: with nothing else to
+ * do, at its cron (hz 10). On an instrumented worker the empty returns of an idle worker came
+ * 1.004-1.008 s apart (a cron tick every ~100.5 ms: ten ticks past each return), and the first one
+ * after a message 1.039-1.097 s after the BRPOP went out again (the next tick after its deadline).
+ */
+export const REDIS_CRON_PERIOD_S = 0.1005;
+
+/**
+ * Redis times a blocked client out when the time in whole milliseconds is past its deadline in
+ * whole milliseconds (`timeout < now`), so a BRPOP's deadline is in effect ~1 ms after issue + 1 s:
+ * on the instrumented worker a BRPOP issued 4.0 ms after a tick missed the tick 10 on, one issued
+ * 0.3-0.4 ms after a tick did not.
+ */
+export const REDIS_TIMEOUT_MS_S = 0.001;
+
+/** When Redis's cron ticks: `phaseS + k * periodS`. */
+export interface RedisCron {
+  readonly phaseS: number;
+  readonly periodS: number;
+}
+
+/**
  * When the pending BRPOP of an idle worker returns empty and so wakes its loop. It is issued again
- * right after each message it brings (`issuedAt`), and after each empty return.
+ * right after each message it brings (`issuedAt`), and after each empty return: its deadline is the
+ * issue + 1 s, its return the first cron tick at or after the deadline.
  */
 export class BrokerPoll {
   private issuedAtS = 0;
+
+  constructor(private readonly cron: () => RedisCron) {}
 
   issuedAt(nowS: number): void {
     this.issuedAtS = nowS;
@@ -231,9 +258,13 @@ export class BrokerPoll {
 
   /** The first empty return after `nowS` (or at it, with `orNow`). */
   nextEmptyReturnS(nowS: number, orNow: boolean): number {
-    // The same 1e-9 both ways: issue + 1 s can equal now while now - issue is 0.9999999999999998.
-    const elapsed = (nowS - this.issuedAtS) / BRPOP_TIMEOUT_S;
-    const cycles = orNow ? Math.max(1, Math.ceil(elapsed - 1e-9)) : Math.floor(elapsed + 1e-9) + 1;
-    return Math.max(nowS, this.issuedAtS + cycles * BRPOP_TIMEOUT_S);
+    const { phaseS, periodS } = this.cron();
+    // Tick indexes, with the same 1e-9 slack both ways (a return's own tick is `now` again).
+    const tickAtOrAfter = (tS: number) => Math.ceil((tS - phaseS) / periodS - 1e-9);
+    const first = tickAtOrAfter(this.issuedAtS + BRPOP_TIMEOUT_S + REDIS_TIMEOUT_MS_S);
+    const step = Math.ceil(BRPOP_TIMEOUT_S / periodS - 1e-9); // a return is on a tick: the next is this many ticks on
+    const at = (nowS - phaseS) / periodS - first;
+    const n = Math.max(0, orNow ? Math.ceil(at / step - 1e-9) : Math.floor(at / step + 1e-9) + 1);
+    return Math.max(nowS, phaseS + (first + n * step) * periodS);
   }
 }

@@ -49,6 +49,11 @@ export class WorkerCpu {
   }
 
   /** Seconds from launch until the worker consumes, beyond what the scenario asked (M7). */
+  /** How long after a message arrives the main process's next loop turn sends BRPOP again. */
+  pollAgainAfterMessageS(transport: Transport): number {
+    return this.costs.realistic ? this.costs.table(transport).pollAgainAfterMessageS : 0;
+  }
+
   startupS(transport: Transport, concurrency: number): number {
     return this.costs.realistic ? workerStartupS(this.costs.table(transport), this.pool, concurrency) : 0;
   }

@@ -8,7 +8,7 @@
  */
 import type { SimEvent } from "../kernel/scheduler";
 import type { WorkerApp } from "./ports";
-import type { Consumer, Message } from "./broker";
+import type { Consumer, Message, Transport } from "./broker";
 import { Deque } from "./deque";
 import type { TaskRecord } from "./records";
 import { parseRate } from "./ratelimit";
@@ -48,6 +48,29 @@ export interface Reserved {
   etaTimer: LoopTimer | null;
 }
 
+/**
+ * Heart's repeating timer is entered as the consumer's Heart step starts, a little before the event
+ * loop starts and the worker logs "ready" (instrumented worker: 8-10 ms on Redis in three starts,
+ * 22 ms on RabbitMQ in one), so its heartbeats come that much before ready + 2 s, + 4 s...
+ */
+const HEART_LEAD_S: Record<Transport, number> = { redis: 0.009, rabbitmq: 0.022 };
+/**
+ * kombu's call_repeatedly enters the next run `secs` after this one actually ran, and a run comes
+ * a little after its due time (epoll's millisecond timeout, the turn's own work): beats came
+ * 2.001-2.005 s apart on the instrumented workers.
+ */
+const HUB_TIMER_LATE_S = 0.003;
+/**
+ * The hub's other repeating timers, as [seconds between runs, how long before the loop starts each
+ * is entered] (instrumented workers). Their runs matter here only as wakes of the loop, which write
+ * a job a timer released. Redis: maintain_pool 5 s; MultiChannelPoller's maybe_restore_messages
+ * 10 s and maybe_check_subclient_health 25 s. RabbitMQ: maintain_pool 5 s; the AMQP heartbeat check
+ * every 60 s (broker_heartbeat 120 s at rate 2). maintain_pool is prefork's.
+ */
+const HUB_WAKE_TIMERS: Record<Transport, readonly { periodS: number; leadS: number; prefork?: true }[]> = {
+  redis: [{ periodS: 5, leadS: 0.001, prefork: true }, { periodS: 10, leadS: 0.017 }, { periodS: 25, leadS: 0.017 }],
+  rabbitmq: [{ periodS: 5, leadS: 0, prefork: true }, { periodS: 60, leadS: 0.001 }],
+};
 /** After revoke(terminate=True): the replacement child is up within these seconds (two measured modes). */
 const TERMINATED_CHILD_UP_FAST_S: [number, number] = [0.12, 0.173];
 const TERMINATED_CHILD_UP_SLOW_S: [number, number] = [3.975, 4.102];
@@ -88,7 +111,7 @@ export class Worker implements Consumer {
   /** Consumer._limit_order: the priority of the next bucket timer, 0..9 in turn. */
   private limitOrder = 0;
   /** When BRPOP would next wake an idle loop (Redis). */
-  private readonly brokerPoll = new BrokerPoll();
+  private readonly brokerPoll = new BrokerPoll(() => this.app._broker.redisCron);
   /** When a timer-released request reaches a pool child (see event-loop.ts). */
   readonly loop = new EventLoop<Reserved>({
     now: () => this.sim.nowS,
@@ -217,13 +240,17 @@ export class Worker implements Consumer {
     this.status = "online";
     this.connected = this.app._broker.up;
     this.app._emitWorker("worker-online", this);
-    this.heartbeat(false);
+    this.heartbeat(false, HEART_LEAD_S[this.app._broker.transport]);
     // Children are loaded on first use; a handler of worker_process_init (connected at the module's
     // top level, so in the client's copy too) wants them at pool start, as prefork forks them.
     if (this.app.signals.workerProcessInit.hasReceivers) for (const slot of this.slots) this.imageFor(slot);
     this.app.signals.workerReady.send(this, { sender: this.name });
     for (const f of this.readyWaiters.splice(0)) f();
     this.app._broker.addConsumer(this);
+    this.brokerPoll.issuedAt(this.sim.nowS); // consume(): the first BRPOP goes out as the loop starts
+    for (const t of HUB_WAKE_TIMERS[this.app._broker.transport]) {
+      if (!t.prefork || this.pool === "prefork") this.hubTimer(t.periodS, t.leadS);
+    }
     if (this.app._broker.transport === "redis") {
       // kombu restores old unacked messages once when the consumer starts, then (in effect) every 100 s.
       this.app._broker.restoreVisible();
@@ -245,12 +272,23 @@ export class Worker implements Consumer {
     this.timers.push(this.sim.sched.schedule(periodS, tick, true));
   }
 
-  private heartbeat(emit = true): void {
+  /** One of the hub's repeating timers whose only effect modelled is waking the loop. */
+  private hubTimer(periodS: number, leadS: number): void {
+    const tick = () => {
+      if (this.status !== "online" && this.status !== "stopping") return;
+      this.loop.otherTimerDue();
+      this.timers.push(this.sim.sched.schedule(periodS + HUB_TIMER_LATE_S, tick, true));
+    };
+    this.timers.push(this.sim.sched.schedule(periodS - leadS, tick, true));
+  }
+
+  /** `leadS`: how long before now Heart's repeating timer was entered (at start-up, see HEART_LEAD_S). */
+  private heartbeat(emit = true, leadS = 0): void {
     if (emit) this.app._emitWorker("worker-heartbeat", this);
     this.lastHeartbeatS = this.sim.nowS;
     if (emit) this.loop.otherTimerDue(); // Heart's timer is one of the hub's: its turn writes what waits in outbound
     this.timers.push(
-      this.sim.sched.schedule(this.app.conf.workerHeartbeatIntervalS, () => {
+      this.sim.sched.schedule(this.app.conf.workerHeartbeatIntervalS + (leadS ? -leadS : HUB_TIMER_LATE_S), () => {
         if (this.status === "online" || this.status === "stopping") this.heartbeat();
       }, true),
     );
@@ -390,6 +428,7 @@ export class Worker implements Consumer {
       if (this.status !== "online") return;
       this.connected = true;
       this.app._broker.addConsumer(this);
+      this.brokerPoll.issuedAt(this.sim.nowS);
       if (this.app._broker.transport === "redis") this.app._broker.restoreVisible();
     });
   }
@@ -411,7 +450,7 @@ export class Worker implements Consumer {
 
   /** BRPOP brought a message: poll woke (and BRPOP goes out again). */
   private received(msg: Message): void {
-    this.brokerPoll.issuedAt(this.sim.nowS);
+    this.brokerPoll.issuedAt(this.sim.nowS + this.cpu.pollAgainAfterMessageS(this.app._broker.transport));
     this.receive(msg);
     this.loop.wake();
   }
@@ -447,10 +486,10 @@ export class Worker implements Consumer {
         r.etaTimer = null;
         r.counted = true;
         this.qosCount++;
-        // Written at once, not held for the loop's next wake as a bucket's release is: that wake's
-        // phase (heartbeat, BRPOP drift) is not modelled, and BRPOP alone would push every x.5 s
-        // countdown to the next whole second, where FINDINGS §2 measured 0.503 and 0.505 s.
-        this.toReady(r);
+        // apply_eta_task runs in fire_timers: the job waits in the outbound buffer for the loop's
+        // next wake (a heartbeat, BRPOP's empty return, a message, a child's result; measured:
+        // eta_countdown_fractions, on RabbitMQ up to a heartbeat's 2 s late).
+        this.toReady(r, true);
       });
       return;
     }
@@ -539,11 +578,24 @@ export class Worker implements Consumer {
       return;
     }
     if (fromTimer) {
-      this.loop.release(r);
+      this.fromTimer(r);
       return;
     }
     this.ready.push(r);
     this.pump();
+  }
+
+  /**
+   * A request a timer released (pool.apply_async inside fire_timers). Prefork's AsynPool only buffers
+   * the job until the loop's next turn registers a writer; solo runs it there and then, and the
+   * threads pool hands it to a thread at once.
+   */
+  private fromTimer(r: Reserved): void {
+    if (this.pool === "prefork") this.loop.release(r);
+    else {
+      this.ready.push(r);
+      this.pump();
+    }
   }
 
   /**
@@ -555,7 +607,7 @@ export class Worker implements Consumer {
     while (b.queue.length) {
       if (b.bucket.consume(1)) {
         const r = b.queue.shift()!;
-        if (fromTimer) this.loop.release(r);
+        if (fromTimer) this.fromTimer(r);
         else {
           this.ready.push(r);
           this.pump();
