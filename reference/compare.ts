@@ -25,13 +25,19 @@ export interface PairResult {
  * "Known gaps"). The conformance test asserts these still differ, so a fix shows up as a failure
  * that asks to remove the entry.
  */
-export const KNOWN_GAPS: Record<string, string> = {};
+export const KNOWN_GAPS: Record<string, string> = {
+  "ratelimit_slow_tasks_c2.span_first_to_last_s":
+    "20 tasks of 0.5 s at 5/s on c=2 start over 4.58–4.60 s on real Celery, 4.51 s in the simulator: each 0.5 s cycle of a pair of children takes ~9 ms more there; the pair's own record() (a new Redis connection per call) is ~15 ms of the 85 (4.577–4.586 s with one kept connection), the rest is not found",
+};
 
 /**
  * Pairs whose simulated values hang on a phase drawn from the seed (Redis's cron ticks, which decide
  * when BRPOP's empty returns wake a worker): checked over 12 seeds, not only the default one.
  */
-export const SEEDED_PAIRS: readonly string[] = ["eta_countdown_start", "eta_countdown_fractions", "eta_countdown_fractions_amqp", "retries_countdown_max"];
+export const SEEDED_PAIRS: readonly string[] = [
+  "eta_countdown_start", "eta_countdown_fractions", "eta_countdown_fractions_amqp", "retries_countdown_max",
+  "ratelimit_c2", "ratelimit_prefetch_1", "ratelimit_two_workers",
+];
 
 /** The differences, one sentence each; empty when the simulator matches every value. */
 export function checkPair(measured: PairResult, simulated: Record<string, unknown>): string[] {
