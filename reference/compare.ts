@@ -27,7 +27,7 @@ export interface PairResult {
  */
 export const KNOWN_GAPS: Record<string, string> = {
   "ratelimit_slow_tasks_c2.span_first_to_last_s":
-    "20 tasks of 0.5 s at 5/s on c=2 start over 4.58–4.60 s on real Celery, 4.51 s in the simulator: each 0.5 s cycle of a pair of children takes ~9 ms more there; the pair's own record() (a new Redis connection per call) is ~15 ms of the 85 (4.577–4.586 s with one kept connection), the rest is not found",
+    "20 tasks of 0.5 s at 5/s on c=2 start over 4.58–4.60 s on real Celery, 4.51 s in the simulator. An instrumented run: a child's next task starts 4–5 ms after its body ends (the simulator: 1.3 ms; the result stored, the parent told, task events sent with -E, the job written), and 30 ms after the first one (a fresh child's first result store connects to the backend); 15 ms of the difference is the pair's own record(), a new Redis connection per call",
 };
 
 /**
