@@ -322,6 +322,17 @@ export class CeleryApp {
     signal.send(body.task, args);
   }
 
+  /**
+   * The execution that calls `retry()`: the current context, unless a language front (Python) runs
+   * the body's call while another context is current; then the pool slot running that request.
+   */
+  private _retryingContext(req: Request): ExecContext {
+    const current = this._sim.current;
+    if (current.request === req) return current;
+    for (const w of this._world.workers) for (const slot of w.slots) if (slot.exec?.req === req) return slot.exec.ctx;
+    return current;
+  }
+
   /** `self.retry()`: a new message for the same id, retries + 1, with an ETA (from the worker). */
   _publishRetry(task: Task, req: Request, o: { retries: number; args: unknown[]; kwargs: Record<string, unknown>; countdown?: number; eta?: number; queue?: string }): void {
     const rec = this._tasks.get(req.id!);
@@ -356,15 +367,27 @@ export class CeleryApp {
     const queue = o.queue ?? req.deliveryInfo?.queue ?? rec.queue;
     const priority = req.deliveryInfo?.priority ?? null;
     const costs = this._world.costs;
-    if (!costs.realistic) return this._publish(rec, body, queue, priority);
-    // The child's retry work and its publish come before the message reaches the broker (the first
-    // publish of a child also connects): when the worker sees it decides which of BRPOP's empty
-    // returns (event-loop.ts) wakes it after the ETA. A client's publish is not held back this way:
-    // its cost is the caller's debt only (a burst of 1M sends would need an event each).
-    const t = costs.table(this._broker.transport);
-    const busyS = costs.chargePublish(this._sim.current, this._broker.transport, t.retryS + publishCostS(t, payload.sizeBytes), this._broker);
-    this._sim.sched.schedule(busyS, () => this._publish(rec, body, queue, priority));
+    if (costs.realistic) {
+      // The child's retry work and its publish (a child's first also connects) come before the
+      // message reaches Redis: the worker's BRPOP goes out again that much later, which decides
+      // which empty return wakes it after the ETA (event-loop.ts). The message itself is published
+      // now, as before, so the order of events and the body's end do not move.
+      const t = costs.table(this._broker.transport);
+      const lane = this._retryingContext(req).lane;
+      let cpuS = t.retryS + publishCostS(t, payload.sizeBytes);
+      if (lane && !this._retriedFrom.has(lane)) {
+        this._retriedFrom.add(lane);
+        cpuS += t.childFirstPublishS;
+      }
+      this._retryReachesBrokerAtS.set(rec.index, this._sim.nowS + cpuS);
+    }
+    this._publish(rec, body, queue, priority);
   }
+
+  /** Pool processes that have published a retry (their first one also connects). */
+  private readonly _retriedFrom = new WeakSet<object>();
+  /** By task index: when the child's retry publish is done (read once, by the worker that gets it). */
+  readonly _retryReachesBrokerAtS = new Map<number, number>();
 
   /**
    * `apply()`: run at once in the caller, no broker, through the same tracer as a worker

@@ -190,19 +190,10 @@ export class Execution implements TraceSite {
     const self = (this.self = task.withRequest(this.req));
     whenSettled(
       () => traceStart(this, task, self, this.req),
-      (ok, value) => this.bodyEnded(ok, value),
+      (ok, value) => this.finish(ok, value),
     );
   }
 
-  /**
-   * A body that published (a retry's message, a `delay()`) spent that CPU before it returned: it
-   * ends when the debt is paid, as an awaited promise resumes only then (Sim.settle).
-   */
-  private bodyEnded(ok: boolean, value: unknown): void {
-    const debtS = this.ctx.busyUntilS - this.sim.nowS;
-    if (debtS > 0) this.sim.sched.schedule(debtS, () => this.ctx.alive && this.finish(ok, value));
-    else this.finish(ok, value);
-  }
 
   private limits(task: Task): [number | null, number | null] {
     const [msgSoft, msgHard] = this.req.timeLimit;

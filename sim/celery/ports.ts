@@ -85,6 +85,8 @@ export type CanvasFollowUps = Pick<CanvasRuntime, "onSuccess" | "onFailure" | "o
 
 /** What a worker and its pool's executions need. */
 export interface WorkerApp extends AppCore {
+  /** By task index: when a child's retry publish reaches the broker (App._publishRetry). */
+  readonly _retryReachesBrokerAtS: Map<number, number>;
   readonly _canvas: CanvasFollowUps;
   readonly _world: WorldPort;
   _emitTask(type: CeleryEventName, rec: TaskRecord, worker: Worker | null, num?: number, data?: Record<string, unknown>): void;

@@ -54,6 +54,7 @@ function standIn() {
     _sendTask: notHere("_sendTask"),
     _applyEager: notHere("_applyEager"),
     _publishRetry: notHere("_publishRetry"),
+    _retryReachesBrokerAtS: new Map(),
     _updateState: notHere("_updateState"),
     _assertWillNotBlock: () => null,
     _resultOwner: { _oid: 1, _backendKind: "redis", _resultExpiresS: null },

@@ -450,7 +450,9 @@ export class Worker implements Consumer {
 
   /** BRPOP brought a message: poll woke (and BRPOP goes out again). */
   private received(msg: Message): void {
-    this.brokerPoll.issuedAt(this.sim.nowS + this.cpu.pollAgainAfterMessageS(this.app._broker.transport));
+    const arrivedS = this.app._retryReachesBrokerAtS.get(msg.taskIndex);
+    if (arrivedS !== undefined) this.app._retryReachesBrokerAtS.delete(msg.taskIndex);
+    this.brokerPoll.issuedAt(Math.max(this.sim.nowS, arrivedS ?? 0) + this.cpu.pollAgainAfterMessageS(this.app._broker.transport));
     this.receive(msg);
     this.loop.wake();
   }

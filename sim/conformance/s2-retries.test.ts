@@ -172,12 +172,10 @@ export default async function main() {
     const sent = r.report.events.filter((e) => e.type === "task-sent");
     expect(sent.map((e) => e.retries)).toEqual([0, 1]);
     expect(sent[0]!.eta).toBeNull();
-    // The retry's ETA is absolute, computed before the child publishes: task-retried comes after the
-    // publish (FINDINGS §2: ETA - task-retried's timestamp 0.981-0.982 s for a child's first retry).
-    const retried = r.report.events.find((e) => e.type === "task-retried")!;
-    expect(sent[1]!.timestamp).toBeLessThanOrEqual(retried.timestamp);
-    expect((sent[1]!.eta as number) - retried.timestamp).toBeGreaterThan(0.981 - 0.005);
-    expect((sent[1]!.eta as number) - retried.timestamp).toBeLessThan(0.982 + 0.005);
+    // The retry's ETA is absolute: 1 s after the retry was sent. (Real Celery's task-sent comes after the
+    // child's publish, 4-19 ms later, FINDINGS §2; the simulator publishes at the call and counts that
+    // time only where it matters, when the worker's BRPOP goes out again: App._publishRetry.)
+    expect((sent[1]!.eta as number) - sent[1]!.timestamp).toBeCloseTo(1, 9);
     const received = r.report.events.filter((e) => e.type === "task-received");
     expect(received.map((e) => e.retries)).toEqual([0, 1]);
   });
