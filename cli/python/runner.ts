@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Report } from "../../sim/engine/types";
 import type { TraceEvent } from "../../sim/kernel/trace";
+import { unpackJson } from "./wire";
 
 /** Set by bin/celery-playground.mjs when it bundles the CLI (the bundle lives under node_modules/.cache). */
 declare const __CELERY_PLAYGROUND_ROOT__: string | undefined;
@@ -118,9 +119,9 @@ export async function startRunner(page: Page, baseURL: string, workerSource: str
     async run(source, opts) {
       const r = await page.evaluate(
         ({ source, opts }) =>
-          new Promise<{ ok: boolean; error?: string; hang?: boolean; label?: string | null; report: unknown; trace?: unknown; ms: number }>((resolve) => {
+          new Promise<{ ok: boolean; error?: string; hang?: boolean; label?: string | null; json?: string; ms: number }>((resolve) => {
             const w = (globalThis as unknown as { runner: Worker }).runner;
-            const timer = setTimeout(() => resolve({ ok: false, error: `no answer in ${opts.timeoutMs ?? 60000} ms`, report: null, ms: 0 }), opts.timeoutMs ?? 60000);
+            const timer = setTimeout(() => resolve({ ok: false, error: `no answer in ${opts.timeoutMs ?? 60000} ms`, ms: 0 }), opts.timeoutMs ?? 60000);
             let label: string | null = null;
             let watch: ReturnType<typeof setTimeout> | undefined;
             const beat = () => {
@@ -128,7 +129,7 @@ export async function startRunner(page: Page, baseURL: string, workerSource: str
               clearTimeout(watch);
               watch = setTimeout(() => {
                 clearTimeout(timer);
-                resolve({ ok: false, hang: true, label, report: null, ms: 0 });
+                resolve({ ok: false, hang: true, label, ms: 0 });
               }, opts.watchMs);
             };
             beat();
@@ -147,7 +148,8 @@ export async function startRunner(page: Page, baseURL: string, workerSource: str
       );
       if (r.hang) throw new PythonHang(r.label ?? null);
       if (!r.ok) throw new Error(r.error);
-      return r as unknown as PythonRun;
+      const { report, trace } = unpackJson<{ report: Report; trace?: TraceEvent[] }>(r.json!);
+      return { report, ...(trace ? { trace } : {}), ms: r.ms };
     },
   };
 }

@@ -15,7 +15,7 @@ from js import Error as JsError, Object
 
 from . import states
 from .exceptions import BY_NAME, Retry
-from ._request import Request
+from ._request import Request, _snake
 
 
 _PACKAGE_DIR = os.path.dirname(__file__)
@@ -58,11 +58,17 @@ def task_args(js_args):
     return [_AttrDict(a) if type(a) is dict else a for a in to_py_value(js_args)]
 
 
-def call_args(js_self, js_args):
+def call_args(js_self, js_args, bridge):
     """A body's positional and keyword arguments: the simulator hands the request's kwargs as one
-    more positional argument (sim/celery/tracer.ts bodyArgs), Python takes them as keywords."""
-    args = task_args(js_args)
+    more positional argument (sim/celery/tracer.ts bodyArgs), Python takes them as keywords.
+    Arguments that are the request's own (the usual call) are converted once per process
+    (Bridge.py_args: the task_prerun and task_postrun receivers get the same)."""
     req = js_self.request
+    n = req.args.length
+    if bridge.helpers.startsWith(js_args, req.args):
+        args = [_AttrDict(a) if type(a) is dict else a for a in bridge.py_args(req.args)] + task_args(js_args.slice(n))
+    else:
+        args = task_args(js_args)
     kwargs = to_py_value(req.kwargs) or {}
     if kwargs and len(args) == len(req.args) + 1 and isinstance(args[-1], dict):
         return args[:-1], dict(kwargs)
@@ -87,6 +93,10 @@ class Bridge:
 
     def __init__(self, helpers):
         self.helpers = helpers
+        # The last few argument lists converted, by their JavaScript array (py_args).
+        self._args_seen = []
+        # The running flow's Sim.lateFlow when it was started late (a signal receiver), else None.
+        self.flow = None
         # Python exceptions handed to the simulator, by the number their JS error carries: one that
         # comes back (retry past max_retries re-raises exc) is raised again as itself.
         self.handed = {}
@@ -134,6 +144,22 @@ class Bridge:
                 return cls
         return type(name, (Exception,), {})
 
+    def py_args(self, js):
+        """A task's args as a Python list, each element converted once per process: task_prerun and
+        task_postrun get the same JavaScript array, as Celery's receivers get the same request args
+        (converting a 100 kB argument twice was most of a payload lab's run). A fresh list each time;
+        its elements are shared, as in Celery's process."""
+        js_id = getattr(js, "js_id", None)
+        if js_id is None:
+            return to_py_value(js)
+        for seen_id, proxy, items in self._args_seen:
+            if seen_id == js_id:
+                return list(items)
+        items = to_py_value(js)
+        # The proxy is kept so its object lives and its id is not reused while remembered.
+        self._args_seen = [(js_id, js, items)] + self._args_seen[:7]
+        return list(items)
+
     def call(self, fn, *args):
         try:
             return fn(*args)
@@ -147,10 +173,19 @@ class Bridge:
         if not can_run_sync():
             raise RuntimeError("cannot wait in place here (time.sleep, result.get, a Redis call): task hooks "
                                "(on_success, on_failure...) run synchronously; wait in the task's body or __call__")
+        # A flow started late (a signal receiver, Sim.lateFlow) gives the simulator back while it
+        # waits and takes it again when it resumes; other flows have none (self.flow is None).
+        flow, self.flow = self.flow, None
+        if flow is not None:
+            flow.suspend()
         try:
             return run_sync(promise)
         except JsException as e:
             self.raise_from_js(e)
+        finally:
+            self.flow = flow
+            if flow is not None:
+                flow.resume()
 
     def outcome(self, fn, *args):
         """Call Python code for the simulator: {ok, value} or {ok: false, error} (a JS error)."""
@@ -264,6 +299,26 @@ def _is_js_error(v):
     return getattr(v, "typeof", None) == "object" and bool(JsError.prototype.isPrototypeOf(v))
 
 
+def send_through_base(task, js_args):
+    """A send the simulator makes for ``task`` (a signature's ``delay()``, a chain's next step, a
+    group's member, a chord's body) through its base class's ``apply_async``, as Celery's
+    ``Signature.apply_async`` calls the task's. The options keep Celery's names (``group_id``,
+    ``parent_id``); the simulator's own objects among them (the chord's body, the chain, the
+    signature) stay JavaScript, and cross back as they came when the override calls ``super()``."""
+    js_list = js_args[0] if len(js_args) > 0 else None
+    js_opts = js_args[1] if len(js_args) > 1 else None
+    args = task_args(js_list) if js_list is not None and js_list is not jsnull else []
+    kwargs, options = None, {}
+    if js_opts is not None and js_opts is not jsnull:
+        for key in Object.keys(js_opts):
+            v = getattr(js_opts, key)
+            if key == "kwargs":
+                kwargs = to_py_value(v) or None
+            else:
+                options[_snake(key)] = v if hasattr(v, "js_id") else to_py_value(v)
+    return task.apply_async(args, kwargs, **options)
+
+
 def call_hook(task, hook, js_self, js_args):
     """Call the task's ``hook`` (``on_failure``...) on the execution's view, with the simulator's
     values as Python ones: an error as the exception it stands for, einfo as an ExceptionInfo."""
@@ -372,7 +427,10 @@ class _TaskBase:
 
     def apply_async(self, args=(), kwargs=None, **options):
         opts = {**({"kwargs": kwargs} if kwargs else {}), **options}
-        js = self._b.call(self._js.applyAsync, to_js_value(list(args or ())), js_options(opts))
+        # The simulator's own send: the task's, or, when a base class overrides apply_async (the
+        # simulator then calls the override: _send_through_base), the one it replaced.
+        send = self.__dict__.get("_js_send") or self._js.applyAsync
+        js = self._b.call(send, to_js_value(list(args or ())), js_options(opts))
         return _AsyncResult(js, self._b)
 
     def apply(self, args=(), kwargs=None, **options):
@@ -479,7 +537,7 @@ def make_module(js_module, helpers):
                 js.maxRetries = jsnull
 
             def body(js_self, js_args):
-                args, kwargs = call_args(js_self, js_args)
+                args, kwargs = call_args(js_self, js_args, b)
                 return task._bound(js_self)(*args, **kwargs)
 
             # Hooks the class overrides become the simulator's hooks, called on the execution's view.
@@ -494,6 +552,12 @@ def make_module(js_module, helpers):
             params = [p for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
             arity = len(params) - (1 if bind else 0)
             task._js = b.call(self._js.task, js, helpers.task(call, arity))
+            if cls.apply_async is not _TaskBase.apply_async:
+                # A base class's apply_async is under every send, as in Celery: the simulator's
+                # sends for this task (the canvas, sig.delay()) call it; its super() sends.
+                task._js_send = task._js.applyAsync
+                task._js.applyAsync = helpers.hook(create_proxy(
+                    lambda js_self, js_args: b.outcome(send_through_base, task, js_args)))
             self.tasks[task.name] = task
             return task
 

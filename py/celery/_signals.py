@@ -137,6 +137,8 @@ def _named_args(js_args, bridge):
             out[name] = Request(v)
         elif name in ("exception", "reason", "retval") and _is_error(v):
             out[name] = python_exception(v, bridge)
+        elif name == "args":
+            out[name] = bridge.py_args(v)
         else:
             out[name] = to_py_value(v)
     return out
@@ -178,11 +180,20 @@ class _Hub:
     def _dispatcher(self, sig):
         b = self._b
 
-        def dispatch(js_args):
-            named = _named_args(js_args, b)
-            sender = named.pop("sender", None)
-            named.pop("signal", None)
-            sig.send(sender, **named)
+        def dispatch(flow, js_args):
+            # Started by Pyodide on a later host turn: say so (Bridge.wait hands the flow on).
+            if flow is not None:
+                b.flow = flow
+                flow.begin()
+            try:
+                named = _named_args(js_args, b)
+                sender = named.pop("sender", None)
+                named.pop("signal", None)
+                sig.send(sender, **named)
+            finally:
+                if flow is not None:
+                    b.flow = None
+                    flow.end()
 
         # Promising under JSPI, so a receiver may wait in place (a Redis call, time.sleep).
         return b.helpers.signal(create_proxy(dispatch))

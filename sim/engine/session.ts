@@ -2,7 +2,7 @@
  * A scenario loaded into a fresh world, played event by event. Same code + same seed = the same
  * trace, in Node and in every browser.
  */
-import { ExecContext, Sim, type EndReason, type Host } from "./sim";
+import { ExecContext, Sim, type EndReason, type Host, type LateFlow } from "./sim";
 import { World } from "../celery/world";
 import { createCeleryModule } from "../celery/api";
 import { makeScenarioGlobals } from "./globals";
@@ -42,6 +42,8 @@ export type ModuleProgram = ((require: (name: string) => unknown, module: { expo
 export interface ProgramRuntime {
   /** Sim.hold: the running context has a flow about to start; the flush waits for it until released. */
   hold(): () => void;
+  /** Sim.lateFlow: a flow of the running context's code that starts on a later host turn. */
+  flow(): LateFlow;
 }
 
 class ScenarioSession implements Session {
@@ -110,7 +112,7 @@ class ScenarioSession implements Session {
     try {
       // The learner's compiled module, compiled once; each process runs it (evaluate).
       const program = this.opts.program;
-      fn = program ? (require: (name: string) => unknown, module: { exports: Record<string, unknown> }) => program(require, module, g, { hold: () => this.sim.hold() }) : new Function("require", "module", "exports", "Math", "Date", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "console", "performance", code);
+      fn = program ? (require: (name: string) => unknown, module: { exports: Record<string, unknown> }) => program(require, module, g, { hold: () => this.sim.hold(), flow: () => this.sim.lateFlow() }) : new Function("require", "module", "exports", "Math", "Date", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "console", "performance", code);
       this.exports = this.evaluate(fn, g, "module top level");
     } catch (e) {
       this.fail(e, "the scenario's top level threw");

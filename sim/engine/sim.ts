@@ -22,6 +22,14 @@ export interface Host {
 
 export type ContextKind = "main" | "module" | "task" | "timer" | "handler" | "eager" | "system";
 
+/** Sim.lateFlow: a flow's own account of when it runs. */
+export interface LateFlow {
+  begin(): void;
+  suspend(): void;
+  resume(): void;
+  end(): void;
+}
+
 export class ExecContext {
   alive = true;
   /**
@@ -34,6 +42,12 @@ export class ExecContext {
    * its runtime schedules on a later host turn; Sim.hold): while any is held, the flush waits.
    */
   holds = 0;
+  /**
+   * A one-shot context (a signal receiver, an event handler) whose call has settled: nothing of its
+   * code is left to run, so the flush stops waiting for it (Sim.enter). Without it a Python
+   * task_postrun receiver, which never parks once done, held every flush for all its resumeTurns.
+   */
+  finished = false;
   /**
    * The context's code owes CPU until this simulated time (a publish's cost, charged by the cost
    * model): its next sleep or awaited result resumes no earlier, since a synchronous call cannot wait.
@@ -164,6 +178,12 @@ export class Sim {
       const r = fn();
       if (isThenable(r)) {
         this.needFlush = true;
+        if (ctx.kind === "handler") {
+          const finish = () => {
+            ctx.finished = true;
+          };
+          r.then(finish, finish);
+        }
         if (this.nestedStartsLate && prev !== this.system && prev !== ctx) this.watchNested(ctx, r);
       }
       return r;
@@ -173,6 +193,24 @@ export class Sim {
       // the caller's context comes back.
       this.current = prev === this.system && this.needFlush ? ctx : prev;
     }
+  }
+
+  /**
+   * A flow of `ctx`'s code that its runtime starts on a later host turn (a Python signal receiver
+   * under JSPI): it says when it runs, so the simulator's calls it makes (a Redis command, a sleep)
+   * are `ctx`'s, not those of whichever context the flush was running when it began or resumed.
+   * `begin`/`resume` make `ctx` current and keep what was; `suspend`/`end` give that back.
+   */
+  lateFlow(ctx: ExecContext = this.current): LateFlow {
+    let saved: ExecContext = this.system;
+    const enter = () => {
+      saved = this.current;
+      this.current = ctx;
+    };
+    const leave = () => {
+      if (this.current === ctx) this.current = saved;
+    };
+    return { begin: enter, resume: enter, suspend: leave, end: leave };
   }
 
   /** A promise for `ctx`'s code, settled later through `settle`. */
@@ -287,7 +325,7 @@ export class Sim {
 
   private async runUntilWaiting(ctx: ExecContext, done: () => boolean): Promise<void> {
     // A held context (Sim.hold) keeps running though parked: a flow of its code starts late.
-    const running = () => ctx.alive && (!ctx.parked || ctx.holds > 0) && !done();
+    const running = () => ctx.alive && !ctx.finished && (!ctx.parked || ctx.holds > 0) && !done();
     for (let i = 0; i < MICROTASK_TURNS && running(); i++) await null;
     for (let t = 0; t < this.resumeTurns && running(); t++) await this.host.yieldMacrotask();
   }

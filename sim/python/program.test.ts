@@ -325,6 +325,61 @@ def main():
     expect([byId[ok!]!.state, byId[failed!]!.state, byId[retried!]!.state, byId[retried!]!.retries]).toEqual(["SUCCESS", "FAILURE", "SUCCESS", 1]);
   });
 
+  it("a base class's apply_async is under every send: delay, signatures, a chain's next step, group members, a chord's body", async () => {
+    // The Python twin of tracer.test.ts's CountedTask (without waiting in place: main sends, the run goes on).
+    const r = await runPython(`
+from celery import Celery, Task, chain, group, chord
+app = Celery("counted", broker="redis")
+sends = 0
+
+class CountedTask(Task):
+    def apply_async(self, args=None, kwargs=None, **options):
+        global sends
+        sends += 1
+        print(f"apply_async {self.name} {list(args or [])} #{sends} group={'group_id' in options}")
+        return super().apply_async(args, kwargs, **options)
+
+@app.task(base=CountedTask)
+def add(x, y):
+    return x + y
+
+@app.task(base=CountedTask)
+def total(xs):
+    return sum(xs)
+
+def main():
+    app.worker(hostname="w1", concurrency=1)
+    print("-- delay"); add.delay(1, 1)
+    print("-- signature"); add.s(2, 2).delay()
+    print("-- chain"); chain(add.s(1, 2), add.s(10)).apply_async()
+    print("-- group"); group(add.s(1, 1), add.s(2, 2)).apply_async()
+    print("-- chord"); return chord([add.s(5, 5), add.s(6, 6)], total.s()).apply_async().id
+`, 1);
+    expect(r.error).toBeNull();
+    const lines = r.logs.map((l) => l.replace(/^\[[^\]]*\] /, ""));
+    expect(lines).toEqual([
+      "-- delay",
+      "apply_async add [1, 1] #1 group=False",
+      "-- signature",
+      "apply_async add [2, 2] #2 group=False",
+      "-- chain",
+      "apply_async add [1, 2] #3 group=False",
+      "-- group",
+      "apply_async add [1, 1] #4 group=True",
+      "apply_async add [2, 2] #5 group=True",
+      "-- chord",
+      "apply_async add [5, 5] #6 group=True",
+      "apply_async add [6, 6] #7 group=True",
+      // Sent by the pool child that ran the chain's first step (its own module state: its first send),
+      // then the chord's body by the child that ran the header's last member.
+      "apply_async add [3, 10] #1 group=False",
+      "apply_async total [[10, 12]] #2 group=False",
+    ]);
+    const byName = (n: string) => r.tasks.filter((t) => t.name === n).map((t) => [t.state, t.result]);
+    expect(byName("total")).toEqual([["SUCCESS", 22]]);
+    expect(byName("add")).toContainEqual(["SUCCESS", 13]);
+  });
+
   it("refuses a base that is not a Task class, saying so", async () => {
     const r = await runPython(`
 from celery import Celery

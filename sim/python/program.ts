@@ -75,6 +75,8 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
       error: pythonError,
       sleep: (s: number) => celery.sleep(s),
       now: () => celery.now(),
+      /** Whether `args` begins with `head`'s elements, the same values (a body called with its request's args). */
+      startsWith: (args: unknown[], head: unknown[]) => args.length >= head.length && head.every((x, i) => Object.is(args[i], x)),
       /**
        * A simulator task function (bound: `self` first) calling the Python body; its `length` is
        * `self` plus the body's own parameters, since the simulator reads a task's arity as Celery
@@ -122,8 +124,11 @@ export function pythonProgram(py: PyodideLike, source: string, opts: { file?: st
        * called promising, so a receiver may wait in place (a Redis call in task_postrun); the
        * simulator goes on meanwhile, as with a TypeScript async handler. Receivers' errors are
        * logged on the Python side (Celery's Signal.send logs and goes on), so it never rejects.
+       * Pyodide starts the call on a later host turn, when another context may be running: the
+       * dispatcher gets its flow (Sim.lateFlow) and says when it runs, so its Redis calls and sleeps
+       * are its own (its bridge's `flow`, py/celery/_process.py).
        */
-      signal: (call: Callable) => (jspi ? (args: unknown) => call.callPromising!(args) : (args: unknown) => call(args)),
+      signal: (call: Callable) => (jspi ? (args: unknown) => call.callPromising!(engine.flow(), args) : (args: unknown) => call(undefined, args)),
     };
     // print() goes to the scenario's console, as console.log does in TypeScript.
     py.setStdout?.({ batched: (line) => g.console.log(line) });
