@@ -157,9 +157,15 @@ test.describe("a Python lab", () => {
     test.setTimeout(600_000);
     await page.goto(`./?lab=${LAB}&speed=max`);
     await expect(page.locator(".cm-content")).toBeVisible();
+    // The steps name the learner's language's API (labs' READMEs: `ts`<!--py:`python`-->).
+    const instructions = page.getByRole("tabpanel", { name: "Instructions" });
+    await expect(instructions).toContainText('throw self.retry({ exc: new Error("Random failure occurred") })');
     await page.getByTestId("language").selectOption("python");
     // The lab's own Python starter comes in.
     await expect.poll(() => page.evaluate(() => window.__playground!.getCode())).toBe(read("starter.py"));
+    await expect(instructions).toContainText('raise self.retry(exc=Exception("Random failure occurred"))');
+    await expect(instructions).not.toContainText("throw self.retry");
+    await expect(instructions).not.toContainText("maxRetries");
     const grading = page.getByTestId("grading");
 
     await page.evaluate((t) => window.__playground!.setCode(t), read("solution.py"));

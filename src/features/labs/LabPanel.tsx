@@ -14,7 +14,7 @@ import type { Playground } from "../../state/playground";
 import { isAbort } from "../../workers/protocol";
 import { StatusChip } from "./Catalogue";
 import { labChecklist } from "./checklist";
-import { labNumber, type LabContent } from "./content";
+import { forLanguage, labNumber, type LabContent } from "./content";
 import { Markdown } from "./Markdown";
 import { StorageNotice } from "./StorageNotice";
 import { useProgress } from "./use-progress";
@@ -201,16 +201,16 @@ export function LabPanel(props: { pg: Playground; lab: LabContent; store: Progre
         <Switch>
           <Match when={tab() === "Instructions"}>
             <h2>Objective</h2>
-            <Markdown text={lab.sections.objective} />
+            <Markdown text={forLanguage(lab.sections.objective, pg.language())} />
             <h2>Steps</h2>
-            <Markdown text={lab.sections.steps} />
+            <Markdown text={forLanguage(lab.sections.steps, pg.language())} />
             <h2>Hints</h2>
             <ol class="hints" aria-label="Hints">
               <For each={lab.sections.hints.slice(0, hintsShown())}>
                 {(h, i) => (
                   <li class="hint">
                     <div class="hint-n small muted">Hint {i() + 1}</div>
-                    <Markdown text={h} />
+                    <Markdown text={forLanguage(h, pg.language())} />
                   </li>
                 )}
               </For>
@@ -221,7 +221,7 @@ export function LabPanel(props: { pg: Playground; lab: LabContent; store: Progre
               </button>
             </Show>
             <h2>Discussion questions</h2>
-            <Markdown text={lab.sections.discussion} />
+            <Markdown text={forLanguage(lab.sections.discussion, pg.language())} />
             <h2>Lab completion checklist</h2>
             <ul class="checklist" aria-label="Lab completion checklist" data-testid="checklist">
               <For each={checklist()}>

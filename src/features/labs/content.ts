@@ -68,6 +68,25 @@ export function parseFrontmatter(text: string): { data: Record<string, string>; 
   return { data, body: text.slice(m[0].length) };
 }
 
+/**
+ * A lab's text as a learner of `language` reads it. A code span with a Python rendering carries it in
+ * a comment right after it, `` `maxRetries: 3`<!--py:`max_retries=3`--> ``: the TypeScript learner
+ * (and GitHub) sees the span, the Python learner the comment's text in its place. A code block with
+ * a Python twin is a fenced `ts` block followed at once by a fenced `python` block marked
+ * `<!--py-->` on the line between them: each learner sees one.
+ */
+export function forLanguage(md: string, language: "typescript" | "python"): string {
+  return md
+    .replace(PY_BLOCK_PAIR, (_all, ts: string, py: string) => (language === "python" ? py : ts))
+    .replace(PY_ALTERNATE, (_all, ts: string, py: string) => (language === "python" ? py : ts));
+}
+
+/** A code span (or a double-backtick span) followed by its Python rendering. */
+export const PY_ALTERNATE = /(``[^\n]+?``|`[^`\n]+`)<!--py:(.*?)-->/g;
+
+/** A fenced TypeScript block, `<!--py-->`, and its fenced Python twin (leading indentation kept). */
+export const PY_BLOCK_PAIR = /^([ \t]*```(?:ts|typescript)\n[\s\S]*?^[ \t]*```)\n[ \t]*<!--py-->\n([ \t]*```python\n[\s\S]*?^[ \t]*```)$/gm;
+
 /** The README's `## ` sections by heading; hints are the `### ` parts of "Hints". */
 export function parseSections(body: string): LabSections {
   const parts = new Map<string, string>();
