@@ -63,7 +63,7 @@ try {
   await page.goto(ROOT + "index.html");
   const out = await page.evaluate(
     async ({ PY, tsCode, TASKS }) => {
-      type Reply = { ok: boolean; error?: string; loadMs?: number; ms?: number; snapshot?: Uint8Array; report?: { endReason: string; tasks: number } };
+      type Reply = { ok: boolean; error?: string; loadMs?: number; ms?: number; snapshot?: Uint8Array; report?: { endReason: string; tasks: number }; json?: string };
       const ask = (w: Worker, msg: unknown, transfer: Transferable[] = []) =>
         new Promise<Reply>((resolve) => {
           w.onmessage = (ev) => {
@@ -111,7 +111,9 @@ try {
       };
       for (let k = 0; k < 3; k++) {
         const p = need(await ask(runner, { type: "run", source: PY, seed: 1 }));
-        py.push(check({ ...p, report: { endReason: (p.report as unknown as { endReason: string }).endReason, tasks: (p.report as unknown as { tasks: unknown[] }).tasks.length } }));
+        // A Python run's reply is cli/python/wire.ts's packed JSON (no long strings in this scenario).
+        const report = JSON.parse((JSON.parse(p.json!) as { body: string }).body).report as { endReason: string; tasks: unknown[] };
+        py.push(check({ ...p, report: { endReason: report.endReason, tasks: report.tasks.length } }));
         ts.push(check(need(await ask(runner, { type: "run-ts", code: tsCode, seed: 1 }))));
       }
       return { fetchMs, coldBootMs: first.loadMs!, coldMs, snapshotMB: first.snapshot!.byteLength / 1e6, warmBoots, py, ts };
