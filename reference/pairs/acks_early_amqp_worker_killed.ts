@@ -8,12 +8,12 @@ export const early = app.task({ name: "ref.early" }, async function early() {
   return "done";
 });
 export default async function main() {
-  const w1 = app.worker({ hostname: "w1" });
+  const w1 = app.worker({ taskEvents: true, hostname: "w1" });
   const r = early.delay();
   while (!executions) await sleep(0.05);
   await sleep(0.5);
   w1.kill();
-  await app.worker({ hostname: "w2" }).ready();
+  await app.worker({ taskEvents: true, hostname: "w2" }).ready();
   await sleep(4);
   return { executions, state: r.state };
 }

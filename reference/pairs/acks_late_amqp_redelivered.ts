@@ -8,12 +8,12 @@ export const late = app.task({ name: "ref.late", bind: true, acksLate: true }, a
   return "done";
 });
 export default async function main() {
-  const w1 = app.worker({ hostname: "w1" });
+  const w1 = app.worker({ taskEvents: true, hostname: "w1" });
   const r = late.delay();
   while (!runs.length) await sleep(0.05);
   await sleep(0.5);
   w1.kill();
-  await app.worker({ hostname: "w2" }).ready();
+  await app.worker({ taskEvents: true, hostname: "w2" }).ready();
   const value = await r.get();
   return { executions: runs.length, redelivered: runs, value };
 }

@@ -9,7 +9,7 @@ export const late = app.task({ name: "ref.late", bind: true, acksLate: true, rej
 });
 async function one(concurrency: number) {
   const c = `c${concurrency}`;
-  const w = app.worker({ hostname: `w${concurrency}`, concurrency });
+  const w = app.worker({ taskEvents: true, hostname: `w${concurrency}`, concurrency });
   const r = late.delay(c);
   while (!runs[c]) await sleep(0.01);
   await sleep(1);

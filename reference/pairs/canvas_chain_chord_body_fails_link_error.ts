@@ -10,7 +10,7 @@ export const errback = app.task({ name: "ref.errback" }, function errback(reques
   calls.push([request.task, `${exc.name}: ${exc.message}`]);
 });
 export default async function main() {
-  await app.worker({ hostname: "w1", concurrency: 4 }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1", concurrency: 4 }).ready();
   const res = chain(add.s(1, 1), chord([add.s(1), add.s(2)], bodyFails.s()), add.s(100, 0)).applyAsync([], { linkError: errback.s() } as any); // apply_async(link_error=...): the option type wants data, the runtime takes a signature too
   let getRaises: string | null = null;
   try {

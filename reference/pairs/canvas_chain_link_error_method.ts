@@ -6,7 +6,7 @@ export const add = app.task({ name: "ref.add" }, function add(x: number, y: numb
 export const bodyFails = app.task({ name: "ref.body_fails" }, function bodyFails(_xs: number[]) { throw new ValueError("body failed"); });
 export const errback = app.task({ name: "ref.errback" }, function errback(request: any, _exc: Error, _tb: unknown) { calls.push(request.task); });
 export default async function main() {
-  await app.worker({ hostname: "w1", concurrency: 4 }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1", concurrency: 4 }).ready();
   const c = chain(add.s(1, 1), chord([add.s(1), add.s(2)], bodyFails.s()));
   c.linkError(errback.s());
   const res = c.applyAsync();

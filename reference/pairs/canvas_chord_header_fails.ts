@@ -8,7 +8,7 @@ export const member = app.task({ name: "ref.member" }, function member(i: number
 });
 export const body = app.task({ name: "ref.body" }, function body(xs: number[]) { bodyRan++; return xs.reduce((a, b) => a + b, 0); });
 export default async function main() {
-  await app.worker({ hostname: "w1", concurrency: 3 }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1", concurrency: 3 }).ready();
   const r = chord([member.s(0), member.s(1), member.s(2)], body.s()).applyAsync();
   let err: string | null = null;
   try {

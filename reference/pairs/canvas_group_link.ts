@@ -5,7 +5,7 @@ const calls: unknown[][] = [];
 export const add = app.task({ name: "ref.add" }, function add(x: number, y: number) { return x + y; });
 export const cb = app.task({ name: "ref.cb" }, function cb(...args: unknown[]) { calls.push(args); });
 export default async function main() {
-  await app.worker({ hostname: "w1", concurrency: 3 }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1", concurrency: 3 }).ready();
   const g = group([add.s(1, 1), add.s(2, 2), add.s(3, 3)]);
   g.link(cb.s());
   const r = g.applyAsync();

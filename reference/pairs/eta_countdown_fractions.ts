@@ -5,7 +5,7 @@ const COUNTDOWNS_S = [0.25, 0.5, 1.5, 2];
 const startedS: number[] = [];
 export const t = app.task({ name: "ref.t" }, function t() { startedS.push(now()); return 1; });
 export default async function main() {
-  await app.worker({ hostname: "w1" }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1" }).ready();
   await sleep(1);
   const lags: Record<string, number> = {};
   for (const [i, countdown] of COUNTDOWNS_S.entries()) {

@@ -4,7 +4,7 @@ const app = new Celery("eta_countdown_start");
 let startedS = NaN;
 export const t = app.task({ name: "ref.t" }, function t() { startedS = now(); return 1; });
 export default async function main() {
-  await app.worker({ hostname: "w1" }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1" }).ready();
   const t0 = now();
   const r = t.applyAsync([], { countdown: 2 });
   await sleep(1);

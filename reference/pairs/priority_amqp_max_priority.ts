@@ -9,7 +9,7 @@ export default async function main() {
   const sent: [string, number | null][] = [["a", null], ["b", 1], ["c", 9], ["d", 5], ["e", 9], ["f", null]];
   const rs = sent.map(([label, prio]) => (prio === null ? p.applyAsync([label]) : p.applyAsync([label], { priority: prio })));
   await sleep(0.5);
-  await app.worker({ hostname: "w1", concurrency: 1 }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1", concurrency: 1 }).ready();
   for (const r of rs) await r.get();
   return { order };
 }

@@ -7,7 +7,7 @@ export const limited = app.task({ name: "ref.limited", rateLimit: "9/s" }, async
   await sleep(0.02);
 });
 export default async function main() {
-  await app.worker({ hostname: "w1", concurrency: 1 }).ready(); // as the Python half's `with Worker(...)`
+  await app.worker({ taskEvents: true, hostname: "w1", concurrency: 1 }).ready(); // as the Python half's `with Worker(...)`
   const rs = Array.from({ length: 100 }, (_, i) => limited.delay(i));
   for (const r of rs) await r.get();
   const ts = [...seen].sort((a, b) => a - b);

@@ -4,7 +4,7 @@ const app = new Celery("ratelimit_prefetch_50", { workerPrefetchMultiplier: 50 }
 const seen: { t: number; host: string }[] = [];
 export const limited = app.task({ name: "ref.limited", rateLimit: "5/s" }, function limited(_i: number) { seen.push({ t: now(), host: "" }); });
 export default async function main() {
-  await app.worker({ hostname: "w1", concurrency: 1 }).ready(); // as the Python half's `with Worker(...)`
+  await app.worker({ taskEvents: true, hostname: "w1", concurrency: 1 }).ready(); // as the Python half's `with Worker(...)`
   const rs = Array.from({ length: 20 }, (_, i) => limited.delay(i));
   for (const r of rs) await r.get();
   const ts = seen.map((x) => x.t).sort((a, b) => a - b);

@@ -4,8 +4,8 @@ const app = new Celery("ratelimit_two_workers");
 const seen: { t: number; host: string }[] = [];
 export const limited = app.task({ bind: true, name: "ref.limited", rateLimit: "5/s" }, function limited(self: any, _i: number) { seen.push({ t: now(), host: self.request.hostname }); });
 export default async function main() {
-  const w1 = app.worker({ hostname: "w1@ref", concurrency: 1 });
-  const w2 = app.worker({ hostname: "w2@ref", concurrency: 1 });
+  const w1 = app.worker({ taskEvents: true, hostname: "w1@ref", concurrency: 1 });
+  const w2 = app.worker({ taskEvents: true, hostname: "w2@ref", concurrency: 1 });
   await w1.ready();
   await w2.ready();
   const rs = Array.from({ length: 20 }, (_, i) => limited.delay(i));

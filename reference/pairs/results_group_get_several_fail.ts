@@ -9,7 +9,7 @@ export const failAfter = app.task({ name: "ref.fail_after" }, async function fai
 });
 export const okAfter = app.task({ name: "ref.ok_after" }, async function okAfter(delayS: number) { await sleep(delayS); return delayS; });
 export default async function main() {
-  await app.worker({ hostname: "w1", concurrency: 3 }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1", concurrency: 3 }).ready();
   await okAfter.delay(0).get();
   const t0 = now();
   const res = group([failAfter.s("ValueError", 0.6), failAfter.s("KeyError", 0.2), okAfter.s(1)]).applyAsync();

@@ -7,7 +7,7 @@ export const flaky = app.task({ name: "ref.flaky", bind: true, maxRetries: 2 }, 
   throw self.retry({ exc: new ValueError("boom"), countdown: 1 });
 });
 export default async function main() {
-  await app.worker({ hostname: "w1" }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1" }).ready();
   const r = flaky.delay();
   let error: string | null = null;
   try {

@@ -4,7 +4,7 @@ const app = new Celery("revoke_before_eta");
 let executions = 0;
 export const slow = app.task({ name: "ref.slow" }, function slow() { executions++; return "finished"; });
 export default async function main() {
-  await app.worker({ hostname: "w1" }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1" }).ready();
   const r = slow.applyAsync([], { countdown: 3 });
   await sleep(0.7);
   r.revoke();

@@ -4,7 +4,7 @@ const app = new Celery("revoke_expired_at_eta");
 let executions = 0;
 export const t = app.task({ name: "ref.t" }, function t() { executions++; return 1; });
 export default async function main() {
-  await app.worker({ hostname: "w1" }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1" }).ready();
   const r = t.applyAsync([], { countdown: 2, expires: 1 });
   await sleep(1.5);
   const before = r.state;

@@ -10,7 +10,7 @@ export const slow = app.task({ name: "ref.slow" }, async function slow(i: number
   return i;
 });
 export default async function main() {
-  await app.worker({ hostname: "w1", concurrency: 1 }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1", concurrency: 1 }).ready();
   const a = slow.delay(1);
   const b = slow.delay(2);
   while (!starts[1]) await sleep(0.01);

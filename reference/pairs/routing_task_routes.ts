@@ -5,7 +5,7 @@ app.conf.update({ taskRoutes: { "ref.a": { queue: "qa" } } });
 export const a = app.task({ name: "ref.a" }, function a() { return "a"; });
 export const b = app.task({ name: "ref.b" }, function b() { return "b"; });
 export default async function main() {
-  await app.worker({ hostname: "w1", queues: ["qa"] }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1", queues: ["qa"] }).ready();
   const ra = a.delay();
   const rb = b.delay();
   const va = await ra.get();

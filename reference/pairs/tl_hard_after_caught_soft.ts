@@ -14,7 +14,7 @@ export const softThenHard = app.task({ name: "ref.soft_then_hard", softTimeLimit
   return "finished";
 });
 export default async function main() {
-  await app.worker({ hostname: "w1" }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1" }).ready();
   const r = softThenHard.delay();
   let error: string | null = null;
   try {

@@ -14,7 +14,7 @@ export const after = app.task({ name: "ref.after" }, function after() {
   return 0;
 });
 export default async function main() {
-  await app.worker({ hostname: "w1", concurrency: 1 }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1", concurrency: 1 }).ready();
   const r = hard.delay();
   let error: string | null = null;
   try {

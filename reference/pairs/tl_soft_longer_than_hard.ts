@@ -8,7 +8,7 @@ export const softLonger = app.task({ name: "ref.soft_longer", softTimeLimit: 3, 
   return "finished";
 });
 export default async function main() {
-  await app.worker({ hostname: "w1" }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1" }).ready();
   const r = softLonger.delay();
   let error: string | null = null;
   try {

@@ -8,7 +8,7 @@ export const softUncaught = app.task({ name: "ref.soft_uncaught", softTimeLimit:
   return "finished";
 });
 export default async function main() {
-  await app.worker({ hostname: "w1" }).ready();
+  await app.worker({ taskEvents: true, hostname: "w1" }).ready();
   const r = softUncaught.delay();
   let error: string | null = null;
   try {

@@ -73,6 +73,17 @@ export default async function main() {
       });
     }
 
+    // -E's cost (2026-12-05, README "rate limits"): a result-storing no-op drained by prefork with and
+    // without task events, medians of 6 runs each alternating (reference/calibration/m3e_task_events.json); events/no events throughput.
+    const EVENTS_RATIO = { redis: { 1: 743 / 1010, 2: 821 / 1143 }, amqp: { 1: 796 / 1140, 2: 959 / 1294 } } as const;
+    for (const c of [1, 2] as const) {
+      it(`M3 with task events (-E): the drain slows as measured, prefork c=${c}, ${broker}`, async () => {
+        const tps = async (events: boolean) =>
+          (await drain(backlog(broker, "stored", 2000, `{ concurrency: ${c}, taskEvents: ${events} }`), "stored")).tps;
+        within((await tps(true)) / (await tps(false)), EVENTS_RATIO[broker][c], "throughput with -E / without");
+      });
+    }
+
     for (const size of [100, 10000, 100000, 1000000] as const) {
       it(`M5 payload ${size} B: publish cost and consume rate, ${broker}`, async () => {
         const n = size >= 1000000 ? 100 : 500;

@@ -45,6 +45,14 @@ export interface CostTable {
    * saturation at c >= 2, Redis 1.1-1.4 k/s, RabbitMQ 2.0-2.5 k/s).
    */
   workerMainS: number;
+  /**
+   * Worker main process per task when it sends task events (-E: task-received, task-started,
+   * task-succeeded published to celeryev). Measured 2026-12-05 (M3 with and without -E, a result-
+   * storing no-op drained by prefork, medians of 6 runs each, reference/calibration/m3e_task_events.json):
+   * Redis c=1 1010 -> 743 tasks/s, c=2 1143 -> 821 (+0.36, +0.34 ms a task); RabbitMQ c=1 1140 -> 796,
+   * c=2 1294 -> 959 (+0.38, +0.27 ms).
+   */
+  taskEventsS: number;
   /** Worker main process per kB of payload up to 100 kB (M5 consume rate 100 B vs 100 kB at c=2). */
   workerMainPerKbS: number;
   /** ... and per kB beyond 100 kB (M5: 1 MB messages, 33 ms Redis / 17.5 ms RabbitMQ per task). */
@@ -98,6 +106,7 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     childFirstPublishS: 16 * MS,
     retryS: 1.55 * MS,
     workerMainS: 0.8 * MS,
+    taskEventsS: 0.35 * MS,
     pollAgainAfterMessageS: 1.3 * MS,
     workerMainPerKbS: 0.014 * MS,
     workerMainPerKbBeyond100S: 0.034 * MS,
@@ -118,6 +127,7 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     childFirstPublishS: 16 * MS,
     retryS: 1.55 * MS,
     workerMainS: 0.44 * MS,
+    taskEventsS: 0.33 * MS,
     pollAgainAfterMessageS: 0, // no BRPOP: RabbitMQ pushes
     workerMainPerKbS: 0.0083 * MS,
     workerMainPerKbBeyond100S: 0.0179 * MS,
@@ -143,8 +153,8 @@ export function publishCostS(t: CostTable, sizeBytes: number): number {
   return perSizeS(t.publishS, t.publishPerKbS, t.publishPerKbBeyond100S, sizeBytes);
 }
 
-export function workerMainCostS(t: CostTable, sizeBytes: number, storesResult: boolean): number {
-  return perSizeS(t.workerMainS, t.workerMainPerKbS, t.workerMainPerKbBeyond100S, sizeBytes) + (storesResult ? t.storeResultS : 0);
+export function workerMainCostS(t: CostTable, sizeBytes: number, storesResult: boolean, taskEvents = false): number {
+  return perSizeS(t.workerMainS, t.workerMainPerKbS, t.workerMainPerKbBeyond100S, sizeBytes) + (storesResult ? t.storeResultS : 0) + (taskEvents ? t.taskEventsS : 0);
 }
 
 export function workerStartupS(t: CostTable, pool: "prefork" | "solo" | "threads", concurrency: number): number {

@@ -60,16 +60,16 @@ export class WorkerCpu {
 
   /**
    * Start a task on pool child `pid`: with costs on, after the main process's serial dispatch of a
-   * message of `sizeBytes` (and the result it will store) and the child's own overhead. False with
-   * costs off: the caller starts it at once.
+   * message of `sizeBytes` (and the result it will store, and the task events it sends with -E) and
+   * the child's own overhead. False with costs off: the caller starts it at once.
    */
-  dispatch(pid: number, sizeBytes: number, storesResult: boolean, transport: Transport, begin: () => void): boolean {
+  dispatch(pid: number, sizeBytes: number, storesResult: boolean, taskEvents: boolean, transport: Transport, begin: () => void): boolean {
     if (!this.costs.realistic) return false;
     const t = this.costs.table(transport);
     // The child's own overhead is a delay, not a job on its lane: the child is idle until its task
     // arrives, and 0.2 ms of CPU beside the main process's serial work changes no measured figure
     // (M3) while a job of its own would cost the simulator a reschedule per task.
-    this.host.run(this.main, workerMainCostS(t, sizeBytes, storesResult), () => this.sched.schedule(t.childS, begin));
+    this.host.run(this.main, workerMainCostS(t, sizeBytes, storesResult, taskEvents), () => this.sched.schedule(t.childS, begin));
     return true;
   }
 }

@@ -643,7 +643,7 @@ export class Worker implements Consumer {
       };
       // With costs on, the main process's serial dispatch and the child's own overhead come first.
       const body = r.msg.body;
-      if (!this.cpu.dispatch(slot.pid, body.payload.sizeBytes, !body.ignoreResult, this.app._broker.transport, begin)) this.sim.sched.schedule(0, begin);
+      if (!this.cpu.dispatch(slot.pid, body.payload.sizeBytes, !body.ignoreResult, this.sendsTaskEvents, this.app._broker.transport, begin)) this.sim.sched.schedule(0, begin);
     }
     if (this.status === "stopping") this.maybeOffline();
   }
