@@ -297,7 +297,11 @@ export class CeleryApp {
       this._publishSignal("after", body, exchange, routingKey, priority);
     } else this._publish(rec, body, queue, priority);
     const costs = this._world.costs;
-    if (costs.realistic) costs.chargePublish(this._sim.current, this._broker.transport, publishCostS(costs.table(this._broker.transport), payload.sizeBytes), this._broker);
+    // The process that publishes pays: a worker's next canvas step (`parent`) is sent by the pool
+    // process that ran the step before (Celery's tracer, in the child), whatever context the simulator
+    // is in when the step's success is handled (a synchronous body ends in the simulator's own event).
+    const payer = parent ? this._retryingContext(parent) : this._sim.current;
+    if (costs.realistic) costs.chargePublish(payer, this._broker.transport, publishCostS(costs.table(this._broker.transport), payload.sizeBytes), this._broker);
     const result = new AsyncResult(id, this);
     return result;
   }

@@ -73,4 +73,27 @@ describe("the cost mode", () => {
   it("refuses an unknown mode", async () => {
     await expect(run(SCENARIO(`, costs: "cheap" as any`))).rejects.toThrow(/costs must be "realistic" or "ideal" \(got "cheap"\)/);
   });
+
+  it("a chain's next step is published by the pool child that ran the step before: the child pays, its first publish connecting", async () => {
+    // Celery's tracer sends the next step from the child. A synchronous body ends in the simulator's
+    // own event, and its next step was charged to the client (connected already): no 16 ms connect.
+    const cpuS = async (how: string) => {
+      const session = await createSession(await compile(`
+import { Celery, chain, sleep } from "celery";
+const app = new Celery("c", { broker: "redis" });
+export const add = app.task({ name: "add" }, (x: number, y: number) => x + y);
+export default async function main() {
+  app.worker({ concurrency: 1 });
+  await sleep(2);
+  ${how}
+  await sleep(5);
+}`), { seed: 1, host: nodeHost });
+      await session.advance();
+      return session.world.hosts.localhost.cpuUsedS;
+    };
+    const chained = await cpuS("chain(add.s(1, 1), add.s(2), add.s(3)).applyAsync();");
+    const separate = await cpuS("add.delay(1, 1); add.delay(2, 2); add.delay(4, 3);");
+    // The same three messages; the child's two publishes add its connect once.
+    expect(chained - separate).toBeCloseTo(redis.childFirstPublishS, 3);
+  });
 });
