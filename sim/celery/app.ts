@@ -300,7 +300,7 @@ export class CeleryApp {
     // The process that publishes pays: a worker's next canvas step (`parent`) is sent by the pool
     // process that ran the step before (Celery's tracer, in the child), whatever context the simulator
     // is in when the step's success is handled (a synchronous body ends in the simulator's own event).
-    const payer = parent ? this._retryingContext(parent) : this._sim.current;
+    const payer = parent ? this._executionContext(parent) : this._sim.current;
     if (costs.realistic) costs.chargePublish(payer, this._broker.transport, publishCostS(costs.table(this._broker.transport), payload.sizeBytes), this._broker);
     const result = new AsyncResult(id, this);
     return result;
@@ -327,10 +327,11 @@ export class CeleryApp {
   }
 
   /**
-   * The execution that calls `retry()`: the current context, unless a language front (Python) runs
-   * the body's call while another context is current; then the pool slot running that request.
+   * The execution of `req` (whose process pays for what it publishes: a retry, a canvas step): the
+   * current context when it is that request's, else the pool slot running it (a language front runs
+   * a body's calls, or a synchronous body's success ends, while another context is current).
    */
-  private _retryingContext(req: Request): ExecContext {
+  private _executionContext(req: Request): ExecContext {
     const current = this._sim.current;
     if (current.request === req) return current;
     for (const w of this._world.workers) for (const slot of w.slots) if (slot.exec?.req === req) return slot.exec.ctx;
@@ -377,7 +378,7 @@ export class CeleryApp {
       // which empty return wakes it after the ETA (event-loop.ts). The message itself is published
       // now, as before, so the order of events and the body's end do not move.
       const t = costs.table(this._broker.transport);
-      const lane = this._retryingContext(req).lane;
+      const lane = this._executionContext(req).lane;
       let cpuS = t.retryS + publishCostS(t, payload.sizeBytes);
       if (lane && !this._retriedFrom.has(lane)) {
         this._retriedFrom.add(lane);
