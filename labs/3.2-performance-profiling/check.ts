@@ -184,12 +184,13 @@ export default defineChecks({
       id: "costs-gil",
       title: "The threads pool runs CPU-bound tasks one at a time (the GIL)",
       explain:
-        "`pool: \"threads\"` runs its 4 threads in one interpreter: CPU work takes turns on one core, so threads c=4 moves CPU-bound tasks no faster than prefork c=1 (real Celery: 34-45 tasks/s vs prefork c=4 ~72, CALIBRATION M4).",
+        "`pool: \"threads\"` runs its 4 threads in one interpreter: CPU work takes turns on one core, so threads c=4 moves CPU-bound tasks about as fast as prefork c=1, far from prefork c=4 (real Celery: threads c=4 34-45.5 tasks/s, prefork c=1 34-39, prefork c=4 ~72, CALIBRATION M4).",
       run: (r) => {
         const a = actualRates(r);
         if (typeof a === "string") return a;
         const shown = `threads c=4 ${fmt(a["threads c=4 cpu"], 1)} tasks/s, prefork c=1 ${fmt(a["cpu c=1"], 1)}, prefork c=4 ${fmt(a["cpu c=4"], 1)}`;
-        if (a["threads c=4 cpu"]! > 1.2 * a["cpu c=1"]!)
+        // Real Celery's stall-free threads run reached 1.29x prefork c=1's median (45.5 vs 35.4 tasks/s); prefork c=4 runs 2x.
+        if (a["threads c=4 cpu"]! > 1.5 * a["cpu c=1"]!)
           return `${shown}: the threads batch ran in parallel, as prefork does: start its worker with pool: "threads" (one interpreter, one GIL)`;
         return true;
       },

@@ -27,8 +27,11 @@ async function drainS(source: string, costs?: "ideal" | "realistic") {
 
 const redis = COSTS.redis;
 const startupC4S = redis.startupS + 4 * redis.startupPerPreforkChildS;
-/** The worker's own CPU for 100 tasks (main process's dispatch, each child's overhead), at most. */
-const overheadS = 100 * (redis.workerMainS + redis.childS);
+/**
+ * The worker's own time for 100 tasks, at most: the main process's dispatch (with the slower wake after
+ * each long body), each child's overhead, a fresh child's first task.
+ */
+const overheadS = 100 * (redis.workerMainS + redis.childS + redis.childWakeS + redis.childWakeSlowS) + redis.childFirstTaskS;
 
 describe("the cost mode", () => {
   it("ideal: no publish cost, no start-up, cpu(s) takes s on the host's 2 cores", async () => {

@@ -65,6 +65,37 @@ export interface CostTable {
   /** Pool child per task besides the body (M3: c=1 total 1.02 ms Redis / 0.60 ms RabbitMQ minus workerMainS). */
   childS: number;
   /**
+   * A fresh prefork child's first task: how much longer than a later one it takes from the body's end to
+   * the child's next start (first-time code paths in the child and the main process). Reference pairs
+   * pool_child_cycle and _amqp (ignore_result tasks, so no result store): 5–14 ms, medians 8.4–8.6, against
+   * the simulator's own 1.4 ms cycle.
+   */
+  childFirstTaskS: number;
+  /**
+   * A prefork child's first result store: the child creates its backend client and connects before it
+   * stores (Celery's app.backend is made on first use, after the fork): pool_child_cycle's
+   * first_store_cycle_ms. Charged as a hold of the child after the task, like childFirstTaskS: the result
+   * and its event come at the body's end, up to this much early for a child's first (a retry's first
+   * store is also inside childFirstPublishS, calibrated on a first retry; and Celery's tracer publishes
+   * a chain's next step before it stores). The pairs' backend is Redis with either broker: 15–21 ms,
+   * medians 17.8–18.6, against the simulator's own 1.2–1.5 ms cycle.
+   */
+  childFirstStoreS: number;
+  /**
+   * How much longer the cycle from a body's end to the child's next start gets after a long body: the
+   * worker's processes sat idle (or the child busy) meanwhile and wake slower; charged as the main
+   * process's CPU with the next dispatch to that child (see WorkerCpu.taskEnded). Two parts, each
+   * wakeS × (1 − e^(−body / tauS)), fitted to pool_child_cycle's medians (Redis, two series of 12 runs:
+   * no-op 1.9–2.2 ms, 10 ms 2.7–2.9, 50 ms 3.0–3.1, 0.2 s 3.4, 0.5 s 3.4–3.6, 1 s 3.4–3.7) above the
+   * simulator's own 1.54 ms cycle.
+   * RabbitMQ's grows later (pool_child_cycle_amqp: 1.5 ms after a no-op, 1.6 after 10 ms, 2.3 after
+   * 50 ms, 3.0–3.2 after 0.2–1 s): one part, 1.9 ms with 50 ms.
+   */
+  childWakeS: number;
+  childWakeTauS: number;
+  childWakeSlowS: number;
+  childWakeSlowTauS: number;
+  /**
    * A body's CPU inside a prefork child vs the same loop stand-alone (M4: 24.7 ms vs 20.8 ms, "cause
    * not investigated"); threads and solo run it at 1.0 (M4: 20.0-21.4 ms in a threads-pool thread).
    */
@@ -95,6 +126,9 @@ export interface CostTable {
 }
 
 const MS = 1e-3;
+/** pool_child_cycle and pool_child_cycle_amqp: the same on both brokers (the backend is Redis in both). */
+const FIRST_TASK_S = 7 * MS;
+const FIRST_STORE_S = 17 * MS;
 
 /** The measured costs by transport. */
 export const COSTS: Readonly<Record<Transport, CostTable>> = {
@@ -111,6 +145,12 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     workerMainPerKbS: 0.014 * MS,
     workerMainPerKbBeyond100S: 0.034 * MS,
     childS: 0.22 * MS,
+    childFirstTaskS: FIRST_TASK_S,
+    childFirstStoreS: FIRST_STORE_S,
+    childWakeS: 1.3 * MS,
+    childWakeTauS: 5 * MS,
+    childWakeSlowS: 0.85 * MS,
+    childWakeSlowTauS: 0.2,
     preforkCpuFactor: 24.7 / 20.8,
     storeResultS: 0.17 * MS,
     getResultS: 1.5 * MS,
@@ -132,6 +172,12 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     workerMainPerKbS: 0.0083 * MS,
     workerMainPerKbBeyond100S: 0.0179 * MS,
     childS: 0.16 * MS,
+    childFirstTaskS: FIRST_TASK_S,
+    childFirstStoreS: FIRST_STORE_S,
+    childWakeS: 1.9 * MS,
+    childWakeTauS: 50 * MS,
+    childWakeSlowS: 0,
+    childWakeSlowTauS: 0.2,
     preforkCpuFactor: 24.7 / 20.8,
     storeResultS: 0.25 * MS,
     getResultS: 1.5 * MS,

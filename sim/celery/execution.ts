@@ -381,6 +381,9 @@ export class Execution implements TraceSite {
       default:
         this.ack();
     }
-    worker.executionEnded(this);
+    // A fresh child takes its next job later (its first task, its first result store), and a long body
+    // makes the next dispatch cost more (worker-cpu taskEnded).
+    const stored = this.storesResult && app._backendKind === "redis" && (outcome.state === SUCCESS || outcome.state === FAILURE || outcome.state === RETRY);
+    worker.executionEnded(this, worker.cpu.taskEnded(this.slot.pid, this.sim.nowS - this.startedAtS, stored, app._broker.transport));
   }
 }

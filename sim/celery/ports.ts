@@ -89,6 +89,8 @@ export interface WorkerApp extends AppCore {
   readonly _retryReachesBrokerAtS: Map<number, number>;
   readonly _canvas: CanvasFollowUps;
   readonly _world: WorldPort;
+  /** Which result backend the app has (a prefork child's first Redis store connects first). */
+  readonly _backendKind: BackendKind;
   _emitTask(type: CeleryEventName, rec: TaskRecord, worker: Worker | null, num?: number, data?: Record<string, unknown>): void;
   _emitWorker(type: CeleryEventName, worker: Worker): void;
   _nextPid(): number;

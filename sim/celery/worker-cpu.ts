@@ -18,6 +18,11 @@ export class WorkerCpu {
   private main!: Lane;
   /** Each prefork child's lane by pid; the threads and solo pools run everything in `main`. */
   private readonly children = new Map<number, Lane>();
+  /** Prefork children (by pid) that finished a task / stored a result: their first-time costs are paid. */
+  private readonly ranTask = new Set<number>();
+  private readonly storedResult = new Set<number>();
+  /** Main-process CPU owed with the next dispatch to a child (by pid) whose last body ran long. */
+  private readonly wakeOwed = new Map<number, number>();
 
   constructor(
     private readonly costs: CostModel,
@@ -34,6 +39,9 @@ export class WorkerCpu {
     if (this.main) this.host.forget(this.main);
     for (const lane of this.children.values()) this.host.forget(lane);
     this.children.clear();
+    this.ranTask.clear();
+    this.storedResult.clear();
+    this.wakeOwed.clear();
     this.main = this.pool === "prefork" ? this.host.lane("worker-main", `${this.name} main process`) : this.host.lane("interpreter", `${this.name} (${this.pool} pool)`);
   }
 
@@ -48,12 +56,38 @@ export class WorkerCpu {
     return lane;
   }
 
-  /** Seconds from launch until the worker consumes, beyond what the scenario asked (M7). */
   /** How long after a message arrives the main process's next loop turn sends BRPOP again. */
   pollAgainAfterMessageS(transport: Transport): number {
     return this.costs.realistic ? this.costs.table(transport).pollAgainAfterMessageS : 0;
   }
 
+  /**
+   * A task of `bodyS` ended on prefork child `pid`, `stored` a result in the Redis backend or not: returns
+   * how long before that child takes its next job (its first task, costs.ts childFirstTaskS; its first
+   * store, childFirstStoreS), and owes the main process the slower wake
+   * after a long body (childWakeS), paid as CPU with the next dispatch to that child: CPU, not idle time,
+   * as M4 shows (CPU-bound c=4 runs no faster than c=2, 72 tasks/s, with ~3 ms between a child's tasks).
+   * 0 with costs off and for the other pools.
+   */
+  taskEnded(pid: number, bodyS: number, stored: boolean, transport: Transport): number {
+    if (!this.costs.realistic || this.pool !== "prefork") return 0;
+    const t = this.costs.table(transport);
+    if (bodyS > 0 && t.childWakeS + t.childWakeSlowS > 0) {
+      this.wakeOwed.set(pid, t.childWakeS * (1 - Math.exp(-bodyS / t.childWakeTauS)) + t.childWakeSlowS * (1 - Math.exp(-bodyS / t.childWakeSlowTauS)));
+    }
+    let holdS = 0;
+    if (!this.ranTask.has(pid)) {
+      this.ranTask.add(pid);
+      holdS += t.childFirstTaskS;
+    }
+    if (stored && !this.storedResult.has(pid)) {
+      this.storedResult.add(pid);
+      holdS += t.childFirstStoreS;
+    }
+    return holdS;
+  }
+
+  /** Seconds from launch until the worker consumes, beyond what the scenario asked (M7). */
   startupS(transport: Transport, concurrency: number): number {
     return this.costs.realistic ? workerStartupS(this.costs.table(transport), this.pool, concurrency) : 0;
   }
@@ -69,7 +103,13 @@ export class WorkerCpu {
     // The child's own overhead is a delay, not a job on its lane: the child is idle until its task
     // arrives, and 0.2 ms of CPU beside the main process's serial work changes no measured figure
     // (M3) while a job of its own would cost the simulator a reschedule per task.
-    this.host.run(this.main, workerMainCostS(t, sizeBytes, storesResult, taskEvents), () => this.sched.schedule(t.childS, begin));
+    let cpuS = workerMainCostS(t, sizeBytes, storesResult, taskEvents);
+    const owed = this.wakeOwed.size ? this.wakeOwed.get(pid) : undefined;
+    if (owed !== undefined) {
+      cpuS += owed;
+      this.wakeOwed.delete(pid);
+    }
+    this.host.run(this.main, cpuS, () => this.sched.schedule(t.childS, begin));
     return true;
   }
 }

@@ -50,6 +50,7 @@ function standIn() {
     _emitWorker: (type) => void events.push(type),
     _nextPid: () => ++pid,
     _hookContext: (ctx) => new ExecContext("task", ctx.label, ctx.taskIndex, ctx.request),
+    _backendKind: "redis",
     control: { revoke: notHere("control.revoke") },
     _sendTask: notHere("_sendTask"),
     _applyEager: notHere("_applyEager"),

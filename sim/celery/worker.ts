@@ -83,7 +83,7 @@ export interface Slot {
   exec: Execution | null;
   /** A start event is scheduled for this slot. */
   starting: Reserved | null;
-  /** The replacement child of a terminated one takes work from this time on (seconds). */
+  /** The slot's child takes work from this time on (seconds): a terminated one's replacement, or after a hold. */
   upAtS?: number;
 }
 
@@ -648,9 +648,20 @@ export class Worker implements Consumer {
     if (this.status === "stopping") this.maybeOffline();
   }
 
-  /** An execution ended (any outcome): free the slot, count it, start the next. */
-  executionEnded(ex: Execution): void {
+  /**
+   * An execution ended (any outcome): free the slot, count it, start the next. `holdS`: how long
+   * before the slot's child takes work again (worker-cpu taskEnded).
+   */
+  executionEnded(ex: Execution, holdS = 0): void {
     if (ex.slot.exec === ex) ex.slot.exec = null;
+    if (holdS > 0) {
+      const slot = ex.slot;
+      const upAtS = (slot.upAtS = this.sim.nowS + holdS);
+      this.sim.sched.schedule(holdS, () => {
+        if (slot.upAtS === upAtS) slot.upAtS = undefined;
+        this.pump();
+      });
+    }
     this.processed++;
     this.processedByName.set(ex.rec.name, (this.processedByName.get(ex.rec.name) ?? 0) + 1);
     this.pump();
