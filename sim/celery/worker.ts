@@ -654,14 +654,7 @@ export class Worker implements Consumer {
    */
   executionEnded(ex: Execution, holdS = 0): void {
     if (ex.slot.exec === ex) ex.slot.exec = null;
-    if (holdS > 0) {
-      const slot = ex.slot;
-      const upAtS = (slot.upAtS = this.sim.nowS + holdS);
-      this.sim.sched.schedule(holdS, () => {
-        if (slot.upAtS === upAtS) slot.upAtS = undefined;
-        this.pump();
-      });
-    }
+    if (holdS > 0) this.slotUpAt(ex.slot, this.sim.nowS + holdS);
     this.processed++;
     this.processedByName.set(ex.rec.name, (this.processedByName.get(ex.rec.name) ?? 0) + 1);
     this.pump();
@@ -681,7 +674,11 @@ export class Worker implements Consumer {
     const rng = this.sim.rng.stream("pool-child-up");
     const slow = rng.random() < TERMINATED_CHILD_SLOW_SHARE;
     const [lo, hi] = slow ? TERMINATED_CHILD_UP_SLOW_S : TERMINATED_CHILD_UP_FAST_S;
-    const upAtS = this.sim.nowS + lo + rng.random() * (hi - lo);
+    this.slotUpAt(slot, this.sim.nowS + lo + rng.random() * (hi - lo));
+  }
+
+  /** The child in `slot` takes no work until `upAtS` (seconds); then the pool pumps. */
+  private slotUpAt(slot: Slot, upAtS: number): void {
     slot.upAtS = upAtS;
     this.sim.sched.schedule(upAtS - this.sim.nowS, () => {
       // The clock may land a rounding error short of upAtS: the child is up now, whatever it reads.
