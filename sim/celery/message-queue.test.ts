@@ -104,6 +104,31 @@ describe("a broker queue held in columns", () => {
     expect(got.map(fields)).toEqual(msgs.map(fields));
   });
 
+  it("turns the objects it took while short into numbers once 512 long, keeping those that must stay objects", () => {
+    const table = new TaskTable();
+    const q = new MessageQueue("celery", (i) => table.at(i));
+    const { index, body } = sent(table, "a", [1]);
+    // Every 50th is a redelivery: never plain, so it stays the object it is (and keeps the column).
+    const msgs = Array.from({ length: 600 }, (_, i) => {
+      const m = queuedMessage(i + 1, index, body, "celery", null, true, "celery");
+      return i % 50 === 7 ? copyMessage(m, { redelivered: true }) : m;
+    });
+    const objects = (x: MessageQueue) => (x as unknown as { objects: unknown[] | null }).objects;
+    for (const m of msgs.slice(0, 511)) q.push(m);
+    expect(q.toArray().filter((m, i) => m === msgs[i]).length).toBe(256 + msgs.slice(256, 511).filter((m) => m.redelivered).length); // the first 256, and the redeliveries after them
+    q.push(msgs[511]!);
+    for (const m of msgs.slice(512)) q.push(m);
+    const got = q.toArray();
+    expect(got.filter((m, i) => m === msgs[i]).map((m) => m.tag)).toEqual(msgs.filter((m) => m.redelivered).map((m) => m.tag));
+    expect(got.map(fields)).toEqual(msgs.map(fields));
+    expect(objects(q)).not.toBeNull();
+    // Without a redelivery among them, the column goes.
+    const plain = new MessageQueue("celery", (i) => table.at(i));
+    for (let i = 0; i < 512; i++) plain.push(queuedMessage(i + 1, index, body, "celery", null, true, "celery"));
+    expect(objects(plain)).toBeNull();
+    expect(plain.toArray().map((m) => m.tag)).toEqual(Array.from({ length: 512 }, (_, i) => i + 1));
+  });
+
   it("gives back its columns once drained after a burst", () => {
     const table = new TaskTable();
     const q = new MessageQueue("celery", (i) => table.at(i), () => false, 0);
@@ -113,5 +138,38 @@ describe("a broker queue held in columns", () => {
     expect(bytes(q)).toBe(8192);
     while (q.length) q.shift();
     expect(bytes(q)).toBe(16);
+  });
+
+  it("gives back half its columns when a quarter full, in FIFO order, objects and numbers alike", () => {
+    const table = new TaskTable();
+    const q = new MessageQueue("celery", (i) => table.at(i), () => false, 0);
+    const { index, body } = sent(table, "a", [1]);
+    const slots = (x: MessageQueue) => (x as unknown as { tags: Int32Array }).tags.length;
+    // Every 7th message is kept as an object (redelivered), the rest as numbers; unshifts and pushes
+    // while draining move the head around the ring.
+    const made = (tag: number) => (tag % 7 === 0 ? copyMessage(queuedMessage(tag, index, body, "celery", null, true, "celery"), { redelivered: true }) : queuedMessage(tag, index, body, "celery", null, true, "celery"));
+    const want: Message[] = [];
+    for (let tag = 1; tag <= 20_000; tag++) {
+      const m = made(tag);
+      q.push(m);
+      want.push(m);
+    }
+    expect(slots(q)).toBe(32_768);
+    const sizes = new Set<number>();
+    let tag = 20_001;
+    while (q.length) {
+      const m = q.shift()!;
+      const w = want.shift()!;
+      expect(fields(m)).toEqual(fields(w));
+      if (w.redelivered) expect(m).toBe(w);
+      if (q.length % 1000 === 3 && tag < 20_100) {
+        const back = made(tag++);
+        q.unshift(back);
+        want.unshift(back);
+      }
+      sizes.add(slots(q));
+      if (q.length > 0) expect(slots(q)).toBeLessThanOrEqual(Math.max(2048, 4 * q.length));
+    }
+    expect([...sizes].sort((a, b) => b - a)).toEqual([32_768, 16_384, 8192, 4096, 2048, 16]);
   });
 });

@@ -30,7 +30,11 @@ const MAX_NAMES = 0xffff;
  * publish and again at delivery) for no memory saved (a short queue's M/M/4 run: ~10 % slower).
  */
 const COMPACT_FROM = 256;
-/** An emptied queue with more slots than this starts again small. */
+/**
+ * A queue with more slots than this gives half of them back when it is down to a quarter full, and
+ * starts again small once empty: a million-task burst's columns (~17 MB) shrink as the worker drains
+ * them rather than all at once at the end, when the rest of the run is at its largest.
+ */
 const SHRINK_ABOVE = 1024;
 
 export class MessageQueue {
@@ -60,13 +64,17 @@ export class MessageQueue {
   ) {}
 
   push(m: Message): void {
-    if (this.length === this.capacity) this.grow();
+    if (this.length === this.capacity) this.resize(this.capacity * 2);
     this.put((this.head + this.length) & (this.capacity - 1), m);
     this.length++;
+    // Long now: the plain messages it took as objects while short become numbers too, and the
+    // objects column goes (a burst's first 256 would otherwise keep a slot per message of it, copied
+    // at every doubling: ~24 MB over a million).
+    if (this.length === 2 * this.compactFrom && this.objects) this.compactObjects();
   }
 
   unshift(m: Message): void {
-    if (this.length === this.capacity) this.grow();
+    if (this.length === this.capacity) this.resize(this.capacity * 2);
     this.head = (this.head - 1) & (this.capacity - 1);
     this.put(this.head, m);
     this.length++;
@@ -77,8 +85,8 @@ export class MessageQueue {
     const m = this.make(this.head);
     if (this.objects) this.objects[this.head] = undefined;
     this.head = (this.head + 1) & (this.capacity - 1);
-    // Drained after a burst: give back the columns (a million slots is ~31 MB).
     if (--this.length === 0 && this.capacity > SHRINK_ABOVE) this.clear();
+    else if (this.capacity > 2 * SHRINK_ABOVE && this.length <= this.capacity >> 2) this.resize(this.capacity >> 1);
     return m;
   }
 
@@ -134,11 +142,28 @@ export class MessageQueue {
       (this.objects ??= new Array(this.capacity))[s] = m;
       return;
     }
+    this.putCompact(s, m, code);
+  }
+
+  private putCompact(s: number, m: Message, code: number): void {
     this.payloadBytes[s] = m.body.payload.sizeBytes;
     this.priorities[s] = m.priority ?? NO_PRIORITY;
     this.nameCodes[s] = code;
     this.flags[s] = COMPACT | (m.persistent ? PERSISTENT : 0) | (m.body.ignoreResult ? IGNORE_RESULT : 0);
     if (this.objects) this.objects[s] = undefined;
+  }
+
+  /** Every queued object that can be held as numbers is; the objects column goes if none is left. */
+  private compactObjects(): void {
+    let left = 0;
+    for (let i = 0; i < this.length; i++) {
+      const s = (this.head + i) & (this.capacity - 1);
+      if (this.flags[s]! & COMPACT) continue;
+      const code = this.compactCode(this.objects![s]!);
+      if (code < 0) left++;
+      else this.putCompact(s, this.objects![s]!, code);
+    }
+    if (!left) this.objects = null;
   }
 
   /**
@@ -188,11 +213,11 @@ export class MessageQueue {
     this.objects = null;
   }
 
-  /** Twice the room, the messages copied in order from slot 0. */
-  private grow(): void {
+  /** Room for `capacity` messages (a power of two, at least the length), copied in order from slot 0. */
+  private resize(capacity: number): void {
     const old = { tags: this.tags, taskIndexes: this.taskIndexes, payloadBytes: this.payloadBytes, priorities: this.priorities, nameCodes: this.nameCodes, flags: this.flags, objects: this.objects };
     const mask = this.capacity - 1;
-    this.capacity *= 2;
+    this.capacity = capacity;
     this.allocate();
     for (let i = 0; i < this.length; i++) {
       const from = (this.head + i) & mask;

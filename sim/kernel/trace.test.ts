@@ -76,4 +76,57 @@ describe("Trace", () => {
       if (ev.data !== shares[wide ? i % 300 : i % 7]) throw new Error(`event ${i}: data ${JSON.stringify(ev.data)}`);
     }
   });
+
+  it("gives back every task index, the 2-byte offsets and the chunks that outgrow them alike", () => {
+    // Chunk 1: tasks near its first (offsets), with -1s, and one far below its base half-way (widened
+    // mid-chunk). Chunk 2: no task until late, then tasks that reach 65,534 past its base and one past
+    // it. Chunk 3: only -1. Chunk 4: large indexes and a fraction, a -2 and a NaN (kept as Int32 did).
+    const CH = 32_768;
+    const want: number[] = [];
+    for (let i = 0; i < 4 * CH; i++) {
+      const off = i % CH;
+      const chunk = Math.floor(i / CH);
+      let task: number;
+      if (chunk === 0) task = off === 20_000 ? 3 : off % 3 === 0 ? -1 : 50_000 + (off % 5000) - 2000;
+      else if (chunk === 1) task = off < 100 ? -1 : off === 30_000 ? 200_000 + 0x3fff + 0xffff : 200_000 + (off % 40_000);
+      else if (chunk === 2) task = -1;
+      else task = off === 10 ? 1.5 : off === 11 ? -2 : off === 12 ? NaN : 2 ** 31 - 1 - (off % 7);
+      want.push(Object.is(task, NaN) ? 0 : task === 1.5 ? 1 : task);
+    }
+    const t = new Trace();
+    for (let i = 0; i < want.length; i++) {
+      const off = i % CH;
+      const chunk = Math.floor(i / CH);
+      t.append("note", i, chunk === 3 && off === 10 ? 1.5 : chunk === 3 && off === 12 ? NaN : want[i]!, -1, 0);
+    }
+    for (let i = 0; i < want.length; i++) {
+      if (t.taskAt(i) !== want[i] || t.get(i).task !== want[i]) throw new Error(`event ${i}: task ${t.taskAt(i)}, want ${want[i]}`);
+    }
+  });
+
+  it("gives back nums kept in 2 bytes (small, NaN, near the chunk's base) and those of chunks that outgrow them", () => {
+    // Chunk 1 stays 2 bytes: small nums, NaNs, and tag-like nums from 100,000 on (a little below the
+    // first ones too). Chunk 2 widens after using both frames (a num past its frame); chunk 3 on a
+    // negative; chunk 4 on a fraction; chunk 5 on 0x7fff itself, the NaN code.
+    const CH = 32_768;
+    const numFor = (i: number): number => {
+      const off = i % CH;
+      const chunk = Math.floor(i / CH);
+      if (off === 1000 && chunk === 1) return 300_000_000;
+      if (off === 1000 && chunk === 2) return -5;
+      if (off === 1000 && chunk === 3) return 0.25;
+      if (off === 1000 && chunk === 4) return 0x7fff;
+      return off % 7 === 0 ? NaN : off % 3 === 0 ? off % 100 : 100_000 * (chunk + 1) + (off % 20_000) - (off % 11 === 0 ? 5000 : 0);
+    };
+    const t = new Trace();
+    for (let i = 0; i < 5 * CH; i++) t.append("note", i, i, -1, numFor(i));
+    for (let i = 0; i < 5 * CH; i++) {
+      if (!Object.is(t.get(i).num, numFor(i))) throw new Error(`event ${i}: num ${t.get(i).num}, want ${numFor(i)}`);
+    }
+    // The hash is the same however the nums are held: a trace of the same events hashes alike.
+    const again = new Trace();
+    for (let i = 0; i < 5 * CH; i++) again.append("note", i, i, -1, numFor(i));
+    expect(again.hash()).toBe(t.hash());
+    expect((t as unknown as { chunks: { nums: ArrayLike<number> }[] }).chunks.map((c) => c.nums.constructor.name)).toEqual(["Uint16Array", "Int32Array", "Int32Array", "Int32Array", "Int32Array"]);
+  });
 });
