@@ -301,7 +301,7 @@ export class CeleryApp {
     // process that ran the step before (Celery's tracer, in the child), whatever context the simulator
     // is in when the step's success is handled (a synchronous body ends in the simulator's own event).
     const payer = parent ? this._executionContext(parent) : this._sim.current;
-    if (costs.realistic) costs.chargePublish(payer, this._broker.transport, publishCostS(costs.table(this._broker.transport), payload.sizeBytes), this._broker);
+    if (costs.realistic) costs.chargePublish(payer, this._broker.transport, publishCostS(costs.table(this._broker.transport), payload.sizeBytes), this._broker, this._backendKind === "redis");
     const result = new AsyncResult(id, this);
     return result;
   }

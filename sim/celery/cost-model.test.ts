@@ -77,7 +77,7 @@ describe("the cost mode", () => {
     await expect(run(SCENARIO(`, costs: "cheap" as any`))).rejects.toThrow(/costs must be "realistic" or "ideal" \(got "cheap"\)/);
   });
 
-  it("a chain's next step is published by the pool child that ran the step before: the child pays, its first publish connecting", async () => {
+  it("a chain's next step is published by the pool child that ran the step before: the child pays, its first publish connecting and making its backend client", async () => {
     // Celery's tracer sends the next step from the child. A synchronous body ends in the simulator's
     // own event, and its next step was charged to the client (connected already): no 16 ms connect.
     const cpuS = async (how: string) => {
@@ -96,7 +96,8 @@ export default async function main() {
     };
     const chained = await cpuS("chain(add.s(1, 1), add.s(2), add.s(3)).applyAsync();");
     const separate = await cpuS("add.delay(1, 1); add.delay(2, 2); add.delay(4, 3);");
-    // The same three messages; the child's two publishes add its connect once.
-    expect(chained - separate).toBeCloseTo(redis.childFirstPublishS, 3);
+    // The same three messages; the child's two publishes add its connect once, its backend client's
+    // making once (the app has a Redis backend: child_first_publish), and a child's publish cost each.
+    expect(chained - separate).toBeCloseTo(redis.childFirstPublishS + redis.childBackendOnPublishS + 2 * redis.childPublishS, 4);
   });
 });

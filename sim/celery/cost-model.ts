@@ -14,6 +14,8 @@ export class CostModel {
   mode: CostMode = DEFAULT_COST_MODE;
   /** Lanes (processes) that have published once: connection set-up is paid once per process. */
   private readonly connected = new WeakSet<Lane>();
+  /** Pool children that have made their result backend's client (on a first store or publish). */
+  private readonly backendMade = new WeakSet<Lane>();
   /** Each broker server's process on the default host (keyed by the broker). */
   private readonly brokerLanes = new WeakMap<object, Lane>();
 
@@ -40,6 +42,13 @@ export class CostModel {
     return this.realistic && lane.kind === "prefork-child" ? seconds * COSTS.redis.preforkCpuFactor : seconds;
   }
 
+  /** Pool child `lane` uses its result backend: true the first time (it makes the backend's client then). */
+  firstBackendUse(lane: Lane): boolean {
+    if (this.backendMade.has(lane)) return false;
+    this.backendMade.add(lane);
+    return true;
+  }
+
   /** The client's CPU to receive and decode a result it fetched (M6 store_get), on its host's cores. */
   fetchResult(ctx: ExecContext, transport: Transport): Promise<void> {
     const lane = this.laneFor(ctx);
@@ -51,14 +60,21 @@ export class CostModel {
    * resumes that much later, see ExecContext.busyUntilS) and work on its process's host, so the cores
    * it takes are not the workers' (M6: a worker consuming while the client publishes is slower than
    * one draining a backlog, M3). The first publish of a process also connects and declares (M1).
+   * A pool child's publishes cost more (childPublishS), and where the publishing app has a Redis
+   * result backend the child's first use of it makes its client (childBackendOnPublishS).
    * Returns how long from now the caller is busy: when a publish that waits for it is done.
    */
-  chargePublish(ctx: ExecContext, transport: Transport, cpuS: number, broker: object): number {
+  chargePublish(ctx: ExecContext, transport: Transport, cpuS: number, broker: object, redisBackend: boolean): number {
     const lane = this.laneFor(ctx);
     const t = this.table(transport);
+    const child = lane.kind === "prefork-child";
     if (!this.connected.has(lane)) {
       this.connected.add(lane);
-      cpuS += lane.kind === "prefork-child" ? t.childFirstPublishS : t.firstPublishS;
+      cpuS += child ? t.childFirstPublishS : t.firstPublishS;
+    }
+    if (child) {
+      cpuS += t.childPublishS;
+      if (redisBackend && this.firstBackendUse(lane)) cpuS += t.childBackendOnPublishS;
     }
     ctx.busyUntilS = Math.max(ctx.busyUntilS, this.sim.nowS) + cpuS;
     lane.host.run(lane, cpuS);

@@ -35,6 +35,22 @@ export interface CostTable {
    */
   childFirstPublishS: number;
   /**
+   * A pool child's publish (a task's own `delay()`, a canvas step its tracer sends) beyond publishS: the
+   * reference pair child_first_publish (Redis, 12 runs) timed a body's delay() of a small task at
+   * 0.6–1.4 ms once the child was connected, medians 0.7–1.0, against the client's 0.3 (M1). Used for
+   * both brokers; not measured on RabbitMQ. (A retry's publish is inside retryS.)
+   */
+  childPublishS: number;
+  /**
+   * A pool child's first publish when its app has a Redis result backend and the child has not used it
+   * yet: the publish makes the AsyncResult it returns, and with it the child's backend client
+   * (child_first_publish: 27–33 ms for a fresh child's first delay(), median 29.6, against 14–22, median
+   * 17.3, for a child that had stored a result before). A child that made its client so stores its first
+   * result with no childFirstStoreS (the same pair: 5.7–9.1 ms from that task's end to the next start,
+   * no more than a fresh child's first task alone).
+   */
+  childBackendOnPublishS: number;
+  /**
    * A pool child's CPU for `self.retry()` besides the publish itself (the Retry exception, the
    * signature rebuilt from the request): instrumented Redis worker, a warm retry's message reached
    * the worker 1.7-2.2 ms after the task started; that less publishS.
@@ -74,7 +90,8 @@ export interface CostTable {
   /**
    * A prefork child's first result store: the child creates its backend client and connects before it
    * stores (Celery's app.backend is made on first use, after the fork): pool_child_cycle's
-   * first_store_cycle_ms. Charged as a hold of the child after the task, like childFirstTaskS: the result
+   * first_store_cycle_ms (unless a publish made the client first: childBackendOnPublishS). Charged as a
+   * hold of the child after the task, like childFirstTaskS: the result
    * and its event come at the body's end, up to this much early for a child's first (a retry's first
    * store is also inside childFirstPublishS, calibrated on a first retry; and Celery's tracer publishes
    * a chain's next step before it stores). The pairs' backend is Redis with either broker: 15–21 ms,
@@ -129,6 +146,9 @@ const MS = 1e-3;
 /** pool_child_cycle and pool_child_cycle_amqp: the same on both brokers (the backend is Redis in both). */
 const FIRST_TASK_S = 7 * MS;
 const FIRST_STORE_S = 17 * MS;
+/** child_first_publish: both brokers (measured on Redis; the backend is Redis). */
+const CHILD_PUBLISH_S = 0.5 * MS;
+const BACKEND_ON_PUBLISH_S = 12.3 * MS;
 
 /** The measured costs by transport. */
 export const COSTS: Readonly<Record<Transport, CostTable>> = {
@@ -138,6 +158,8 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     publishPerKbBeyond100S: 0.038 * MS,
     firstPublishS: 12.1 * MS,
     childFirstPublishS: 16 * MS,
+    childPublishS: CHILD_PUBLISH_S,
+    childBackendOnPublishS: BACKEND_ON_PUBLISH_S,
     retryS: 1.55 * MS,
     workerMainS: 0.8 * MS,
     taskEventsS: 0.35 * MS,
@@ -165,6 +187,8 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     publishPerKbBeyond100S: 0.0109 * MS,
     firstPublishS: 18.3 * MS,
     childFirstPublishS: 16 * MS,
+    childPublishS: CHILD_PUBLISH_S,
+    childBackendOnPublishS: BACKEND_ON_PUBLISH_S,
     retryS: 1.55 * MS,
     workerMainS: 0.44 * MS,
     taskEventsS: 0.33 * MS,

@@ -18,9 +18,8 @@ export class WorkerCpu {
   private main!: Lane;
   /** Each prefork child's lane by pid; the threads and solo pools run everything in `main`. */
   private readonly children = new Map<number, Lane>();
-  /** Prefork children (by pid) that finished a task / stored a result: their first-time costs are paid. */
+  /** Prefork children (by pid) that finished a task: their first-time cost is paid. */
   private readonly ranTask = new Set<number>();
-  private readonly storedResult = new Set<number>();
   /** Main-process CPU owed with the next dispatch to a child (by pid) whose last body ran long. */
   private readonly wakeOwed = new Map<number, number>();
 
@@ -40,7 +39,6 @@ export class WorkerCpu {
     for (const lane of this.children.values()) this.host.forget(lane);
     this.children.clear();
     this.ranTask.clear();
-    this.storedResult.clear();
     this.wakeOwed.clear();
     this.main = this.pool === "prefork" ? this.host.lane("worker-main", `${this.name} main process`) : this.host.lane("interpreter", `${this.name} (${this.pool} pool)`);
   }
@@ -64,7 +62,7 @@ export class WorkerCpu {
   /**
    * A task of `bodyS` ended on prefork child `pid`, `stored` a result in the Redis backend or not: returns
    * how long before that child takes its next job (its first task, costs.ts childFirstTaskS; its first
-   * store, childFirstStoreS), and owes the main process the slower wake
+   * store, childFirstStoreS, unless a publish made its backend client first), and owes the main process the slower wake
    * after a long body (childWakeS), paid as CPU with the next dispatch to that child: CPU, not idle time,
    * as M4 shows (CPU-bound c=4 runs no faster than c=2, 72 tasks/s, with ~3 ms between a child's tasks).
    * 0 with costs off and for the other pools.
@@ -80,10 +78,8 @@ export class WorkerCpu {
       this.ranTask.add(pid);
       holdS += t.childFirstTaskS;
     }
-    if (stored && !this.storedResult.has(pid)) {
-      this.storedResult.add(pid);
-      holdS += t.childFirstStoreS;
-    }
+    // Its first store makes the child's backend client, unless a publish of its made it before.
+    if (stored && this.costs.firstBackendUse(this.laneFor(pid))) holdS += t.childFirstStoreS;
     return holdS;
   }
 
