@@ -37,8 +37,8 @@ export interface CostTable {
   /**
    * A pool child's publish (a task's own `delay()`, a canvas step its tracer sends) beyond publishS: the
    * reference pair child_first_publish (Redis, 12 runs) timed a body's delay() of a small task at
-   * 0.6–1.4 ms once the child was connected, medians 0.7–1.0, against the client's 0.3 (M1). Used for
-   * both brokers; not measured on RabbitMQ. (A retry's publish is inside retryS.)
+   * 0.6–1.4 ms once the child was connected, medians 0.7–1.0, against the client's 0.3 (M1); on RabbitMQ
+   * (child_first_publish_amqp) 0.4–1.3 ms: one value for both. (A retry's publish is inside retryS.)
    */
   childPublishS: number;
   /**
@@ -146,7 +146,7 @@ const MS = 1e-3;
 /** pool_child_cycle and pool_child_cycle_amqp: the same on both brokers (the backend is Redis in both). */
 const FIRST_TASK_S = 7 * MS;
 const FIRST_STORE_S = 17 * MS;
-/** child_first_publish: both brokers (measured on Redis; the backend is Redis). */
+/** child_first_publish and _amqp: one value for both brokers (the backend is Redis in both). */
 const CHILD_PUBLISH_S = 0.5 * MS;
 const BACKEND_ON_PUBLISH_S = 12.3 * MS;
 
