@@ -17,6 +17,7 @@ import { Task, emptyRequest, type ApplyOptions, type Request, type TaskOptions }
 import { Worker, type WorkerOptions } from "./worker";
 import { FAILURE, PENDING, RETRY, SUCCESS } from "./states";
 import type { World } from "./world";
+import type { Lane } from "../world/host";
 import { Control } from "./control";
 import { EventsApi, type CeleryEventName } from "./events";
 import { tracebackOf } from "./execution";
@@ -378,19 +379,16 @@ export class CeleryApp {
       // which empty return wakes it after the ETA (event-loop.ts). The message itself is published
       // now, as before, so the order of events and the body's end do not move.
       const t = costs.table(this._broker.transport);
-      const lane = this._executionContext(req).lane;
+      const lane = this._executionContext(req).lane as Lane | null;
       let cpuS = t.retryS + publishCostS(t, payload.sizeBytes);
-      if (lane && !this._retriedFrom.has(lane)) {
-        this._retriedFrom.add(lane);
-        cpuS += t.childFirstPublishS;
-      }
+      // A child's first publish connects, and makes its backend client if nothing did before (a store,
+      // a delay(): child_first_publish), as Task.retry's apply_async makes the AsyncResult it returns.
+      if (lane) cpuS += costs.connectS(lane, t) + costs.backendClientS(lane, t, this._backendKind === "redis");
       this._retryReachesBrokerAtS.set(rec.index, this._sim.nowS + cpuS);
     }
     this._publish(rec, body, queue, priority);
   }
 
-  /** Pool processes that have published a retry (their first one also connects). */
-  private readonly _retriedFrom = new WeakSet<object>();
   /** By task index: when the child's retry publish is done (read once, by the worker that gets it). */
   readonly _retryReachesBrokerAtS = new Map<number, number>();
 

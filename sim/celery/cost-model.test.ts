@@ -100,4 +100,34 @@ export default async function main() {
     // making once (the app has a Redis backend: child_first_publish), and a child's publish cost each.
     expect(chained - separate).toBeCloseTo(redis.childFirstPublishS + redis.childBackendOnPublishS + 2 * redis.childPublishS, 4);
   });
+
+  it("a child connects and makes its backend client once, whichever publishes first: a retry, then a delay()", async () => {
+    // The task retries on its first run (the child's first publish: connect, backend client) and sends
+    // another task on its second. The second run's delay() costs only a child's publish: no second
+    // connect, no second client (Task.retry's apply_async makes the AsyncResult as delay() does).
+    const cpuS = async (second: string) => {
+      const session = await createSession(await compile(`
+import { Celery, sleep } from "celery";
+const app = new Celery("c", { broker: "redis" });
+export const other = app.task({ name: "other", ignoreResult: true }, () => undefined);
+export const r = app.task({ name: "r", bind: true, ignoreResult: true }, function (this: any) {
+  if (this.request.retries === 0) throw this.retry({ countdown: 1 });
+  ${second}
+});
+export default async function main() {
+  app.worker({ concurrency: 1 });
+  await sleep(1);
+  r.delay();
+  await sleep(5);
+}`), { seed: 1, host: nodeHost });
+      await session.advance();
+      return session.world.hosts.localhost.cpuUsedS;
+    };
+    const withDelay = await cpuS("other.delay();");
+    const without = await cpuS("");
+    // The delay()'s own publish, as a child's, and the worker's main process receiving and dispatching \`other\`.
+    const delayS = redis.publishS + redis.childPublishS + redis.workerMainS + redis.childS;
+    expect(withDelay - without).toBeGreaterThan(redis.publishS + redis.childPublishS);
+    expect(withDelay - without).toBeLessThan(delayS + 0.002);
+  });
 });

@@ -49,6 +49,21 @@ export class CostModel {
     return true;
   }
 
+  /** A first publish from `lane` connects (and declares): its cost the first time, 0 later. */
+  connectS(lane: Lane, t: CostTable): number {
+    if (this.connected.has(lane)) return 0;
+    this.connected.add(lane);
+    return lane.kind === "prefork-child" ? t.childFirstPublishS : t.firstPublishS;
+  }
+
+  /**
+   * A publish from pool child `lane` whose app has a Redis result backend makes the AsyncResult it
+   * returns, and with it the child's backend client the first time: its cost then, 0 later.
+   */
+  backendClientS(lane: Lane, t: CostTable, redisBackend: boolean): number {
+    return lane.kind === "prefork-child" && redisBackend && this.firstBackendUse(lane) ? t.childBackendOnPublishS : 0;
+  }
+
   /** The client's CPU to receive and decode a result it fetched (M6 store_get), on its host's cores. */
   fetchResult(ctx: ExecContext, transport: Transport): Promise<void> {
     const lane = this.laneFor(ctx);
@@ -67,15 +82,8 @@ export class CostModel {
   chargePublish(ctx: ExecContext, transport: Transport, cpuS: number, broker: object, redisBackend: boolean): number {
     const lane = this.laneFor(ctx);
     const t = this.table(transport);
-    const child = lane.kind === "prefork-child";
-    if (!this.connected.has(lane)) {
-      this.connected.add(lane);
-      cpuS += child ? t.childFirstPublishS : t.firstPublishS;
-    }
-    if (child) {
-      cpuS += t.childPublishS;
-      if (redisBackend && this.firstBackendUse(lane)) cpuS += t.childBackendOnPublishS;
-    }
+    cpuS += this.connectS(lane, t);
+    if (lane.kind === "prefork-child") cpuS += t.childPublishS + this.backendClientS(lane, t, redisBackend);
     ctx.busyUntilS = Math.max(ctx.busyUntilS, this.sim.nowS) + cpuS;
     lane.host.run(lane, cpuS);
     // The broker server's own work for the message, on the machine it runs on.

@@ -27,11 +27,12 @@ export interface CostTable {
   /** The first publish of a process: connect + declare the queue (M1 "1st call", 12.1 / 18.3 ms). */
   firstPublishS: number;
   /**
-   * A pool child's first publish (say its first `self.retry()`): the child connects to the broker on
-   * its own after the fork. FINDINGS §2 (c=4, Redis): a first retry's task-retried event came 18-19 ms
-   * after its ETA was computed, later ones' 4-6 ms; 16 ms is that difference. (An instrumented worker
-   * whose task had not touched Redis before saw 33 and 37 ms from start to the message.) Used for
-   * both brokers; not measured on RabbitMQ.
+   * A pool child's first publish (a `delay()`, its first `self.retry()`): the child connects to the
+   * broker on its own after the fork. FINDINGS §2 (c=4, Redis): a first retry's task-retried event came
+   * 18-19 ms after its ETA was computed, later ones' 4-6 ms; 16 ms is that difference, as
+   * child_first_publish's first publish of a child that had stored a result (14-22 ms). (An instrumented
+   * worker whose task had not touched Redis before saw 33 and 37 ms from start to the message: this
+   * and childBackendOnPublishS.) One connect per child, whichever publishes first (cost-model.ts).
    */
   childFirstPublishS: number;
   /**
@@ -91,10 +92,9 @@ export interface CostTable {
    * A prefork child's first result store: the child creates its backend client and connects before it
    * stores (Celery's app.backend is made on first use, after the fork): pool_child_cycle's
    * first_store_cycle_ms (unless a publish made the client first: childBackendOnPublishS). Charged as a
-   * hold of the child after the task, like childFirstTaskS: the result
-   * and its event come at the body's end, up to this much early for a child's first (a retry's first
-   * store is also inside childFirstPublishS, calibrated on a first retry; and Celery's tracer publishes
-   * a chain's next step before it stores). The pairs' backend is Redis with either broker: 15–21 ms,
+   * hold of the child after the task, like childFirstTaskS: the result and its event come at the body's
+   * end, up to this much early for a child's first (Celery's tracer publishes a chain's next step, and a
+   * retry its message, before it stores: a publish first makes the client, childBackendOnPublishS). The pairs' backend is Redis with either broker: 15–21 ms,
    * medians 17.8–18.6, against the simulator's own 1.2–1.5 ms cycle.
    */
   childFirstStoreS: number;
