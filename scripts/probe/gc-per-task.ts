@@ -5,19 +5,22 @@
  * garbage that only major GCs collect: what drives the peak RSS. Trust this over the sampling heap
  * profiler (promoted.ts) for totals: a sample it keeps is kept alive through scavenges, and what that
  * sample points at with it (it blamed a Map's rehashed tables for ~50 B a task that this log shows
- * was never promoted).   node scripts/probe/run.mjs gc-per-task 200000
+ * was never promoted).   node scripts/probe/run.mjs gc-per-task 200000 [scenario.ts]
+ * With a scenario file of your own, "send" is its first simulated millisecond and `N` only divides.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { compile, nodeHost } from "../../sim/testing/harness";
 import { createSession } from "../../sim/engine/session";
 import { burstScenario } from "../bench/peers/burst-scenario";
 
 const N = Number(process.argv[2] ?? 200_000);
+const file = process.argv[3];
 
 if (process.env.GC_PER_TASK_CHILD) {
   const gc = (globalThis as { gc?: () => void }).gc!;
-  const code = await compile(burstScenario(N));
+  const code = await compile(file ? readFileSync(file, "utf8") : burstScenario(N));
   const heap = () => {
     gc();
     gc();
@@ -35,7 +38,7 @@ if (process.env.GC_PER_TASK_CHILD) {
   const h2 = heap();
   console.log(`LIVE ${h1 - h0} ${h2 - h1}`);
 } else {
-  const child = spawnSync(process.execPath, ["--expose-gc", "--trace-gc-nvp", fileURLToPath(import.meta.url), String(N)], { env: { ...process.env, GC_PER_TASK_CHILD: "1" }, encoding: "utf8", maxBuffer: 1 << 28 });
+  const child = spawnSync(process.execPath, ["--expose-gc", "--trace-gc-nvp", fileURLToPath(import.meta.url), String(N), ...(file ? [file] : [])], { env: { ...process.env, GC_PER_TASK_CHILD: "1" }, encoding: "utf8", maxBuffer: 1 << 28 });
   const phases = new Map<string, { allocated: number; promoted: number; scavenges: number; majors: number }>();
   let phase: string | null = null;
   let live: number[] = [];
