@@ -26,6 +26,13 @@ async function drainS(source: string, costs?: "ideal" | "realistic") {
 }
 
 const redis = COSTS.redis;
+
+/** CPU seconds a scenario burns on its default host (client, broker, worker) by its end. */
+async function localhostCpuS(source: string): Promise<number> {
+  const session = await createSession(await compile(source), { seed: 1, host: nodeHost });
+  await session.advance();
+  return session.world.hosts.localhost.cpuUsedS;
+}
 const startupC4S = redis.startupS + 4 * redis.startupPerPreforkChildS;
 /**
  * The worker's own time for 100 tasks, at most: the main process's dispatch (with the slower wake after
@@ -80,8 +87,8 @@ describe("the cost mode", () => {
   it("a chain's next step is published by the pool child that ran the step before: the child pays, its first publish connecting and making its backend client", async () => {
     // Celery's tracer sends the next step from the child. A synchronous body ends in the simulator's
     // own event, and its next step was charged to the client (connected already): no 16 ms connect.
-    const cpuS = async (how: string) => {
-      const session = await createSession(await compile(`
+    const cpuS = (how: string) =>
+      localhostCpuS(`
 import { Celery, chain, sleep } from "celery";
 const app = new Celery("c", { broker: "redis" });
 export const add = app.task({ name: "add" }, (x: number, y: number) => x + y);
@@ -90,10 +97,7 @@ export default async function main() {
   await sleep(2);
   ${how}
   await sleep(5);
-}`), { seed: 1, host: nodeHost });
-      await session.advance();
-      return session.world.hosts.localhost.cpuUsedS;
-    };
+}`);
     const chained = await cpuS("chain(add.s(1, 1), add.s(2), add.s(3)).applyAsync();");
     const separate = await cpuS("add.delay(1, 1); add.delay(2, 2); add.delay(4, 3);");
     // The same three messages; the child's two publishes add its connect once, its backend client's
@@ -105,8 +109,8 @@ export default async function main() {
     // The task retries on its first run (the child's first publish: connect, backend client) and sends
     // another task on its second. The second run's delay() costs only a child's publish: no second
     // connect, no second client (Task.retry's apply_async makes the AsyncResult as delay() does).
-    const cpuS = async (second: string) => {
-      const session = await createSession(await compile(`
+    const cpuS = (second: string) =>
+      localhostCpuS(`
 import { Celery, sleep } from "celery";
 const app = new Celery("c", { broker: "redis" });
 export const other = app.task({ name: "other", ignoreResult: true }, () => undefined);
@@ -119,10 +123,7 @@ export default async function main() {
   await sleep(1);
   r.delay();
   await sleep(5);
-}`), { seed: 1, host: nodeHost });
-      await session.advance();
-      return session.world.hosts.localhost.cpuUsedS;
-    };
+}`);
     const withDelay = await cpuS("other.delay();");
     const without = await cpuS("");
     // The delay()'s own publish, as a child's, and the worker's main process receiving and dispatching \`other\`.

@@ -63,8 +63,9 @@ export class WorkerCpu {
    * A task of `bodyS` ended on prefork child `pid`, `stored` a result in the Redis backend or not: returns
    * how long before that child takes its next job (its first task, costs.ts childFirstTaskS; its first
    * store, childFirstStoreS, unless a publish made its backend client first), and owes the main process
-   * the slower wake after a long body (childWakeS), paid as CPU with the next dispatch to that child: CPU, not idle time,
-   * as M4 shows (CPU-bound c=4 runs no faster than c=2, 72 tasks/s, with ~3 ms between a child's tasks).
+   * the slower wake after a long body (childWakeS), paid as CPU with the next dispatch to that child:
+   * CPU, not idle time, as M4 shows (CPU-bound c=4 runs no faster than c=2, 72 tasks/s, with ~3 ms
+   * between a child's tasks).
    * 0 with costs off and for the other pools.
    */
   taskEnded(pid: number, bodyS: number, stored: boolean, transport: Transport): number {
