@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../sim/testing/harness";
 import { KNOWN_GAPS, SEEDED_PAIRS, checkPair, type PairResult } from "./compare";
+import { pairSource } from "./pair-source";
 
 const DIR = join(import.meta.dirname, ".");
 const results = readdirSync(join(DIR, "results")).filter((f) => f.endsWith(".json")).sort();
@@ -23,7 +24,7 @@ describe("reference pairs: the simulator against real Celery", () => {
   for (const file of results) {
     const measured = JSON.parse(readFileSync(join(DIR, "results", file), "utf8")) as PairResult;
     it(`${measured.pair}: ${measured.description.split("\n").join(" ")}`, async () => {
-      const source = readFileSync(join(DIR, "pairs", measured.pair + ".ts"), "utf8");
+      const source = pairSource(join(DIR, "pairs"), measured.pair);
       // The TypeScript pairs observe through module-level lists that main() reads (the test's
       // instrument, not the behaviour measured): one module shared by every simulated process.
       const r = await run(source, { oneProcess: true });
@@ -36,7 +37,7 @@ describe("reference pairs: the simulator against real Celery", () => {
     });
     if (SEEDED_PAIRS.includes(measured.pair)) {
       it(`${measured.pair}: over 12 seeds (Redis's cron phase drawn from each) every value is within its measured range`, async () => {
-        const source = readFileSync(join(DIR, "pairs", measured.pair + ".ts"), "utf8");
+        const source = pairSource(join(DIR, "pairs"), measured.pair);
         for (let seed = 1; seed <= 12; seed++) {
           const r = await run(source, { oneProcess: true, seed });
           expect(checkPair(measured, r.report.returned as Record<string, unknown>), `seed ${seed}`).toEqual([]);
@@ -46,7 +47,7 @@ describe("reference pairs: the simulator against real Celery", () => {
     const bimodal = Object.entries(measured.values).filter(([, m]) => m.split !== undefined && m.modes);
     if (bimodal.length) {
       it(`${measured.pair}: over 12 seeds every value stays within one of its measured modes, and each mode occurs`, async () => {
-        const source = readFileSync(join(DIR, "pairs", measured.pair + ".ts"), "utf8");
+        const source = pairSource(join(DIR, "pairs"), measured.pair);
         const seen = new Map<string, Set<number>>();
         for (let seed = 1; seed <= 12; seed++) {
           const r = await run(source, { oneProcess: true, seed });

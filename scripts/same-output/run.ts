@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { compile, nodeHost } from "../../sim/testing/harness";
+import { pairSource } from "../../reference/pair-source";
 import { createSession } from "../../sim/engine/session";
 import { plain } from "../../sim/engine/report";
 import { gradedSeeds } from "../../sim/check/define";
@@ -38,7 +39,7 @@ async function cases(): Promise<Case[]> {
     for (const seed of gradedSeeds(suite)) out.push({ name: `labs/${lab}@${seed}`, source: readFileSync(file, "utf8"), seed, untilS: suite.untilS });
   }
   const pairs = join(root, "reference", "pairs");
-  for (const f of readdirSync(pairs).filter((f) => f.endsWith(".ts")).sort()) out.push({ name: `reference/${f}`, source: readFileSync(join(pairs, f), "utf8"), seed: 1 });
+  for (const f of readdirSync(pairs).filter((f) => f.endsWith(".ts")).sort()) out.push({ name: `reference/${f}`, source: pairSource(pairs, f.slice(0, -3)), seed: 1 });
   out.push({
     name: "burst-20k",
     seed: 7,
