@@ -278,8 +278,9 @@ export class CeleryApp {
       ignoreResult: options.ignoreResult ?? task?.ignoreResult ?? this.conf.taskIgnoreResult,
       origin: callerReq?.hostname ?? null,
     });
-    const fresh = !this._tasks.get(id);
+    const known = this._tasks.all.length;
     const rec = this._tasks.create(id, name, { args, kwargs, queue, parentId, rootId, groupId: body.groupId });
+    const fresh = rec.index >= known; // create() gives back the record an id already has
     if (fresh && parentId) this._tasks.addChild(parentId, id);
     rec.sentAt ??= sim.nowS;
     rec.eta = eta;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Sim } from "../engine/sim";
 import { nodeHost } from "../testing/harness";
 import { Broker, type Consumer, type Message, type TaskMessage } from "./broker";
-import { NO_SIGS, taskMessage } from "./task-message";
+import { isPlainBody, NO_SIGS, taskMessage } from "./task-message";
 import { decode, encode } from "./serialization";
 
 /** A consumer that holds every message it is given. */
@@ -59,6 +59,14 @@ describe("a compact task message body and payload", () => {
     expect(b.chord).toBeNull();
     expect(b.parentId).toBeNull();
     expect(Object.keys(b)).toEqual(["id", "task", "args", "kwargs", "payload", "retries", "rootId", "ignoreResult", "eta", "link", "origin"]);
+  });
+
+  it("a body with any one rare field set is not plain (kept whole when queued), and one with none is", () => {
+    expect(isPlainBody(body())).toBe(true);
+    const values: Record<string, unknown> = { eta: 1, expires: 2, parentId: "p", groupId: "g", groupIndex: 0, link: [], linkError: [], chain: [], chord: {}, softTimeLimit: 1, hardTimeLimit: 2, origin: "w1" };
+    for (const [k, v] of Object.entries(values)) expect(isPlainBody(taskMessage({ ...plainBody(), [k]: v })), k).toBe(false);
+    // Every field a body leaves to its prototype is in that list.
+    expect(Object.keys(Object.getPrototypeOf(Object.getPrototypeOf(body()))).sort()).toEqual(Object.keys(values).sort());
   });
 
   it("a flat [args, kwargs] payload decodes to fresh copies of what was sent", () => {

@@ -27,8 +27,11 @@ class PlainTaskMessageBody extends TaskMessageBody {}
 
 /** The body to queue for `m`: the same fields, the defaults left to the prototype. */
 export function taskMessage(m: TaskMessage): TaskMessage {
-  let plain = true;
-  for (const k of RARE_KEYS) if (m[k] !== RARE_DEFAULTS[k]) plain = false;
+  // Spelled out, not a loop over RARE_KEYS: a keyed read of each field cost a quarter of a send.
+  const plain =
+    m.eta === null && m.expires === null && m.parentId === null && m.groupId === null && m.groupIndex === null &&
+    m.link === NO_SIGS && m.linkError === NO_SIGS && m.chain === NO_SIGS && m.chord === null &&
+    m.softTimeLimit === null && m.hardTimeLimit === null && m.origin === null;
   const b = (plain ? new PlainTaskMessageBody() : new TaskMessageBody()) as TaskMessage;
   // Always in this order, so every body of a burst shares one hidden class.
   b.id = m.id;
@@ -39,7 +42,7 @@ export function taskMessage(m: TaskMessage): TaskMessage {
   b.retries = m.retries;
   b.rootId = m.rootId;
   b.ignoreResult = m.ignoreResult;
-  for (const k of RARE_KEYS) if (m[k] !== RARE_DEFAULTS[k]) (b as unknown as Record<string, unknown>)[k] = m[k];
+  if (!plain) for (const k of RARE_KEYS) if (m[k] !== RARE_DEFAULTS[k]) (b as unknown as Record<string, unknown>)[k] = m[k];
   return b;
 }
 
