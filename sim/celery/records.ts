@@ -456,7 +456,8 @@ export class TaskTable {
     const index = this.all.length;
     this.columns.add(index);
     const rec = new TaskRow(this.columns, index, id, fields.args ?? []);
-    rec.kwargs = fields.kwargs ?? {};
+    // A new index has no kwargs entry: only kwargs other than the stored empty object need one.
+    if (fields.kwargs !== EMPTY_OBJECT) rec.kwargs = fields.kwargs ?? {};
     rec.name = name;
     rec.queue = fields.queue ?? "celery";
     rec.state = PENDING;

@@ -107,7 +107,8 @@ describe("Trace", () => {
   it("gives back nums kept in 2 bytes (small, NaN, near the chunk's base) and those of chunks that outgrow them", () => {
     // Chunk 1 stays 2 bytes: small nums, NaNs, and tag-like nums from 100,000 on (a little below the
     // first ones too). Chunk 2 widens after using both frames (a num past its frame); chunk 3 on a
-    // negative; chunk 4 on a fraction; chunk 5 on 0x7fff itself, the NaN code.
+    // negative; chunk 4 on a fraction (to float64s at once); chunk 5 on 0x7fff itself, the NaN code;
+    // chunk 6 widens to int32s on a large num, then to float64s on -0 (its NaNs and ints carried over).
     const CH = 32_768;
     const numFor = (i: number): number => {
       const off = i % CH;
@@ -116,17 +117,19 @@ describe("Trace", () => {
       if (off === 1000 && chunk === 2) return -5;
       if (off === 1000 && chunk === 3) return 0.25;
       if (off === 1000 && chunk === 4) return 0x7fff;
+      if (off === 1000 && chunk === 5) return 300_000_000;
+      if (off === 2000 && chunk === 5) return -0;
       return off % 7 === 0 ? NaN : off % 3 === 0 ? off % 100 : 100_000 * (chunk + 1) + (off % 20_000) - (off % 11 === 0 ? 5000 : 0);
     };
     const t = new Trace();
-    for (let i = 0; i < 5 * CH; i++) t.append("note", i, i, -1, numFor(i));
-    for (let i = 0; i < 5 * CH; i++) {
+    for (let i = 0; i < 6 * CH; i++) t.append("note", i, i, -1, numFor(i));
+    for (let i = 0; i < 6 * CH; i++) {
       if (!Object.is(t.get(i).num, numFor(i))) throw new Error(`event ${i}: num ${t.get(i).num}, want ${numFor(i)}`);
     }
     // The hash is the same however the nums are held: a trace of the same events hashes alike.
     const again = new Trace();
-    for (let i = 0; i < 5 * CH; i++) again.append("note", i, i, -1, numFor(i));
+    for (let i = 0; i < 6 * CH; i++) again.append("note", i, i, -1, numFor(i));
     expect(again.hash()).toBe(t.hash());
-    expect((t as unknown as { chunks: { nums: ArrayLike<number> }[] }).chunks.map((c) => c.nums.constructor.name)).toEqual(["Uint16Array", "Int32Array", "Int32Array", "Int32Array", "Int32Array"]);
+    expect((t as unknown as { chunks: { nums: ArrayLike<number> }[] }).chunks.map((c) => c.nums.constructor.name)).toEqual(["Uint16Array", "Int32Array", "Int32Array", "Float64Array", "Int32Array", "Float64Array"]);
   });
 });

@@ -92,12 +92,11 @@ const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 
 /**
- * A num that is not an int32 (NaN, a fraction, -0, a large number) is stored as one of these and,
- * but for NaN, kept in a map: the nums of a run are tags, counts and byte sizes (a million-task
- * burst: every one an int32), so 4 bytes an event rather than 8.
+ * NaN in a chunk whose nums are int32s: the nums of a run are tags, counts and byte sizes (a
+ * million-task burst: every one an int32), so 4 bytes an event rather than 8. A chunk that meets a
+ * num no int32 holds (a fraction such as a runtime, -0, a large number) keeps its nums as float64s.
  */
 const NUM_NAN = -0x80000000;
-const NUM_ELSEWHERE = -0x7fffffff;
 /**
  * Until a chunk meets a num they cannot hold, its nums are 2 bytes in two frames: 0..0x7ffe is the
  * num itself (sizes, pids, counts), 0x7fff is NaN, and 0x8000 + k is numBase + k (delivery tags,
@@ -142,9 +141,11 @@ interface Chunk {
   workers: Int8Array | Int16Array;
   /**
    * Uint16: the num in two frames (NUM16_NAN, NUM16_FRAME). Int32, once a num does not fit them: the
-   * num as an int32, or NUM_NAN, or NUM_ELSEWHERE (then it is in Trace.otherNums).
+   * num as an int32, or NUM_NAN. Float64, once a num is not an int32 (a fraction): the num itself.
+   * (A map of the other nums took one entry and one boxed number an event: a run of fractional
+   * runtimes spent a third of its appends there.)
    */
-  nums: Uint16Array | Int32Array;
+  nums: Uint16Array | Int32Array | Float64Array;
   /** The num NUM16_FRAME stands for; -1 until the chunk's first num past the first frame. */
   numBase: number;
   /** 1 + index into `shared` of the event's frozen data, or 0; made when the chunk first needs it. */
@@ -155,8 +156,6 @@ export class Trace {
   length = 0;
   private chunks: Chunk[] = [];
   private datas = new Map<number, unknown>();
-  /** Nums that are not int32s (and not NaN), by event. */
-  private otherNums = new Map<number, number>();
   /**
    * sharedData objects, each stored once and pointed at from a column: a million publishes must not
    * cost a million map entries.
@@ -208,15 +207,14 @@ export class Trace {
         }
       } else if (Number.isNaN(num)) n16 = NUM16_NAN;
       if (n16 >= 0) nums[off] = n16;
-      else c.nums = this.widenNums(c, off);
+      else c.nums = int ? this.widenNums(c, off) : this.floatNums(c, off);
     }
     if (n16 < 0) {
-      if (int && num !== NUM_NAN && num !== NUM_ELSEWHERE) c.nums[off] = num;
-      else if (Number.isNaN(num)) c.nums[off] = NUM_NAN;
-      else {
-        c.nums[off] = NUM_ELSEWHERE;
-        this.otherNums.set(i, num);
-      }
+      const wide = c.nums;
+      if (wide instanceof Float64Array) wide[off] = num;
+      else if (int && num !== NUM_NAN) wide[off] = num;
+      else if (Number.isNaN(num)) wide[off] = NUM_NAN;
+      else (c.nums = this.floatNums(c, off))[off] = num;
     }
     this.mix(code);
     f64[0] = atS;
@@ -267,10 +265,11 @@ export class Trace {
     return wide;
   }
 
-  private numAt(c: Chunk, off: number, i: number): number {
-    if (c.nums instanceof Uint16Array) return num16(c, off);
-    const n = c.nums[off]!;
-    return n === NUM_NAN ? NaN : n === NUM_ELSEWHERE ? this.otherNums.get(i)! : n;
+  /** The chunk's nums as float64s, its first `n` events' carried over (from either narrower column). */
+  private floatNums(c: Chunk, n: number): Float64Array {
+    const wide = new Float64Array(CHUNK);
+    for (let off = 0; off < n; off++) wide[off] = numOf(c, off);
+    return wide;
   }
 
   /** A sharedData object's slot in `shared` (spelled once for the hash), or null for other data. */
@@ -299,7 +298,7 @@ export class Trace {
       atS: c.runTimes[c.timeRuns[off]!]!,
       task: taskOf(c, off),
       worker: c.workers[off]!,
-      num: this.numAt(c, off, i),
+      num: numOf(c, off),
     };
     const sid = c.sharedData?.[off] ?? 0;
     const d = sid ? this.shared[sid - 1] : this.datas.get(i);
@@ -414,6 +413,15 @@ export function errorTypeName(e: unknown): string {
 function taskOf(c: Chunk, off: number): number {
   const t = c.tasks[off]!;
   return c.tasks instanceof Int32Array ? t : t === 0 ? -1 : t - 1 + c.taskBase;
+}
+
+/** The num of the chunk's event at `off`, from whichever column the chunk has. */
+function numOf(c: Chunk, off: number): number {
+  const nums = c.nums;
+  if (nums instanceof Uint16Array) return num16(c, off);
+  if (nums instanceof Float64Array) return nums[off]!;
+  const n = nums[off]!;
+  return n === NUM_NAN ? NaN : n;
 }
 
 /** The num of a chunk whose nums are 2 bytes. */
