@@ -25,12 +25,7 @@ export interface PairResult {
  * "Known gaps"). The conformance test asserts these still differ, so a fix shows up as a failure
  * that asks to remove the entry.
  */
-export const KNOWN_GAPS: Record<string, string> = {
-  "pool_child_cycle_amqp.cycle_ms_body_0":
-    "a child's cycle after a no-op on RabbitMQ is 1.3-2.0 ms in 20-task batches; the simulator's is its M3-calibrated serial cost, 1.18 ms (M3's backlog drains faster than this latency allows: the main process overlaps its work with the child's, which the simulator does not model)",
-  "pool_child_cycle_amqp.cycle_ms_body_500ms": "RabbitMQ's cycle after long bodies moved between two 12-run series measured minutes apart (0.5 s: 2.6-3.4 ms, then 3.3-8.3; 1 s: 2.7-3.7, then 3.8-8.1); the simulator's fit (3.1 ms) follows the first; the second series is the committed one. Not explained yet",
-  "pool_child_cycle_amqp.cycle_ms_body_1s": "RabbitMQ's cycle after long bodies moved between two 12-run series measured minutes apart (0.5 s: 2.6-3.4 ms, then 3.3-8.3; 1 s: 2.7-3.7, then 3.8-8.1); the simulator's fit (3.1 ms) follows the first; the second series is the committed one. Not explained yet",
-};
+export const KNOWN_GAPS: Record<string, string> = {};
 
 /**
  * Pairs whose simulated values hang on a phase drawn from the seed (Redis's cron ticks, which decide

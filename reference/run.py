@@ -21,6 +21,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PAIRS = os.path.join(HERE, 'pairs')
 RESULTS = os.path.join(HERE, 'results')
 RUNS = int(os.environ.get('REF_RUNS', '2'))
+# REF_APPEND=1: add this series' runs to the committed ones (a value that moves between series measured
+# apart gets the range of all of them), rather than replacing them.
+APPEND = os.environ.get('REF_APPEND') == '1'
 PAIR_TIMEOUT_S = 240
 # Debian's python3, where python3-celery is installed (a pyenv python3 on PATH lacks it)
 PY = '/usr/bin/python3' if os.path.exists('/usr/bin/python3') else sys.executable
@@ -198,9 +201,19 @@ def main():
                 print(str(e)[-3000:], file=sys.stderr)
                 failed.append(pair)
                 continue
+            out = os.path.join(RESULTS, pair + '.json')
+            series = 1
+            if APPEND and os.path.exists(out):
+                with open(out) as f:
+                    old = json.load(f)
+                if old['versions'] != ver:
+                    sys.exit(f'{pair}: committed runs are of {old["versions"]}, this machine has {ver}: not appended')
+                n_old = old['runs']
+                runs = [{k: v['runs'][i] for k, v in old['values'].items()} for i in range(n_old)] + runs
+                series = old.get('series', 1) + 1
             result = {'pair': pair, 'description': desc, 'versions': ver, 'runs': len(runs),
-                      'values': summarize(runs, tol, splits)}
-            with open(os.path.join(RESULTS, pair + '.json'), 'w') as f:
+                      **({'series': series} if series > 1 else {}), 'values': summarize(runs, tol, splits)}
+            with open(out, 'w') as f:
                 json.dump(result, f, indent=1)
                 f.write('\n')
     finally:

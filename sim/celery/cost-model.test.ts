@@ -131,4 +131,28 @@ export default async function main() {
     expect(withDelay - without).toBeGreaterThan(redis.publishS + redis.childPublishS);
     expect(withDelay - without).toBeLessThan(delayS + 0.002);
   });
+  it("a child stores its result before its next job: at c=1 the no-op cycle is longer by childStoreS with results, not without; a child idle since is not held", async () => {
+    // Two no-ops sent at once, one child: the second starts after the first's end, the main process's
+    // serial work, the child's overhead and, with a result, the rest of the child's store.
+    const cycleS = async (ignoreResult: boolean, gapS: number) => {
+      const r = await run(`
+import { Celery, sleep } from "celery";
+const app = new Celery("c", { broker: "redis" });
+export const t = app.task({ name: "t", ignoreResult: ${ignoreResult} }, () => undefined);
+export default async function main() {
+  await app.worker({ concurrency: 1 }).ready();
+  t.delay(); await sleep(1); // the child's first task and first store are behind it
+  t.delay(); ${gapS ? `await sleep(${gapS});` : ""} t.delay();
+  await sleep(2);
+}`);
+      const [, a, b] = [...r.report.tasks].sort((x, y) => x.sentAt! - y.sentAt!);
+      return b!.startedAt! - a!.finishedAt!;
+    };
+    const stored = await cycleS(false, 0);
+    const ignored = await cycleS(true, 0);
+    expect(stored - ignored).toBeCloseTo(redis.storeResultS + redis.childStoreS, 6);
+    // Sent 0.1 s apart, the third finds the child long done storing: no wait (the main process's
+    // storeResultS delays the second and third alike, so the gap between them is the same).
+    expect((await cycleS(false, 0.1)) - (await cycleS(true, 0.1))).toBeCloseTo(0, 9);
+  });
 });

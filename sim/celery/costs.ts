@@ -110,6 +110,16 @@ export interface CostTable {
    */
   childWakeS: number;
   childWakeTauS: number;
+  /**
+   * How long a prefork child is busy storing a result after its body (a pipelined SET + PUBLISH to
+   * the Redis backend, from the child) before the main process can hand it its next job: at c=1 it
+   * lies between two tasks of the child; with more children it overlaps their work, so M6's
+   * throughput (storeResultS, the serial part) does not show it. pool_child_cycle's no-op cycle with
+   * results and -E: Redis 1.56–2.59 ms (median 1.8), RabbitMQ 1.32–2.5 (24 runs, two series; median
+   * 1.6), against the simulator's serial 1.54 and 1.18 ms without it. One value for both brokers (the
+   * backend is Redis in both).
+   */
+  childStoreS: number;
   childWakeSlowS: number;
   childWakeSlowTauS: number;
   /**
@@ -149,6 +159,7 @@ const FIRST_STORE_S = 17 * MS;
 /** child_first_publish and _amqp: one value for both brokers (the backend is Redis in both). */
 const CHILD_PUBLISH_S = 0.5 * MS;
 const BACKEND_ON_PUBLISH_S = 12.3 * MS;
+const CHILD_STORE_S = 0.3 * MS;
 
 /** The measured costs by transport. */
 export const COSTS: Readonly<Record<Transport, CostTable>> = {
@@ -171,6 +182,7 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     childFirstStoreS: FIRST_STORE_S,
     childWakeS: 1.3 * MS,
     childWakeTauS: 5 * MS,
+    childStoreS: CHILD_STORE_S,
     childWakeSlowS: 0.85 * MS,
     childWakeSlowTauS: 0.2,
     preforkCpuFactor: 24.7 / 20.8,
@@ -200,6 +212,7 @@ export const COSTS: Readonly<Record<Transport, CostTable>> = {
     childFirstStoreS: FIRST_STORE_S,
     childWakeS: 1.9 * MS,
     childWakeTauS: 50 * MS,
+    childStoreS: CHILD_STORE_S,
     childWakeSlowS: 0,
     childWakeSlowTauS: 0.2,
     preforkCpuFactor: 24.7 / 20.8,

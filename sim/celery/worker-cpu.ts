@@ -14,14 +14,21 @@ import type { Scheduler } from "../kernel/scheduler";
 
 export type PoolKind = "prefork" | "solo" | "threads";
 
+/** A prefork child process: its lane and what it owes (numbers in fields: no allocation per task). */
+class ChildProcess {
+  /** It finished a task: its first-time cost is paid. */
+  ranTask = false;
+  /** Main-process CPU owed with the next dispatch to it, after a long body (0: none). */
+  wakeOwedS = 0;
+  /** Until when it is still storing its last result (childStoreS), on the simulated clock. */
+  storingUntilS = -Infinity;
+  constructor(readonly lane: Lane) {}
+}
+
 export class WorkerCpu {
   private main!: Lane;
-  /** Each prefork child's lane by pid; the threads and solo pools run everything in `main`. */
-  private readonly children = new Map<number, Lane>();
-  /** Prefork children (by pid) that finished a task: their first-time cost is paid. */
-  private readonly ranTask = new Set<number>();
-  /** Main-process CPU owed with the next dispatch to a child (by pid) whose last body ran long. */
-  private readonly wakeOwed = new Map<number, number>();
+  /** Each prefork child by pid; the threads and solo pools run everything in `main`. */
+  private readonly children = new Map<number, ChildProcess>();
 
   constructor(
     private readonly costs: CostModel,
@@ -36,22 +43,23 @@ export class WorkerCpu {
   /** A (re)started or killed worker: its old processes and their work are gone. */
   restart(): void {
     if (this.main) this.host.forget(this.main);
-    for (const lane of this.children.values()) this.host.forget(lane);
+    for (const child of this.children.values()) this.host.forget(child.lane);
     this.children.clear();
-    this.ranTask.clear();
-    this.wakeOwed.clear();
     this.main = this.pool === "prefork" ? this.host.lane("worker-main", `${this.name} main process`) : this.host.lane("interpreter", `${this.name} (${this.pool} pool)`);
   }
 
   /** The process that runs a task on pool child `pid`. */
   laneFor(pid: number): Lane {
-    if (this.pool !== "prefork") return this.main;
-    let lane = this.children.get(pid);
-    if (!lane) {
-      lane = this.host.lane("prefork-child", `${this.name} pool child ${pid}`);
-      this.children.set(pid, lane);
+    return this.pool === "prefork" ? this.child(pid).lane : this.main;
+  }
+
+  private child(pid: number): ChildProcess {
+    let child = this.children.get(pid);
+    if (!child) {
+      child = new ChildProcess(this.host.lane("prefork-child", `${this.name} pool child ${pid}`));
+      this.children.set(pid, child);
     }
-    return lane;
+    return child;
   }
 
   /** How long after a message arrives the main process's next loop turn sends BRPOP again. */
@@ -65,22 +73,25 @@ export class WorkerCpu {
    * store, childFirstStoreS, unless a publish made its backend client first), and owes the main process
    * the slower wake after a long body (childWakeS), paid as CPU with the next dispatch to that child:
    * CPU, not idle time, as M4 shows (CPU-bound c=4 runs no faster than c=2, 72 tasks/s, with ~3 ms
-   * between a child's tasks).
+   * between a child's tasks). A stored result keeps the child storing for childStoreS, which the next
+   * dispatch to it waits out (see dispatch).
    * 0 with costs off and for the other pools.
    */
   taskEnded(pid: number, bodyS: number, stored: boolean, transport: Transport): number {
     if (!this.costs.realistic || this.pool !== "prefork") return 0;
     const t = this.costs.table(transport);
+    const child = this.child(pid);
     if (bodyS > 0 && t.childWakeS + t.childWakeSlowS > 0) {
-      this.wakeOwed.set(pid, t.childWakeS * (1 - Math.exp(-bodyS / t.childWakeTauS)) + t.childWakeSlowS * (1 - Math.exp(-bodyS / t.childWakeSlowTauS)));
+      child.wakeOwedS = t.childWakeS * (1 - Math.exp(-bodyS / t.childWakeTauS)) + t.childWakeSlowS * (1 - Math.exp(-bodyS / t.childWakeSlowTauS));
     }
+    if (stored) child.storingUntilS = this.sched.nowS + t.childStoreS;
     let holdS = 0;
-    if (!this.ranTask.has(pid)) {
-      this.ranTask.add(pid);
+    if (!child.ranTask) {
+      child.ranTask = true;
       holdS += t.childFirstTaskS;
     }
     // Its first store makes the child's backend client, unless a publish of its made it before.
-    if (stored && this.costs.firstBackendUse(this.laneFor(pid))) holdS += t.childFirstStoreS;
+    if (stored && this.costs.firstBackendUse(child.lane)) holdS += t.childFirstStoreS;
     return holdS;
   }
 
@@ -101,12 +112,17 @@ export class WorkerCpu {
     // arrives, and 0.2 ms of CPU beside the main process's serial work changes no measured figure
     // (M3) while a job of its own would cost the simulator a reschedule per task.
     let cpuS = workerMainCostS(t, sizeBytes, storesResult, taskEvents);
-    const owed = this.wakeOwed.size ? this.wakeOwed.get(pid) : undefined;
-    if (owed !== undefined) {
-      cpuS += owed;
-      this.wakeOwed.delete(pid);
+    let childDelayS = t.childS;
+    if (this.pool === "prefork") {
+      const child = this.child(pid);
+      cpuS += child.wakeOwedS;
+      child.wakeOwedS = 0;
+      // The rest of its last store, if it is still storing: on a child's way from one task to the
+      // next, the store comes before the main process hands it the next job; waited here, after the
+      // main process's work, which leaves the sum the same and the main process free for the others.
+      childDelayS += Math.max(0, child.storingUntilS - this.sched.nowS);
     }
-    this.host.run(this.main, cpuS, () => this.sched.schedule(t.childS, begin));
+    this.host.run(this.main, cpuS, () => this.sched.schedule(childDelayS, begin));
     return true;
   }
 }
