@@ -3,9 +3,9 @@ import { TaskTable } from "./records";
 import { EMPTY_OBJECT, encode } from "./serialization";
 
 describe("TaskTable's columns", () => {
-  it("keep each task's fields apart, null apart from 0, past the columns' first growth", () => {
+  it("keep each task's fields apart, null apart from 0, across the columns' chunks", () => {
     const t = new TaskTable();
-    const n = 3000; // the columns start at 1,024 tasks and double
+    const n = 9000; // the columns grow by chunks of 4,096 tasks
     for (let i = 0; i < n; i++) {
       const r = t.create(`id-${i}`, `task-${i % 3}`, { args: [i], queue: i % 2 ? "q1" : "q2", ...(i % 5 === 0 ? { parentId: `id-${i - 1}`, rootId: "root", groupId: `g${i}` } : {}) });
       if (i % 4 === 0) r.sentAt = i === 0 ? 0 : i / 7;
@@ -54,10 +54,11 @@ describe("TaskTable's columns", () => {
     expect(t.get("a")!.name).toBe("x");
   });
 
-  it("keeps counts an Int32Array would keep (past a Uint16's range, negative), eta and expires, across growth", () => {
+  it("keeps counts an Int32Array would keep (past a Uint16's range, negative), eta and expires, across chunks", () => {
     const t = new TaskTable();
-    const n = 2500;
-    const retries = (i: number) => (i === 1500 ? 70_000 : i === 1700 ? -1 : i % 9);
+    const n = 9000;
+    // Tasks 5,000 and 5,200 widen the second chunk of 4,096 tasks; the first and third stay 2 bytes.
+    const retries = (i: number) => (i === 5000 ? 70_000 : i === 5200 ? -1 : i % 9);
     for (let i = 0; i < n; i++) {
       const r = t.create(`id-${i}`, "x");
       r.retries = retries(i);

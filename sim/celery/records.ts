@@ -60,7 +60,7 @@ const NO_CHILDREN: readonly string[] = Object.freeze([]);
 /**
  * The record's fields live in the table's columns, not on the record (a million-task burst held
  * ~1 KB a task at its peak; the record object itself was 272 B plus a 16-byte box per fractional
- * number). Numbers are in one Float64Array (slot k of task i at i * TIME_SLOTS + k, a bit per slot
+ * number). Numbers are in Float64Arrays (TIME_SLOTS a task, a bit per slot
  * for null), counts and flags in typed arrays, the few distinct strings and owners (name, queue,
  * states, worker, the app) as codes into an intern table, and what most tasks never have (a
  * traceback, a parent, a group, children, a signature, an eta, an expiry…) in maps by task index. The record keeps
@@ -70,7 +70,7 @@ const SENT = 0, RECEIVED = 1, STARTED = 2, FINISHED = 3, RUNTIME = 4, RESULT_EXP
 const TIME_SLOTS = 6;
 /** Every slot null but resultExpiresAtS (a number, Infinity until a result is stored). */
 const ALL_NULL = 0x3f & ~(1 << RESULT_EXPIRES);
-/** Interned fields: column k of task i at i * CODE_SLOTS + k; code 0 is null. */
+/** Interned fields: slot k of a task in its chunk of the codes column; code 0 is null. */
 const NAME = 0, QUEUE = 1, STATE = 2, EVENT_STATE = 3, WORKER = 4, OWNER = 5;
 const CODE_SLOTS = 6;
 const IGNORE_RESULT = 1, EAGER = 2;
@@ -94,45 +94,50 @@ class Interned<T> {
   }
 }
 
-/** A typed array twice as long, with `old` copied in (columns grow by doubling, as arrays do). */
-function grown<A extends Float64Array | Uint8Array | Uint16Array | Int32Array | Uint32Array>(old: A, make: (n: number) => A): A {
-  const a = make(old.length * 2);
-  a.set(old);
-  return a;
-}
+/**
+ * Tasks per chunk of the columns: a column grows a chunk at a time, so a long run never copies what
+ * it has and frees nothing while it grows (columns grown by doubling left ~35 MB of freed arrays
+ * awaiting a GC at the end of a million tasks, at the peak).
+ */
+const CHUNK_BITS = 12;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
 
 /**
- * A column of integers, as an Int32Array stores them: 2 bytes each while every value fits a
- * Uint16, then 4 (a million tasks' codes and counts: 16 MB less).
+ * A column of integers, `width` per task, as an Int32Array stores them: 2 bytes each while every
+ * value of a chunk fits a Uint16, then that chunk 4 (a million tasks' codes and counts: 16 MB less).
  */
 class SmallInts {
-  a: Uint16Array | Int32Array;
-  constructor(n: number) {
-    this.a = new Uint16Array(n);
+  private readonly chunks: (Uint16Array | Int32Array)[] = [];
+  constructor(private readonly width: number) {}
+  /** Value `slot` of task `task`. */
+  get(task: number, slot = 0): number {
+    return this.chunks[task >>> CHUNK_BITS]![(task & CHUNK_MASK) * this.width + slot]!;
   }
-  get(i: number): number {
-    return this.a[i]!;
+  set(task: number, slot: number, v: number): void {
+    const k = task >>> CHUNK_BITS;
+    let c = this.chunks[k]!;
+    // Any value a Uint16Array would not give back as an Int32Array does (-1, 70000) widens the chunk.
+    if (!(v >= 0 && v <= 0xffff) && c instanceof Uint16Array) this.chunks[k] = c = Int32Array.from(c);
+    c[(task & CHUNK_MASK) * this.width + slot] = v;
   }
-  set(i: number, v: number): void {
-    // Any value a Uint16Array would not give back as an Int32Array does (-1, 70000) widens the column.
-    if (!(v >= 0 && v <= 0xffff) && this.a instanceof Uint16Array) this.a = Int32Array.from(this.a);
-    this.a[i] = v;
-  }
-  grow(): void {
-    this.a = this.a instanceof Uint16Array ? grown(this.a, (n) => new Uint16Array(n)) : grown(this.a, (n) => new Int32Array(n));
+  /** Room for the next chunk (all zeros). */
+  addChunk(): void {
+    this.chunks.push(new Uint16Array(CHUNK * this.width));
   }
 }
 
 /** The table's columns, read and written at a task's index by its record's accessors. */
 class TaskColumns {
-  capacity = 1024;
-  times = new Float64Array(this.capacity * TIME_SLOTS);
+  /** Time slot k of task i at times[i >> CHUNK_BITS][(i & CHUNK_MASK) * TIME_SLOTS + k]. */
+  private readonly times: Float64Array[] = [];
   /** Bit k of nulls[i]: time slot k of task i is null. */
-  nulls = new Uint8Array(this.capacity);
-  codes = new SmallInts(this.capacity * CODE_SLOTS);
-  retries = new SmallInts(this.capacity);
-  executions = new SmallInts(this.capacity);
-  flags = new Uint8Array(this.capacity);
+  private readonly nulls: Uint8Array[] = [];
+  /** The interned fields, CODE_SLOTS a task. */
+  private readonly codes = new SmallInts(CODE_SLOTS);
+  readonly retries = new SmallInts(1);
+  readonly executions = new SmallInts(1);
+  private readonly flags: Uint8Array[] = [];
   readonly interned = new Interned<unknown>();
   // Fields most tasks never set: present only for the tasks that have them.
   readonly parentId = new Map<number, string>();
@@ -152,42 +157,45 @@ class TaskColumns {
   /** The encoded result, where it is an object (backend.ts keeps no payload for a primitive). */
   readonly resultPayload = new Map<number, Encoded>();
 
-  /** Room for task `index`, its fields at their defaults. */
+  /** Room for task `index` (the next one), its fields at their defaults. */
   add(index: number): void {
-    if (index >= this.capacity) {
-      this.capacity *= 2;
-      this.times = grown(this.times, (n) => new Float64Array(n));
-      this.nulls = grown(this.nulls, (n) => new Uint8Array(n));
-      this.codes.grow();
-      this.retries.grow();
-      this.executions.grow();
-      this.flags = grown(this.flags, (n) => new Uint8Array(n));
+    if (index >>> CHUNK_BITS >= this.times.length) {
+      this.times.push(new Float64Array(CHUNK * TIME_SLOTS));
+      this.nulls.push(new Uint8Array(CHUNK));
+      this.flags.push(new Uint8Array(CHUNK));
+      this.codes.addChunk();
+      this.retries.addChunk();
+      this.executions.addChunk();
     }
-    this.nulls[index] = ALL_NULL;
-    this.times[index * TIME_SLOTS + RESULT_EXPIRES] = Infinity;
+    const off = index & CHUNK_MASK;
+    this.nulls[index >>> CHUNK_BITS]![off] = ALL_NULL;
+    this.times[index >>> CHUNK_BITS]![off * TIME_SLOTS + RESULT_EXPIRES] = Infinity;
   }
   time(index: number, slot: number): number | null {
-    return (this.nulls[index]! >> slot) & 1 ? null : this.times[index * TIME_SLOTS + slot]!;
+    const k = index >>> CHUNK_BITS, off = index & CHUNK_MASK;
+    return (this.nulls[k]![off]! >> slot) & 1 ? null : this.times[k]![off * TIME_SLOTS + slot]!;
   }
   setTime(index: number, slot: number, v: number | null): void {
-    if (v === null) this.nulls[index]! |= 1 << slot;
+    const k = index >>> CHUNK_BITS, off = index & CHUNK_MASK;
+    if (v === null) this.nulls[k]![off]! |= 1 << slot;
     else {
-      this.nulls[index]! &= ~(1 << slot);
-      this.times[index * TIME_SLOTS + slot] = v;
+      this.nulls[k]![off]! &= ~(1 << slot);
+      this.times[k]![off * TIME_SLOTS + slot] = v;
     }
   }
   value(index: number, slot: number): unknown {
-    return this.interned.value(this.codes.get(index * CODE_SLOTS + slot));
+    return this.interned.value(this.codes.get(index, slot));
   }
   setValue(index: number, slot: number, v: unknown): void {
-    this.codes.set(index * CODE_SLOTS + slot, this.interned.code(v));
+    this.codes.set(index, slot, this.interned.code(v));
   }
   flag(index: number, bit: number): boolean {
-    return (this.flags[index]! & bit) !== 0;
+    return (this.flags[index >>> CHUNK_BITS]![index & CHUNK_MASK]! & bit) !== 0;
   }
   setFlag(index: number, bit: number, on: boolean): void {
-    if (on) this.flags[index]! |= bit;
-    else this.flags[index]! &= ~bit;
+    const c = this.flags[index >>> CHUNK_BITS]!;
+    if (on) c[index & CHUNK_MASK]! |= bit;
+    else c[index & CHUNK_MASK]! &= ~bit;
   }
 }
 
@@ -261,13 +269,13 @@ class TaskRow implements TaskRecord {
     return this.c.retries.get(this.index);
   }
   set retries(v: number) {
-    this.c.retries.set(this.index, v);
+    this.c.retries.set(this.index, 0, v);
   }
   get executions(): number {
     return this.c.executions.get(this.index);
   }
   set executions(v: number) {
-    this.c.executions.set(this.index, v);
+    this.c.executions.set(this.index, 0, v);
   }
   get ignoreResult(): boolean {
     return this.c.flag(this.index, IGNORE_RESULT);
