@@ -302,7 +302,8 @@ export class CeleryApp {
     // The process that publishes pays: a worker's next canvas step (`parent`) is sent by the pool
     // process that ran the step before (Celery's tracer, in the child), whatever context the simulator
     // is in when the step's success is handled (a synchronous body ends in the simulator's own event).
-    const payer = parent ? this._executionContext(parent) : this._sim.current;
+    const payerReq = parent ?? this._sendingFor;
+    const payer = payerReq ? this._executionContext(payerReq) : this._sim.current;
     if (costs.realistic) costs.chargePublish(payer, this._broker.transport, publishCostS(costs.table(this._broker.transport), payload.sizeBytes), this._broker, this._backendKind === "redis");
     const result = new AsyncResult(id, this);
     return result;
@@ -338,6 +339,24 @@ export class CeleryApp {
     if (current.request === req) return current;
     for (const w of this._world.workers) for (const slot of w.slots) if (slot.exec?.req === req) return slot.exec.ctx;
     return current;
+  }
+
+  /**
+   * While the canvas sends a worker's next step through a base class's own applyAsync: the request
+   * whose process sends it (Celery's tracer, in the pool child), so what that send publishes is the
+   * child's cost, as a step sent without an override is (`parent` in _send).
+   */
+  private _sendingFor: Request | null = null;
+
+  /** Run `send` as the process of `req` (see _sendingFor). */
+  _sendAs(req: Request | null | undefined, send: () => void): void {
+    const outer = this._sendingFor;
+    this._sendingFor = req ?? null;
+    try {
+      send();
+    } finally {
+      this._sendingFor = outer;
+    }
   }
 
   /** `self.retry()`: a new message for the same id, retries + 1, with an ETA (from the worker). */

@@ -211,7 +211,7 @@ export class CanvasRuntime {
           // Celery's Signature.apply_async calls the task's own apply_async: a base class overriding
           // it sees every send, the canvas's and a worker's next chain step included.
           if (parent) Object.assign(opts, { parentId: parent.id, rootId: parent.rootId ?? parent.id });
-          task.applyAsync(merged, { ...opts, kwargs: mergedKw });
+          task.app._sendAs(parent, () => task.applyAsync(merged, { ...opts, kwargs: mergedKw }));
           return;
         }
         if (task && this.app.conf.taskAlwaysEager) {

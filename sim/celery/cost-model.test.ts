@@ -84,26 +84,33 @@ describe("the cost mode", () => {
     await expect(run(SCENARIO(`, costs: "cheap" as any`))).rejects.toThrow(/costs must be "realistic" or "ideal" \(got "cheap"\)/);
   });
 
-  it("a chain's next step is published by the pool child that ran the step before: the child pays, its first publish connecting and making its backend client", async () => {
-    // Celery's tracer sends the next step from the child. A synchronous body ends in the simulator's
-    // own event, and its next step was charged to the client (connected already): no 16 ms connect.
-    const cpuS = (how: string) =>
-      localhostCpuS(`
-import { Celery, chain, sleep } from "celery";
+  // Celery's tracer sends the next step from the child. A synchronous body ends in the simulator's
+  // own event, and its next step was charged to the client (connected already): no 16 ms connect.
+  // Through a base class's own applyAsync (the canvas calls it, as Celery's Signature.apply_async
+  // calls the task's apply_async) the child pays just the same.
+  for (const base of [false, true]) {
+    it(`a chain's next step is published by the pool child that ran the step before${base ? ", through a base class's applyAsync too" : ""}: the child pays, its first publish connecting and making its backend client`, async () => {
+      const cpuS = (how: string) =>
+        localhostCpuS(`
+import { Celery, Task, chain, sleep } from "celery";
 const app = new Celery("c", { broker: "redis" });
-export const add = app.task({ name: "add" }, (x: number, y: number) => x + y);
+class Wrapped extends Task {
+  applyAsync(args?: unknown[], options: any = {}) { return super.applyAsync(args, options); }
+}
+export const add = app.task({ name: "add"${base ? ", base: Wrapped" : ""} }, (x: number, y: number) => x + y);
 export default async function main() {
   app.worker({ concurrency: 1 });
   await sleep(2);
   ${how}
   await sleep(5);
 }`);
-    const chained = await cpuS("chain(add.s(1, 1), add.s(2), add.s(3)).applyAsync();");
-    const separate = await cpuS("add.delay(1, 1); add.delay(2, 2); add.delay(4, 3);");
-    // The same three messages; the child's two publishes add its connect once, its backend client's
-    // making once (the app has a Redis backend: child_first_publish), and a child's publish cost each.
-    expect(chained - separate).toBeCloseTo(redis.childFirstPublishS + redis.childBackendOnPublishS + 2 * redis.childPublishS, 4);
-  });
+      const chained = await cpuS("chain(add.s(1, 1), add.s(2), add.s(3)).applyAsync();");
+      const separate = await cpuS("add.delay(1, 1); add.delay(2, 2); add.delay(4, 3);");
+      // The same three messages; the child's two publishes add its connect once, its backend client's
+      // making once (the app has a Redis backend: child_first_publish), and a child's publish cost each.
+      expect(chained - separate).toBeCloseTo(redis.childFirstPublishS + redis.childBackendOnPublishS + 2 * redis.childPublishS, 4);
+    });
+  }
 
   it("a child connects and makes its backend client once, whichever publishes first: a retry, then a delay()", async () => {
     // The task retries on its first run (the child's first publish: connect, backend client) and sends

@@ -66,6 +66,8 @@ export interface TaskApp extends AppCore {
   readonly control: Pick<Control, "revoke">;
   readonly _canvas: CanvasRuntime;
   _sendTask(task: Task, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions): AsyncResult;
+  /** Run `send` as the process of `req`: what it publishes is that process's cost (a worker's next canvas step). */
+  _sendAs(req: Request | null | undefined, send: () => void): void;
   _applyEager(task: Task, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions): EagerResult;
   _publishRetry(task: Task, req: Request, o: { retries: number; args: unknown[]; kwargs: Record<string, unknown>; countdown?: number; eta?: number; queue?: string }): void;
   _updateState(id: string, state: string, meta: unknown, name: string): void;

@@ -53,6 +53,7 @@ function standIn() {
     _backendKind: "redis",
     control: { revoke: notHere("control.revoke") },
     _sendTask: notHere("_sendTask"),
+    _sendAs: notHere("_sendAs"),
     _applyEager: notHere("_applyEager"),
     _publishRetry: notHere("_publishRetry"),
     _retryReachesBrokerAtS: new Map(),
