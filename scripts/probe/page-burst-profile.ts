@@ -1,7 +1,7 @@
 /**
  * Probe (not a bench): CPU profiles of the page's main thread and of the simulator's worker while a
- * burst runs at max speed with the Tasks view open (browser-burst's run), written as .cpuprofile
- * files (open them in Chrome's DevTools) with each thread's top functions printed.
+ * burst runs at max speed with the Tasks view open (sim-throughput's burst, as browser-burst runs it),
+ * written as .cpuprofile files (open them in Chrome's DevTools) with each thread's top functions printed.
  * Needs `npx vite build --base ./` first.   node scripts/probe/run.mjs page-burst-profile 100000 /tmp/prof
  */
 import { chromium } from "playwright";
@@ -9,17 +9,12 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHROMIUM_ARGS, chromiumPath } from "../chromium-path.mjs";
+import { burstScenario } from "../bench/peers/burst-scenario";
 
 const N = Number(process.argv[2] ?? 100_000);
 const outDir = process.argv[3] ?? "/tmp/page-burst-profile";
 mkdirSync(outDir, { recursive: true });
-const BURST = `import { Celery } from "celery";
-const app = new Celery("burst", { broker: "redis" });
-const add = app.task(function add(x: number, y: number) { return x + y; });
-export default async function main() {
-  app.worker({ hostname: "w1", concurrency: 8 });
-  for (let i = 0; i < ${N}; i++) add.delay(i, i);
-}`;
+const BURST = burstScenario(N);
 const PORT = 4393;
 const BASE = "/probe/burst/";
 const server = spawn(process.execPath, ["scripts/serve.mjs", "--dir", "dist", "--port", String(PORT), "--base", BASE], { stdio: "ignore" });

@@ -411,8 +411,8 @@ class IdIndex {
 
   constructor(private readonly all: readonly TaskRecord[]) {}
 
-  get(id: string): TaskRecord | undefined {
-    const h = hashId(id);
+  /** The record of `id` (`h`: its hashId, when the caller has it). */
+  get(id: string, h = hashId(id)): TaskRecord | undefined {
     const mask = (this.slots.length >> 1) - 1;
     for (let k = h & mask; ; k = (k + 1) & mask) {
       const s = this.slots[2 * k]!;
@@ -424,10 +424,10 @@ class IdIndex {
     }
   }
 
-  /** Index `rec` (its id not yet indexed). */
-  add(rec: TaskRecord): void {
+  /** Index `rec` (its id not yet indexed; `h`: its hashId). */
+  add(rec: TaskRecord, h: number): void {
     if (++this.count * 4 > this.slots.length) this.rehash(this.slots.length);
-    this.put(this.slots, rec.index + 1, hashId(rec.id));
+    this.put(this.slots, rec.index + 1, h);
   }
 
   private put(slots: Int32Array, s: number, h: number): void {
@@ -459,7 +459,9 @@ export class TaskTable {
   }
 
   create(id: string, name: string, fields: Pick<Partial<TaskRecord>, "args" | "kwargs" | "queue" | "parentId" | "rootId" | "groupId"> = {}): TaskRecord {
-    const existing = this.byId.get(id);
+    // One hash of the id for the lookup and the insert (every send makes a record).
+    const h = hashId(id);
+    const existing = this.byId.get(id, h);
     if (existing) return existing;
     const index = this.all.length;
     this.columns.add(index);
@@ -474,7 +476,7 @@ export class TaskTable {
     if (fields.rootId != null) rec.rootId = fields.rootId;
     if (fields.groupId != null) rec.groupId = fields.groupId;
     this.all.push(rec);
-    this.byId.add(rec);
+    this.byId.add(rec, h);
     return rec;
   }
 
