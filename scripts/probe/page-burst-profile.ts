@@ -19,7 +19,7 @@ const PORT = 4393;
 const BASE = "/probe/burst/";
 const server = spawn(process.execPath, ["scripts/serve.mjs", "--dir", "dist", "--port", String(PORT), "--base", BASE], { stdio: "ignore" });
 await new Promise((r) => setTimeout(r, 600));
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...(process.env.JS_FLAGS ? [`--js-flags=${process.env.JS_FLAGS}`] : [])] });
 interface Profile { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] }
 function top(p: Profile, n = 25): string[] {
   const byId = new Map(p.nodes.map((x) => [x.id, x]));
@@ -46,7 +46,7 @@ try {
   // worker): attached unflattened, spoken to with Target.sendMessageToTarget.
   const bcdp = await browser.newBrowserCDPSession();
   const { targetInfos } = (await bcdp.send("Target.getTargets")) as { targetInfos: { targetId: string; type: string; url: string }[] };
-  const simTarget = targetInfos.find((x) => x.type === "worker" && /sim/i.test(x.url)) ?? targetInfos.find((x) => x.type === "worker");
+  const simTarget = targetInfos.find((x) => x.type === "worker" && /sim/i.test(x.url)) ?? targetInfos.find((x) => x.type === "worker" && !/compile/i.test(x.url));
   console.log("workers:", targetInfos.filter((x) => x.type === "worker").map((x) => x.url.split("/").pop()).join(", "));
   let call = 0;
   const pending = new Map<number, (r: unknown) => void>();
@@ -61,17 +61,27 @@ try {
       pending.set(id, resolve);
       void bcdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method, params }) });
     });
-  await inWorker("Profiler.enable");
-  await inWorker("Profiler.start");
-  await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.start");
+  const profiling = process.env.PROFILE !== "0";
+  if (profiling) {
+    await inWorker("Profiler.enable");
+    await inWorker("Profiler.start");
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.start");
+  }
+  const { execSync } = await import("node:child_process");
+  const cpu = () => { const out: Record<string, number> = {}; for (const line of execSync("for p in $(pgrep -f chrom); do t=$(tr '\\0' ' ' < /proc/$p/cmdline | grep -o -- '--renderer-client-id=[0-9]*\\|--type=[a-z-]*' | tail -1); for th in /proc/$p/task/*; do echo \"${t:-browser}|$(cat $th/comm)|$(cut -d' ' -f14,15 $th/stat 2>/dev/null)\"; done; done 2>/dev/null", { encoding: "utf8" }).trim().split("\n")) { const [proc, comm, ticks = "0 0"] = line.split("|"); const [u, s2] = ticks.split(" "); const k = `${proc} ${comm}`; out[k] = (out[k] ?? 0) + (Number(u) + Number(s2)) * 10; } return out; };
+  const cpu0 = cpu();
   const t1 = Date.now();
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await page.waitForFunction(() => window.__playground!.snapshot().phase === "done", undefined, { timeout: 600_000, polling: 200 });
   console.log(`page run: ${Date.now() - t1} ms`);
+  const cpu1 = cpu();
+  console.log("CPU ms by process during the run:", JSON.stringify(Object.fromEntries(Object.entries(cpu1).map(([k, v]) => [k, v - (cpu0[k] ?? 0)]).filter(([, v]) => (v as number) >= 50))));
+  if (!profiling) process.exit(0);
   const { profile } = (await cdp.send("Profiler.stop")) as { profile: Profile };
   writeFileSync(join(outDir, "page.cpuprofile"), JSON.stringify(profile));
   console.log("page main thread:\n" + top(profile).join("\n"));
+  console.log("worker postMessage:", JSON.stringify(await inWorker("Runtime.evaluate", { expression: "JSON.stringify(globalThis.__pm)", returnByValue: true })));
   const { profile: wp } = (await inWorker("Profiler.stop")) as { profile: Profile };
   writeFileSync(join(outDir, "worker.cpuprofile"), JSON.stringify(wp));
   console.log("simulator worker:\n" + top(wp, 40).join("\n"));

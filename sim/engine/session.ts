@@ -10,7 +10,7 @@ import { celeryEvents, plain, queueViews, serializeError, taskPatch, taskView, w
 import { reportHead, reportTail } from "./report-stream";
 import { StateCounts } from "./state-counts";
 import type { Frame, LogLine, Report, SerializedError, Session, SessionOptions, TaskView } from "./types";
-import type { TraceEvent } from "../kernel/trace";
+import { eventsOf, traceKindCode, type TraceEvent } from "../kernel/trace";
 import { FlowerMetrics } from "../world/metrics/flower";
 import { runCommand, type ControlCommand } from "./commands";
 import { inlineSourceMap, learnerFrames } from "./sourcemap";
@@ -45,6 +45,8 @@ export interface ProgramRuntime {
   /** Sim.lateFlow: a flow of the running context's code that starts on a later host turn. */
   flow(): LateFlow;
 }
+
+const LOG_KIND = traceKindCode("log");
 
 class ScenarioSession implements Session {
   readonly sim: Sim;
@@ -283,18 +285,21 @@ class ScenarioSession implements Session {
     this.firstEventScanned = tr.length;
   }
 
-  frame(fromTrace: number, maxEvents = 5000): Frame {
+  /** See Session.frame; `columns`: the events in `eventColumns` (the page's worker sends them so), `events` empty. */
+  frame(fromTrace: number, maxEvents = 5000, o: { columns?: boolean } = {}): Frame {
     const tr = this.sim.trace;
-    const to = Math.min(tr.length, Math.max(0, fromTrace) + maxEvents);
+    const from = Math.max(0, fromTrace);
+    const to = Math.min(tr.length, from + maxEvents);
+    // By column, as the page's worker sends them (plain data, shared data once); as objects otherwise.
+    const cols = tr.columns(from, to, plain);
     const touched = new Set<number>();
     const logs: LogLine[] = [];
-    for (let i = Math.max(0, fromTrace); i < to; i++) {
-      const t = tr.taskAt(i);
-      if (t >= 0) touched.add(t);
-      if (tr.kindAt(i) === "log") {
-        const d = tr.get(i).data as { level: LogLine["level"]; text: string; source: string };
-        logs.push({ atS: tr.timeAt(i), level: d.level, text: d.text, source: d.source });
-      }
+    for (let k = 0; k < cols.tasks.length; k++) if (cols.tasks[k]! >= 0) touched.add(cols.tasks[k]!);
+    for (let j = 0; j < cols.dataAt.length; j++) {
+      const k = cols.dataAt[j]!;
+      if (cols.kinds[k] !== LOG_KIND) continue;
+      const d = cols.dataValues[cols.dataCode[j]!] as { level: LogLine["level"]; text: string; source: string };
+      logs.push({ atS: cols.times[k]!, level: d.level, text: d.text, source: d.source });
     }
     // Eager tasks (apply()) have no events of their own: the first frame shows them all.
     if (fromTrace === 0) for (const r of this.world.tasks.all) if (r.eager) touched.add(r.index);
@@ -312,7 +317,8 @@ class ScenarioSession implements Session {
       traceLength: tr.length,
       traceHash: tr.hash(),
       // No `data` key when there is none: each frame is structured-cloned to the page.
-      events: tr.slice(fromTrace, to).map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) })),
+      events: o.columns ? [] : eventsOf(cols),
+      ...(o.columns ? { eventColumns: cols } : {}),
       truncated: to < tr.length,
       tasks: whole.map((i) => taskView(this.world.tasks.at(i)!)),
       taskPatches: patched.map((i) => taskPatch(this.world.tasks.at(i)!)),

@@ -3,7 +3,7 @@
  * shared/spec/celery-api.md) and the frames a live view pulls. No classes, no functions: all of it
  * crosses a worker boundary and is written to JSON as is.
  */
-import type { TraceEvent } from "../kernel/trace";
+import type { TraceColumns, TraceEvent } from "../kernel/trace";
 import type { EndReason } from "./sim";
 
 export interface SerializedError {
@@ -152,6 +152,8 @@ export interface Frame {
   traceHash: string;
   /** Trace events appended since the `fromTrace` index asked for (capped; see `truncated`). */
   events: TraceEvent[];
+  /** The same events by column instead, when asked for so (`events` is then empty). */
+  eventColumns?: TraceColumns;
   truncated: boolean;
   /** Tasks whose first event is in this frame (or all, from trace index 0): their whole view. */
   tasks: TaskView[];
@@ -193,7 +195,7 @@ export interface Session {
   /** Fire exactly one event (and let the learner code it woke run). */
   step(): Promise<void>;
   /** Everything new since trace index `fromTrace` (events capped at `maxEvents`, default 5000). */
-  frame(fromTrace: number, maxEvents?: number): Frame;
+  frame(fromTrace: number, maxEvents?: number, o?: { columns?: boolean }): Frame;
   report(opts?: { events?: boolean }): Report;
 }
 

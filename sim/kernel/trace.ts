@@ -69,6 +69,50 @@ export interface TraceEvent {
   data?: unknown;
 }
 
+/**
+ * Events [first, first + n) by column, copied out of the trace for a frame (the page's worker sends
+ * them as they are; see src/workers/frame-wire.ts).
+ */
+export interface TraceColumns {
+  first: number;
+  kinds: Uint8Array;
+  times: Float64Array;
+  tasks: Int32Array;
+  workers: Int16Array;
+  /** Int32s (NaN as -2^31) while every num is one, else float64s. */
+  nums: Int32Array | Float64Array;
+  /** The events that carry data, and which of `dataValues` each carries (made plain by `plain`). */
+  dataAt: Int32Array | Int16Array;
+  dataCode: Int32Array | Int16Array;
+  /** Shared data (sharedData) once per frame; other data once per event. */
+  dataValues: unknown[];
+}
+
+/** NaN among int32 nums in TraceColumns. */
+export const COLUMN_NUM_NAN = -0x80000000;
+
+/** A kind's code in TraceColumns.kinds (its place in TRACE_KINDS). */
+export function traceKindCode(kind: TraceKind): number {
+  return KIND_CODE.get(kind)!;
+}
+
+/**
+ * The events `cols` holds, as objects. A data value the columns hold once (shared data) is one
+ * object shared by its events, frozen, as every data value here is: events are read, never written.
+ */
+export function eventsOf(cols: TraceColumns): TraceEvent[] {
+  const { kinds, times, tasks, workers, nums } = cols;
+  const events: TraceEvent[] = new Array(kinds.length);
+  const ints = nums instanceof Int32Array;
+  for (let k = 0; k < events.length; k++) {
+    const num = nums[k]!;
+    events[k] = { i: cols.first + k, kind: TRACE_KINDS[kinds[k]!]!, atS: times[k]!, task: tasks[k]!, worker: workers[k]!, num: ints && num === COLUMN_NUM_NAN ? NaN : num };
+  }
+  const values = cols.dataValues.map((v) => (v !== null && typeof v === "object" ? Object.freeze(v) : v));
+  for (let j = 0; j < cols.dataAt.length; j++) events[cols.dataAt[j]!]!.data = values[cols.dataCode[j]!];
+  return events;
+}
+
 /** Data objects made to be shared by many events (sharedData); the trace stores each once. */
 const SHARED = new WeakSet<object>();
 
@@ -315,6 +359,58 @@ export class Trace {
   }
   taskAt(i: number): number {
     return taskOf(this.chunk(i), i & MASK);
+  }
+
+  /**
+   * Events [from, to) by column, each event's data passed through `plain` (shared data once). No
+   * event objects: a frame of a busy run builds these for its page, not a thousand objects.
+   */
+  columns(from: number, to: number, plain: (data: unknown) => unknown): TraceColumns {
+    from = Math.max(0, from);
+    const n = Math.max(0, Math.min(to, this.length) - from);
+    const kinds = new Uint8Array(n);
+    const times = new Float64Array(n);
+    const tasks = new Int32Array(n);
+    const workers = new Int16Array(n);
+    let ints: Int32Array | null = new Int32Array(n);
+    let floats: Float64Array | null = null;
+    const dataAt: number[] = [];
+    const dataCode: number[] = [];
+    const dataValues: unknown[] = [];
+    const sharedCode = new Map<number, number>();
+    for (let k = 0; k < n; k++) {
+      const i = from + k;
+      const c = this.chunks[i >>> CHUNK_BITS]!;
+      const off = i & MASK;
+      kinds[k] = c.kinds[off]!;
+      times[k] = c.runTimes[c.timeRuns[off]!]!;
+      tasks[k] = taskOf(c, off);
+      workers[k] = c.workers[off]!;
+      const num = numOf(c, off);
+      if (ints) {
+        if (num !== num) ints[k] = COLUMN_NUM_NAN;
+        else if ((num | 0) === num && num !== COLUMN_NUM_NAN && !Object.is(num, -0)) ints[k] = num;
+        else {
+          floats = new Float64Array(n);
+          for (let j = 0; j < k; j++) floats[j] = ints[j] === COLUMN_NUM_NAN ? NaN : ints[j]!;
+          floats[k] = num;
+          ints = null;
+        }
+      } else floats![k] = num;
+      const sid = c.sharedData?.[off] ?? 0;
+      if (sid) {
+        let code = sharedCode.get(sid);
+        if (code === undefined) sharedCode.set(sid, (code = dataValues.push(plain(this.shared[sid - 1])) - 1));
+        dataAt.push(k);
+        dataCode.push(code);
+        continue;
+      }
+      const d = this.datas.get(i);
+      if (d === undefined) continue;
+      dataAt.push(k);
+      dataCode.push(dataValues.push(plain(d)) - 1);
+    }
+    return { first: from, kinds, times, tasks, workers, nums: ints ?? floats!, dataAt: Int32Array.from(dataAt), dataCode: Int32Array.from(dataCode), dataValues };
   }
 
   /** Events [from, to) as objects. */

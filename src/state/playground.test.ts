@@ -156,33 +156,46 @@ describe("the controller's races", () => {
     expect(pg.phase()).toBe("running");
     expect(pg.run().nowS).toBe(5);
     await flush();
-    expect(pending("advance")).toHaveLength(1);
+    // Max speed: two pulls, the first from the replay's cursor, the second after the first's frame.
+    expect(pending("advance").map((c) => c.args[0])).toMatchObject([{ fromTrace: pg.run().cursor }, { afterLastFrame: true }]);
+    expect(pending("advance")[0]!.args[0]).not.toHaveProperty("afterLastFrame");
     pg.dispose();
   });
 
-  it("at max speed asks for the next frame when one arrives, from where it ends, one at a time; a pause ends the chain", async () => {
+  it("at max speed keeps two pulls out, each after the frame before it, folds their frames in order; a pause ends the chain", async () => {
     const pg = await loaded();
     await pg.play();
     await flush();
-    expect(pending("advance")).toHaveLength(1);
+    // Two pulls at once: the second starts where the worker's answer to the first ends.
+    expect(pending("advance").map((c) => c.args[0])).toMatchObject([{ fromTrace: 0 }, { afterLastFrame: true }]);
+    expect(pending("advance")[0]!.args[0]).not.toHaveProperty("afterLastFrame");
     const ev = (i: number) => ({ i, kind: "note" as const, atS: 0, task: -1, worker: -1, num: NaN });
-    // A frame of two events from 0, more to come: the next pull starts at 2 before any display frame.
-    pending("advance")[0]!.answer.resolve(frame(1, { events: [ev(0), ev(1)], traceLength: 5, truncated: true }));
+    // A frame of two events from 0, more to come: a third pull goes out before any display frame.
+    pending("advance")[0]!.answer.resolve(frame(1, { events: [ev(0), ev(1)], traceLength: 6, truncated: true }));
     await Promise.resolve();
     await Promise.resolve();
-    expect(pending("advance")).toHaveLength(2);
-    expect((pending("advance")[1]!.args[0] as { fromTrace: number }).fromTrace).toBe(2);
-    // No display frame adds a pull of its own while one is out.
+    expect(pending("advance")).toHaveLength(3);
+    expect(pending("advance")[2]!.args[0]).toMatchObject({ afterLastFrame: true });
+    // No display frame adds a pull of its own while they are out.
     await flush();
     await flush();
-    expect(pending("advance")).toHaveLength(2);
+    expect(pending("advance")).toHaveLength(3);
     // The frame that came first was folded (the playhead moved to it).
     expect(pg.timeS()).toBe(1);
+    // The second answer is the frame from 2 (where the first ended): folded after it.
+    pending("advance")[1]!.answer.resolve(frame(2, { events: [ev(2)], traceLength: 6, truncated: true }));
+    await flush();
+    expect(pg.timeS()).toBe(2);
+    expect(pending("advance")).toHaveLength(4);
     pg.pause();
-    pending("advance")[1]!.answer.resolve(frame(2, { events: [ev(2)], traceLength: 5, truncated: true }));
+    expect(pg.run().cursor).toBe(3);
+    // After the pause, answers still out are dropped and ask for nothing more.
+    pending("advance")[2]!.answer.resolve(frame(3, { events: [ev(3)], traceLength: 6, truncated: true }));
     await flush();
     await flush();
-    expect(pending("advance")).toHaveLength(2);
+    expect(pg.timeS()).toBe(2);
+    expect(pg.run().cursor).toBe(3);
+    expect(pending("advance")).toHaveLength(4);
     pg.dispose();
   });
 

@@ -30,6 +30,8 @@ export type { Phase } from "./run-machine";
 
 /** Wall-clock budget per worker call; well under the watchdog, and short enough to keep 60 fps. */
 const BUDGET_MS = 24;
+/** Pulls in flight at max speed (see `stream`). */
+const MAX_SPEED_PULLS = 2;
 /** How often the views are redrawn while a run plays (the frames themselves come every display frame). */
 const VIEW_INTERVAL_MS = 100;
 /** When to start esbuild-wasm if nothing else started it first (an edit, the end of a run). */
@@ -263,42 +265,73 @@ export function createPlayground(initialCode: string, initial: { seed?: number; 
     const dtS = Math.min(0.1, Math.max(0, (now - lastWall) / 1000));
     lastWall = now;
     const sp = speed();
-    const target = sp === "max" ? undefined : timeS() + sp * dtS;
     busy = true;
-    request(latest.cursor, target, token);
+    if (sp === "max") stream(latest.cursor, token);
+    else request(latest.cursor, timeS() + sp * dtS, token);
   }
 
-  /**
-   * One pull of a frame from trace index `from`. At max speed the next pull goes out as soon as
-   * this one's answer arrives, before it is folded: the worker simulates and builds the next frame
-   * while the page folds this one (a 100k-task burst's ~800 rounds were paced by the two taking
-   * turns, and by waiting for the next display frame). Answers come back in the order asked, so
-   * frames are still folded in order; the pull chain ends when the run ends, pauses or restarts.
-   */
-  function request(from: number, target: number | undefined, t: number): void {
+  /** One pull of a frame from trace index `from`, up to simulated time `target` (a playing speed). */
+  function request(from: number, target: number, t: number): void {
     const started = performance.now();
-    let chained = false;
     sim
-      .advance({ ...(target !== undefined ? { toS: target } : {}), budgetMs: BUDGET_MS, fromTrace: from, maxFrameEvents: frameCap })
+      .advance({ toS: target, budgetMs: BUDGET_MS, fromTrace: from, maxFrameEvents: frameCap })
       .then((frame) => {
         if (t !== token) return;
-        const over = frame.done && !frame.truncated;
-        if (!over && target === undefined && raf && speed() === "max") {
-          chained = true;
-          request(nextCursor(from, frame), undefined, t);
-        }
-        const f0 = performance.now();
-        fold(frame, from);
-        frameCap = nextFrameCap(frameCap, performance.now() - f0, frame.events.length);
+        foldTimed(frame, from);
         // Ran out of budget before reaching the target: the sim cannot keep up, so the playhead
         // waits for it instead of running away from the events.
-        if (target !== undefined) setTimeS(performance.now() - started >= BUDGET_MS ? frame.nowS : Math.max(frame.nowS, target));
-        if (over) finish();
+        setTimeS(performance.now() - started >= BUDGET_MS ? frame.nowS : Math.max(frame.nowS, target));
+        if (frame.done && !frame.truncated) finish();
       })
       .catch(fail)
       .finally(() => {
-        if (!chained && t === token) busy = false;
+        if (t === token) busy = false;
       });
+  }
+
+  /**
+   * Max speed: pulls back to back, MAX_SPEED_PULLS of them in flight, each after the frame before it
+   * (`afterLastFrame`), so the worker simulates and builds the next frame while this one is on its way
+   * and the page folds the one before (with one pull in flight, each waited for the other: a
+   * 100k-task burst's ~800 frames left both threads ~40% idle). The worker answers in the order
+   * asked, so frames are folded in order; the chain ends when the run ends, pauses or restarts, or
+   * the speed changes (the pulls in flight are still folded).
+   */
+  function stream(from: number, t: number): void {
+    let next = from;
+    let inFlight = 0;
+    let chaining = true;
+    let ended = false;
+    const send = (first: boolean): void => {
+      inFlight++;
+      sim
+        .advance({ budgetMs: BUDGET_MS, fromTrace: next, maxFrameEvents: frameCap, ...(first ? {} : { afterLastFrame: true }) })
+        .then((frame) => {
+          if (t !== token || ended) return;
+          const at = next;
+          next = nextCursor(at, frame);
+          ended = frame.done && !frame.truncated;
+          if (ended || !raf || speed() !== "max") chaining = false;
+          else send(false);
+          foldTimed(frame, at);
+          if (ended) finish();
+        })
+        .catch((e) => {
+          chaining = false;
+          fail(e);
+        })
+        .finally(() => {
+          if (--inFlight === 0 && !chaining && t === token) busy = false;
+        });
+    };
+    for (let k = 0; k < MAX_SPEED_PULLS; k++) send(k === 0);
+  }
+
+  /** Fold a pulled frame, and size the next pull by how long that took (frame-cap.ts). */
+  function foldTimed(frame: Frame, from: number): void {
+    const f0 = performance.now();
+    fold(frame, from);
+    frameCap = nextFrameCap(frameCap, performance.now() - f0, frame.events.length);
   }
 
   function finish(): void {

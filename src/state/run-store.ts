@@ -6,6 +6,7 @@
  */
 import type { EndReason, Frame, LogLine, QueueView, SerializedError, TaskView, WorkerView } from "../workers/protocol";
 import { addEvents, emptyTimeline, type TimelineModel } from "./timeline";
+import { nextCursor } from "../workers/protocol";
 
 export const MAX_LOGS = 5000;
 /** Simulated seconds of history the queue rates are averaged over. */
@@ -83,10 +84,7 @@ export function emptyRun(): RunView {
   };
 }
 
-/** Where the next frame should start: after the events this one carried. */
-export function nextCursor(fromTrace: number, frame: Frame): number {
-  return frame.truncated ? fromTrace + frame.events.length : Math.max(fromTrace + frame.events.length, frame.traceLength);
-}
+export { nextCursor } from "../workers/protocol";
 
 function updateRates(v: RunView, queues: QueueView[], nowS: number): void {
   for (const q of queues) {

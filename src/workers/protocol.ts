@@ -64,8 +64,20 @@ export interface AdvanceRequest {
   budgetMs: number;
   /** Trace index the UI has seen up to; the answer's frame starts there. */
   fromTrace: number;
+  /**
+   * Start where the worker's previous frame ended (its `nextCursor`) instead of at `fromTrace`: a
+   * page playing at max speed asks for the next frame before the last one arrived, so the worker
+   * always has a pull to work on (calls are answered one at a time, in the order asked).
+   */
+  afterLastFrame?: boolean;
   /** Cap on trace events in the answer (the rest come with the next frame). */
   maxFrameEvents?: number;
+}
+
+/** Where the next frame should start, after a frame asked for from `fromTrace`: after the events it carried (as objects or by column). */
+export function nextCursor(fromTrace: number, frame: Pick<Frame, "events" | "eventColumns" | "truncated" | "traceLength">): number {
+  const n = frame.eventColumns ? frame.eventColumns.kinds.length : frame.events.length;
+  return frame.truncated ? fromTrace + n : Math.max(fromTrace + n, frame.traceLength);
 }
 
 export interface SimApi {

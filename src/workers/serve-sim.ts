@@ -7,12 +7,13 @@ import { acceptPort, hostChannel, type PrivateEndpoint } from "./lockdown-core";
 import * as Comlink from "comlink";
 import type { Session } from "../../sim/engine/types";
 import type { ScenarioSession } from "../../sim/engine/session";
-import { ALIVE_CHANNEL, atTraceRecord, LIMIT_CHANNEL, PAGE_LIMITS, type AliveMessage, traceLimitMessage, type AdvanceRequest, type CeleryEventView, type Frame, type LimitMessage, type LoadRequest, type LoadResult, type SerializedError, type SimApi } from "./protocol";
+import { ALIVE_CHANNEL, atTraceRecord, LIMIT_CHANNEL, nextCursor, PAGE_LIMITS, type AliveMessage, traceLimitMessage, type AdvanceRequest, type CeleryEventView, type Frame, type LimitMessage, type LoadRequest, type LoadResult, type SerializedError, type SimApi } from "./protocol";
 import { createWorkerHost } from "./worker-host";
 import { plain } from "../../sim/engine/report";
 import type { TraceEvent } from "../../sim/kernel/trace";
 import { installRunInputs } from "../../sim/world/metrics/run-inputs";
 import { packFrame } from "./frame-wire";
+import { oneAtATime } from "./one-at-a-time";
 
 /** What the worker hands every session it makes. */
 export interface SessionOptions {
@@ -49,10 +50,13 @@ function toError(e: unknown): SerializedError {
 
 /** The page's resource limit this run reached (the run ends with it), or null. */
 let limitHit: string | null = null;
+/** Where the last frame sent ended (`nextCursor`): what an `afterLastFrame` pull starts from. */
+let lastFrameEnd = 0;
 
 async function open(req: LoadRequest): Promise<Session> {
   session = null;
   limitHit = null;
+  lastFrameEnd = 0;
   const opts = { seed: req.seed, file: req.file, host, ...(req.untilS !== undefined ? { untilS: req.untilS } : {}) };
   const s = await makeSession!(req, opts);
   installRunInputs(s, { alerts: req.alerts ?? [], commands: req.commands ?? [] });
@@ -76,7 +80,8 @@ async function open(req: LoadRequest): Promise<Session> {
 function frameOf(s: Session, fromTrace: number, maxEvents?: number): Frame {
   // Building a big frame is the simulator's own work, not a hang.
   host.alive();
-  const f = s.frame(fromTrace, maxEvents);
+  const f = s.frame(fromTrace, maxEvents, { columns: true });
+  lastFrameEnd = nextCursor(fromTrace, f);
   if (!limitHit) return f;
   return { ...f, done: true, endReason: "error", endMessage: limitHit, error: { type: "ResourceLimit", message: limitHit, traceback: null } };
 }
@@ -103,14 +108,15 @@ const api: SimApi = {
 
   async advance(req: AdvanceRequest): Promise<Frame> {
     const s = need();
+    const fromTrace = req.afterLastFrame ? lastFrameEnd : req.fromTrace;
     const due = deadline(req.budgetMs);
     const opts: { toS?: number; maxEvents?: number; shouldYield: () => boolean } = { shouldYield: () => limitHit !== null || due() };
     if (req.toS !== undefined) opts.toS = req.toS;
     if (req.maxEvents !== undefined) opts.maxEvents = req.maxEvents;
     // The page has not yet seen a whole frame's worth of events: show those before simulating
     // more, so the simulation never runs ahead of the views (and leaves the CPU to the page).
-    if (!limitHit && (req.maxFrameEvents === undefined || s.traceLength - req.fromTrace < req.maxFrameEvents)) await s.advance(opts);
-    return wire(frameOf(s, req.fromTrace, req.maxFrameEvents));
+    if (!limitHit && (req.maxFrameEvents === undefined || s.traceLength - fromTrace < req.maxFrameEvents)) await s.advance(opts);
+    return wire(frameOf(s, fromTrace, req.maxFrameEvents));
   },
 
   async step(fromTrace: number): Promise<Frame> {
@@ -165,7 +171,7 @@ export function serveSim(make: SessionMaker, extra: Partial<SimApi> = {}): void 
   makeSession = make;
   void acceptPort().then((ep) => {
     endpoint = ep;
-    Comlink.expose({ ...api, ...extra }, ep as unknown as Comlink.Endpoint);
+    Comlink.expose(oneAtATime({ ...api, ...extra }), ep as unknown as Comlink.Endpoint);
     // Up: the page's watchdog starts counting from here (not from a slow start on a busy machine).
     ep.postMessage({ channel: ALIVE_CHANNEL } satisfies AliveMessage);
   });

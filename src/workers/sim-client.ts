@@ -145,8 +145,12 @@ export class SimClient {
     }
   }
 
+  /**
+   * A pull. Pulls are latest-wins (a step or a new pull drops the answer to the last), except those
+   * `afterLastFrame`: a page at max speed keeps two of them in flight, and wants both answers.
+   */
   advance(req: Parameters<SimApi["advance"]>[0], opts?: CallOptions): ReturnType<SimApi["advance"]> {
-    return this.bridge.call("advance", [req], { key: "advance", ...opts }).then(unpackFrame);
+    return this.bridge.call("advance", [req], { ...(req.afterLastFrame ? {} : { key: "advance" }), ...opts }).then(unpackFrame);
   }
 
   step(fromTrace: number, opts?: CallOptions): ReturnType<SimApi["step"]> {
