@@ -23,7 +23,7 @@ for (;;) {
   if (session.traceLength - from < CAP) await session.advance({ shouldYield: () => performance.now() - t > 24 });
   advanceMs += performance.now() - t;
   t = performance.now();
-  const f = session.frame(from, CAP);
+  const f = session.frame(from, CAP, { columns: true });
   frameMs += performance.now() - t;
   t = performance.now();
   const w = packFrame(f).frame as unknown as Record<string, unknown>;

@@ -5,6 +5,7 @@ import { taskEventFields, workerEventFields } from "../celery/events";
 import { reprError, typeNameOf } from "../celery/errors";
 import { FAILURE, READY_STATES, REVOKED, SUCCESS } from "../celery/states";
 import { CELERY_EVENT_KINDS } from "../kernel/trace";
+import { joinView } from "./task-view";
 import type { CeleryEventView, QueueView, RunStats, SerializedError, TaskPatch, TaskView, WorkerView } from "./types";
 
 const CELERY_KINDS = new Set<string>(CELERY_EVENT_KINDS);
@@ -56,42 +57,9 @@ export function taskFate(rec: TaskRecord, live: Set<number>): "done" | "pending"
   return live.has(rec.index) ? "pending" : "lost";
 }
 
-/**
- * A task's whole view: what never changes about it (TaskStaticField), then its patch, key for key in
- * taskPatch's order. Written out rather than spread: `{...taskPatch(rec)}` adds the patch's 18 keys one
- * by one to an 8-key object, which then keeps them in a second, out-of-object array (a report of a
- * million tasks holds a million views).
- */
+/** A task's whole view: `rec` as taskView makes it. */
 export function taskView(rec: TaskRecord): TaskView {
-  const p = taskPatch(rec);
-  return {
-    id: rec.id,
-    name: rec.name,
-    args: plain(rec.args) as unknown[],
-    kwargs: plain(rec.kwargs) as Record<string, unknown>,
-    parentId: rec.parentId,
-    rootId: rec.rootId,
-    groupId: rec.groupId,
-    eager: rec.eager,
-    index: p.index,
-    state: p.state,
-    eventState: p.eventState,
-    result: p.result,
-    exception: p.exception,
-    retries: p.retries,
-    executions: p.executions,
-    worker: p.worker,
-    queue: p.queue,
-    sentAt: p.sentAt,
-    receivedAt: p.receivedAt,
-    startedAt: p.startedAt,
-    finishedAt: p.finishedAt,
-    runtime: p.runtime,
-    eta: p.eta,
-    expires: p.expires,
-    children: p.children,
-    lostReason: p.lostReason,
-  };
+  return joinView(rec.id, rec.name, plain(rec.args) as unknown[], plain(rec.kwargs) as Record<string, unknown>, rec, taskPatch(rec));
 }
 
 /** The part of a task's view that can change after it exists: what a frame sends for a task the page has. */

@@ -6,8 +6,8 @@ describe("nextFrameCap", () => {
     let cap = MAX_FRAME_EVENTS;
     const seen: number[] = [];
     for (let i = 0; i < 20; i++) seen.push((cap = nextFrameCap(cap, FRAME_FOLD_TARGET_MS * 4, cap)));
-    expect(seen[0]).toBe(700);
-    expect(seen[1]).toBe(490);
+    expect(seen[0]).toBe(Math.round(MAX_FRAME_EVENTS * 0.7));
+    expect(seen[1]).toBe(Math.round(Math.round(MAX_FRAME_EVENTS * 0.7) * 0.7));
     expect(Math.min(...seen)).toBe(MIN_FRAME_EVENTS);
     expect(cap).toBe(MIN_FRAME_EVENTS);
   });

@@ -5,7 +5,12 @@
  * after esbuild-wasm first starts V8 compiles its wasm to optimised code on ~2 background threads,
  * the page's thread gets a third of a core, and a 1,000-event frame took 50–70 ms.
  */
-export const MAX_FRAME_EVENTS = 1000;
+/**
+ * 800, not 1,000: with two pulls in flight (playground.ts) a 100k-task burst at 1,000 had a main-thread
+ * task of 52–86 ms in half the runs (a frame's message, 43–48 ms, with a GC in it); at 800 none in
+ * six, at no cost in time measured (at 600 the run was slower).
+ */
+export const MAX_FRAME_EVENTS = 800;
 /** Below this a busy run would crawl; a 150-event frame folds in a few ms even on a starved thread. */
 export const MIN_FRAME_EVENTS = 150;
 /** Fold time (ms, wall, page thread) a frame should stay under; deserialising it costs about as much again. */

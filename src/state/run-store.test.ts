@@ -165,10 +165,11 @@ export default async function main() {
   for (let i = 0; i < 12; i++) job.delay(i);
 }`);
     const s = await createSession(code, { seed: 3, host: nodeHost });
-    await s.advance();
     let v = emptyRun();
     let patches = 0;
+    // Frames as a run goes on: a task's whole view is its state then, its patches what changed later.
     while (!v.done || v.cursor < s.traceLength) {
+      await s.advance({ maxEvents: 9 });
       const f = s.frame(v.cursor, 23);
       patches += f.taskPatches.length;
       for (const p of f.taskPatches) expect(p).not.toHaveProperty("id");

@@ -5,6 +5,7 @@
  * returned one (a new object with a higher `version`) replaces it.
  */
 import type { EndReason, Frame, LogLine, QueueView, SerializedError, TaskView, WorkerView } from "../workers/protocol";
+import { joinView } from "../../sim/engine/task-view";
 import { addEvents, emptyTimeline, type TimelineModel } from "./timeline";
 import { nextCursor } from "../workers/protocol";
 
@@ -138,7 +139,8 @@ export function foldFrameInPlace(prev: RunView, frame: Frame, fromTrace = prev.c
     // A patch for a task this run never showed breaks the frames' contract (every frame before
     // `fromTrace` was folded): say so rather than show a task without its id and name.
     if (!prev) throw new Error(`frame patch for unknown task ${p.index} (from trace ${fromTrace})`);
-    put({ ...prev, ...p });
+    // A new object: the views see a changed task by its identity.
+    put(joinView(prev.id, prev.name, prev.args, prev.kwargs, prev, p));
   }
   v.changed = changed;
   v.workers = frame.workers;

@@ -95,12 +95,13 @@ export interface DashboardModel {
   cur: Bucket;
   buckets: Bucket[];
   dropped: number;
-  taskState: Map<number, string>;
+  /** By task index (arrays, not maps: a 100k-task burst folds 800k events, ~3 lookups each). */
+  taskState: (string | undefined)[];
   taskName: Map<number, string>;
   counts: Record<string, number>;
   broker: BrokerDepth;
-  sentAtS: Map<number, number>;
-  startedAtS: Map<number, number>;
+  sentAtS: (number | undefined)[];
+  startedAtS: (number | undefined)[];
   /** Task index → worker index of its open execution. */
   running: Map<number, number>;
   busy: Map<number, number>;
@@ -127,12 +128,12 @@ export function emptyDashboard(stepS = 1): DashboardModel {
     cur: newBucket(0, stepS),
     buckets: [],
     dropped: 0,
-    taskState: new Map(),
+    taskState: [],
     taskName: new Map(),
     counts: {},
     broker: new BrokerDepth(),
-    sentAtS: new Map(),
-    startedAtS: new Map(),
+    sentAtS: [],
+    startedAtS: [],
     running: new Map(),
     busy: new Map(),
     hostnames: new Map(),
@@ -214,10 +215,10 @@ function advanceTo(m: DashboardModel, k: number): void {
 }
 
 function setState(m: DashboardModel, task: number, state: string): void {
-  const prev = m.taskState.get(task);
+  const prev = m.taskState[task];
   if (prev === state) return;
   if (prev) m.counts[prev] = (m.counts[prev] ?? 1) - 1;
-  m.taskState.set(task, state);
+  m.taskState[task] = state;
   m.counts[state] = (m.counts[state] ?? 0) + 1;
 }
 
@@ -232,7 +233,7 @@ function closeExecution(m: DashboardModel, task: number): void {
   if (w === undefined) return;
   m.running.delete(task);
   m.busy.set(w, Math.max(0, (m.busy.get(w) ?? 1) - 1));
-  m.startedAtS.delete(task);
+  m.startedAtS[task] = undefined;
 }
 
 function foldEvent(m: DashboardModel, ev: TraceEvent): void {
@@ -241,17 +242,17 @@ function foldEvent(m: DashboardModel, ev: TraceEvent): void {
   const state = STATE_OF[ev.kind];
   if (state && ev.task >= 0) {
     const t = ev.task;
-    if (ev.kind === "task-sent") m.sentAtS.set(t, ev.atS);
+    if (ev.kind === "task-sent") m.sentAtS[t] = ev.atS;
     if (ev.kind === "task-started") {
       if (m.running.has(t)) closeExecution(m, t);
-      const sent = m.sentAtS.get(t);
+      const sent = m.sentAtS[t];
       if (sent !== undefined) b.waits.push(ev.atS - sent);
       m.running.set(t, ev.worker);
       m.busy.set(ev.worker, (m.busy.get(ev.worker) ?? 0) + 1);
-      m.startedAtS.set(t, ev.atS);
+      m.startedAtS[t] = ev.atS;
     }
     if (ENDS.has(ev.kind)) {
-      const started = m.startedAtS.get(t);
+      const started = m.startedAtS[t];
       if ((ev.kind === "task-succeeded" || ev.kind === "task-failed") && started !== undefined) b.runtimes.push(ev.atS - started);
       closeExecution(m, t);
       if (ev.kind === "task-succeeded") b.succeeded++;
