@@ -25,9 +25,10 @@ type Ints = Int16Array | Int32Array;
  */
 export type WireFrame = Omit<Frame, "eventColumns"> & { packed?: TraceColumns; packedTasks?: PackedTasks };
 
-function ints(values: ArrayLike<number>, n: number): Ints {
-  for (let k = 0; k < n; k++) if (values[k]! !== (values[k]! << 16) >> 16) return Int32Array.from({ length: n }, (_, i) => values[i]!);
-  return Int16Array.from({ length: n }, (_, i) => values[i]!);
+/** `values` (an Int32Array or numbers) as Int16s when they all fit, else as Int32s. */
+function ints(values: Int32Array | number[]): Ints {
+  for (let k = 0; k < values.length; k++) if (values[k]! !== (values[k]! << 16) >> 16) return values instanceof Int32Array ? values : Int32Array.from(values);
+  return Int16Array.from(values);
 }
 
 /**
@@ -43,7 +44,7 @@ export function packFrame(frame: Frame): { frame: WireFrame; transfer: ArrayBuff
     transfer.push(...t.transfer);
   }
   if (cols) {
-    const narrow = { ...cols, dataAt: ints(cols.dataAt, cols.dataAt.length), dataCode: ints(cols.dataCode, cols.dataCode.length) };
+    const narrow = { ...cols, dataAt: ints(cols.dataAt as Int32Array), dataCode: ints(cols.dataCode as Int32Array) };
     out.packed = narrow;
     transfer.push(...([narrow.kinds.buffer, narrow.times.buffer, narrow.tasks.buffer, narrow.workers.buffer, narrow.nums.buffer, narrow.dataAt.buffer, narrow.dataCode.buffer] as ArrayBuffer[]));
   }
@@ -160,7 +161,7 @@ function packTasks(tasks: TaskView[], patches: TaskPatch[]): { packed: PackedTas
     if (Object.keys(w.kwargs).length) rare.push([r, "kwargs", w.kwargs]);
     if (w.eager !== false) rare.push([r, "eager", w.eager]);
   }
-  const p: PackedTasks = { whole, index, strings, codes: ints(codes, codes.length), timeMask, times: Float64Array.from(times), results, ids: ids.join(""), idEnds, statics: ints(statics, statics.length), args, rare };
+  const p: PackedTasks = { whole, index, strings, codes: ints(codes), timeMask, times: Float64Array.from(times), results, ids: ids.join(""), idEnds, statics: ints(statics), args, rare };
   return { packed: p, transfer: [p.index.buffer, p.codes.buffer, p.timeMask.buffer, p.times.buffer, p.idEnds.buffer, p.statics.buffer] as ArrayBuffer[] };
 }
 

@@ -26,6 +26,12 @@ export function createCanvasStore(src: FrameSource) {
   let canvases: AppliedCanvas[] = [];
   let dropped = 0;
   const byId = new Map<string, TaskView>();
+  /**
+   * The Celery ids of the kept canvases' tasks: the only tasks the graph looks up. A canvas's event
+   * comes before any of its tasks is sent (its ids are frozen first), so none is missed; a burst of
+   * 100k plain tasks keeps none (keeping every task by id was ~10 % of the page's fold).
+   */
+  let wanted = new Set<string>();
   let next = 0;
 
   const off = src.onFrame((frame, from, fresh) => {
@@ -33,6 +39,7 @@ export function createCanvasStore(src: FrameSource) {
       canvases = [];
       dropped = 0;
       byId.clear();
+      wanted = new Set();
       next = 0;
     }
     let changed = frame.tasks.length > 0;
@@ -43,13 +50,17 @@ export function createCanvasStore(src: FrameSource) {
       const root = (e.data as { root?: CanvasNode } | undefined)?.root;
       if (!root) continue;
       canvases.push({ i: e.i, atS: e.atS, root });
+      idsOf(root, wanted);
       changed = true;
     }
     if (canvases.length > MAX_CANVASES) {
       dropped += canvases.length - MAX_CANVASES;
       canvases = canvases.slice(-MAX_CANVASES);
+      wanted = new Set();
+      for (const c of canvases) idsOf(c.root, wanted);
+      for (const id of byId.keys()) if (!wanted.has(id)) byId.delete(id);
     }
-    for (const t of frame.tasks) byId.set(t.id, t);
+    if (wanted.size) for (const t of frame.tasks) if (wanted.has(t.id)) byId.set(t.id, t);
     if (changed || fresh) setVersion((v) => v + 1);
   });
 
@@ -64,3 +75,10 @@ export function createCanvasStore(src: FrameSource) {
 }
 
 export type CanvasStore = ReturnType<typeof createCanvasStore>;
+
+/** Every Celery id in a canvas's tree, added to `into`. */
+function idsOf(n: CanvasNode, into: Set<string>): void {
+  if (n.id) into.add(n.id);
+  for (const c of n.children ?? []) idsOf(c, into);
+  if (n.body) idsOf(n.body, into);
+}
