@@ -25,8 +25,9 @@ type Ints = Int16Array | Int32Array;
  */
 export type WireFrame = Omit<Frame, "eventColumns"> & { packed?: TraceColumns; packedTasks?: PackedTasks };
 
-/** `values` (an Int32Array or numbers) as Int16s when they all fit, else as Int32s. */
-function ints(values: Int32Array | number[]): Ints {
+/** `values` as Int16s when they all fit, else as Int32s (an Int16Array or Int32Array is kept as it is). */
+function ints(values: Ints | number[]): Ints {
+  if (values instanceof Int16Array) return values;
   for (let k = 0; k < values.length; k++) if (values[k]! !== (values[k]! << 16) >> 16) return values instanceof Int32Array ? values : Int32Array.from(values);
   return Int16Array.from(values);
 }
@@ -36,7 +37,8 @@ function ints(values: Int32Array | number[]): Ints {
  * the buffers to transfer. A frame with its events as objects sends them as they are.
  */
 export function packFrame(frame: Frame): { frame: WireFrame; transfer: ArrayBuffer[] } {
-  const { eventColumns: cols, ...out } = frame as Frame & { packed?: TraceColumns; packedTasks?: PackedTasks };
+  const { eventColumns: cols, ...rest } = frame;
+  const out: WireFrame = rest;
   const transfer: ArrayBuffer[] = [];
   if (frame.tasks.length || frame.taskPatches.length) {
     const t = packTasks(frame.tasks, frame.taskPatches);
@@ -44,7 +46,7 @@ export function packFrame(frame: Frame): { frame: WireFrame; transfer: ArrayBuff
     transfer.push(...t.transfer);
   }
   if (cols) {
-    const narrow = { ...cols, dataAt: ints(cols.dataAt as Int32Array), dataCode: ints(cols.dataCode as Int32Array) };
+    const narrow = { ...cols, dataAt: ints(cols.dataAt), dataCode: ints(cols.dataCode) };
     out.packed = narrow;
     transfer.push(...([narrow.kinds.buffer, narrow.times.buffer, narrow.tasks.buffer, narrow.workers.buffer, narrow.nums.buffer, narrow.dataAt.buffer, narrow.dataCode.buffer] as ArrayBuffer[]));
   }
@@ -69,7 +71,7 @@ export interface PackedTasks {
   index: Int32Array;
   /** The strings the codes index (-1: null). */
   strings: string[];
-  /** Per row, CODES.length codes: retries, executions, then the string fields. */
+  /** Per row, NCODES codes: retries, executions, then the string fields. */
   codes: Ints;
   /** Per row, which of PATCH_TIMES are not null (bit k: PATCH_TIMES[k]). */
   timeMask: Uint8Array;
