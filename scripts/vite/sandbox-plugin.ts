@@ -51,7 +51,8 @@ export function sandboxPlugin(root: string): Plugin {
   return {
     name: "celery-playground:sandbox-source",
     configResolved(config) {
-      minify = config.command === "build";
+      // SANDBOX_MINIFY=0 keeps the workers' names readable in a build (for profiles and V8's traces).
+      minify = config.command === "build" && process.env.SANDBOX_MINIFY !== "0";
     },
     resolveId(id) {
       return id.startsWith(PREFIX) ? `\0${id}` : null;

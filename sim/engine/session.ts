@@ -9,7 +9,7 @@ import { makeScenarioGlobals } from "./globals";
 import { celeryEvents, plain, queueViews, serializeError, taskPatch, taskView, workerViews } from "./report";
 import { reportHead, reportTail } from "./report-stream";
 import { StateCounts } from "./state-counts";
-import type { Frame, LogLine, Report, SerializedError, Session, SessionOptions, TaskView } from "./types";
+import type { Frame, LogLine, Report, SerializedError, Session, SessionOptions, TaskPatch, TaskView } from "./types";
 import { eventsOf, traceKindCode, type TraceEvent } from "../kernel/trace";
 import { FlowerMetrics } from "../world/metrics/flower";
 import { runCommand, type ControlCommand } from "./commands";
@@ -305,9 +305,16 @@ class ScenarioSession implements Session {
     if (fromTrace === 0) for (const r of this.world.tasks.all) if (r.eager) touched.add(r.index);
     // A task whose first event is before `fromTrace` was shown whole by an earlier frame.
     this.scanFirstEvents();
-    const whole: number[] = [];
-    const patched: number[] = [];
-    for (const i of [...touched].sort((a, b) => a - b)) ((this.firstEvent[i] ?? Infinity) >= fromTrace || fromTrace <= 0 ? whole : patched).push(i);
+    // Views and patches in arrays grown from a literal, as every frame's are: an array `map` made holey
+    // or packed by its length gives the page's worker's packer arrays of several shapes, and V8 threw its
+    // optimised code away at each new one.
+    const tasks: TaskView[] = [];
+    const taskPatches: TaskPatch[] = [];
+    for (const i of [...touched].sort((a, b) => a - b)) {
+      const rec = this.world.tasks.at(i)!;
+      if ((this.firstEvent[i] ?? Infinity) >= fromTrace || fromTrace <= 0) tasks.push(taskView(rec));
+      else taskPatches.push(taskPatch(rec));
+    }
     const counts = this.stateCounts.update(this.world.tasks.all, tr);
     return {
       nowS: this.sim.nowS,
@@ -320,8 +327,8 @@ class ScenarioSession implements Session {
       events: o.columns ? [] : eventsOf(cols),
       ...(o.columns ? { eventColumns: cols } : {}),
       truncated: to < tr.length,
-      tasks: whole.map((i) => taskView(this.world.tasks.at(i)!)),
-      taskPatches: patched.map((i) => taskPatch(this.world.tasks.at(i)!)),
+      tasks,
+      taskPatches,
       workers: workerViews(this.world),
       queues: queueViews(this.world),
       logs,
