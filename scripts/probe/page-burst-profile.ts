@@ -3,6 +3,9 @@
  * burst runs at max speed with the Tasks view open (sim-throughput's burst, as browser-burst runs it),
  * written as .cpuprofile files (open them in Chrome's DevTools) with each thread's top functions printed.
  * Needs `npx vite build --base ./` first.   node scripts/probe/run.mjs page-burst-profile 100000 /tmp/prof
+ * PROFILE=0 skips the profiles (CPU by thread only); TRACE=1 also records a Chrome trace of the run
+ * and sums its slices by thread; JS_FLAGS passes V8 flags (DEBUG=pw:browser shows what they print:
+ * "--trace-opt --trace-deopt"); build with SANDBOX_MINIFY=0 and `--minify false` to read names.
  */
 import { chromium } from "playwright";
 import { spawn } from "node:child_process";
@@ -33,6 +36,41 @@ function top(p: Profile, n = 25): string[] {
   });
   return [`total ${Math.round(total / 1000)} ms`, ...[...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, t]) => `${String(Math.round(t / 1000)).padStart(6)} ms ${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`)];
 }
+interface TraceEvent { ph: string; name: string; pid: number; tid: number; ts: number; dur?: number; args?: { name?: string } }
+type TraceFile = { traceEvents: TraceEvent[] } | TraceEvent[];
+/**
+ * The page's main thread and the workers' threads, each with its trace events' exclusive wall time
+ * by name (a slice's time less its children's). Wall time: a thread descheduled on the busy cores
+ * counts against the slice it was in.
+ */
+function traceSummary(file: TraceFile): string[] {
+  const events = Array.isArray(file) ? file : file.traceEvents;
+  const names = new Map<string, string>();
+  for (const e of events) if (e.ph === "M" && e.name === "thread_name") names.set(`${e.pid}:${e.tid}`, e.args?.name ?? "?");
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) if (e.ph === "X" && e.dur !== undefined) (byThread.get(`${e.pid}:${e.tid}`) ?? byThread.set(`${e.pid}:${e.tid}`, []).get(`${e.pid}:${e.tid}`)!).push(e);
+  const out: string[] = [];
+  for (const [key, list] of byThread) {
+    const name = names.get(key) ?? "?";
+    if (name !== "CrRendererMain" && !name.startsWith("DedicatedWorker")) continue;
+    list.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    const excl = new Map<string, number>();
+    const stack: TraceEvent[] = [];
+    for (const e of list) {
+      while (stack.length && stack.at(-1)!.ts + stack.at(-1)!.dur! <= e.ts) stack.pop();
+      const top = stack.at(-1);
+      if (top) excl.set(top.name, (excl.get(top.name) ?? 0) - Math.min(e.dur!, top.ts + top.dur! - e.ts));
+      excl.set(e.name, (excl.get(e.name) ?? 0) + e.dur!);
+      stack.push(e);
+    }
+    const total = [...excl.values()].reduce((a, b) => a + b, 0);
+    if (total < 200_000) continue; // idle threads (other pages' and frames')
+    out.push(`${name} ${key}: ${Math.round(total / 1000)} ms in trace slices`);
+    for (const [n, us] of [...excl].sort((a, b) => b[1] - a[1]).slice(0, 15)) out.push(`${String(Math.round(us / 1000)).padStart(8)} ms  ${n}`);
+  }
+  return out;
+}
+
 try {
   const ctx = await browser.newContext({ serviceWorkers: "block" });
   const page = await ctx.newPage();
@@ -62,6 +100,9 @@ try {
       void bcdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method, params }) });
     });
   const profiling = process.env.PROFILE !== "0";
+  // TRACE=1: a Chrome trace of the run (devtools.timeline), its events summed by thread and name.
+  const tracing = process.env.TRACE === "1";
+  if (tracing) await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "blink", "toplevel", "ipc"] });
   if (profiling) {
     await inWorker("Profiler.enable");
     await inWorker("Profiler.start");
@@ -77,6 +118,12 @@ try {
   console.log(`page run: ${Date.now() - t1} ms`);
   const cpu1 = cpu();
   console.log("CPU ms by process during the run:", JSON.stringify(Object.fromEntries(Object.entries(cpu1).map(([k, v]) => [k, v - (cpu0[k] ?? 0)]).filter(([, v]) => (v as number) >= 50))));
+  if (tracing) {
+    const buf = await browser.stopTracing();
+    writeFileSync(join(outDir, "trace.json"), buf);
+    console.log(`trace: ${join(outDir, "trace.json")} (open it in DevTools' Performance panel)`);
+    for (const line of traceSummary(JSON.parse(buf.toString()) as TraceFile)) console.log(line);
+  }
   if (!profiling) process.exit(0);
   const { profile } = (await cdp.send("Profiler.stop")) as { profile: Profile };
   writeFileSync(join(outDir, "page.cpuprofile"), JSON.stringify(profile));
