@@ -70,6 +70,16 @@ describe("celery-playground run", () => {
     expect(r.ms).toBeLessThan(5_000 + 1_500); // 3.5 s of silence, plus start-up
   });
 
+  it("a run that fills its heap stops on the memory limit (exit 3, naming --max-memory), also when V8's collections near the cap outlast the hang budget", () => {
+    // Collections of a heap all but full of 1 MB strings outlast a 0.3 s budget: the tick is cut while
+    // the heap is all but full, which is the memory limit, not a loop (it was a "hang" before).
+    const grow = file("grow.ts", `import { Celery, sleep } from "celery";\nconst app = new Celery("x");\nexport const until = 1e9;\nconst keep: string[] = [];\nexport default async function main() {\n  for (;;) { keep.push("x".repeat(1e6) + keep.length); await sleep(0.01); }\n}\n`);
+    const r = cli("run", grow, "--max-memory", "1024", "--hang-timeout", "0.3");
+    expect(r.err).not.toMatch(/did not yield|FATAL|heap out of memory/);
+    expect(r.code, r.err).toBe(3);
+    expect(r.err).toMatch(/^Stopped: resource limit reached: the run used more than 1024 MB of memory \(--max-memory 1024\)/);
+  });
+
   it("a scenario whose main() throws: exit 1 with the error", () => {
     const boom = file("boom.ts", `export default async function main() { throw new Error("no app"); }\n`);
     const r = cli("run", boom);

@@ -44,4 +44,31 @@ export default async function main() { for (;;) {} }`);
       for (const b of busy) b.kill("SIGKILL");
     }
   }, 300_000);
+
+  it("a loop that sends past the budget in one call is run again with longer ticks, to its end; a spin after it is named", () => {
+    // V8's timeout ends a call and cannot resume it: the child starts the run again (same seed, same
+    // run) with a longer tick while the simulator was still recording when it was cut. A budget of
+    // 1 s under two busy processes: the 100k sends alone take longer than that.
+    const busy: ChildProcess[] = [0, 1].map(() => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+    try {
+      const send = (then: string) => `import { Celery } from "celery";
+const app = new Celery("burst", { broker: "redis" });
+export const add = app.task({ name: "add", ignoreResult: true }, (x: number) => x + 1);
+export default async function main() {
+  app.worker({ hostname: "w1", concurrency: 8 });
+  for (let i = 0; i < 100000; i++) add.delay(i);
+  ${then}
+}`;
+      const run = (f: string) => spawnSync(process.execPath, [join(root, "bin", "celery-playground.mjs"), "run", f, "--no-events", "--hang-timeout", "1"], { cwd: root, encoding: "utf8", timeout: 240_000 });
+      const ok = run(file("long-loop.ts", send("")));
+      expect(ok.stderr).not.toMatch(/did not yield/);
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(ok.stdout).toMatch(/100000 sent/);
+      const hung = run(file("loop-then-spin.ts", send("for (;;) {}")));
+      expect(hung.status, hung.stderr).toBe(2);
+      expect(hung.stderr).toMatch(/^Stopped: main did not yield for 1 s/);
+    } finally {
+      for (const b of busy) b.kill("SIGKILL");
+    }
+  }, 300_000);
 });

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { runCommand } from "./run";
 import { checkCommand } from "./check";
 import { sweepCommand, sweepMergeCommand } from "./sweep";
-import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, type RunLimits } from "./sandbox/protocol";
+import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, limitValue, type RunLimits } from "./sandbox/protocol";
 
 const USAGE = `Usage:
   celery-playground run <scenario.ts|scenario.py> [--seed N] [--until SECONDS] [--json] [--no-events] [--costs realistic|ideal] [limits]
@@ -67,11 +67,6 @@ export interface Flags {
 
 function parseFlags(args: string[]): Flags {
   const f: Flags = { seed: 42, json: false, events: true, timeoutS: HANG_BUDGET_S.cli, limits: { ...DEFAULT_LIMITS }, memoryMb: DEFAULT_MEMORY_MB };
-  const count = (name: string, v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} needs a positive whole number`);
-    return n;
-  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = () => {
@@ -93,9 +88,9 @@ function parseFlags(args: string[]): Flags {
       f.timeoutS = Number(next());
       if (!(f.timeoutS > 0 && f.timeoutS < 86_400)) throw new Error("--hang-timeout needs a number of seconds above 0");
     }
-    else if (a === "--max-events") f.limits.maxEvents = count(a, next());
-    else if (a === "--max-tasks") f.limits.maxTasks = count(a, next());
-    else if (a === "--max-memory") f.memoryMb = count(a, next());
+    else if (a === "--max-events") f.limits.maxEvents = limitValue(a, next());
+    else if (a === "--max-tasks") f.limits.maxTasks = limitValue(a, next());
+    else if (a === "--max-memory") f.memoryMb = limitValue(a, next());
     else throw new Error(`unknown option ${a}`);
   }
   if (!Number.isFinite(f.seed)) throw new Error("--seed needs a number");

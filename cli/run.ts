@@ -7,7 +7,7 @@ import type { Report, ReportSummary } from "../sim/engine/types";
 import type { TraceEvent } from "../sim/kernel/trace";
 import type { Flags } from "./main";
 import { runSandboxed } from "./sandbox/host";
-import type { RunLimits } from "./sandbox/protocol";
+import { LIMIT_FLAG, type RunLimits } from "./sandbox/protocol";
 import { printable, summary } from "./summary";
 import { runPythonFile } from "./python/run";
 
@@ -39,13 +39,6 @@ export interface RunOptions {
   output?: "summary" | "stream";
   reportOut?: NodeJS.WritableStream;
 }
-
-/** The flag that raises each limit, as the message names it. */
-const LIMIT_FLAG: Record<keyof RunLimits | "memoryMb", { flag: string; what: (n: number) => string }> = {
-  maxEvents: { flag: "--max-events", what: (n) => `more than ${n} trace events` },
-  maxTasks: { flag: "--max-tasks", what: (n) => `more than ${n} tasks` },
-  memoryMb: { flag: "--max-memory", what: (n) => `more than ${n} MB of memory` },
-};
 
 export async function runFile(path: string, source: string, opts: RunOptions): Promise<RunResult> {
   if (path.endsWith(".py")) return runPythonFile(path, source, opts);

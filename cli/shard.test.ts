@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mergeShards, parseShard, shardRuns } from "./shard";
@@ -74,20 +74,80 @@ describe("sweeps in shards", () => {
     expect(() => mergeShards([], { fingerprint: "x", totalRuns: 1 })).toThrow(/needs the shard files/);
   });
 
-  it("the recipes run these two commands, with as many shards as their matrix or Job has", () => {
+  it("the recipes' own shell steps, run here: shards and a merge that writes the results; a wrong path or a missing shard fails its step", () => {
+    // The steps as the recipes spell them, with `npx celery-playground` this repository's bin and the
+    // install lines left out; the k8s volume is a directory here. What a cluster or a runner adds
+    // (scheduling, artifacts) is not tested: no cluster, no Actions runner here.
+    const work = mkdtempSync(join(tmpdir(), "cp-recipe-"));
+    cpSync(join(root, "recipes", "sweep", "example"), join(work, "recipes", "sweep", "example"), { recursive: true });
+    const bin = join(work, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "npx"), `#!/bin/sh\n[ "$1" = celery-playground ] || exit 127\nshift\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
+    const sh = (script: string, env: Record<string, string>) =>
+      spawnSync("bash", ["-e", "-u", "-c", script], { cwd: work, encoding: "utf8", timeout: 120_000, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env } });
+    /** The block scalars after `marker` (`run: |`, `- |`), unindented. */
+    const blocks = (yaml: string, marker: string): string[] => {
+      const lines = yaml.split("\n");
+      const out: string[] = [];
+      lines.forEach((l, k) => {
+        if (!l.trimEnd().endsWith(marker)) return;
+        const indent = l.length - l.trimStart().length;
+        const body: string[] = [];
+        for (let j = k + 1; j < lines.length && (lines[j]!.trim() === "" || lines[j]!.length - lines[j]!.trimStart().length > indent); j++) body.push(lines[j]!);
+        const cut = Math.min(...body.filter((b) => b.trim()).map((b) => b.length - b.trimStart().length));
+        out.push(body.map((b) => b.slice(cut)).join("\n"));
+      });
+      return out;
+    };
+    const EXPERIMENT = "recipes/sweep/example/acks.json";
+
+    // GitHub Actions: the matrix's shard step once per shard, then the merge step.
     const gha = readFileSync(join(root, ".github", "workflows", "sweep.yml"), "utf8");
-    const matrix = /shard: \[([\d, ]+)\]/.exec(gha)![1]!.split(",").map((x) => Number(x.trim()));
-    const shardsEnv = Number(/SHARDS: (\d+)/.exec(gha)![1]);
-    expect(matrix).toEqual(Array.from({ length: shardsEnv }, (_, i) => i + 1));
-    expect(gha).toMatch(/npx celery-playground sweep "\$\{\{ inputs\.experiment \}\}" --shard "\$\{\{ matrix\.shard \}\}\/\$SHARDS" --out shards/);
-    expect(gha).toMatch(/npx celery-playground sweep merge "\$\{\{ inputs\.experiment \}\}" shards\/\*\.shard-\*-of-\*\.json/);
-    expect(readFileSync(join(root, ".github", "workflows", "sweep.yml"), "utf8")).toMatch(/default: recipes\/sweep\/example\/acks\.json/);
+    const SHARDS = /SHARDS: (\d+)/.exec(gha)![1]!;
+    expect(/shard: \[([\d, ]+)\]/.exec(gha)![1]!.split(",").map((x) => Number(x.trim()))).toEqual(Array.from({ length: Number(SHARDS) }, (_, i) => i + 1));
+    const [shardStep, mergeStep] = blocks(gha, "run: |").map((b) => b.replaceAll("${{ inputs.experiment }}", EXPERIMENT));
+    expect(shardStep).toContain("--shard");
+    expect(mergeStep).toContain("sweep merge");
+    for (let i = 1; i <= Number(SHARDS); i++) {
+      const r = sh(shardStep!.replaceAll("${{ matrix.shard }}", String(i)), { SHARDS });
+      expect(r.status, r.stderr + r.stdout).toBe(0);
+    }
+    expect(sh(mergeStep!, { SHARDS }).status).toBe(0);
+    const ghaResults = readFileSync(join(work, "results", "acks.results.json"), "utf8");
+    expect(ghaResults).toMatch(/"runs"/);
+    const typo = sh(shardStep!.replaceAll("${{ matrix.shard }}", "1").replaceAll(EXPERIMENT, "recipes/sweep/example/ack.json"), { SHARDS });
+    expect(typo.status, "a wrong experiment path must fail the shard's step").not.toBe(0);
+    rmSync(join(work, "shards", `acks.shard-${SHARDS}-of-${SHARDS}.json`));
+    rmSync(join(work, "results"), { recursive: true });
+    const short = sh(mergeStep!, { SHARDS });
+    expect(short.status, "a missing shard must fail the merge's step").not.toBe(0);
+    expect(short.stderr).toMatch(new RegExp(`missing shard ${SHARDS}/${SHARDS}`));
+
+    // Kubernetes: the Indexed Job's pod script per completion index, then the merge Job's, on a
+    // volume that still holds an earlier sweep's shards of another count.
+    const volume = join(work, "volume");
+    mkdirSync(volume);
+    const pod = (file: string) => {
+      const yaml = readFileSync(join(root, "recipes", "sweep", file), "utf8");
+      const [script] = blocks(yaml, "- |");
+      return script!.split("\n").filter((l) => !/git (init|fetch|checkout)|npm ci/.test(l)).join("\n").replaceAll("/results", volume);
+    };
     const job = readFileSync(join(root, "recipes", "sweep", "k8s-indexed-job.yaml"), "utf8");
-    const completions = Number(/completions: (\d+)/.exec(job)![1]);
-    expect(Number(/name: SHARDS\s+value: "(\d+)"/.exec(job)![1])).toBe(completions);
-    expect(job).toMatch(/completionMode: Indexed/);
-    expect(job).toMatch(/--shard "\$\(\(JOB_COMPLETION_INDEX \+ 1\)\)\/\$SHARDS" --out \/results/);
+    const completions = /completions: (\d+)/.exec(job)![1]!;
+    expect(/name: SHARDS\s+value: "(\d+)"/.exec(job)![1]).toBe(completions);
     const merge = readFileSync(join(root, "recipes", "sweep", "k8s-merge-job.yaml"), "utf8");
-    expect(merge).toMatch(/sweep merge "\$EXPERIMENT" \/results\/\*\.shard-\*-of-\*\.json --out \/results/);
-  });
+    expect(/name: SHARDS\s+value: "(\d+)"/.exec(merge)![1]).toBe(completions);
+    writeFileSync(join(volume, "acks.shard-1-of-3.json"), "{}");
+    for (let index = 0; index < Number(completions); index++) {
+      const r = sh(pod("k8s-indexed-job.yaml"), { EXPERIMENT, SHARDS: completions, JOB_COMPLETION_INDEX: String(index) });
+      expect(r.status, r.stderr + r.stdout).toBe(0);
+    }
+    const merged = sh(pod("k8s-merge-job.yaml"), { EXPERIMENT, SHARDS: completions });
+    expect(merged.status, merged.stderr + merged.stdout).toBe(0);
+    expect(readFileSync(join(volume, "acks.results.json"), "utf8")).toBe(ghaResults);
+    rmSync(join(volume, "acks.shard-2-of-4.json"));
+    const broken = sh(pod("k8s-merge-job.yaml"), { EXPERIMENT, SHARDS: completions });
+    expect(broken.status, "a missing shard must fail the merge Job").not.toBe(0);
+    expect(() => readFileSync(join(volume, "acks.results.json")), "no results left from the merge before").toThrow();
+  }, 300_000);
 });

@@ -15,7 +15,16 @@ export interface ShardSpec {
 }
 
 export const SHARD_FORMAT = "celery-playground-sweep-shard";
-export const SHARD_VERSION = 1;
+/** 2: shard files say which simulator build and which run options made them. */
+export const SHARD_VERSION = 2;
+
+/** The options that change a run's outcome (a hang, a limit reached): all shards of a sweep must share them. */
+export interface ShardOptions {
+  hangTimeoutS: number;
+  maxEvents: number;
+  maxTasks: number;
+  memoryMb: number;
+}
 
 export interface ShardFile {
   format: typeof SHARD_FORMAT;
@@ -23,6 +32,9 @@ export interface ShardFile {
   /** The experiment's name, and a hash of its spec and scenario: shards of another experiment are refused. */
   experiment: string;
   fingerprint: string;
+  /** A hash of the simulator the runs ran on (the sandbox's runtime): shards of other builds are refused. */
+  simulator: string;
+  options: ShardOptions;
   shard: ShardSpec;
   /** How many runs the whole sweep has. */
   totalRuns: number;
@@ -69,7 +81,13 @@ export function mergeShards(files: { name: string; data: unknown }[], expected: 
     if (f.fingerprint !== expected.fingerprint) throw new Error(`${name}: a shard of another experiment or scenario (fingerprint ${f.fingerprint}, this one ${expected.fingerprint})`);
     return { name, f: f as ShardFile };
   });
-  const count = shards[0]!.f.shard.count;
+  const first = shards[0]!;
+  for (const { name, f } of shards) {
+    if (f.simulator !== first.f.simulator) throw new Error(`${name}: made by another build of the simulator than ${first.name} (${f.simulator}, not ${first.f.simulator}): run every shard from the same commit`);
+    const a = JSON.stringify(f.options), b = JSON.stringify(first.f.options);
+    if (a !== b) throw new Error(`${name}: run with other options than ${first.name} (${a}, not ${b}): give every shard the same --hang-timeout, --max-events, --max-tasks and --max-memory`);
+  }
+  const count = first.f.shard.count;
   const seen = new Map<number, string>();
   for (const { name, f } of shards) {
     if (f.shard.count !== count) throw new Error(`${name}: shard ${f.shard.index}/${f.shard.count}, but ${shards[0]!.name} is one of ${count}`);
@@ -86,6 +104,6 @@ export function mergeShards(files: { name: string; data: unknown }[], expected: 
       runs[r.index] = { ...r, wallMs: 0 };
     }
   const absent = runs.findIndex((r) => !r);
-  if (absent >= 0 || runs.length !== expected.totalRuns) throw new Error(`run ${absent} is in no shard file (was a shard cut short?)`);
+  if (absent >= 0 || runs.length !== expected.totalRuns) throw new Error(`run ${absent} is in no shard file: it belongs to shard ${(absent % count) + 1}/${count} (${seen.get((absent % count) + 1)}), which was cut short`);
   return runs;
 }

@@ -84,6 +84,27 @@ export default async function main() { if ((params as any).spin) { while (true) 
     expect(res.runs[1]!.error).toMatch(/^hung/);
   });
 
+  it("runs take run's limits (--max-tasks…): a run past one is named with its flag, exit 3; a run that throws names its file", () => {
+    file("big.ts", `import { Celery, params } from "celery";
+const app = new Celery("b");
+const t = app.task({ name: "t", ignoreResult: true }, () => 1);
+export default async function main() {
+  if ((params as any).n < 0) throw new Error("negative");
+  for (let i = 0; i < (params as any).n; i++) t.delay();
+}`);
+    const exp = file("big.json", JSON.stringify({ name: "big", scenario: "big.ts", parameters: { n: [10, 500] }, seeds: [1] }));
+    const r = cli("sweep", exp, "--threads", "2", "--max-tasks", "100", "--json");
+    expect(r.code, r.err).toBe(3);
+    const res = JSON.parse(r.out) as ExperimentResults;
+    expect(res.runs[0]!.error).toBeNull();
+    expect(res.runs[1]!.error).toBe("resource limit: the run used more than 100 tasks (--max-tasks 100; raise it with --max-tasks)");
+    expect(cli("sweep", exp, "--max-events", "0").err).toMatch(/--max-events needs a positive whole number/);
+    const neg = file("neg.json", JSON.stringify({ name: "neg", scenario: "big.ts", parameters: { n: [-1] }, seeds: [1] }));
+    const thrown = cli("sweep", neg, "--json");
+    expect(thrown.code).toBe(1);
+    expect((JSON.parse(thrown.out) as ExperimentResults).runs[0]!.error).toMatch(/\(big\.ts:5:\d+\)/);
+  });
+
   it("a bad experiment or a scenario that does not compile: exit 1 with the reason", () => {
     const bad = file("bad.json", JSON.stringify({ name: "x", parameters: {} }));
     const r = cli("sweep", bad);

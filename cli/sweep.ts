@@ -22,9 +22,11 @@ import { injectParams } from "../sim/experiment/inject";
 import { expandRuns, parseExperiment } from "../sim/experiment/spec";
 import type { ExperimentResults, ExperimentSpec, RunPoint, RunResult } from "../sim/experiment/types";
 import { runSandboxed, type SandboxResult } from "./sandbox/host";
-import { SHARD_FORMAT, SHARD_VERSION, fingerprint, mergeShards, parseShard, shardFileName, shardRuns, withoutWallTime, type ShardFile, type ShardSpec } from "./shard";
+import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, LIMIT_FLAG, limitValue, type RunLimits } from "./sandbox/protocol";
+import { simulatorFingerprint } from "./sandbox/host";
+import { SHARD_FORMAT, SHARD_VERSION, fingerprint, mergeShards, parseShard, shardFileName, shardRuns, withoutWallTime, type ShardFile, type ShardOptions, type ShardSpec } from "./shard";
 
-const USAGE_SWEEP = "celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json] [--hang-timeout S] [--shard i/n]\n       celery-playground sweep merge <experiment.json> <shard files…> [--out DIR] [--json]";
+const USAGE_SWEEP = "celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json] [--hang-timeout S] [--max-events N] [--max-tasks N] [--max-memory MB] [--shard i/n]\n       celery-playground sweep merge <experiment.json> <shard files…> [--out DIR] [--json]";
 
 export interface PoolOptions {
   /** No longer used (runs were worker threads started from this file); kept for callers. */
@@ -34,6 +36,11 @@ export interface PoolOptions {
   untilS?: number;
   /** Real seconds without progress before a run is called hung. */
   hangTimeoutS?: number;
+  /** Each run's resource limits (--max-events, --max-tasks) and heap (--max-memory). */
+  limits?: RunLimits;
+  memoryMb?: number;
+  /** The scenario's file name, as errors name it. */
+  file?: string;
   onResult?: (r: RunResult, done: number, total: number) => void;
 }
 
@@ -41,11 +48,11 @@ export interface PoolOptions {
  * One point in the sandbox (cli/sandbox/), reduced to figures as sim/experiment/run.ts's runPoint
  * does: the same session on the same seed with the point's values injected, so the same numbers.
  */
-export async function runPointSandboxed(code: string, point: RunPoint, o: { untilS?: number; hangTimeoutS: number }): Promise<RunResult> {
+export async function runPointSandboxed(code: string, point: RunPoint, o: { untilS?: number; hangTimeoutS: number; limits?: RunLimits; memoryMb?: number; file?: string }): Promise<RunResult> {
   const t0 = performance.now();
   const r: SandboxResult = await runSandboxed(
-    { code: injectParams(code, point.params), seed: point.seed, events: false, exact: true, ...(o.untilS !== undefined ? { untilS: o.untilS } : {}) },
-    { hangTimeoutS: o.hangTimeoutS },
+    { code: injectParams(code, point.params), seed: point.seed, events: false, exact: true, ...(o.untilS !== undefined ? { untilS: o.untilS } : {}), ...(o.file ? { file: o.file } : {}) },
+    { hangTimeoutS: o.hangTimeoutS, ...(o.limits ? { limits: o.limits } : {}), ...(o.memoryMb ? { memoryMb: o.memoryMb } : {}) },
   );
   const wallMs = performance.now() - t0;
   switch (r.kind) {
@@ -54,7 +61,7 @@ export async function runPointSandboxed(code: string, point: RunPoint, o: { unti
     case "hang":
       return failedRun(point, `hung: ${hangSentence(r.label || null, o.hangTimeoutS)}`, wallMs);
     case "limit":
-      return failedRun(point, `resource limit: ${r.limit} ${r.value}`, wallMs);
+      return failedRun(point, `resource limit: the run used ${LIMIT_FLAG[r.limit].what(r.value)} (${LIMIT_FLAG[r.limit].flag} ${r.value}; raise it with ${LIMIT_FLAG[r.limit].flag})`, wallMs);
     case "sandbox":
       return failedRun(point, `the scenario used \`${r.name}\`, which a scenario cannot reach (it runs sandboxed)`, wallMs);
     case "summary":
@@ -74,7 +81,7 @@ export async function runPointsInThreads(code: string, runs: RunPoint[], o: Pool
   const lane = async () => {
     while (next < runs.length) {
       const p = runs[next++]!;
-      const r = await runPointSandboxed(code, p, { hangTimeoutS, ...(o.untilS !== undefined ? { untilS: o.untilS } : {}) });
+      const r = await runPointSandboxed(code, p, { hangTimeoutS, ...(o.untilS !== undefined ? { untilS: o.untilS } : {}), ...(o.limits ? { limits: o.limits } : {}), ...(o.memoryMb ? { memoryMb: o.memoryMb } : {}), ...(o.file ? { file: o.file } : {}) });
       results[p.index] = r;
       o.onResult?.(r, ++done, runs.length);
     }
@@ -109,6 +116,8 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
   let json = false;
   let hangTimeoutS: number = HANG_BUDGET_S.cli;
   let shard: ShardSpec | null = null;
+  const limits: RunLimits = { ...DEFAULT_LIMITS };
+  let memoryMb = DEFAULT_MEMORY_MB;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = () => {
@@ -120,7 +129,17 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
     else if (a === "--threads") threads = Math.max(1, Math.floor(Number(next())) || 1);
     else if (a === "--json") json = true;
     else if (a === "--hang-timeout") hangTimeoutS = Number(next());
-    else if (a === "--shard") {
+    else if (a === "--max-events" || a === "--max-tasks" || a === "--max-memory") {
+      try {
+        const n = limitValue(a, next());
+        if (a === "--max-events") limits.maxEvents = n;
+        else if (a === "--max-tasks") limits.maxTasks = n;
+        else memoryMb = n;
+      } catch (e) {
+        console.error((e as Error).message);
+        return 1;
+      }
+    } else if (a === "--shard") {
       try {
         shard = parseShard(next());
       } catch (e) {
@@ -160,6 +179,9 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
   const results = await runPointsInThreads(compiled.code, runs, {
     threads,
     hangTimeoutS,
+    limits,
+    memoryMb,
+    file: loaded.file,
     ...(spec.untilS !== undefined ? { untilS: spec.untilS } : {}),
     onResult: (_r, done, total) => {
       if (tty) process.stderr.write(`\r${done}/${total} runs`);
@@ -170,7 +192,8 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
   if (shard) {
     const dir = out ?? dirname(resolve(path));
     mkdirSync(dir, { recursive: true });
-    const shardFile: ShardFile = { format: SHARD_FORMAT, version: SHARD_VERSION, experiment: spec.name, fingerprint: fingerprint(spec, loaded.source), shard, totalRuns: all.length, runs: results.filter(Boolean).map(withoutWallTime) };
+    const options: ShardOptions = { hangTimeoutS, ...limits, memoryMb };
+    const shardFile: ShardFile = { format: SHARD_FORMAT, version: SHARD_VERSION, experiment: spec.name, fingerprint: fingerprint(spec, loaded.source), simulator: await simulatorFingerprint(), options, shard, totalRuns: all.length, runs: results.filter(Boolean).map(withoutWallTime) };
     const f = join(dir, shardFileName(base, shard));
     writeFileSync(f, JSON.stringify(shardFile, null, 2) + "\n");
     console.log(`${spec.name}: shard ${shard.index}/${shard.count}, ${runs.length} of ${all.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s; wrote ${f}`);
@@ -189,8 +212,10 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
   return exitCodeOf(results);
 }
 
+/** As `run`'s: 2 when a run hung, else 3 when one reached a resource limit, else 1 when one failed. */
 function exitCodeOf(results: RunResult[]): number {
   if (results.some((r) => r.error?.startsWith("hung"))) return 2;
+  if (results.some((r) => r.error?.startsWith("resource limit"))) return 3;
   return results.some((r) => r.error) ? 1 : 0;
 }
 
@@ -218,7 +243,14 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
   try {
     const loaded = loadExperiment(path);
     spec = loaded.spec;
-    const files = shardPaths.map((name) => ({ name, data: JSON.parse(readFileSync(name, "utf8")) as unknown }));
+    const files = shardPaths.map((name) => {
+      const text = readFileSync(name, "utf8");
+      try {
+        return { name, data: JSON.parse(text) as unknown };
+      } catch (e) {
+        throw new Error(`${name}: not JSON (${(e as Error).message}): was its shard cut short or the file truncated?`);
+      }
+    });
     results = mergeShards(files, { fingerprint: fingerprint(spec, loaded.source), totalRuns: expandRuns(spec).length });
   } catch (e) {
     console.error(`sweep merge: ${(e as Error).message}`);

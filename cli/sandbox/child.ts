@@ -10,8 +10,10 @@
  * function or `this` of ours: V8 hides other contexts' (measured), and this file is strict besides.
  */
 "use strict";
+import * as v8 from "node:v8";
 import * as vm from "node:vm";
 import { HEARTBEAT_EVERY_MS } from "../../sim/engine/hang-watch";
+import { nextTickTimeoutMs } from "../../sim/engine/hang";
 import type { ChildMessage, SandboxJob, TickState } from "./protocol";
 
 interface ChildInput {
@@ -29,6 +31,12 @@ const parentPid = process.ppid;
 
 function send(m: ChildMessage): void {
   process.stdout.write(JSON.stringify(m) + "\n");
+}
+
+/** Send the run's verdict: nothing more comes of this run. */
+function sent(m: ChildMessage): null {
+  send(m);
+  return null;
 }
 
 type Call = { ok: true; value: string } | { ok: false; timeout: boolean };
@@ -54,7 +62,33 @@ function call(ctx: vm.Context, source: string, timeoutMs: number): Call {
   }
 }
 
-function main(input: ChildInput): void | Promise<void> {
+/**
+ * A tick cut by its timeout is judged by what the context says after it: a limit or a forbidden
+ * global reached first wins; a heap all but full is the memory limit (V8's GCs near the cap, not the
+ * scenario, took the time); a scenario still calling the simulator was working; else it hung.
+ */
+function verdictAfterTimeout(ctx: vm.Context, input: ChildInput): ChildMessage | { silentMs: number } {
+  const after = call(ctx, "__cp.status()", 1000);
+  const st = after.ok ? (JSON.parse(after.value) as TickState) : null;
+  if (st?.state === "limit") return { t: "limit", limit: st.limit, value: st.value };
+  if (st?.state === "sandbox") return { t: "sandbox", name: st.name };
+  const heap = v8.getHeapStatistics();
+  if (heap.used_heap_size >= HEAP_FULL * heap.heap_size_limit) return { t: "limit", limit: "memoryMb", value: Math.round(heap.heap_size_limit / 2 ** 20) };
+  const since = call(ctx, "__cp.sinceProgressMs()", 1000);
+  const sinceMs = since.ok ? Number(since.value) : NaN;
+  if (sinceMs >= 0 && sinceMs < input.hangTimeoutMs) return { silentMs: sinceMs };
+  const label = call(ctx, "__cp.label()", 1000);
+  return { t: "hang", label: label.ok ? label.value : "the scenario", phase: "run" };
+}
+
+/** Heap use, as a share of V8's limit, past which a tick out of time is the memory limit. */
+const HEAP_FULL = 0.8;
+
+/**
+ * The simulation in a fresh context until it is ready for its report; null once a verdict was sent.
+ * `tickTimeoutMs`: how long one tick may run (the hang budget, or more on a run started again).
+ */
+function simulate(input: ChildInput, tickTimeoutMs: number): { ready: vm.Context } | { silentMs: number } | null {
   // DONT_CONTEXTIFY: the context's global is an ordinary one, not a proxy onto an object of ours
   // (nothing to climb out through, and no interceptor slowing every global lookup ~30×).
   const ctx = vm.createContext(vm.constants.DONT_CONTEXTIFY, {
@@ -64,32 +98,28 @@ function main(input: ChildInput): void | Promise<void> {
     microtaskMode: "afterEvaluate",
   });
   const boot = call(ctx, `${input.runtime}\n;"ok"`, input.reportTimeoutMs);
-  if (!boot.ok) return send({ t: "crash", message: "the sandbox's runtime did not load" });
+  if (!boot.ok) return sent({ t: "crash", message: "the sandbox's runtime did not load" });
   const start = call(ctx, `__cp.start(${JSON.stringify(JSON.stringify(input.job))}); "ok"`, input.hangTimeoutMs);
-  if (!start.ok) return send({ t: "crash", message: "the sandbox's runtime did not start" });
+  if (!start.ok) return sent({ t: "crash", message: "the sandbox's runtime did not start" });
   let lastBeat = Date.now();
   for (;;) {
-    const r = call(ctx, "__cp.tick()", input.hangTimeoutMs);
+    const r = call(ctx, "__cp.tick()", tickTimeoutMs);
     if (!r.ok) {
-      if (!r.timeout) return send({ t: "crash", message: "the scenario broke the sandbox's runner (a builtin replaced?)" });
-      // The verdict first: a limit or a forbidden global reached just before the loop wins.
-      const after = call(ctx, "__cp.status()", 1000);
-      const st = after.ok ? (JSON.parse(after.value) as TickState) : null;
-      if (st?.state === "limit") return send({ t: "limit", limit: st.limit, value: st.value });
-      if (st?.state === "sandbox") return send({ t: "sandbox", name: st.name });
-      const label = call(ctx, "__cp.label()", 1000);
-      return send({ t: "hang", label: label.ok ? label.value : "the scenario", phase: "run" });
+      if (!r.timeout) return sent({ t: "crash", message: "the scenario broke the sandbox's runner (a builtin replaced?)" });
+      const verdict = verdictAfterTimeout(ctx, input);
+      return "silentMs" in verdict ? verdict : sent(verdict);
     }
     let st: TickState;
     try {
       st = JSON.parse(r.value) as TickState;
     } catch {
-      return send({ t: "crash", message: "the scenario broke the sandbox's runner (JSON replaced?)" });
+      return sent({ t: "crash", message: "the scenario broke the sandbox's runner (JSON replaced?)" });
     }
-    if (st.state === "limit") return send({ t: "limit", limit: st.limit, value: st.value });
-    if (st.state === "sandbox") return send({ t: "sandbox", name: st.name });
-    if (st.state === "crash") return send({ t: "crash", message: String(st.message) });
-    if (st.state === "ready") break;
+    if (st.state === "limit") return sent({ t: "limit", limit: st.limit, value: st.value });
+    if (st.state === "sandbox") return sent({ t: "sandbox", name: st.name });
+    if (st.state === "crash") return sent({ t: "crash", message: String(st.message) });
+    // Wrapped: the context's global is never looked into here (a getter on it is scenario code).
+    if (st.state === "ready") return { ready: ctx };
     const now = Date.now();
     if (now - lastBeat >= BEAT_MS) {
       lastBeat = now;
@@ -99,6 +129,25 @@ function main(input: ChildInput): void | Promise<void> {
       send({ t: "beat" });
     }
   }
+}
+
+function main(input: ChildInput): void | Promise<void> {
+  // A vm timeout cannot tell a loop that spins from one that sends 200k tasks: it ends the call
+  // either way, and V8 cannot resume it. A run whose tick was cut while the simulator was still
+  // recording is started again from the beginning (same seed, same run; nothing of the cut one was
+  // sent) with a longer tick: twice as long while the recording went on to the cut, else long enough
+  // for the silence that had begun to reach the hang budget. It ends, reaches a limit, or hangs.
+  let tickTimeoutMs = input.hangTimeoutMs;
+  for (;;) {
+    const out = simulate(input, tickTimeoutMs);
+    if (out === null) return;
+    if ("ready" in out) return report(out.ready, input);
+    tickTimeoutMs = nextTickTimeoutMs(tickTimeoutMs, out.silentMs, input.hangTimeoutMs);
+    send({ t: "phase", phase: "run", timeoutMs: tickTimeoutMs });
+  }
+}
+
+function report(ctx: vm.Context, input: ChildInput): void | Promise<void> {
   send({ t: "phase", phase: "report", timeoutMs: input.reportTimeoutMs });
   if (input.job.output === "stream") return streamReport(ctx, input.reportTimeoutMs);
   const rep = call(ctx, "__cp.report()", input.reportTimeoutMs);

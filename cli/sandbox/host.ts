@@ -5,6 +5,7 @@
  * watchdog on the child's heartbeat, and reads the child's exit when V8 runs out of heap.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,6 +69,12 @@ function sandboxBundles(): Promise<{ runtime: string; child: string }> {
     return { runtime: runtime.outputFiles[0]!.text, child: child.outputFiles[0]!.text };
   })();
   return bundles;
+}
+
+/** A hash of the simulator a run runs on (the sandbox's runtime bundle): which build made a shard. */
+export async function simulatorFingerprint(): Promise<string> {
+  const { runtime } = await sandboxBundles();
+  return createHash("sha256").update(runtime).digest("hex").slice(0, 16);
 }
 
 /**
@@ -134,7 +141,7 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
           final = { kind: "hang", label: m.label, phase: m.phase };
           return;
         case "limit":
-          final = { kind: "limit", limit: m.limit, value: m.value };
+          final = { kind: "limit", limit: m.limit, value: m.limit === "memoryMb" ? memoryMb : m.value };
           return;
         case "sandbox":
           final = { kind: "sandbox", name: m.name };
@@ -188,9 +195,10 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
     };
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (s: string) => {
-      // Node's own messages only (the scenario cannot write here); the tail says why it died.
+      // Node's own messages only (the scenario cannot write here). Kept, not passed on: the tail
+      // says why a child died without a verdict, and goes in that crash's message; a run that ended
+      // on a limit has its own sentence, not V8's out-of-memory dump or a stack of ours.
       stderr = (stderr + s).slice(-4000);
-      process.stderr.write(s);
     });
     child.on("close", (code, signal) => {
       backstop.stop();

@@ -41,6 +41,20 @@ export const DEFAULT_LIMITS: RunLimits = { maxEvents: 5_000_000, maxTasks: 1_000
 /** The child's V8 heap (--max-old-space-size), in MB: --max-memory. */
 export const DEFAULT_MEMORY_MB = 4096;
 
+/** The flag that raises each limit, as messages name it (`run` and `sweep`). */
+export const LIMIT_FLAG: Record<keyof RunLimits | "memoryMb", { flag: string; what: (n: number) => string }> = {
+  maxEvents: { flag: "--max-events", what: (n) => `more than ${n} trace events` },
+  maxTasks: { flag: "--max-tasks", what: (n) => `more than ${n} tasks` },
+  memoryMb: { flag: "--max-memory", what: (n) => `more than ${n} MB of memory` },
+};
+
+/** A limit flag's value: a positive whole number, or an error naming the flag. */
+export function limitValue(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive whole number`);
+  return n;
+}
+
 /** What the context's runner says at the end of a tick (the CLI reads only this string). */
 export type TickState =
   | { state: "running" }
@@ -55,12 +69,17 @@ export type TickState =
  */
 export type ChildMessage =
   | { t: "beat" }
-  | { t: "phase"; phase: "report"; timeoutMs: number }
+  /**
+   * The child's silence may now last `timeoutMs`: building the report, or a run started again with
+   * a longer tick because its last one was cut while the scenario was still calling the simulator.
+   */
+  | { t: "phase"; phase: "report" | "run"; timeoutMs: number }
   | { t: "report" }
   /** Then the rest of stdout is the report's JSON, written in pieces; the outcome comes first. */
   | { t: "stream"; failed: boolean; endMessage: string }
   | { t: "hang"; label: string; phase: "run" | "report" }
-  | { t: "limit"; limit: keyof RunLimits; value: number }
+  /** "memoryMb": the child's V8 heap was all but full when a tick ran out of time (its GCs, not a loop). */
+  | { t: "limit"; limit: keyof RunLimits | "memoryMb"; value: number }
   | { t: "sandbox"; name: string }
   | { t: "crash"; message: string };
 

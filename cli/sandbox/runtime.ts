@@ -83,11 +83,22 @@ TaskTable.prototype.create = function (this: TaskTable, ...args: Parameters<Task
   return createTask.apply(this, args);
 };
 
+/**
+ * Real time the simulator last recorded something (taken every 64 records, as the page's worker
+ * does): a tick the child's timeout cut while this is recent was a scenario calling the simulator in
+ * one long synchronous loop, which is work, not a hang.
+ */
+let progressMs = realNowMs();
+let records = 0;
+
 async function run(j: SandboxJob): Promise<void> {
   const s = await createSession(j.code, { seed: j.seed, untilS: j.untilS, file: j.file, host, ...(j.costs ? { costs: j.costs } : {}) });
   session = s;
   // Checked as events are recorded, so one long synchronous loop of delay() stops too.
-  s.sim.onRecord(() => checkEvents(s, j.limits));
+  s.sim.onRecord(() => {
+    checkEvents(s, j.limits);
+    if ((++records & 63) === 0) progressMs = realNowMs();
+  });
   while (!s.done && state.state === "running") {
     const tickStartMs = realNowMs();
     await s.advance({ shouldYield: () => realNowMs() - tickStartMs >= TICK_BUDGET_MS });
@@ -112,8 +123,13 @@ const api = Object.freeze({
     if (state.state !== "running") return JSON.stringify(state);
     // Between ticks the run always waits on `resume`; anything else means it was broken from inside.
     if (!r) return JSON.stringify({ state: "crash", message: "the runner stopped without finishing (was a builtin such as Promise replaced?)" } satisfies TickState);
+    progressMs = realNowMs();
     r();
     return JSON.stringify(state);
+  },
+  /** Real milliseconds since the simulator last recorded something (or the last tick began). */
+  sinceProgressMs(): string {
+    return String(realNowMs() - progressMs);
   },
   /** The TickState as JSON, without resuming anything (read after a tick timed out). */
   status(): string {

@@ -1,6 +1,6 @@
 /** The sentence names what hung the way a learner recognises it (the rule's tests: hang-watch.test.ts). */
 import { describe, expect, it } from "vitest";
-import { HANG_BUDGET_S, hangSentence } from "./hang";
+import { HANG_BUDGET_S, hangSentence, nextTickTimeoutMs } from "./hang";
 
 describe("the hang sentence and budgets", () => {
   it("one sentence names the task as the learner wrote it, or main, or the scenario", () => {
@@ -11,5 +11,14 @@ describe("the hang sentence and budgets", () => {
     // Stopped within the CLI's promise of 5 s, the page's of 2 s.
     expect(HANG_BUDGET_S.cli).toBeLessThan(5);
     expect(HANG_BUDGET_S.page).toBeLessThanOrEqual(2);
+  });
+
+  it("the CLI's next tick after a working one was cut: twice as long while recording went on, else until the silence reaches the budget", () => {
+    // Recording to the cut (silent 10 ms of a 3.5 s budget): the loop may go on for long, double.
+    expect(nextTickTimeoutMs(3500, 10, 3500)).toBe(7000);
+    expect(nextTickTimeoutMs(7000, 1749, 3500)).toBe(14000);
+    // Silent 2 s at the cut: what began then is a hang if it lasts the budget, 1.5 s past the cut.
+    expect(nextTickTimeoutMs(3500, 2000, 3500)).toBe(5000);
+    expect(nextTickTimeoutMs(3500, 2000, 3500) - (3500 - 2000)).toBe(3500);
   });
 });

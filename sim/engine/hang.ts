@@ -28,3 +28,14 @@ export function hangSentence(label: string | null, seconds: number): string {
   const named = /^task\b/i.test(l) || nonTask ? l : `task ${l}`;
   return `Stopped: ${named} did not yield for ${secs} (infinite loop?)`;
 }
+
+/**
+ * The CLI's child, after a tick of `cutMs` that V8's timeout ended `silentMs` after the simulator
+ * last recorded (less than the budget: the scenario was working): how long the next run's tick may
+ * be. The cut run cannot be resumed, so the run starts again (same seed, same run) with a longer tick:
+ * twice as long while it was still recording to the cut (a long loop takes a few runs, ~4× its time
+ * at most in all), else the silence's start plus the budget (a spin after the loop is named then).
+ */
+export function nextTickTimeoutMs(cutMs: number, silentMs: number, budgetMs: number): number {
+  return silentMs < budgetMs / 2 ? 2 * cutMs : Math.ceil(cutMs - silentMs + budgetMs);
+}
