@@ -16,13 +16,14 @@ import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, limitValue, type RunLimits } from ".
 const USAGE = `Usage:
   celery-playground run <scenario.ts|scenario.py> [--seed N] [--until SECONDS] [--json] [--no-events] [--costs realistic|ideal] [limits]
   celery-playground check <labs/ID> [--file solution.ts] [--json] [limits]
-  celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json] [--shard i/n]
+  celery-playground sweep <experiment.json> [--out DIR] [--threads N] [--json] [--shard i/n] [limits]
   celery-playground sweep merge <experiment.json> <shard files…> [--out DIR] [--json]
 
 run     compiles and runs a scenario on the simulated clock; prints a summary, or the JSON report
 check   runs a lab's checks against a file (default: the lab's solution.ts)
 sweep   runs an experiment (parameters x seeds), N runs at a time; prints a table, writes CSV and JSON;
-        --shard i/n runs one slice and writes a shard file, "sweep merge" joins the n shard files
+        --shard i/n runs one slice and writes a shard file, "sweep merge" joins the n shard files;
+        each run has the limits below; exit 2 when a run hung, else 3 at a limit, else 1 when one failed
 limits  --hang-timeout S (${HANG_BUDGET_S.cli}), --max-events N (${DEFAULT_LIMITS.maxEvents}), --max-tasks N (${DEFAULT_LIMITS.maxTasks}),
         --max-memory MB (${DEFAULT_MEMORY_MB})
 

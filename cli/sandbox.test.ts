@@ -136,7 +136,8 @@ export default async function main() {
   void new Error("probe").stack;
   (Error as any).prepareStackTrace = undefined;
   out.callSites = seen.every((s) => s === "inside") ? "inside" : "OUTSIDE " + seen.join(",");
-  try { await (0, eval)("import('node:fs')"); out.dynamicImport = "OUTSIDE"; } catch (e) { out.dynamicImport = "threw " + (e as Error).name; }
+  // Refused with an error of this realm: Node's own refusal was the child's, and its Function ran code outside.
+  try { await (0, eval)("import('node:fs')"); out.dynamicImport = "OUTSIDE"; } catch (e) { out.dynamicImport = "threw " + (e as Error).name + (e instanceof Error ? "" : " of the child's realm: " + same((e as any).constructor.constructor)); }
   out.globals = ["process", "Buffer", "setImmediate", "fetch", "WebSocket", "XMLHttpRequest", "global"].filter((n) => Object.getOwnPropertyDescriptor(globalThis, n)?.get === undefined && n in globalThis).join(",") || "none";
   try { new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); out.wasm = "compiled"; } catch (e) { out.wasm = "threw " + (e as Error).name; }
   return out;
@@ -159,6 +160,38 @@ export default async function main() {
       globals: "none",
       wasm: "threw CompileError",
     });
+  });
+});
+
+describe("the stack formatter (Node's, in the child's own realm)", () => {
+  it("an error thrown from inside it, when a deep stack overflows there, gives no code and no prototype of the child's realm", () => {
+    // Node formats every error's `.stack` with a function of the child's realm; a stack that
+    // overflows inside it throws that realm's RangeError into the scenario (measured: every run of
+    // this probe here caught one). Its Function then ran code outside the context: `process` was
+    // the child's. The child now runs with no code generation from strings and frozen intrinsics.
+    const probe = file("formatter.ts", `${APP}
+let found = "none";
+const probe = (e: any) => {
+  if (found !== "none" || e instanceof Error || e === null || typeof e !== "object") return;
+  found = "foreign";
+  try { found += " | code: " + e.constructor.constructor("return typeof process")(); } catch (x: any) { found += " | code: " + (x && x.name); }
+  try { const op = Object.getPrototypeOf(Object.getPrototypeOf(Object.getPrototypeOf(e))); op.polluted = 1; found += " | prototype written: " + (op.polluted === 1); } catch (x: any) { found += " | prototype: " + (x && x.name); }
+};
+export const bomb: any = app.task(function bombFn(n: number): any {
+  try { return n === 0 ? 0 : bomb.apply([n - 1]).get(); }
+  catch (e: any) { probe(e); try { void new Error("y").stack; } catch (f) { probe(f); } throw e; }
+});
+export default async function main() { try { bomb.apply([3000]).get(); } catch (e) { probe(e); } return found; }
+`);
+    const r = cli("run", probe, "--json");
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).returned).toMatch(/^(none|foreign \| code: EvalError \| prototype(: TypeError| written: false))$/);
+    leaksNothing(r);
+  });
+  it("a promise the scenario leaves rejected does not end the sandbox (it was reported as a crash of the simulator)", () => {
+    const r = cli("run", file("unhandled.ts", `export default async function main() { Promise.reject(new Error("left alone")); return 1; }\n`), "--json");
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).returned).toBe(1);
   });
 });
 

@@ -41,15 +41,18 @@ function sent(m: ChildMessage): null {
 
 type Call = { ok: true; value: string } | { ok: false; timeout: boolean };
 
+/** The runtime's refusal of `import()`: an error of the context's realm (not read here, only thrown). */
+const importRefusal = new vm.Script("__cp.importRefusal()", { filename: "celery-playground:sandbox" });
+
 /** Each short script compiled once: a big run calls `__cp.tick()` thousands of times. */
 const scripts = new Map<string, vm.Script>();
 
-function call(ctx: vm.Context, source: string, timeoutMs: number): Call {
+function call(ctx: vm.Context, source: string, timeoutMs: number, importModuleDynamically?: () => never): Call {
   const t0 = performance.now();
   try {
     let script = scripts.get(source);
     if (!script) {
-      script = new vm.Script(source, { filename: "celery-playground:sandbox" });
+      script = new vm.Script(source, { filename: "celery-playground:sandbox", ...(importModuleDynamically ? { importModuleDynamically } : {}) });
       // The runtime (megabytes, once) and the job's start are not kept.
       if (source.length < 100) scripts.set(source, script);
     }
@@ -88,7 +91,7 @@ const HEAP_FULL = 0.8;
  * The simulation in a fresh context until it is ready for its report; null once a verdict was sent.
  * `tickTimeoutMs`: how long one tick may run (the hang budget, or more on a run started again).
  */
-function simulate(input: ChildInput, tickTimeoutMs: number): { ready: vm.Context } | { silentMs: number } | null {
+async function simulate(input: ChildInput, tickTimeoutMs: number): Promise<{ ready: vm.Context } | { silentMs: number } | null> {
   // DONT_CONTEXTIFY: the context's global is an ordinary one, not a proxy onto an object of ours
   // (nothing to climb out through, and no interceptor slowing every global lookup ~30×).
   const ctx = vm.createContext(vm.constants.DONT_CONTEXTIFY, {
@@ -97,12 +100,28 @@ function simulate(input: ChildInput, tickTimeoutMs: number): { ready: vm.Context
     codeGeneration: { strings: true, wasm: false },
     microtaskMode: "afterEvaluate",
   });
-  const boot = call(ctx, `${input.runtime}\n;"ok"`, input.reportTimeoutMs);
+  // `import()` anywhere in the runtime's code and the scenario it compiles (eval and new Function
+  // inherit it) is refused with a TypeError of the context's own, made by the runtime and thrown
+  // unread: Node's own refusal was an error of this realm, whose Function ran code outside the
+  // context (sandbox.test.ts). A primitive if even that fails: it belongs to no realm.
+  const refuseImport = (): never => {
+    let refusal: unknown = "import() is not available: a scenario runs in a sandbox with no modules, files or network";
+    try {
+      refusal = importRefusal.runInContext(ctx, { timeout: 1000 });
+    } catch {
+      // what was thrown is not read (see above)
+    }
+    throw refusal;
+  };
+  const boot = call(ctx, `${input.runtime}\n;"ok"`, input.reportTimeoutMs, refuseImport);
   if (!boot.ok) return sent({ t: "crash", message: "the sandbox's runtime did not load" });
   const start = call(ctx, `__cp.start(${JSON.stringify(JSON.stringify(input.job))}); "ok"`, input.hangTimeoutMs);
   if (!start.ok) return sent({ t: "crash", message: "the sandbox's runtime did not start" });
   let lastBeat = Date.now();
   for (;;) {
+    // This realm's own turn between ticks (its microtasks and one turn of its event loop): Node
+    // settles a refused `import()` there (refuseImport above).
+    await new Promise((r) => setImmediate(r));
     const r = call(ctx, "__cp.tick()", tickTimeoutMs);
     if (!r.ok) {
       if (!r.timeout) return sent({ t: "crash", message: "the scenario broke the sandbox's runner (a builtin replaced?)" });
@@ -131,7 +150,7 @@ function simulate(input: ChildInput, tickTimeoutMs: number): { ready: vm.Context
   }
 }
 
-function main(input: ChildInput): void | Promise<void> {
+async function main(input: ChildInput): Promise<void> {
   // A vm timeout cannot tell a loop that spins from one that sends 200k tasks: it ends the call
   // either way, and V8 cannot resume it. A run whose tick was cut while the simulator was still
   // recording is started again from the beginning (same seed, same run; nothing of the cut one was
@@ -139,7 +158,7 @@ function main(input: ChildInput): void | Promise<void> {
   // for the silence that had begun to reach the hang budget. It ends, reaches a limit, or hangs.
   let tickTimeoutMs = input.hangTimeoutMs;
   for (;;) {
-    const out = simulate(input, tickTimeoutMs);
+    const out = await simulate(input, tickTimeoutMs);
     if (out === null) return;
     if ("ready" in out) return report(out.ready, input);
     tickTimeoutMs = nextTickTimeoutMs(tickTimeoutMs, out.silentMs, input.hangTimeoutMs);
@@ -189,6 +208,11 @@ async function streamReport(ctx: vm.Context, timeoutMs: number): Promise<void> {
     if (!process.stdout.write(piece.value)) await new Promise((r) => process.stdout.once("drain", r));
   }
 }
+
+// A promise of the scenario's rejected with no handler (`Promise.reject(e)` left alone) is the
+// scenario's business, as in a browser: it must not end this process (Node's default), which
+// reported a crash of the simulator. Its reason is not read (see above).
+process.on("unhandledRejection", () => {});
 
 let text = "";
 process.stdin.setEncoding("utf8");

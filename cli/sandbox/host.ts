@@ -83,7 +83,20 @@ export async function simulatorFingerprint(): Promise<string> {
  * code comes with -e and stdin), and a heap limit that ends it rather than the machine.
  */
 export function sandboxNodeArgs(memoryMb: number): string[] {
-  return ["--experimental-permission", "--disable-warning=ExperimentalWarning", `--max-old-space-size=${memoryMb}`];
+  return [
+    "--experimental-permission",
+    // The child's own realm gives nothing to code that gets hold of one of its objects: no code from
+    // strings (its Function and eval throw; the vm context keeps its own `codeGeneration`) and its
+    // intrinsics frozen (nothing to pollute). Such an object can reach the context: a stack that
+    // overflows inside Node's stack formatter (the child's realm, called for any error's `.stack`)
+    // throws that realm's RangeError into the scenario (sandbox.test.ts, "the stack formatter").
+    "--disallow-code-generation-from-strings",
+    "--frozen-intrinsics",
+    // Lets the child answer `import()` itself (child.ts), with an error of the context's realm.
+    "--experimental-vm-modules",
+    "--disable-warning=ExperimentalWarning",
+    `--max-old-space-size=${memoryMb}`,
+  ];
 }
 
 /**

@@ -32,6 +32,8 @@ class LimitReached extends Error {}
  */
 const TICK_BUDGET_MS = 20;
 const realNowMs = Date.now;
+/** This realm's TypeError, taken before any scenario code runs (which may replace the global). */
+const RealmTypeError = TypeError;
 
 let label = "the scenario";
 let state: TickState = { state: "running" };
@@ -126,6 +128,13 @@ const api = Object.freeze({
     progressMs = realNowMs();
     r();
     return JSON.stringify(state);
+  },
+  /**
+   * What `import()` rejects with (the child throws it from Node's import callback, unread): the one
+   * call whose answer is no string, an error of this realm so that nothing of the child's reaches here.
+   */
+  importRefusal(): TypeError {
+    return new RealmTypeError("import() is not available: a scenario runs in a sandbox with no modules, files or network");
   },
   /** Real milliseconds since the simulator last recorded something (or the last tick began). */
   sinceProgressMs(): string {

@@ -122,6 +122,14 @@ function pyStr(s: string): string {
 /** Whatever a task threw, as an Error (a thrown string becomes an Error with that message). */
 export function asError(e: unknown): Error {
   if (e instanceof Error) return e;
+  // An error of another realm (the CLI's sandbox: a stack that overflows inside the host's stack
+  // formatter throws the host realm's RangeError): its name and message, in an Error of this realm.
+  if (Object.prototype.toString.call(e) === "[object Error]") {
+    const { name, message } = e as { name?: unknown; message?: unknown };
+    const err = new Error(String(message));
+    if (typeof name === "string" && name !== "Error") err.name = name;
+    return err;
+  }
   const err = new Error(typeof e === "string" ? e : safeString(e));
   return err;
 }

@@ -42,7 +42,8 @@ export function makeScenarioGlobals(sim: Sim, world: World) {
         ev = sim.sched.schedule(Math.max(delayS, 1e-6), fire);
       } else timers.delete(id);
       try {
-        sim.enter(ctx, () => (fn as (...a: unknown[]) => unknown)(...extra));
+        // In the context that set it (its owner), named as a timer: a spin in it is the timer's.
+        sim.enter(ctx, () => (fn as (...a: unknown[]) => unknown)(...extra), ctx === owner ? `timer ${id} set by ${owner.label}` : undefined);
       } catch (e) {
         world.log("error", `a timer callback raised ${(e as Error)?.message ?? e}`, ctx.label);
       }

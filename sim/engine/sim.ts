@@ -131,6 +131,8 @@ export class Sim {
   private needFlush = false;
   private lastLabel = "";
   private lastEntered: ExecContext | null = null;
+  /** The last enter named its code itself (`label`): the next one says its own name again. */
+  private lastNamed = false;
   private traceListeners: ((i: number) => void)[] = [];
 
   constructor(
@@ -160,15 +162,17 @@ export class Sim {
 
   /**
    * Run learner code `fn` now under `ctx`. Returns what it returns; a thrown error propagates.
-   * A returned promise marks the loop to flush before the next event.
+   * A returned promise marks the loop to flush before the next event. `label`: what a watchdog
+   * names if `fn` hangs, where that is not `ctx`'s own label (a timer runs in the context that set it).
    */
-  enter<T>(ctx: ExecContext, fn: () => T): T {
+  enter<T>(ctx: ExecContext, fn: () => T, named?: string): T {
     const prev = this.current;
     this.current = ctx;
     ctx.parked = false;
-    if (this.host.onEnter && ctx !== this.lastEntered) {
+    if (this.host.onEnter && (ctx !== this.lastEntered || named !== undefined || this.lastNamed)) {
       this.lastEntered = ctx;
-      const label = ctx.label;
+      this.lastNamed = named !== undefined;
+      const label = named ?? ctx.label;
       if (label !== this.lastLabel) {
         this.lastLabel = label;
         this.host.onEnter(label, ctx.kind);
