@@ -43,7 +43,7 @@ export async function checkCommand(target: string, flags: Flags): Promise<number
     if (r.kind !== "report") {
       // The seed on a line of its own: the message itself is the run's, as `run` prints it.
       console.error(`with seed ${seed}:`);
-      console.error(r.message);
+      console.error(printable(r.message));
       return exitCodeOf(r);
     }
     perSeed.push({ seed, results: runChecks(suite, makeLabRun(r.report, r.trace ?? [])) });

@@ -85,12 +85,12 @@ export async function runCommand(path: string, flags: Flags): Promise<number> {
   const events = flags.json && flags.events;
   const r = await runFile(path, source, { seed: flags.seed, untilS: flags.untilS, events, timeoutS: flags.timeoutS, limits: flags.limits, memoryMb: flags.memoryMb, output: flags.json ? "stream" : "summary", ...(flags.costs ? { costs: flags.costs } : {}) });
   if (r.kind === "crash") {
-    console.error(`The simulator failed (seed ${flags.seed}); this is a bug, please report it:\n${r.message}`);
+    console.error(`The simulator failed (seed ${flags.seed}); this is a bug, please report it:\n${printable(r.message)}`);
     return EXIT.failed;
   }
   if (r.kind === "report") throw new Error("run asked the sandbox for its summary or a stream, not a report");
   if (r.kind !== "summary" && r.kind !== "streamed") {
-    console.error(r.message);
+    console.error(printable(r.message));
     return exitCodeOf(r);
   }
   if (r.kind === "streamed") process.stdout.write("\n");

@@ -188,6 +188,40 @@ export default async function main() { try { bomb.apply([3000]).get(); } catch (
     expect(JSON.parse(r.out).returned).toMatch(/^(none|foreign \| code: EvalError \| prototype(: TypeError| written: false))$/);
     leaksNothing(r);
   });
+  it("stacks are formatted in the context: an error whose name or prototype breaks the formatter throws nothing of the child's realm", () => {
+    // A Symbol name and a revoked proxy as prototype made Node's formatter throw TypeErrors of the
+    // child's realm, with no deep stack needed; a task's or main()'s such error crashed the run or vanished.
+    const r = cli("run", file("names.ts", `${APP}
+const outer = (x: any) => !(x instanceof Error) && Object.prototype.toString.call(x) === "[object Error]";
+const bad = app.task(function bad() { const e = new Error("x"); (e as any).name = Symbol("s"); throw e; });
+export default async function main() {
+  const out: string[] = [];
+  try { const e = new Error("x"); (e as any).name = Symbol(); out.push(typeof e.stack); } catch (x) { out.push(outer(x) ? "OUTER" : "threw"); }
+  try { const p = Proxy.revocable({}, {}); p.revoke(); const e = new Error("x"); Object.setPrototypeOf(e, p.proxy); out.push(typeof e.stack); } catch (x) { out.push(outer(x) ? "OUTER" : "threw"); }
+  try { await bad.apply([]).get(); } catch (x) { out.push(outer(x) ? "OUTER" : "apply threw"); }
+  app.worker({ hostname: "w1" });
+  try { await bad.delay().get({ timeout: 5 }); } catch (x) { out.push(outer(x) ? "OUTER" : "delay threw"); }
+  out.push(typeof (globalThis as any).FinalizationRegistry);
+  return out.join(",");
+}
+`), "--json");
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).returned).toMatch(/^(string|threw),(string|threw),apply threw,delay threw,undefined$/);
+  });
+
+  it("a trap that Node's own code runs (a Proxy on a rejected promise) ends the run as reaching for Node, exit 4, printed escaped", () => {
+    const r = cli("run", file("trap.ts", `export default async function main() {
+  const p = Promise.reject(new Error("r"));
+  Object.setPrototypeOf(p, new Proxy(Promise.prototype, { get(t, k, rcv) { if (typeof k === "symbol") throw new Error("\\x1b[31mtrap"); return Reflect.get(t, k, rcv); } }));
+  for (let i = 0; i < 3; i++) await new Promise((res) => setTimeout(res, 50));
+  return "survived";
+}
+`));
+    expect(r.code, r.err).toBe(4);
+    expect(r.err).toMatch(/a trap that Node's own code ran/);
+    expect(r.err + r.out).not.toMatch(/\x1b/);
+  });
+
   it("a promise the scenario leaves rejected does not end the sandbox (it was reported as a crash of the simulator)", () => {
     const r = cli("run", file("unhandled.ts", `export default async function main() { Promise.reject(new Error("left alone")); return 1; }\n`), "--json");
     expect(r.code, r.err).toBe(0);

@@ -17,6 +17,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import * as esbuild from "esbuild";
 import { compileScenario, formatDiagnostic } from "../sim/engine/compile";
 import { buildResults, resultsJson, runsCsv, summaryCsv, summaryTable } from "../sim/experiment/aggregate";
+import { printable } from "./summary";
 import { failedRun, figuresOf } from "../sim/experiment/run";
 import { injectParams } from "../sim/experiment/inject";
 import { expandRuns, parseExperiment } from "../sim/experiment/spec";
@@ -169,7 +170,7 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
   }
   const compiled = await compileScenario(esbuild, loaded.source, loaded.file);
   if (!compiled.ok) {
-    console.error(compiled.diagnostics.map(formatDiagnostic).join("\n"));
+    console.error(printable(compiled.diagnostics.map(formatDiagnostic).join("\n")));
     return 1;
   }
   const all = expandRuns(spec);
@@ -197,7 +198,7 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
     const f = join(dir, shardFileName(base, shard));
     writeFileSync(f, JSON.stringify(shardFile, null, 2) + "\n");
     console.log(`${spec.name}: shard ${shard.index}/${shard.count}, ${runs.length} of ${all.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s; wrote ${f}`);
-    for (const r of results) if (r?.error) console.log(`run ${r.index} (seed ${r.seed}): ${r.error}`);
+    for (const r of results) if (r?.error) console.log(`run ${r.index} (seed ${r.seed}): ${printable(r.error)}`);
     return exitCodeOf(results.filter(Boolean));
   }
   const res = buildResults(spec, results);
@@ -206,7 +207,7 @@ export async function sweepCommand(path: string, args: string[]): Promise<number
   else {
     console.log(`${spec.name}: ${runs.length} runs (${res.summary.length} points × ${spec.seeds.length} seeds) on ${Math.min(threads, runs.length)} threads in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     console.log(summaryTable(res));
-    for (const r of results) if (r.error) console.log(`run ${r.index} (seed ${r.seed}): ${r.error}`);
+    for (const r of results) if (r.error) console.log(`run ${r.index} (seed ${r.seed}): ${printable(r.error)}`);
     console.log(`wrote ${files.join(", ")}`);
   }
   return exitCodeOf(results);
@@ -262,7 +263,7 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
   else {
     console.log(`${spec.name}: ${results.length} runs merged from ${shardPaths.length} shards`);
     console.log(summaryTable(res));
-    for (const r of results) if (r.error) console.log(`run ${r.index} (seed ${r.seed}): ${r.error}`);
+    for (const r of results) if (r.error) console.log(`run ${r.index} (seed ${r.seed}): ${printable(r.error)}`);
     console.log(`wrote ${written.join(", ")}`);
   }
   return exitCodeOf(results);

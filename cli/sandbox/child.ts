@@ -213,6 +213,13 @@ async function streamReport(ctx: vm.Context, timeoutMs: number): Promise<void> {
 // scenario's business, as in a browser: it must not end this process (Node's default), which
 // reported a crash of the simulator. Its reason is not read (see above).
 process.on("unhandledRejection", () => {});
+// Node's own code can run the scenario's outside any tick: its rejection tracking reads a rejected
+// promise's fields, through a Proxy the scenario put on its prototype. What such a trap throws is
+// not read, and it is the scenario's doing, not a crash of the simulator.
+process.on("uncaughtException", () => {
+  send({ t: "sandbox", name: "a trap that Node's own code ran (a Proxy on a promise)" });
+  process.exit(1);
+});
 
 let text = "";
 process.stdin.setEncoding("utf8");

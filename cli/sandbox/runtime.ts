@@ -57,6 +57,44 @@ for (const name of NODE_GLOBALS) {
   });
 }
 
+/**
+ * Error stacks are formatted here, in this realm. V8 asks Node's formatter (a function of the
+ * child's realm) for every error's `.stack`, and what went wrong in there (a `name` that is a Symbol,
+ * a revoked proxy on the prototype chain) was thrown into the scenario as an error of the child's
+ * realm. Node's formatter first calls `globalThis.Error.prepareStackTrace` when it is a function:
+ * that is this one, which formats as V8 does (or calls the scenario's own, set through the same
+ * property, as V8's stack API allows), so whatever it throws is of this realm. `Error` and the
+ * property cannot be replaced or removed (a proxy there failed inside Node's lookup too).
+ */
+const RealmError = Error;
+const errorToString = Error.prototype.toString;
+let scenarioPrepare: unknown;
+function prepareStackTrace(error: unknown, sites: unknown[]): unknown {
+  if (typeof scenarioPrepare === "function") return (scenarioPrepare as (e: unknown, s: unknown[]) => unknown)(error, sites);
+  let head: string;
+  try {
+    head = errorToString.call(error);
+  } catch {
+    head = "Error"; // a name or message that does not convert, as V8's own formatter shows it
+  }
+  let text = head;
+  for (const s of sites) text += "\n    at " + String(s);
+  return text;
+}
+Object.defineProperty(RealmError, "prepareStackTrace", {
+  configurable: false,
+  enumerable: false,
+  get: () => prepareStackTrace,
+  set: (f: unknown) => {
+    scenarioPrepare = f;
+  },
+});
+Object.defineProperty(globalThis, "Error", { value: RealmError, writable: false, configurable: false, enumerable: false });
+// A FinalizationRegistry's callback runs in the child's own turn, outside any tick and its timeout
+// (an exception there ended the child, a spin was caught only by the CLI's backstop); a simulation
+// has no use for one.
+delete (globalThis as { FinalizationRegistry?: unknown }).FinalizationRegistry;
+
 /** The host's macrotask turn: the promise settles at the next tick(), after every microtask ran. */
 const host = {
   yieldMacrotask: () => new Promise<void>((r) => (resume = r)),

@@ -102,17 +102,28 @@ named(NotImplementedError, "NotImplementedError");
 export function reprError(e: unknown): string {
   if (e instanceof TimeLimitExceeded) return `TimeLimitExceeded(${e.limitS})`;
   if (e instanceof SoftTimeLimitExceeded) return "SoftTimeLimitExceeded()";
-  if (e instanceof Error) return `${typeNameOf(e)}(${pyStr(e.message)})`;
+  if (e instanceof Error) return `${typeNameOf(e)}(${pyStr(textOf(e.message))})`;
   return `Exception(${pyStr(String(e))})`;
 }
 
 export function typeNameOf(e: unknown): string {
   if (e instanceof Error) {
-    if (e.name && e.name !== "Error") return e.name;
-    const ctor = (e.constructor as { name?: string } | undefined)?.name;
-    return ctor || "Error";
+    // A scenario's error may have any name (a Symbol, an object): only a string names its type.
+    if (typeof e.name === "string" && e.name && e.name !== "Error") return e.name;
+    const ctor = (e.constructor as { name?: unknown } | undefined)?.name;
+    return typeof ctor === "string" && ctor ? ctor : "Error";
   }
   return "Error";
+}
+
+/** `v` as text, whatever it is (a Symbol, an object whose toString throws): for an error's message. */
+export function textOf(v: unknown): string {
+  if (typeof v === "string") return v;
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
 }
 
 function pyStr(s: string): string {
@@ -126,7 +137,7 @@ export function asError(e: unknown): Error {
   // formatter throws the host realm's RangeError): its name and message, in an Error of this realm.
   if (Object.prototype.toString.call(e) === "[object Error]") {
     const { name, message } = e as { name?: unknown; message?: unknown };
-    const err = new Error(String(message));
+    const err = new Error(textOf(message));
     if (typeof name === "string" && name !== "Error") err.name = name;
     return err;
   }

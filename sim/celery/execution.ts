@@ -17,6 +17,7 @@ import {
   WorkerLostError,
   asError,
   reprError,
+  textOf,
   typeNameOf,
   ERROR_CLASSES,
 } from "./errors";
@@ -80,7 +81,7 @@ export function requestFromMessage(msg: Message, worker: Worker): Request {
 export function tracebackOf(e: unknown, taskName: string, formatFrames: (stack: string) => string[]): string {
   const err = asError(e);
   const frames = formatFrames(err.stack ?? "").slice(0, 12).reverse().map((l) => `  ${l}`);
-  return ["Traceback (most recent call last):", `  task ${taskName}`, ...frames, `${typeNameOf(err)}: ${err.message}`].join("\n");
+  return ["Traceback (most recent call last):", `  task ${taskName}`, ...frames, `${typeNameOf(err)}: ${textOf(err.message)}`].join("\n");
 }
 
 /** A reserved request that turned out revoked or expired: REVOKED, acked, never run. */

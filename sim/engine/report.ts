@@ -2,7 +2,7 @@
 import type { World } from "../celery/world";
 import type { TaskRecord } from "../celery/records";
 import { taskEventFields, workerEventFields } from "../celery/events";
-import { reprError, typeNameOf } from "../celery/errors";
+import { reprError, textOf, typeNameOf } from "../celery/errors";
 import { FAILURE, READY_STATES, REVOKED, SUCCESS } from "../celery/states";
 import { CELERY_EVENT_KINDS } from "../kernel/trace";
 import { joinView } from "./task-view";
@@ -11,8 +11,8 @@ import type { CeleryEventView, QueueView, RunStats, SerializedError, TaskPatch, 
 const CELERY_KINDS = new Set<string>(CELERY_EVENT_KINDS);
 
 export function serializeError(e: unknown, traceback: string | null = null): SerializedError {
-  const err = e instanceof Error ? e : new Error(String(e));
-  return { type: typeNameOf(err), message: err.message, traceback };
+  const err = e instanceof Error ? e : new Error(textOf(e));
+  return { type: typeNameOf(err), message: textOf(err.message), traceback };
 }
 
 /** Plain data for anything a task may return (JSON-safe; errors as {type, message}; cycles cut). */
@@ -22,7 +22,7 @@ export function plain(v: unknown, depth = 0, seen: Set<object> = new Set()): unk
   if (typeof v === "bigint") return String(v);
   if (typeof v === "function") return `[function ${v.name}]`;
   if (typeof v === "symbol") return String(v);
-  if (v instanceof Error) return { type: typeNameOf(v), message: v.message, repr: reprError(v) };
+  if (v instanceof Error) return { type: typeNameOf(v), message: textOf(v.message), repr: reprError(v) };
   if (depth > 200 || seen.has(v as object)) return "[circular]";
   seen.add(v as object);
   try {
