@@ -142,8 +142,8 @@ async function simulate(input: ChildInput, tickTimeoutMs: number): Promise<{ rea
     const now = Date.now();
     if (now - lastBeat >= BEAT_MS) {
       lastBeat = now;
-      // This loop never returns to the event loop, so a closed pipe is never reported to it: a CLI
-      // that was killed is noticed by being reparented instead, and the run ends with it.
+      // A CLI that was killed is noticed by being reparented (this loop gives the event loop only a
+      // turn between ticks, and a tick can be long), and the run ends with it.
       if (process.ppid !== parentPid) process.exit(1);
       send({ t: "beat" });
     }
