@@ -65,6 +65,8 @@ export async function runFile(path: string, source: string, opts: RunOptions): P
       return { kind: "sandbox", message: `Stopped: the scenario used \`${r.name}\`, which a scenario cannot reach: it runs in a sandbox with no process, require, file system, child processes or network (see the README, "Security").` };
     case "crash":
       return r;
+    case "figures":
+      return { kind: "crash", message: "the sandbox gave a sweep's figures, not the run's summary" }; // never asked for here
   }
 }
 

@@ -18,7 +18,7 @@ import * as esbuild from "esbuild";
 import { compileScenario, formatDiagnostic } from "../sim/engine/compile";
 import { buildResults, resultsJson, runsCsv, summaryCsv, summaryTable } from "../sim/experiment/aggregate";
 import { printable } from "./summary";
-import { failedRun, figuresOf } from "../sim/experiment/run";
+import { failedRun } from "../sim/experiment/run";
 import { injectParams } from "../sim/experiment/inject";
 import { expandRuns, parseExperiment } from "../sim/experiment/spec";
 import type { ExperimentResults, ExperimentSpec, RunPoint, RunResult } from "../sim/experiment/types";
@@ -52,19 +52,20 @@ export interface PoolOptions {
 export async function runPointSandboxed(code: string, point: RunPoint, o: { untilS?: number; hangTimeoutS: number; limits?: RunLimits; memoryMb?: number; file?: string }): Promise<RunResult> {
   const t0 = performance.now();
   const r: SandboxResult = await runSandboxed(
-    { code: injectParams(code, point.params), seed: point.seed, events: false, exact: true, ...(o.untilS !== undefined ? { untilS: o.untilS } : {}), ...(o.file ? { file: o.file } : {}) },
+    { code: injectParams(code, point.params), seed: point.seed, events: false, exact: true, output: "figures", ...(o.untilS !== undefined ? { untilS: o.untilS } : {}), ...(o.file ? { file: o.file } : {}) },
     { hangTimeoutS: o.hangTimeoutS, ...(o.limits ? { limits: o.limits } : {}), ...(o.memoryMb ? { memoryMb: o.memoryMb } : {}) },
   );
   const wallMs = performance.now() - t0;
   switch (r.kind) {
-    case "report":
-      return { index: point.index, point: point.point, seed: point.seed, params: point.params, figures: figuresOf(r.report), traceHash: r.report.traceHash, endReason: r.report.endReason, error: r.report.error ? r.report.endMessage : null, wallMs };
+    case "figures":
+      return { index: point.index, point: point.point, seed: point.seed, params: point.params, figures: r.figures, traceHash: r.traceHash, endReason: r.endReason, error: r.error, wallMs };
     case "hang":
       return failedRun(point, `hung: ${hangSentence(r.label || null, o.hangTimeoutS)}`, wallMs);
     case "limit":
       return failedRun(point, `resource limit: the run used ${LIMIT_FLAG[r.limit].what(r.value)} (${LIMIT_FLAG[r.limit].flag} ${r.value}; raise it with ${LIMIT_FLAG[r.limit].flag})`, wallMs);
     case "sandbox":
       return failedRun(point, `the scenario used \`${r.name}\`, which a scenario cannot reach (it runs sandboxed)`, wallMs);
+    case "report":
     case "summary":
     case "streamed":
       return failedRun(point, "the sandbox gave no report", wallMs); // never asked for here

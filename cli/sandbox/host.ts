@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, exactParse, type ChildMessage, type RunLimits, type SandboxJob } from "./protocol";
+import { DEFAULT_LIMITS, DEFAULT_MEMORY_MB, exactParse, type ChildMessage, type RunLimits, type SandboxJob, type SweepPoint } from "./protocol";
 import { HangWatch } from "../../sim/engine/hang-watch";
 import type { Report, ReportSummary } from "../../sim/engine/types";
 import type { TraceEvent } from "../../sim/kernel/trace";
@@ -30,6 +30,8 @@ export interface SandboxOptions {
 export type SandboxResult =
   | { kind: "report"; report: Report; trace?: TraceEvent[] }
   | { kind: "summary"; summary: ReportSummary }
+  /** Output "figures": what a sweep keeps of the run. */
+  | ({ kind: "figures" } & SweepPoint)
   /** The report went to `reportOut`; how the run ended. */
   | { kind: "streamed"; failed: boolean; endMessage: string }
   | { kind: "hang"; label: string; phase: "run" | "report" }
@@ -199,8 +201,9 @@ export async function runSandboxed(job: Omit<SandboxJob, "limits">, o: SandboxOp
     const readBody = (): SandboxResult => {
       try {
         const text = Buffer.concat(body).toString("utf8");
-        const parsed = (job.trace || job.exact ? exactParse(text) : JSON.parse(text)) as { report: Report; trace?: TraceEvent[]; summary?: ReportSummary };
+        const parsed = (job.trace || job.exact ? exactParse(text) : JSON.parse(text)) as { report: Report; trace?: TraceEvent[]; summary?: ReportSummary; point?: SweepPoint };
         if (job.output === "summary" && parsed.summary) return { kind: "summary", summary: parsed.summary };
+        if (job.output === "figures" && parsed.point) return { kind: "figures", ...parsed.point };
         return { kind: "report", report: parsed.report, ...(parsed.trace ? { trace: parsed.trace } : {}) };
       } catch {
         return { kind: "crash", message: "the sandbox's report is not JSON (was JSON.stringify replaced?)" };

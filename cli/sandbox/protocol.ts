@@ -19,12 +19,22 @@ export interface SandboxJob {
   /**
    * What `run` prints, and only that (issue 21): "summary" builds the readable summary's data
    * (ReportSummary: a few tasks, whatever the run's size); "stream" writes the report's JSON in
-   * pieces, never whole, for the CLI to pass straight to stdout. Default: the whole report.
+   * pieces, never whole, for the CLI to pass straight to stdout; "figures" only what a sweep keeps
+   * of a run (its figures, trace hash, end reason and error: `SweepPoint`), made in the sandbox so that
+   * no report crosses (a run of 700k tasks took 1.7 GB as a whole report). Default: the whole report.
    */
-  output?: "summary" | "stream";
+  output?: "summary" | "stream" | "figures";
   limits: RunLimits;
   /** --costs: the cost model's mode unless the scenario sets it. */
   costs?: "realistic" | "ideal";
+}
+
+/** What a sweep keeps of one run (output "figures"). */
+export interface SweepPoint {
+  figures: Record<string, number | null>;
+  traceHash: string;
+  endReason: string;
+  error: string | null;
 }
 
 /** The resource limits; each has a CLI flag to raise it. */

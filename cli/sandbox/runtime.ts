@@ -14,7 +14,8 @@ import { plain } from "../../sim/engine/report";
 import { reportPieces, reportSummary } from "../../sim/engine/report-stream";
 import { TaskTable } from "../../sim/celery/records";
 import type { Report } from "../../sim/engine/types";
-import { exactStringify, type RunLimits, type SandboxJob, type TickState } from "./protocol";
+import { figuresOf } from "../../sim/experiment/run";
+import { exactStringify, type RunLimits, type SandboxJob, type SweepPoint, type TickState } from "./protocol";
 
 type Session = Awaited<ReturnType<typeof createSession>>;
 
@@ -190,6 +191,11 @@ const api = Object.freeze({
   report(): string {
     if (!session || !job) throw new Error("no session");
     if (job.output === "summary") return JSON.stringify({ summary: reportSummary(session) });
+    if (job.output === "figures") {
+      const rep = session.report({ events: false });
+      const point: SweepPoint = { figures: figuresOf(rep), traceHash: rep.traceHash, endReason: rep.endReason, error: rep.error ? rep.endMessage : null };
+      return exactStringify({ point });
+    }
     const rep: Report = session.report({ events: job.events });
     if (!job.trace) return job.exact ? exactStringify({ report: rep }) : JSON.stringify({ report: rep });
     const trace = session.sim.trace.slice().map((e) => (e.data === undefined ? e : { ...e, data: plain(e.data) }));
