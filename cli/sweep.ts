@@ -68,7 +68,7 @@ export async function runPointSandboxed(code: string, point: RunPoint, o: { unti
     case "report":
     case "summary":
     case "streamed":
-      return failedRun(point, "the sandbox gave no report", wallMs); // never asked for here
+      return failedRun(point, "the sandbox gave no figures", wallMs); // never asked for here
     case "crash":
       return failedRun(point, `the sandbox failed: ${r.message}`, wallMs);
   }

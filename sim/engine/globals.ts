@@ -32,6 +32,8 @@ export function makeScenarioGlobals(sim: Sim, world: World) {
     if (typeof fn !== "function") throw new TypeError("setTimeout needs a function");
     const id = nextTimer++;
     const owner = sim.current;
+    // What a watchdog names if the callback hangs: made once, not at every firing of an interval.
+    const named = owner.kind === "system" ? undefined : `timer ${id} set by ${owner.label}`;
     const delayS = Math.max(0, Number(delayMs) || 0) / 1000;
     let ev = sim.sched.schedule(delayS, fire);
     function fire(): void {
@@ -43,7 +45,7 @@ export function makeScenarioGlobals(sim: Sim, world: World) {
       } else timers.delete(id);
       try {
         // In the context that set it (its owner), named as a timer: a spin in it is the timer's.
-        sim.enter(ctx, () => (fn as (...a: unknown[]) => unknown)(...extra), ctx === owner ? `timer ${id} set by ${owner.label}` : undefined);
+        sim.enter(ctx, () => (fn as (...a: unknown[]) => unknown)(...extra), named);
       } catch (e) {
         world.log("error", `a timer callback raised ${(e as Error)?.message ?? e}`, ctx.label);
       }
