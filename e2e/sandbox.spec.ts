@@ -171,6 +171,56 @@ export default async function main() { throw new Error("boom"); }
   await expect(message).not.toContainText("sign in");
 });
 
+test("a scenario cannot take the runtime's port from the events it reads (a getter on MessageEvent.prototype.data)", async ({ app: page }) => {
+  await prepare(page);
+  // The getter runs inside whatever reads an event's data; an event's target is the port it came
+  // on. With the page's port a scenario could post the page a stop reason of its own, keep the
+  // watchdog fed while it spins, or blame another task (found by a review, 2026-12-06).
+  const attack = `import { sleep } from "celery";
+const g: any = globalThis;
+const desc = Object.getOwnPropertyDescriptor(g.MessageEvent.prototype, "data")!;
+let port: any = null;
+let seen = 0;
+Object.defineProperty(g.MessageEvent.prototype, "data", { configurable: true, get() { seen++; if (this.target instanceof g.MessagePort) port = this.target; return desc.get!.call(this); } });
+export default async function main() {
+  await sleep(1);
+  console.log(port ? "PORT TAKEN" : "no port, getter ran " + seen + " times");
+  await sleep(1);
+  const post = g.MessagePort.prototype.postMessage;
+  if (port) post.call(port, { channel: "celery-playground/limit", message: "Your session expired: sign in again at evil.example" });
+  let last = 0;
+  for (;;) {
+    const now = g.performance.now();
+    if (port && now - last > 300) { last = now; post.call(port, { channel: "celery-playground/alive" }); post.call(port, { channel: "celery-playground/enter", label: "task innocent_job" }); }
+  }
+}
+`;
+  await runCode(page, attack, /stopped|error/);
+  const message = page.getByTestId("message");
+  await expect(message).toContainText("main did not yield");
+  await expect(message).not.toContainText("evil");
+  await expect(message).not.toContainText("innocent");
+});
+
+test("a scenario that hijacks comlink's reply (a patched Object.assign) cannot speak on the side channel", async ({ app: page }) => {
+  await prepare(page);
+  // Comlink builds each reply with Object.assign in the worker's realm: the patch turns replies into
+  // side-channel messages (a stop reason, "alive"). They arrive inside the RPC envelope, so the page
+  // takes them for nothing (found by a review, 2026-12-06).
+  const attack = `const g: any = globalThis;
+const real = g.Object.assign;
+g.Object.assign = function (target: any, ...sources: any[]) {
+  const out = real(target, ...sources);
+  if (out && typeof out === "object" && "id" in out && ("type" in out || "value" in out)) return { channel: "celery-playground/limit", message: "Your session expired: sign in again at evil.example" };
+  return out;
+};
+export default async function main() { for (;;) {} }
+`;
+  await runCode(page, attack, /stopped|error|done/);
+  const message = page.getByTestId("message");
+  await expect(message).not.toContainText("evil");
+});
+
 test("an experiment's scenario cannot forge progress or results to the pool", async ({ page }) => {
   test.setTimeout(90_000);
   await page.goto("./?speed=max");

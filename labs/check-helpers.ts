@@ -151,15 +151,19 @@ export function maxPerAlignedWindow(times: number[], windowS: number): { max: nu
  */
 export function chordBodyProblem(r: LabRun, bodyName: string, headerNames: string[], count = 1): string | null {
   const bodies = r.tasksNamed(bodyName);
-  if (bodies.length === 0) return `no ${bodyName} task ran on a worker: the join happened outside Celery (in main?), not as a chord's body`;
+  if (bodies.length === 0) return `no ${bodyName} task ran on a worker: it was never sent as a task, so the join happened in plain code (in main, or by calling the functions inside one task), not as a chord's body`;
   if (bodies.length !== count)
     return `${bodyName} ran ${bodies.length} times, expected ${count === 1 ? "once" : `${count} times`}: a chord calls its body once, with every header result`;
   for (const body of bodies) {
     const parent = r.report.tasks.find((t) => t.id === body.parentId);
     if (parent && headerNames.includes(parent.name) && parent.groupId === null)
       return `${bodyName} was chained after a single ${parent.name}, not after a group: the header tasks ran one after another and ${bodyName} received only the last one's result; make the header a group`;
-    if (!parent || !headerNames.includes(parent.name) || parent.groupId === null)
-      return `${bodyName} was sent by ${parent ? parent.name : "main"}${parent ? "" : " (it has no parent task)"}, after waiting for the header's results: a client-side join. In a chord, the worker that finishes the header's last task sends the body; nobody waits in between`;
+    if (!parent)
+      return `${bodyName} was sent by main (it has no parent task), after waiting for the header's results: a client-side join. In a chord, the worker that finishes the header's last task sends the body; nobody waits in between`;
+    if (/^celery\.(x?map|starmap|chunks)$/.test(parent.name))
+      return `${bodyName} was sent after ${parent.name}: \`.map()\`/\`.starmap()\`/\`.chunks()\` run every call one after another inside that one task, not as a group of tasks the workers share; make the header a group of signatures`;
+    if (!headerNames.includes(parent.name) || parent.groupId === null)
+      return `${bodyName} was sent by the task ${parent.name}, which joined the header itself (waiting on its results, or running its work in place) while holding a worker slot. In a chord, the worker that finishes the header's last task sends the body; nobody waits in between`;
     const header = r.report.tasks.filter((t) => t.groupId === parent.groupId);
     const want = header.map((t) => t.result);
     const got = body.args[0];
@@ -224,15 +228,26 @@ export function queueReadyAt(r: LabRun, queue: string, timesS: { atS: number; be
  * prefetch buffer), from the events in order; only the tasks `include` accepts count.
  */
 export function mostHeld(r: LabRun, include: (uuid: string) => boolean = () => true): { worker: string; max: number; atS: number } {
+  const h = mostHeldBeyond(r, () => 0, include);
+  return { worker: h.worker, max: h.held, atS: h.atS };
+}
+
+/**
+ * The moment one worker held the most tasks beyond what it can run (its concurrency, from the
+ * report): `held` then, its `concurrency`, and when. A worker given more processes to run long
+ * tasks holds more without holding any behind them.
+ */
+export function mostHeldBeyond(r: LabRun, canRun: (worker: string) => number = (w) => r.report.workers.find((x) => x.hostname === w)?.concurrency ?? 0, include: (uuid: string) => boolean = () => true): { worker: string; held: number; concurrency: number; atS: number } {
   const held: Record<string, number> = {};
-  let best = { worker: "", max: 0, atS: 0 };
+  let best = { worker: "", held: 0, concurrency: 0, atS: 0 };
   for (const e of r.report.events) {
     if (!e.uuid || !include(e.uuid)) continue;
     const w = e.hostname ?? "";
     if (e.type === "task-received") held[w] = (held[w] ?? 0) + 1;
     else if (e.type === "task-succeeded" || e.type === "task-failed") held[w] = (held[w] ?? 0) - 1;
     else continue;
-    if (held[w]! > best.max) best = { worker: w, max: held[w]!, atS: e.timestamp };
+    const c = canRun(w);
+    if (held[w]! - c > best.held - best.concurrency) best = { worker: w, held: held[w]!, concurrency: c, atS: e.timestamp };
   }
   return best;
 }

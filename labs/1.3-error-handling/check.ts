@@ -1,5 +1,94 @@
-import { defineChecks } from "../../sim/check/define";
+import { defineChecks, type LabRun } from "../../sim/check/define";
 import { fmt, gaps, startTimes, stateSummary } from "../check-helpers";
+
+const BREAKER_THRESHOLD = 3;
+const BREAKER_TIMEOUT_S = 10;
+/** How far the learner's clock may sit from the task's start (now() taken after the call, `>=` vs `>`). */
+const BREAKER_SLACK_S = 0.1;
+
+/**
+ * Replays the API calls in the order they ran through a reference breaker (threshold 3, timeout 10 s),
+ * fed with what the API really answered to the calls the learner's breaker let through, and names the
+ * first call where the learner's breaker decided otherwise.
+ */
+function breakerProblem(r: LabRun): string | null {
+  const calls = r
+    .tasksNamed("external_api_call")
+    .filter((t) => t.startedAt !== null)
+    .sort((a, b) => a.startedAt! - b.startedAt!);
+  const at = (t: number) => `t=${fmt(t, 2)} s`;
+  let state: "CLOSED" | "OPEN" = "CLOSED";
+  let inARow = 0;
+  let failuresSinceClosed = 0;
+  let lastFailureS = -Infinity;
+  let openedBy: "threshold" | "trial" = "threshold";
+  let trialMissed = false;
+  for (const c of calls) {
+    const t = c.startedAt!;
+    const fastFail = c.exception?.message?.includes("Circuit breaker is OPEN") ?? false;
+    const apiFailed = c.exception?.type === "ConnectionError";
+    const apiOk = c.state === "SUCCESS";
+    if (!fastFail && !apiFailed && !apiOk) continue;
+    if (state === "CLOSED") {
+      if (fastFail) {
+        const hint =
+          failuresSinceClosed > inARow
+            ? `: ${failuresSinceClosed} calls had failed since the breaker last closed, but a success came in between. The breaker counts failures in a row: reset failureCount to 0 when a call succeeds`
+            : `: open the breaker when failureCount reaches failureThreshold (3), not before`;
+        return `the call at ${at(t)} failed fast ("Circuit breaker is OPEN") although only ${inARow} call${inARow === 1 ? "" : "s"} in a row had failed${hint}`;
+      }
+      if (apiOk) {
+        inARow = 0;
+        continue;
+      }
+      inARow++;
+      failuresSinceClosed++;
+      lastFailureS = t;
+      if (inARow >= BREAKER_THRESHOLD) {
+        state = "OPEN";
+        openedBy = "threshold";
+        trialMissed = false;
+      }
+      continue;
+    }
+    // OPEN: fail fast until the timeout has passed since the last failure, then one trial call.
+    const since = t - lastFailureS;
+    if (fastFail) {
+      if (since > BREAKER_TIMEOUT_S + BREAKER_SLACK_S) {
+        if (trialMissed)
+          return `the call at ${at(t)} still failed fast, ${fmt(since, 1)} s after the last failure (${at(lastFailureS)}): after timeoutS (${BREAKER_TIMEOUT_S} s) the breaker should go HALF_OPEN and let one trial call through`;
+        trialMissed = true;
+      }
+      continue;
+    }
+    if (since < BREAKER_TIMEOUT_S - BREAKER_SLACK_S) {
+      if (openedBy === "threshold") {
+        // How many failures in a row the learner's breaker let through before it first failed fast.
+        const rest = calls.slice(calls.indexOf(c));
+        const firstFast = rest.findIndex((x) => x.exception?.message?.includes("Circuit breaker is OPEN"));
+        const lead = `after ${BREAKER_THRESHOLD} calls in a row failed (the last at ${at(lastFailureS)}), the call at ${at(t)} still went to the down API`;
+        if (firstFast < 0)
+          return `${lead}, and so did every call after it: the breaker never opened. Is it one object that lives across calls (not a new CircuitBreaker per call), and does it open when failureCount >= failureThreshold?`;
+        const opened = BREAKER_THRESHOLD + rest.slice(0, firstFast).filter((x) => x.exception?.type === "ConnectionError").length;
+        if (opened === BREAKER_THRESHOLD + 1)
+          return `${lead}: the breaker opened only after ${opened} failures. It should open when failureCount reaches failureThreshold (failureCount >= failureThreshold), not only when it exceeds it`;
+        return `${lead}: the breaker opened only after ${opened} failures in a row, expected ${BREAKER_THRESHOLD} (failureCount >= failureThreshold)`;
+      }
+      return `the half-open trial call at ${at(lastFailureS)} failed, yet the call at ${at(t)} went to the API too: a failed trial must open the breaker again at once and restart the ${BREAKER_TIMEOUT_S} s timeout (resetting failureCount when going HALF_OPEN makes it need ${BREAKER_THRESHOLD} new failures instead)`;
+    }
+    // The trial call (HALF_OPEN).
+    if (apiOk) {
+      state = "CLOSED";
+      inARow = 0;
+      failuresSinceClosed = 0;
+    } else {
+      lastFailureS = t;
+      openedBy = "trial";
+      trialMissed = false;
+    }
+  }
+  return null;
+}
 
 export default defineChecks({
   seed: 1,
@@ -60,17 +149,24 @@ export default defineChecks({
       run: (r) => {
         const tasks = r.tasksNamed("exponential_backoff_task");
         if (tasks.length !== 5) return `${tasks.length} backoff tasks were sent, expected 5`;
-        let longest = 0;
-        for (const t of tasks) {
-          const g = gaps(startTimes(r, t.id));
-          longest = Math.max(longest, g.length);
-          for (let k = 0; k < g.length; k++) {
-            const want = 2 ** k;
-            if (g[k]! < want - 0.05 || g[k]! > want + 1.5)
-              return `task ${t.id.slice(0, 8)} waited [${g.map((x) => fmt(x)).join(", ")}] s between attempts, expected [${[1, 2, 4, 8, 16].slice(0, g.length).join(", ")}]: the countdown is 2 ** request.retries, and request.retries is 0 on the first attempt`;
-          }
-        }
-        return longest >= 2 ? true : "no backoff task retried twice, so the doubling could not be seen";
+        const waits = tasks.map((t) => ({ t, g: gaps(startTimes(r, t.id)) }));
+        const longest = Math.max(0, ...waits.map((w) => w.g.length));
+        const shown = (w: { t: { id: string }; g: number[] }) =>
+          `task ${w.t.id.slice(0, 8)} waited [${w.g.map((x) => fmt(x)).join(", ")}] s between attempts, expected [${[1, 2, 4, 8, 16].slice(0, w.g.length).join(", ")}]`;
+        const wrong = waits.find((w) => w.g.some((g, k) => g < 2 ** k - 0.05 || g > 2 ** k + 1.5));
+        if (!wrong) return longest >= 2 ? true : "no backoff task retried twice, so the doubling could not be seen";
+        // Celery's default retry delay: retry() was called without a countdown.
+        if (wrong.g.some((g) => g > 179 && g < 182))
+          return `${shown(wrong)}: 180 s is Celery's default retry delay (defaultRetryDelay), used when retry() gets no countdown. retryBackoff sets the countdown only of the automatic retries of autoretryFor; a retry() you call yourself needs countdown: 2 ** self.request.retries`;
+        // Full jitter: each wait drawn at random between 0 and 2 ** n, so never longer, and different from task to task.
+        const notLonger = waits.every((w) => w.g.every((g, k) => g <= 2 ** k + 0.2));
+        const varies = [0, 1, 2, 3, 4].some((k) => {
+          const at = waits.map((w) => w.g[k]).filter((g): g is number => g !== undefined);
+          return at.length >= 2 && Math.max(...at) - Math.min(...at) >= 0.9;
+        });
+        if (notLonger && varies)
+          return `${shown(wrong)}: each wait is at most 2 ** n seconds but random, and different from task to task. That is retryJitter, on by default with retryBackoff (Celery draws each countdown between 0 and 2 ** n): set retryJitter: false for the exact doubling`;
+        return `${shown(wrong)}: the countdown is 2 ** request.retries, and request.retries is 0 on the first attempt`;
       },
     },
     {
@@ -113,7 +209,12 @@ export default defineChecks({
         if (dead.length === 0) {
           const failed = tasks.filter((t) => t.state === "FAILURE").length;
           if (failed) return `no message was dead-lettered: ${failed} process_strict tasks failed instead, and a failed task's message is acknowledged; reject it with Reject(reason, { requeue: false })`;
-          const rejected = r.events("task-rejected").length;
+          const rejectedEvents = r.events("task-rejected");
+          const requeued = rejectedEvents.filter((e) => e.requeue === true).length;
+          const backInQueue = r.trace.filter((e) => e.kind === "message-requeued" && String((e.data as any)?.reason ?? "").startsWith("Reject")).length;
+          if (requeued && backInQueue)
+            return `process_strict rejected messages ${requeued} times with requeue: true and nothing was dead-lettered: a requeued message goes back to the strict queue, is delivered again and rejected again, without end. Reject with { requeue: false } so that RabbitMQ dead-letters it`;
+          const rejected = rejectedEvents.length;
           if (rejected) return `${rejected} process_strict tasks were rejected but nothing was dead-lettered: their messages were already acknowledged (early acks); rejecting needs taskAcksLate`;
           return "no message was dead-lettered from the strict queue";
         }
@@ -129,18 +230,15 @@ export default defineChecks({
         "Implement `CircuitBreaker.call` (TODO 4). After 3 consecutive failures it goes OPEN and throws `Circuit breaker is OPEN` without calling the API until `timeoutS` has passed.",
       run: (r) => {
         const fast = r.tasksNamed("external_api_call").filter((t) => t.exception?.message?.includes("Circuit breaker is OPEN"));
-        return fast.length >= 5 ? true : `${fast.length} calls failed fast with "Circuit breaker is OPEN", expected many while the API was down (5 s to 20 s)`;
+        return fast.length >= 5 ? true : `${fast.length} calls failed fast with "Circuit breaker is OPEN", expected many while the API was down (t=5 s to t=20 s)`;
       },
     },
     {
       id: "breaker-protects",
-      title: "Few calls reach the API while it is down",
+      title: "The breaker opens after 3 failures in a row, fails fast for 10 s, then lets one trial call through",
       explain:
-        "Without a breaker every call during the 15 s outage waits for the API and fails with ConnectionError (about 30 of them). With it, only the calls that trip it and the half-open trials do: no more than 6.",
-      run: (r) => {
-        const conn = r.tasksNamed("external_api_call").filter((t) => t.exception?.type === "ConnectionError");
-        return conn.length <= 6 ? true : `${conn.length} calls failed with ConnectionError against the down API, expected at most 6`;
-      },
+        "Without a breaker every call during the 15 s outage waits for the API and fails with ConnectionError (about 30 of them). With it, each call follows the states: CLOSED counts failures in a row (a success resets the count, so the 2 failures at t=2 s do not open it); the 3rd opens it (`failureCount >= failureThreshold`); OPEN fails fast until `timeoutS` has passed since the last failure; then HALF_OPEN lets one trial call through: a success closes it, a failure opens it again at once.",
+      run: (r) => breakerProblem(r) ?? true,
     },
     {
       id: "breaker-recovers",

@@ -1,5 +1,5 @@
 import { defineChecks } from "../../sim/check/define";
-import { fmt, makespanS, mostHeld, stateSummary } from "../check-helpers";
+import { fmt, makespanS, mostHeldBeyond, stateSummary } from "../check-helpers";
 
 export default defineChecks({
   seed: 1,
@@ -7,13 +7,24 @@ export default defineChecks({
   checks: [
     {
       id: "holds-what-it-runs",
-      title: "No worker holds more tasks than it can run (concurrency 2)",
+      title: "No worker holds more tasks than it can run (its concurrency)",
       explain:
         "A task a worker has reserved but cannot start waits behind the ones it runs, even when another worker is idle: head-of-line blocking. With `workerPrefetchMultiplier: 1` a worker reserves one message per process, and with `taskAcksLate: true` a running task's message still counts against that window, so a worker never holds more than it runs. Every worker needs both.",
       run: (r) => {
-        const h = mostHeld(r);
-        if (h.max <= 2) return true;
-        return `${h.worker} held ${h.max} tasks at once at t=${fmt(h.atS, 2)} s (2 running, ${h.max - 2} reserved behind them): the reserved ones wait in its prefetch buffer behind long tasks (head of line) while another worker may be idle`;
+        const h = mostHeldBeyond(r);
+        if (h.held <= h.concurrency) return true;
+        const w = r.report.workers.find((x) => x.hostname === h.worker);
+        const multiplier = w && w.concurrency > 0 ? w.prefetchCount / w.concurrency : null;
+        // The worker's window says which half is missing, and where a learner may have put it.
+        const why =
+          multiplier === null
+            ? ""
+            : multiplier === 0
+              ? "; its prefetch multiplier was 0, which Celery reads as no limit at all"
+              : multiplier > 1
+                ? `; its prefetch multiplier was still ${multiplier} (a window of ${w!.prefetchCount}): set workerPrefetchMultiplier: 1 at the module's top level (set in main(), it stays in the client: a worker imports the module and never runs main)`
+                : "; its prefetch multiplier was 1, but with early acks a running task's message stops counting against the window: that needs taskAcksLate: true, at the module's top level";
+        return `${h.worker} held ${h.held} tasks at once at t=${fmt(h.atS, 2)} s (at most ${h.concurrency} running, ${h.held - h.concurrency} reserved behind them): the reserved ones wait in its prefetch buffer behind long tasks (head of line) while another worker may be idle${why}`;
       },
     },
     {

@@ -34,6 +34,21 @@ export function unconsumedQueues(routes: Record<string, { queue: string }>, work
   return [];
 }
 
+/** Configs to try the guard on, made up afresh on every run (the lab's driver: leave it as it is). */
+function guardTrials(): { routes: Record<string, { queue: string }>; workers: { queues: string[] }[] }[] {
+  const names = ["audit", "billing", "celery", "emails", "exports", "media", "reports", "search"];
+  const pick = () => names[Math.floor(Math.random() * names.length)]!;
+  const trials = [];
+  for (let i = 0; i < 12; i++) {
+    // The first: routes out of alphabetical order, one queue routed twice, no worker at all.
+    const routed = i === 0 ? ["search", "reports", "billing", "reports"] : Array.from({ length: 2 + (i % 4) }, pick);
+    const routes = Object.fromEntries(routed.map((queue, k) => [`task_${k}`, { queue }]));
+    const workers = Array.from({ length: i % 3 }, () => ({ queues: Array.from({ length: 1 + (i % 2) * 2 }, pick) }));
+    trials.push({ routes, workers });
+  }
+  return trials;
+}
+
 export default async function main() {
   for (const w of WORKERS) app.worker(w);
 
@@ -60,6 +75,8 @@ export default async function main() {
   if (orphans.length) console.log(`⚠ routed to queues nobody consumes: ${orphans.join(", ")}`);
   // The guard, tried on a config with a mistake in it.
   const lint = unconsumedQueues({ send_invoice: { queue: "billing" }, export_report: { queue: "reports" } }, [{ queues: ["celery", "billing"] }]);
+  // …and on configs it has never seen.
+  const guardCases = guardTrials().map(({ routes, workers }) => ({ routes, workers, found: unconsumedQueues(routes, workers) }));
 
-  return { invoicesSent, backlog, orphans, lint };
+  return { invoicesSent, backlog, orphans, lint, guardCases };
 }

@@ -8,7 +8,7 @@ import { Broker, type Message, type QueueOptions, type TaskMessage, type Transpo
 import type { ExchangeType } from "./exchanges";
 import { Deployment, QueueLengthAutoscaler, type DeploymentOptions, type HpaOptions } from "../world/deployment";
 import { ResultBackend } from "./backend";
-import { defaultConf, routeFor, type Conf } from "./conf";
+import { copyConf, defaultConf, routeFor, type Conf } from "./conf";
 import { RuntimeError, reprError } from "./errors";
 import type { TaskRecord, TaskTable } from "./records";
 import { AsyncResult, EagerResult, willBlockError, type GetOptions } from "./result";
@@ -25,7 +25,7 @@ import { traceOutcome, traceStart, whenSettled, type TraceSite } from "./tracer"
 import { CanvasRuntime } from "./canvas-runtime";
 import type { SignatureData, SignatureDict } from "./signature-data";
 export type { SignatureDict } from "./signature-data";
-import { Signature } from "./signature";
+import { Signature, sigDataList, type SigsIn } from "./signature";
 import { decode, encode, type Encoded } from "./serialization";
 import { NO_SIGS, taskMessage } from "./task-message";
 import { sharedData } from "../kernel/trace";
@@ -70,7 +70,9 @@ export class CeleryApp {
           (conf as Record<string, unknown>)[k] = v;
         }
         if ("resultBackend" in values) backendKind(conf.resultBackend); // an unknown URL raises here, as Celery's by_url does
-        this._world.configureBroker(this, conf);
+        // The broker's visibility timeout and persistence are what its consumers (the workers) were
+        // imported with: main()'s later changes stay in the client, as every worker setting does.
+        if (!this._importedConf) this._world.configureBroker(this, conf);
       },
     });
     // Celery(main, broker=, backend=, **settings): every other keyword is a setting.
@@ -103,6 +105,21 @@ export class CeleryApp {
   }
   get _resultExpiresS(): number | null {
     return this.conf.resultExpires;
+  }
+
+  private _importedConf: Conf | null = null;
+  /**
+   * The client's module has finished its top level: what `app.conf` holds now is what every other
+   * process that imports the module (a worker's main process, beat) starts with. What `main()`
+   * changes afterwards lives in the client only, as in Celery, where `celery worker -A mod`
+   * imports `mod` and never runs its `__main__` block.
+   */
+  _sealImportedConf(): void {
+    this._importedConf = copyConf(this.conf);
+  }
+  /** The settings a worker's main process and beat read: the module's own, or, before the seal (one-process runs, an app made in `main`), the client's. */
+  get _processConf(): Conf {
+    return this._importedConf ?? this.conf;
   }
 
   /** Top-level code runs in every process: warn once, in the client's copy. */
@@ -243,16 +260,20 @@ export class CeleryApp {
   /** Send a task message: record, event `task-sent`, publish. */
   _send(name: string, task: Task | null, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions, parent?: Request | null): AsyncResult {
     // kombu encodes in Producer.publish before anything reaches the broker: EncodeError at the caller.
-    const payload = encode([args, kwargs], this.conf.taskSerializer, () => `${name}.apply_async()`);
+    const callerReqEarly = parent !== undefined ? parent : this._currentRequest();
+    // Sent from a worker's process (a canvas step or callback the worker sends): that process's
+    // settings, the module's; from the client: the client's, with what main() changed.
+    const conf = callerReqEarly ? this._processConf : this.conf;
+    const payload = encode([args, kwargs], conf.taskSerializer, () => `${name}.apply_async()`);
     [args, kwargs] = publisherView(payload);
     const sim = this._sim;
     const id = options.taskId ?? sim.rng.stream("task-ids").uuid();
-    const callerReq = parent !== undefined ? parent : this._currentRequest();
+    const callerReq = callerReqEarly;
     const parentId = options.parentId as string | undefined ?? callerReq?.id ?? null;
     const rootId = (options.rootId as string | undefined) ?? callerReq?.rootId ?? id;
-    const route = this.conf.taskRoutes === NO_ROUTES || isEmptyRoutes(this.conf.taskRoutes) ? null : routeFor(this.conf, name, args, kwargs);
-    const queue = options.queue ?? route?.queue ?? task?.queue ?? this.conf.taskDefaultQueue;
-    const priority = options.priority ?? route?.priority ?? task?.priority ?? this.conf.taskDefaultPriority;
+    const route = conf.taskRoutes === NO_ROUTES || isEmptyRoutes(conf.taskRoutes) ? null : routeFor(conf, name, args, kwargs);
+    const queue = options.queue ?? route?.queue ?? task?.queue ?? conf.taskDefaultQueue;
+    const priority = options.priority ?? route?.priority ?? task?.priority ?? conf.taskDefaultPriority;
     const eta = options.eta ?? (options.countdown != null ? sim.nowS + options.countdown : null);
     const expiresIn = options.expires ?? task?.expires ?? null;
     const expires = expiresIn === null ? null : sim.nowS + expiresIn;
@@ -269,13 +290,13 @@ export class CeleryApp {
       rootId,
       groupId: options.groupId ?? null,
       groupIndex: options.groupIndex ?? null,
-      link: toSigList(options.link),
-      linkError: toSigList(options.linkError),
+      link: options.link ? sigDataList(options.link as SigsIn) : NO_SIGS,
+      linkError: options.linkError ? sigDataList(options.linkError as SigsIn) : NO_SIGS,
       chain: (options.chain as SignatureData[] | undefined) ?? NO_SIGS,
       chord: options.chord ?? null,
       softTimeLimit: options.softTimeLimit ?? null,
       hardTimeLimit: options.timeLimit ?? null,
-      ignoreResult: options.ignoreResult ?? task?.ignoreResult ?? this.conf.taskIgnoreResult,
+      ignoreResult: options.ignoreResult ?? task?.ignoreResult ?? conf.taskIgnoreResult,
       origin: callerReq?.hostname ?? null,
     });
     const known = this._tasks.all.length;
@@ -292,7 +313,7 @@ export class CeleryApp {
     const exchange = (options.exchange as string | undefined) ?? route?.exchange;
     if (exchange !== undefined && exchange !== "") {
       const routingKey = (options.routingKey as string | undefined) ?? route?.routingKey ?? queue;
-      const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
+      const persistent = conf.taskDefaultDeliveryMode !== "transient";
       this._publishSignal("before", body, exchange, routingKey, priority);
       this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, exchange, routingKey, bytes: payload.sizeBytes } : { exchange, routingKey, bytes: payload.sizeBytes });
       this._broker.publishVia(exchange, routingKey, (q) => this._broker.newMessage(rec.index, body, q, priority, persistent));
@@ -520,7 +541,7 @@ export class CeleryApp {
   _emitWorker(type: CeleryEventName, worker: Worker): void {
     const active = worker.activeExecutions().length;
     // num: tasks running; data: the pool size (it changes with autoscale and pool_grow/shrink).
-    this._sim.record(type, -1, worker.index, active, type === "worker-heartbeat" ? { pool: worker.concurrency } : { freq: this.conf.workerHeartbeatIntervalS, pool: worker.concurrency });
+    this._sim.record(type, -1, worker.index, active, type === "worker-heartbeat" ? { pool: worker.concurrency } : { freq: this._processConf.workerHeartbeatIntervalS, pool: worker.concurrency });
     this.events._dispatchWorker(type, worker);
   }
 }
@@ -583,11 +604,6 @@ function isEmptyRoutes(r: unknown): boolean {
   return true;
 }
 
-function toSigList(x: unknown): SignatureData[] {
-  if (!x) return NO_SIGS;
-  const list = Array.isArray(x) ? x : [x];
-  return list.map((s) => (s instanceof Signature ? s.toData() : (s as SignatureData)));
-}
 
 /** What `app.worker()` returns. */
 export class WorkerHandle {

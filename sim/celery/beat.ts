@@ -120,7 +120,7 @@ export class Beat {
   }
 
   private entries(): [string, BeatEntry][] {
-    return Object.entries((this.app.conf.beatSchedule ?? {}) as Record<string, BeatEntry>);
+    return Object.entries((this.app._processConf.beatSchedule ?? {}) as Record<string, BeatEntry>);
   }
 
   start(): void {

@@ -13,7 +13,7 @@ import type { AppCore, CanvasApp } from "./ports";
 import { ChordError, reprError } from "./errors";
 import { AsyncResult, GroupResult } from "./result";
 import type { SignatureData, SignatureOptions } from "./signature-data";
-import { Signature, type AnyResult } from "./signature";
+import { Signature, sigDataList, type AnyResult, type SigsIn } from "./signature";
 import type { TaskRecord } from "./records";
 import { Task, emptyRequest, type Request } from "./task";
 import { FAILURE, REVOKED } from "./states";
@@ -143,10 +143,13 @@ export class CanvasRuntime {
   apply(d0: SignatureData, args: unknown[], kwargs: Record<string, unknown>, options: SignatureOptions, parent?: Request | null): AnyResult {
     const d = clone(d0);
     const { link, linkError, ...rest } = options;
+    // Celery 5.2's group.apply_async refuses callbacks given with the call (a group's own, set with
+    // .set(), go to each of its tasks, as _apply_tasks passes them on).
+    if (d.subtaskType === "group" && link) throw new TypeError("Cannot add link to group: use a chord");
+    if (d.subtaskType === "group" && linkError) throw new TypeError("Cannot add link to group: do that on individual tasks");
     Object.assign(d.options, rest);
-    const sigs = (x: unknown) => (Array.isArray(x) ? x : x ? [x] : []).map((s) => (s instanceof Signature ? s.toData() : (s as SignatureData)));
-    if (link) (d.options.link ??= []).push(...sigs(link));
-    if (linkError) (d.options.linkError ??= []).push(...sigs(linkError));
+    if (link) (d.options.link ??= []).push(...sigDataList(link as SigsIn));
+    if (linkError) (d.options.linkError ??= []).push(...sigDataList(linkError as SigsIn));
     const result = this.freeze(d);
     // chord.run asks the backend first (ensure_chords_allowed): rpc and no backend refuse, before
     // anything is sent (a group chained into a task is a chord by now: freeze made it one).
@@ -180,6 +183,11 @@ export class CanvasRuntime {
       }
       case "group": {
         const gid = d.options.groupId!;
+        // The group's own options replace its members' (Signature._merge: dict(self.options, **options)).
+        for (const m of d.tasks ?? []) {
+          if (d.options.link?.length) m.options.link = [...d.options.link];
+          if (d.options.linkError?.length) m.options.linkError = [...d.options.linkError];
+        }
         (d.tasks ?? []).forEach((m, i) => this.applyFrozen(m, args, kwargs, { ...tail, groupId: gid, groupIndex: i, chain: undefined }, parent));
         return;
       }
@@ -214,7 +222,7 @@ export class CanvasRuntime {
           task.app._sendAs(parent, () => task.applyAsync(merged, { ...opts, kwargs: mergedKw }));
           return;
         }
-        if (task && this.app.conf.taskAlwaysEager) {
+        if (task && (parent ? this.app._processConf : this.app.conf).taskAlwaysEager) {
           this.app._applyEager(task, merged, mergedKw, opts);
           return;
         }

@@ -50,6 +50,27 @@ export interface Conf {
   [key: string]: unknown;
 }
 
+/**
+ * The settings as they stand now, for a process that imported the module at this point: plain
+ * objects and arrays copied (a later `app.conf.brokerTransportOptions.visibilityTimeout = 5` in the
+ * client must not reach it), anything else (a router function, a crontab) shared as it is. Only
+ * settings: `update` is the client's method.
+ */
+export function copyConf(conf: Conf): Conf {
+  const copy = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(copy);
+    if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = copy(x);
+      return out;
+    }
+    return v;
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(conf)) if (k !== "update") out[k] = copy(v);
+  return out as Conf;
+}
+
 export function defaultConf(): Conf {
   return {
     taskAcksLate: false,

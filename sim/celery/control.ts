@@ -6,6 +6,7 @@ import type { ControlApp } from "./ports";
 import { parseRate } from "./ratelimit";
 import type { Worker, Reserved } from "./worker";
 import type { Execution } from "./execution";
+import { SIM_EPOCH_MS } from "../engine/globals";
 
 const SIGNUMS: Record<string, number> = { SIGTERM: 15, SIGKILL: 9, SIGINT: 2, SIGHUP: 1, SIGUSR1: 10 };
 
@@ -97,21 +98,48 @@ export class Control {
   }
 }
 
+/**
+ * A request as Celery 5.2.6's Request.info() gives it (celery/worker/request.py): `type` is the task
+ * name again; `acknowledged` whether its message was acked (early acks: once the pool accepted it);
+ * `delivery_info` from the message's delivery info and properties. The exchange is "" and the routing
+ * key the queue for a direct queue (amqp.send_task_message publishes to the default exchange). The
+ * priority is the message's, else 0: Celery's router drops a None priority, so kombu publishes with
+ * its default 0 (Redis: `priority or default_priority`; RabbitMQ: the AMQP property 0 — inferred from
+ * kombu 5.2.4, measured on Redis only). `redelivered`: RabbitMQ's flag; Redis has none (None) until
+ * kombu restores an unacked message, which sets it True.
+ */
 function requestInfo(r: Reserved | Execution, w: Worker) {
   const rec = r.rec;
-  const msg = "msg" in r ? r.msg : null;
+  const msg = r.msg;
   return {
     id: rec.id,
     name: rec.name,
     args: rec.args,
     kwargs: rec.kwargs,
+    type: rec.name,
     hostname: w.name,
     time_start: "startedAtS" in r ? r.startedAtS : null,
-    acknowledged: false,
-    delivery_info: { routing_key: rec.queue, redelivered: msg?.redelivered ?? false, priority: msg?.priority ?? null },
+    acknowledged: msg.acked,
+    delivery_info: {
+      exchange: msg.exchange,
+      routing_key: msg.routingKey,
+      priority: msg.priority ?? 0,
+      redelivered: w.app._broker.transport === "rabbitmq" ? msg.redelivered : msg.redelivered || null,
+    },
     worker_pid: "slot" in r ? r.slot.pid : null,
   };
 }
+
+/** A datetime's isoformat() as Celery's scheduled() gives an ETA: UTC, microseconds when not zero. */
+export function isoFormat(simS: number): string {
+  const us = Math.round((SIM_EPOCH_MS + simS * 1000) * 1000);
+  const d = new Date(Math.floor(us / 1000));
+  const frac = ((us % 1e6) + 1e6) % 1e6;
+  return d.toISOString().slice(0, 19) + (frac ? "." + String(frac).padStart(6, "0") : "") + "+00:00";
+}
+
+/** The priority a worker's timer gives a request held for its ETA (worker/strategy.py: call_at(eta, ..., priority=6)). */
+const ETA_TIMER_PRIORITY = 6;
 
 export class Inspect {
   constructor(private readonly workers: Worker[]) {}
@@ -128,7 +156,9 @@ export class Inspect {
     return this.each((w) => w.reservedRequests().map((r) => requestInfo(r, w)));
   }
   scheduled() {
-    return this.each((w) => w.scheduledRequests().map((r) => ({ eta: r.msg.body.eta, priority: r.msg.priority, request: requestInfo(r, w) })));
+    return this.each((w) =>
+      w.scheduledRequests().map((r) => ({ eta: r.msg.body.eta === null ? null : isoFormat(r.msg.body.eta), priority: ETA_TIMER_PRIORITY, request: requestInfo(r, w) })),
+    );
   }
   revoked() {
     return this.each((w) => [...w.revoked]);

@@ -72,7 +72,9 @@ export function taskEventFields(type: string, rec: TaskRecord, hostname: string 
       Object.assign(ev, { name: rec.name, args: pyRepr(rec.args), kwargs: pyRepr(rec.kwargs), retries: num, eta: data?.eta ?? null, expires: rec.expires, queue: rec.queue, routing_key: data?.routingKey ?? rec.queue, exchange: data?.exchange ?? "", parent_id: rec.parentId, root_id: rec.rootId });
       break;
     case "task-received":
-      Object.assign(ev, { name: rec.name, args: pyRepr(rec.args), kwargs: pyRepr(rec.kwargs), retries: num, eta: rec.eta, expires: rec.expires, parent_id: rec.parentId, root_id: rec.rootId });
+      // The eta this delivery's message had (the trace keeps it when not None): a retry's later
+      // message must not rewrite the eta of the deliveries before it.
+      Object.assign(ev, { name: rec.name, args: pyRepr(rec.args), kwargs: pyRepr(rec.kwargs), retries: num, eta: data?.eta ?? null, expires: rec.expires, parent_id: rec.parentId, root_id: rec.rootId });
       break;
     case "task-started":
       Object.assign(ev, { pid: num });
@@ -95,7 +97,7 @@ export function workerEventFields(type: string, worker: Worker, timestamp: numbe
     type,
     timestamp,
     hostname: worker.name,
-    freq: worker.app.conf.workerHeartbeatIntervalS,
+    freq: worker.app._processConf.workerHeartbeatIntervalS,
     sw_ident: "py-celery",
     sw_ver: "5.2.6",
     sw_sys: "Simulated",

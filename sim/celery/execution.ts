@@ -142,7 +142,7 @@ export class Execution implements TraceSite {
   }
 
   private acksLate(): boolean {
-    return this.task?.acksLate ?? this.app.conf.taskAcksLate;
+    return this.task?.acksLate ?? this.app._processConf.taskAcksLate;
   }
 
   private ack(): void {
@@ -174,7 +174,7 @@ export class Execution implements TraceSite {
       this.finish(false, new NotRegistered(`'${this.req.task}'`));
       return;
     }
-    if (task.trackStarted ?? app.conf.taskTrackStarted) app._backend.store(rec, STARTED, { pid: this.slot.pid, hostname: worker.name });
+    if (task.trackStarted ?? app._processConf.taskTrackStarted) app._backend.store(rec, STARTED, { pid: this.slot.pid, hostname: worker.name });
     const injected = app._world.faults.failureFor(rec.name);
     if (injected) {
       const Cls = ((ERROR_CLASSES as unknown as Record<string, new (m: string) => Error>)[injected]) ?? Error;
@@ -198,8 +198,8 @@ export class Execution implements TraceSite {
 
   private limits(task: Task): [number | null, number | null] {
     const [msgSoft, msgHard] = this.req.timeLimit;
-    const soft = msgSoft ?? task.softTimeLimit ?? this.app.conf.taskSoftTimeLimit ?? null;
-    const hard = msgHard ?? task.timeLimit ?? this.app.conf.taskTimeLimit ?? null;
+    const soft = msgSoft ?? task.softTimeLimit ?? this.app._processConf.taskSoftTimeLimit ?? null;
+    const hard = msgHard ?? task.timeLimit ?? this.app._processConf.taskTimeLimit ?? null;
     return [soft, hard];
   }
 
@@ -258,7 +258,7 @@ export class Execution implements TraceSite {
         if (this.acked) this.markLost(`pool child ${pid} was killed and then worker ${worker.name} died`);
         return;
       }
-      const rejectOnLost = this.task?.rejectOnWorkerLost ?? this.app.conf.taskRejectOnWorkerLost;
+      const rejectOnLost = this.task?.rejectOnWorkerLost ?? this.app._processConf.taskRejectOnWorkerLost;
       if (this.acksLate() && rejectOnLost && !this.acked) {
         this.acked = true;
         worker.released(this.reserved);
@@ -324,11 +324,11 @@ export class Execution implements TraceSite {
   }
 
   get storesResult(): boolean {
-    return !(this.task?.ignoreResult ?? this.req.ignoreResult ?? this.app.conf.taskIgnoreResult);
+    return !(this.task?.ignoreResult ?? this.req.ignoreResult ?? this.app._processConf.taskIgnoreResult);
   }
 
   get resultSerializer(): Serializer {
-    return this.app.conf.resultSerializer;
+    return this.app._processConf.resultSerializer;
   }
 
   traceback(exc: Error): string {

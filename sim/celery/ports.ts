@@ -76,6 +76,8 @@ export interface TaskApp extends AppCore {
 
 /** What the canvas needs to send the tasks of a chain, group or chord, wherever they are sent from. */
 export interface CanvasApp extends TaskApp {
+  /** The settings of a worker's processes: what a step the worker sends is sent with. */
+  readonly _processConf: Conf;
   readonly _backendKind: BackendKind;
   readonly _world: Pick<WorldPort, "findTask" | "costs">;
   _send(name: string, task: Task | null, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions, parent?: Request | null): AsyncResult;
@@ -87,6 +89,8 @@ export type CanvasFollowUps = Pick<CanvasRuntime, "onSuccess" | "onFailure" | "o
 
 /** What a worker and its pool's executions need. */
 export interface WorkerApp extends AppCore {
+  /** The settings the worker's own processes have: the module's, not what the client's `main` changed. */
+  readonly _processConf: Conf;
   /** By task index: when a child's retry publish reaches the broker (App._publishRetry). */
   readonly _retryReachesBrokerAtS: Map<number, number>;
   readonly _canvas: CanvasFollowUps;
@@ -106,6 +110,8 @@ export interface ControlApp extends AppCore {
 
 /** What a beat process needs: the schedule in conf, the clock, and sending by name. */
 export interface BeatApp extends AppCore {
+  /** Beat's own settings (`beatSchedule`): the module's, as `celery beat -A mod` imports it. */
+  readonly _processConf: Conf;
   sendTask(name: string, args?: unknown[], options?: ApplyOptions): AsyncResult;
   _callHandler(label: string, fn: () => void): void;
 }

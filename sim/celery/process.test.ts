@@ -112,3 +112,60 @@ export default async function main() {
     expect(worker.report.returned).toBe(`${eager.report.returned},taskPrerun`);
   });
 });
+
+describe("app.conf: the module's settings in every process, main()'s changes in the client only", () => {
+  const CONF = (top: string, inMain: string) => `
+import { Celery, sleep } from "celery";
+const app = new Celery("confs", { broker: "redis" });
+${top}
+export const slow = app.task(async function slow() { await sleep(1); });
+export default async function main() {
+  ${inMain}
+  app.worker({ hostname: "w1", concurrency: 1 });
+  await sleep(1);
+  const rs = Array.from({ length: 10 }, () => slow.delay());
+  await sleep(0.5);
+  return { firstState: rs[0]!.state };
+}`;
+  const SETTINGS = "{ workerPrefetchMultiplier: 1, taskTrackStarted: true }";
+  const held = (trace: { kind: string; atS: number }[]) => trace.filter((e) => e.kind === "task-received" && e.atS < 1.5).length;
+
+  // Early acks: the running task's message is acked, so c=1 holds it plus multiplier × 1 more.
+  it("set at the module's top level, the worker has them (prefetch 1: one message held; STARTED tracked)", async () => {
+    const r = await run(CONF(`app.conf.update(${SETTINGS});`, ""), { events: true });
+    expect(held(r.trace)).toBe(2);
+    expect((r.report.returned as { firstState: string }).firstState).toBe("STARTED");
+  });
+
+  it("set in main() (update or assignment), the worker keeps the module's: `celery worker -A mod` never runs main", async () => {
+    for (const inMain of [`app.conf.update(${SETTINGS});`, "app.conf.workerPrefetchMultiplier = 1; app.conf.taskTrackStarted = true;"]) {
+      const r = await run(CONF("", inMain), { events: true });
+      expect(held(r.trace), inMain).toBe(5);
+      expect((r.report.returned as { firstState: string }).firstState, inMain).toBe("PENDING");
+    }
+  });
+
+  it("routes set in main() apply to the client's sends, not to a canvas step the worker sends", async () => {
+    const r = await run(`
+import { Celery, chain, sleep } from "celery";
+const app = new Celery("routes", { broker: "redis" });
+export const a = app.task({ name: "a" }, function a() { return 1; });
+export const b = app.task({ name: "b" }, function b(x: number) { return x + 1; });
+export default async function main() {
+  app.conf.update({ taskRoutes: { b: { queue: "q2" } } });
+  app.worker({ hostname: "w1", queues: ["celery"] });
+  const direct = b.delay(1);
+  const chained = chain(a.s(), b.s()).applyAsync();
+  await sleep(3);
+  return { direct: direct.state, chained: chained.state };
+}`);
+    // b.delay() from main is routed to q2, which w1 does not consume; the chain's b is sent by the
+    // worker, whose process has no route for it, so it goes to the default queue and runs.
+    expect(r.report.returned).toEqual({ direct: "PENDING", chained: "SUCCESS" });
+  });
+
+  it("main() changing a setting the module set does not reach the worker either", async () => {
+    const r = await run(CONF(`app.conf.update({ workerPrefetchMultiplier: 1 });`, "app.conf.update({ workerPrefetchMultiplier: 3 });"), { events: true });
+    expect(held(r.trace)).toBe(2);
+  });
+});

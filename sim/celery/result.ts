@@ -244,8 +244,9 @@ export class GroupResult<R = any> {
   }
 }
 
+/** Celery 5.2.6's E_WOULDBLOCK (celery/result.py), word for word, its trailing newline included. */
 export const NEVER_CALL_GET_IN_TASK =
-  "Never call result.get() within a task!\nSee https://docs.celeryq.dev/en/latest/userguide/tasks.html#avoid-launching-synchronous-subtasks";
+  "Never call result.get() within a task!\nSee http://docs.celeryq.org/en/latest/userguide/tasks.html#task-synchronous-subtasks\n";
 
 export function willBlockError(): Error {
   return new RuntimeError(NEVER_CALL_GET_IN_TASK);

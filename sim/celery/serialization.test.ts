@@ -130,10 +130,12 @@ export default async function main() {
   });
 
   it("with acceptContent ['json', 'pickle'] the same pickle message runs, and a Map survives", async () => {
+    // The worker's setting is the module's (a worker never runs main); the serializer is the client's.
     const r = await run(`${HEAD}
+app.conf.update({ acceptContent: ["json", "pickle"] });
 export const size = app.task(function size(m: Map<string, number>) { return m instanceof Map ? m.size : -1; });
 export default async function main() {
-  app.conf.update({ taskSerializer: "pickle", acceptContent: ["json", "pickle"] });
+  app.conf.update({ taskSerializer: "pickle" });
   app.worker({ hostname: "w1", concurrency: 1 });
   return await size.delay(new Map([["a", 1], ["b", 2]])).get();
 }`);

@@ -70,9 +70,12 @@ export class Signature {
   }
 
   /** Set options (queue, countdown, priority…) in place; returns the signature. */
-  set(options: SignatureOptions & { immutable?: boolean }): this {
-    const { immutable, ...rest } = options;
+  set(options: SignatureOptionsIn & { immutable?: boolean }): this {
+    const { immutable, link, linkError, ...rest } = options;
     Object.assign(this.data.options, rest);
+    // Celery's options hold callbacks as signatures (dicts): `.set({ link: other.s() })` as `.link(other.s())` would.
+    if (link !== undefined) this.data.options.link = sigDataList(link);
+    if (linkError !== undefined) this.data.options.linkError = sigDataList(linkError);
     if (immutable !== undefined) this.data.immutable = immutable;
     return this;
   }
@@ -136,4 +139,15 @@ function linkErrorData(d: SignatureData, errback: () => SignatureData): void {
   if (d.subtaskType === "chord" && d.body) linkErrorData(d.body, errback);
   else if ((d.subtaskType === "chain" || d.subtaskType === "group") && d.tasks) for (const t of d.tasks) linkErrorData(t, errback);
   else (d.options.linkError ??= []).push(errback());
+}
+
+/** A callback option as a learner may give it: one signature or several, built or as data. */
+export type SigsIn = Signature | SignatureData | readonly (Signature | SignatureData)[] | null | undefined;
+export type SignatureOptionsIn = Omit<SignatureOptions, "link" | "linkError"> & { link?: SigsIn; linkError?: SigsIn };
+
+/** Callbacks as the data a message carries (`link`, `linkError` of `set()` and `applyAsync()`): a new array, which `.link()` may grow. */
+export function sigDataList(x: SigsIn): SignatureData[] {
+  if (!x) return [];
+  const list = Array.isArray(x) ? (x as readonly (Signature | SignatureData)[]) : [x as Signature | SignatureData];
+  return list.map((s) => (s instanceof Signature ? s.toData() : s));
 }

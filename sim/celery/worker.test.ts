@@ -35,8 +35,10 @@ function standIn() {
   };
   let pid = 100;
   const hosts = new Hosts(sim);
+  const conf = defaultConf();
   const app: WorkerApp & TaskApp = {
-    conf: defaultConf(),
+    conf,
+    _processConf: conf,
     signals: makeSignals((h, args) => h(args)),
     _registry: new Map(),
     _sim: sim,

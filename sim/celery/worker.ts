@@ -138,7 +138,7 @@ export class Worker implements Consumer {
    * only with -E / worker_send_task_events (groups=['worker'] otherwise).
    */
   get sendsTaskEvents(): boolean {
-    return this.taskEventsOpt ?? this.app.conf.workerSendTaskEvents;
+    return this.taskEventsOpt ?? this.app._processConf.workerSendTaskEvents;
   }
 
   constructor(
@@ -148,11 +148,11 @@ export class Worker implements Consumer {
   ) {
     this.index = index;
     this.name = opts.hostname ?? `celery@worker${index + 1}`;
-    this.queues = [...(opts.queues ?? [app.conf.taskDefaultQueue])];
+    this.queues = [...(opts.queues ?? [app._processConf.taskDefaultQueue])];
     this.autoscale = opts.autoscale ?? null;
-    const conc = opts.pool === "solo" ? 1 : (opts.concurrency ?? app.conf.workerConcurrency);
+    const conc = opts.pool === "solo" ? 1 : (opts.concurrency ?? app._processConf.workerConcurrency);
     this.concurrency = this.autoscale ? this.autoscale[1] : conc;
-    this.prefetchMultiplier = opts.prefetchMultiplier ?? app.conf.workerPrefetchMultiplier;
+    this.prefetchMultiplier = opts.prefetchMultiplier ?? app._processConf.workerPrefetchMultiplier;
     this.startupS = opts.startupS ?? 0;
     this.taskEventsOpt = opts.taskEvents;
     this.pool = opts.pool ?? "prefork";
@@ -288,7 +288,7 @@ export class Worker implements Consumer {
     this.lastHeartbeatS = this.sim.nowS;
     if (emit) this.loop.otherTimerDue(); // Heart's timer is one of the hub's: its turn writes what waits in outbound
     this.timers.push(
-      this.sim.sched.schedule(this.app.conf.workerHeartbeatIntervalS + (leadS ? -leadS : HUB_TIMER_LATE_S), () => {
+      this.sim.sched.schedule(this.app._processConf.workerHeartbeatIntervalS + (leadS ? -leadS : HUB_TIMER_LATE_S), () => {
         if (this.status === "online" || this.status === "stopping") this.heartbeat();
       }, true),
     );
@@ -459,7 +459,7 @@ export class Worker implements Consumer {
 
   private receive(msg: Message): void {
     const rec = this.app._tasks.at(msg.taskIndex)!;
-    if (!accepts(this.app.conf.acceptContent, msg.body.payload.serializer)) {
+    if (!accepts(this.app._processConf.acceptContent, msg.body.payload.serializer)) {
       this.refuseContent(msg, rec);
       return;
     }
@@ -471,7 +471,7 @@ export class Worker implements Consumer {
     rec.receivedAt = this.sim.nowS;
     rec.worker = this.name;
     rec.eventState = RECEIVED;
-    this.app._emitTask("task-received", rec, this, msg.body.retries);
+    this.app._emitTask("task-received", rec, this, msg.body.retries, msg.body.eta === null ? undefined : { eta: msg.body.eta });
     const r: Reserved = { msg, rec, task, counted: false, etaTimer: null };
     const reason = this.revokedReason(r);
     if (reason) {
@@ -554,7 +554,7 @@ export class Worker implements Consumer {
   }
 
   private rateFor(name: string, task: Task | null): number {
-    if (this.app.conf.workerDisableRateLimits) return 0;
+    if (this.app._processConf.workerDisableRateLimits) return 0;
     if (this.rateOverrides.has(name)) return this.rateOverrides.get(name)!;
     return parseRate(task?.rateLimit ?? null);
   }

@@ -93,6 +93,7 @@ export function makeLabRun(report: Report, trace: TraceEvent[]): LabRun {
 }
 
 export function runChecks(suite: CheckSuite, run: LabRun): CheckResult[] {
+  const cut = cutShort(run.report);
   return suite.checks.map((c) => {
     let outcome: CheckOutcome;
     try {
@@ -100,6 +101,20 @@ export function runChecks(suite: CheckSuite, run: LabRun): CheckResult[] {
     } catch (e) {
       outcome = `the check could not read the run: ${(e as Error)?.message ?? String(e)}`;
     }
-    return { id: c.id, title: c.title, passed: outcome === true, detail: outcome === true ? null : outcome, explain: c.explain };
+    const detail = outcome === true ? null : cut ? `${outcome} (${cut})` : outcome;
+    return { id: c.id, title: c.title, passed: outcome === true, detail, explain: c.explain };
   });
+}
+
+/**
+ * Why the run did not get to do what the goals read, when that is so: the scenario threw (its own
+ * error and where), or `main` was still waiting when the run was cut. A goal that fails then says
+ * it, so a learner is not sent after a wrong mechanism when their code stopped first ("the pipeline
+ * returned undefined" when `main` had thrown a TypeError a line before).
+ */
+export function cutShort(report: Pick<Report, "endReason" | "endMessage">): string | null {
+  const first = report.endMessage.split("\n")[0]!;
+  if (report.endReason === "error") return `the run ended early: ${first}`;
+  if (report.endReason === "until" && first.includes("main() was still waiting")) return `the run was cut: ${first}`;
+  return null;
 }

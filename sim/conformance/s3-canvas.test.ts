@@ -215,3 +215,24 @@ describe("FINDINGS §3 canvas", () => {
     expect(ids.has(canvas.root.children[1].body.id)).toBe(true);
   });
 });
+
+// Celery 5.2.6's canvas.py: group.apply_async(link=…) raises; a group's own options (set with
+// .set()) reach each task through _freeze_gid and _apply_tasks; a signature's .set(link=…) holds
+// the callback as a signature (read from Debian's python3-celery 5.2.6, 2026-12-06).
+describe("callbacks given as options", () => {
+  it("sig.set({ link: cb.s() }) links cb, as .link(cb.s()) does", async () => {
+    const { ret } = await s3(`await add.s(2, 3).set({ link: cb.s() }).applyAsync().get(); await sleep(1); return cbCalls;`);
+    expect(ret).toEqual([[5]]);
+  });
+
+  it("group(...).set({ link }) links each task; group(...).applyAsync([], { link }) raises TypeError", async () => {
+    const { ret } = await s3(`
+      let raised = "";
+      try { group(add.s(1, 1), add.s(2, 2)).applyAsync([], { link: cb.s() }); } catch (e: any) { raised = e.name + ": " + e.message; }
+      let raisedError = "";
+      try { group(add.s(1, 1)).applyAsync([], { linkError: cb.s() }); } catch (e: any) { raisedError = e.message; }
+      await group(add.s(3, 3), add.s(4, 4)).set({ link: cb.s() }).applyAsync().get(); await sleep(1);
+      return { raised, raisedError, calls: (cbCalls as number[][]).map((c) => c[0]).sort() };`);
+    expect(ret).toEqual({ raised: "TypeError: Cannot add link to group: use a chord", raisedError: "Cannot add link to group: do that on individual tasks", calls: [6, 8] });
+  });
+});

@@ -120,7 +120,11 @@ class ScenarioSession implements Session {
       this.fail(e, "the scenario's top level threw");
       return;
     }
-    if (!this.opts.oneProcess) this.world.loadProcess = (label) => this.loadProcess(fn, g, label);
+    if (!this.opts.oneProcess) {
+      this.world.loadProcess = (label) => this.loadProcess(fn, g, label);
+      // What main() changes in app.conf from here on stays in the client (CeleryApp._sealImportedConf).
+      for (const app of this.world.apps) app._sealImportedConf();
+    }
     const until = this.exports.until;
     if (this.opts.untilS === undefined && typeof until === "number" && until > 0) this.untilS = until;
     const main = this.exports.default;

@@ -10,6 +10,7 @@
 import * as Comlink from "comlink";
 import { HangWatch } from "../../sim/engine/hang-watch";
 import { hangMessage, HangError, StaleError } from "./protocol";
+import { unwrapRpc } from "./rpc-envelope";
 
 /** What the bridge needs of a Worker (a real one, or a MessagePort in tests). */
 export interface WorkerLike {
@@ -34,6 +35,11 @@ export interface BridgeOptions {
   onHang?: (error: HangError) => void;
   /** The label to blame in a hang report (the sim client tracks it from the side channel). */
   blame?: () => string | null;
+  /**
+   * The worker sends comlink's messages inside the RPC envelope (a sandboxed worker's private
+   * endpoint: rpc-envelope.ts): comlink sees only what is inside one, the side channel only the rest.
+   */
+  rpcEnvelope?: boolean;
 }
 
 export interface CallOptions {
@@ -65,6 +71,7 @@ export class WorkerBridge<Api extends object> {
       this.live = true;
       this.keepAlive();
     }
+    if (this.opts.rpcEnvelope && unwrapRpc(ev.data)) return;
     this.opts.onSideMessage?.(ev.data);
   };
   /** Whether the current worker has said anything yet (with `watchFromFirstMessage`, the watchdog waits for it). */
@@ -96,7 +103,7 @@ export class WorkerBridge<Api extends object> {
     this.live = !this.opts.watchFromFirstMessage;
     this.worker.addEventListener("message", this.listener);
     this.worker.addEventListener("error", this.onError);
-    this.remote = Comlink.wrap<Api>(this.worker as unknown as Comlink.Endpoint);
+    this.remote = Comlink.wrap<Api>(this.opts.rpcEnvelope ? envelopedEndpoint(this.worker) : (this.worker as unknown as Comlink.Endpoint));
     this.spawned++;
   }
 
@@ -211,4 +218,30 @@ export class WorkerBridge<Api extends object> {
 
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
+}
+
+/** Comlink's view of an enveloped worker: it posts as it is and hears only what came inside an envelope. */
+function envelopedEndpoint(w: WorkerLike): Comlink.Endpoint {
+  const inner = new Map<unknown, (ev: MessageEvent) => void>();
+  return {
+    postMessage: (message: unknown, transfer?: Transferable[]) => w.postMessage(message, transfer),
+    addEventListener: (type: string, listener: EventListenerOrEventListenerObject) => {
+      if (type !== "message") return;
+      const own = (ev: MessageEvent) => {
+        const rpc = unwrapRpc(ev.data);
+        if (!rpc) return;
+        const forward = { data: rpc.inner } as MessageEvent;
+        if (typeof listener === "function") listener(forward);
+        else listener.handleEvent(forward);
+      };
+      inner.set(listener, own);
+      w.addEventListener("message", own);
+    },
+    removeEventListener: (type: string, listener: EventListenerOrEventListenerObject) => {
+      const own = inner.get(listener);
+      if (type !== "message" || !own) return;
+      inner.delete(listener);
+      w.removeEventListener("message", own);
+    },
+  };
 }

@@ -8,7 +8,7 @@
  * and replies go on the page's private port only, so a scenario cannot forge "progress" (which keeps a
  * hung worker alive) or a result.
  */
-import { acceptPort, hostChannel, type PrivateEndpoint } from "./lockdown";
+import { acceptPort, hostChannel, type PortMessage, type PrivateEndpoint } from "./lockdown";
 import { runPoint } from "../../sim/experiment/run";
 import { throttledHeartbeat } from "../../sim/engine/hang-watch";
 import { diffRuns } from "../../sim/experiment/diff";
@@ -18,7 +18,7 @@ import type { ExperimentReply, ExperimentRequest } from "./protocol";
 // The pool's watchdog listens to progress, not to which code runs: no enter messages.
 const host = createWorkerHost(() => {}, undefined, hostChannel);
 let endpoint: PrivateEndpoint | null = null;
-const post = (m: ExperimentReply) => endpoint?.postMessage(m);
+const post = (m: ExperimentReply) => endpoint?.postSide(m);
 
 // The pool's HangWatch hears these (sim/engine/hang-watch.ts: one rule, one cadence).
 let eventsFired = 0;
@@ -28,8 +28,8 @@ const onProgress = (events: number) => {
   beat();
 };
 
-function onRequest(ev: MessageEvent<ExperimentRequest>): void {
-  const req = ev.data;
+function onRequest(ev: PortMessage): void {
+  const req = ev.data as ExperimentRequest;
   const untilS = req.untilS !== undefined ? { untilS: req.untilS } : {};
   if (req.type === "run") {
     void runPoint(req.code, req.run, { host, file: req.file, onProgress, ...untilS }).then((result) => post({ type: "result", result }));

@@ -18,6 +18,8 @@
  * global `postMessage`, which now leads nowhere the page listens) can forge or read a reply.
  */
 
+import { RPC_ENVELOPE } from "./rpc-envelope";
+
 const scope = globalThis as unknown as Record<string, unknown> & { Atomics?: Record<string, unknown> };
 
 // Captured before they are removed: the runtime's own macrotask hop (worker-host.ts).
@@ -65,20 +67,61 @@ export function lockDown(g: object = scope): void {
   if (atomics) removeEverywhere(atomics, "waitAsync");
 }
 
+/**
+ * A message as the runtime's listeners get it: its data and ports read when it arrived, by the
+ * accessors captured below. Never the MessageEvent itself, whose `target` is the page's port.
+ */
+export interface PortMessage {
+  readonly data: unknown;
+  readonly ports: readonly MessagePort[];
+  /** Comlink reads it; a port's messages have none. */
+  readonly origin: string;
+}
+
 /** What comlink and the side channel need of the page's port, with every method bound now. */
 export interface PrivateEndpoint {
+  /** Comlink's: the message goes inside the RPC envelope (rpc-envelope.ts). */
   postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: "message", listener: (ev: MessageEvent) => void): void;
-  removeEventListener(type: "message", listener: (ev: MessageEvent) => void): void;
+  /** The runtime's side channel (which code runs, alive, a limit) and the experiment worker's replies: as they are. */
+  postSide(message: unknown): void;
+  addEventListener(type: "message", listener: (ev: PortMessage) => void): void;
+  removeEventListener(type: "message", listener: (ev: PortMessage) => void): void;
   start(): void;
 }
 
+// Captured when this module is evaluated, the first thing a learner-code worker does: a scenario
+// that later redefines `MessageEvent.prototype.data` (whose getter sees the event, and the event's
+// `target` is the page's port), `Function.prototype.call` or `Map.prototype.get` changes nothing here.
+const apply = Reflect.apply;
+const freeze = Object.freeze;
+const getter = (proto: object, name: string) => Object.getOwnPropertyDescriptor(proto, name)!.get!;
+const dataOf = getter(MessageEvent.prototype, "data");
+const portsOf = getter(MessageEvent.prototype, "ports");
+const NativeMap = Map;
+const mapGet = Map.prototype.get;
+const mapSet = Map.prototype.set;
+const mapDelete = Map.prototype.delete;
+
 export function privateEndpoint(port: MessagePort): PrivateEndpoint {
   const proto = MessagePort.prototype;
-  return Object.freeze({
-    postMessage: proto.postMessage.bind(port) as PrivateEndpoint["postMessage"],
-    addEventListener: proto.addEventListener.bind(port) as PrivateEndpoint["addEventListener"],
-    removeEventListener: proto.removeEventListener.bind(port) as PrivateEndpoint["removeEventListener"],
+  const add = proto.addEventListener.bind(port);
+  const remove = proto.removeEventListener.bind(port);
+  const wrapped = new NativeMap<(ev: PortMessage) => void, (ev: MessageEvent) => void>();
+  const post = proto.postMessage.bind(port) as (message: unknown, transfer?: Transferable[]) => void;
+  return freeze({
+    postMessage: (message: unknown, transfer?: Transferable[]) => post({ [RPC_ENVELOPE]: message }, transfer ?? []),
+    postSide: (message: unknown) => post(message),
+    addEventListener(type: "message", listener: (ev: PortMessage) => void) {
+      const own = (ev: MessageEvent) => listener(freeze({ data: apply(dataOf, ev, []) as unknown, ports: apply(portsOf, ev, []) as readonly MessagePort[], origin: "" }));
+      apply(mapSet, wrapped, [listener, own]);
+      add(type, own);
+    },
+    removeEventListener(type: "message", listener: (ev: PortMessage) => void) {
+      const own = apply(mapGet, wrapped, [listener]) as ((ev: MessageEvent) => void) | undefined;
+      if (!own) return;
+      apply(mapDelete, wrapped, [listener]);
+      remove(type, own);
+    },
     start: proto.start.bind(port),
   });
 }

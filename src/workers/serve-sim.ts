@@ -25,7 +25,7 @@ export interface SessionOptions {
 
 let endpoint: PrivateEndpoint | null = null;
 // The side channel goes out on the page's private port (never the global postMessage).
-const host = createWorkerHost((m) => endpoint?.postMessage(m), undefined, hostChannel);
+const host = createWorkerHost((m) => endpoint?.postSide(m), undefined, hostChannel);
 
 let session: Session | null = null;
 
@@ -70,7 +70,7 @@ async function open(req: LoadRequest): Promise<Session> {
     if (what === "alive") return host.alive();
     if (limitHit) return;
     limitHit = traceLimitMessage(maxTraceEvents);
-    endpoint?.postMessage({ channel: LIMIT_CHANNEL, message: limitHit } satisfies LimitMessage);
+    endpoint?.postSide({ channel: LIMIT_CHANNEL, message: limitHit } satisfies LimitMessage);
   });
   session = s;
   return s;
@@ -173,6 +173,6 @@ export function serveSim(make: SessionMaker, extra: Partial<SimApi> = {}): void 
     endpoint = ep;
     Comlink.expose(oneAtATime({ ...api, ...extra }), ep as unknown as Comlink.Endpoint);
     // Up: the page's watchdog starts counting from here (not from a slow start on a busy machine).
-    ep.postMessage({ channel: ALIVE_CHANNEL } satisfies AliveMessage);
+    ep.postSide({ channel: ALIVE_CHANNEL } satisfies AliveMessage);
   });
 }

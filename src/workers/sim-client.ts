@@ -50,6 +50,7 @@ export class SimClient {
       spawn,
       watchdogMs,
       watchFromFirstMessage: true,
+      rpcEnvelope: true,
       onSideMessage: (d) => {
         if (isEnterMessage(d)) this.lastLabel = d.label;
         else if (isAliveMessage(d)) this.bridge.keepAlive();
@@ -207,6 +208,7 @@ export class SimClient {
       spawn: this.spawn,
       watchdogMs: this.watchdogMs,
       watchFromFirstMessage: true,
+      rpcEnvelope: true,
       onSideMessage: (d) => {
         if (isEnterMessage(d)) label = d.label;
         else if (isAliveMessage(d)) grader.keepAlive();

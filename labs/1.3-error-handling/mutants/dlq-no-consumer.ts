@@ -85,8 +85,8 @@ export const processStrict = rabbit.task({ name: "process_strict" }, function pr
 
 // ---------------------------------------------------------------- 3. Circuit breaker
 
-/** An external API: 50 ms per call, down from t=5 s to t=20 s. */
-const api = service("external-api", { latency: 0.05, outages: [{ fromS: 5, toS: 20 }] });
+/** An external API: 50 ms per call, down for a moment at t=2 s (until t=3 s) and from t=5 s to t=20 s. */
+const api = service("external-api", { latency: 0.05, outages: [{ fromS: 2, toS: 3 }, { fromS: 5, toS: 20 }] });
 
 export class CircuitOpenError extends Error {}
 
@@ -160,12 +160,17 @@ export default async function main() {
   rabbit.broker.declareExchange("dlx", "direct");
   rabbit.broker.bindQueue("rejected", "dlx", "strict");
   rabbit.broker.declareQueue("strict", { deadLetterExchange: "dlx" });
-  rabbit.worker({ hostname: "strict-w1", concurrency: 1, queues: ["strict"] });
+  const strictWorker = rabbit.worker({ hostname: "strict-w1", concurrency: 1, queues: ["strict"] });
   // A rejected task stores no result: count what reached the dead-letter queue instead of awaiting them.
   for (const item of items) processStrict.applyAsync([item], { queue: "strict" });
 
   // One API call every 0.5 s for 40 s.
   const apiCalls = Array.from({ length: 80 }, (_, i) => externalApiCall.applyAsync([`/orders/${i}`], { countdown: i * 0.5 }));
+
+  // The 8 strict items take milliseconds. Stop their worker after 3 s: a message rejected with
+  // requeue: true would otherwise come back and be rejected again until the end of the run.
+  await sleep(3);
+  strictWorker.shutdown();
 
   const outcome = async (r: { get(o: { timeout: number }): Promise<unknown> }) => {
     try {

@@ -4,7 +4,7 @@
 
 Four scenarios: a flaky task, exponential backoff, a dead-letter queue, and a circuit breaker
 around an unreliable API. Adapted from the course only where the simulator's world differs: the
-external API is a small simulated service (down from t=5 s to t=20 s), and main() sends the work
+external API is a small simulated service (down for a moment at t=2 s (until t=3 s) and from t=5 s to t=20 s), and main() sends the work
 without waiting for results (the lab's checks read the run itself).
 """
 import random
@@ -87,11 +87,12 @@ def process_strict(data):
 
 
 class ExternalApi:
-    """An external API: 50 ms per call, down from t=5 s to t=20 s (simulated time)."""
+    """An external API: 50 ms per call, down for a moment at t=2 s (until t=3 s) and from t=5 s to t=20 s (simulated time)."""
 
     def call(self):
         time.sleep(0.05)
-        if 5 <= time.monotonic() < 20:
+        t = time.monotonic()
+        if 2 <= t < 3 or 5 <= t < 20:
             raise ConnectionError("external-api is unavailable")
 
 
@@ -174,10 +175,15 @@ def main():
     broker.declare_exchange("dlx", "direct")
     broker.bind_queue("rejected", "dlx", "strict")
     broker.declare_queue("strict", dead_letter_exchange="dlx")
-    rabbit.worker(hostname="strict-w1", concurrency=1, queues=["strict"])
+    strict_worker = rabbit.worker(hostname="strict-w1", concurrency=1, queues=["strict"])
     for item in items:
         process_strict.apply_async(args=[item], queue="strict")
 
     # One API call every 0.5 s for 40 s.
     for i in range(80):
         external_api_call.apply_async(args=[f"/orders/{i}"], countdown=i * 0.5)
+
+    # The 8 strict items take milliseconds. Stop their worker after 3 s: a message rejected with
+    # requeue=True would otherwise come back and be rejected again until the end of the run.
+    time.sleep(3)
+    strict_worker.shutdown()

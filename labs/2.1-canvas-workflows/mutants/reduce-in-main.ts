@@ -1,5 +1,5 @@
 // mistake: the reduce step is done in main with Array.reduce over the group's results, not by a task
-// expect: outside Celery|client-side join
+// expect: never sent as a task|client-side join
 /**
  * Lab 2.1: Canvas workflow builder (reference solution).
  */

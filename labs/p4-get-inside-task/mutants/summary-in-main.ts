@@ -1,5 +1,5 @@
 // mistake: the reports are summed in main from the fetch results; summarize never runs on a worker
-// expect: outside Celery
+// expect: never sent as a task
 /**
  * Pitfall 4: result.get() inside a task (reference solution).
  *
