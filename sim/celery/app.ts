@@ -314,11 +314,11 @@ export class CeleryApp {
     if (exchange !== undefined && exchange !== "") {
       const routingKey = (options.routingKey as string | undefined) ?? route?.routingKey ?? queue;
       const persistent = conf.taskDefaultDeliveryMode !== "transient";
-      this._publishSignal("before", body, exchange, routingKey, priority);
-      this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, exchange, routingKey, bytes: payload.sizeBytes } : { exchange, routingKey, bytes: payload.sizeBytes });
+      this._publishSignal("before", body, exchange, routingKey, priority, conf);
+      this._emitSent(rec, body.retries, body.eta !== null ? { eta: body.eta, exchange, routingKey, bytes: payload.sizeBytes } : { exchange, routingKey, bytes: payload.sizeBytes }, conf);
       this._broker.publishVia(exchange, routingKey, (q) => this._broker.newMessage(rec.index, body, q, priority, persistent));
-      this._publishSignal("after", body, exchange, routingKey, priority);
-    } else this._publish(rec, body, queue, priority);
+      this._publishSignal("after", body, exchange, routingKey, priority, conf);
+    } else this._publish(rec, body, queue, priority, conf);
     const costs = this._world.costs;
     // The process that publishes pays: a worker's next canvas step (`parent`) is sent by the pool
     // process that ran the step before (Celery's tracer, in the child), whatever context the simulator
@@ -330,21 +330,28 @@ export class CeleryApp {
     return result;
   }
 
-  private _publish(rec: TaskRecord, body: TaskMessage, queue: string, priority: number | null): void {
-    const persistent = this.conf.taskDefaultDeliveryMode !== "transient";
+  /** `conf`: the publishing process's settings (_send says whose). */
+  private _publish(rec: TaskRecord, body: TaskMessage, queue: string, priority: number | null, conf: Conf = this.conf): void {
+    const persistent = conf.taskDefaultDeliveryMode !== "transient";
     const msg: Message = this._broker.newMessage(rec.index, body, queue, priority, persistent);
     // A queue reached through the default direct exchange: exchange "", routing key the queue's name.
-    this._publishSignal("before", body, "", queue, priority);
-    this._emitTask("task-sent", rec, null, body.retries, body.eta !== null ? { eta: body.eta, bytes: body.payload.sizeBytes } : sentData(body.payload.sizeBytes));
+    this._publishSignal("before", body, "", queue, priority, conf);
+    this._emitSent(rec, body.retries, body.eta !== null ? { eta: body.eta, bytes: body.payload.sizeBytes } : sentData(body.payload.sizeBytes), conf);
     this._broker.publish(msg);
-    this._publishSignal("after", body, "", queue, priority);
+    this._publishSignal("after", body, "", queue, priority, conf);
+  }
+
+  /** task-sent: in the trace always; on the event stream with the publishing process's taskSendSentEvent. */
+  private _emitSent(rec: TaskRecord, retries: number, data: Record<string, unknown>, conf: Conf): void {
+    this._sim.record("task-sent", rec.index, -1, retries, data);
+    if (conf.taskSendSentEvent) this.events._dispatch("task-sent", rec, null, retries, data);
   }
 
   /** before_task_publish / after_task_publish in the publishing process, with the message as Celery's protocol 2 has it. */
-  private _publishSignal(phase: "before" | "after", body: TaskMessage, exchange: string, routingKey: string, priority: number | null): void {
+  private _publishSignal(phase: "before" | "after", body: TaskMessage, exchange: string, routingKey: string, priority: number | null, conf: Conf): void {
     const signal = phase === "before" ? this.signals.beforeTaskPublish : this.signals.afterTaskPublish;
     if (!signal.hasReceivers) return;
-    const message = publishedMessage(body, this._oid, priority, this.conf.taskDefaultDeliveryMode);
+    const message = publishedMessage(body, this._oid, priority, conf.taskDefaultDeliveryMode);
     const args: Record<string, unknown> = { sender: body.task, body: message.body, exchange, routingKey, headers: message.headers };
     if (phase === "before") Object.assign(args, { properties: message.properties, declare: [], retryPolicy: null });
     signal.send(body.task, args);
@@ -534,7 +541,7 @@ export class CeleryApp {
    */
   _emitTask(type: CeleryEventName, rec: TaskRecord, worker: Worker | null, num = NaN, data?: Record<string, unknown>): void {
     this._sim.record(type, rec.index, worker?.index ?? -1, num, data);
-    const sent = type === "task-sent" ? this.conf.taskSendSentEvent : (worker?.sendsTaskEvents ?? this.conf.workerSendTaskEvents);
+    const sent = type === "task-sent" ? this.conf.taskSendSentEvent : (worker?.sendsTaskEvents ?? this._processConf.workerSendTaskEvents);
     if (sent) this.events._dispatch(type, rec, worker, num, data);
   }
 

@@ -164,6 +164,23 @@ export default async function main() {
     expect(r.report.returned).toEqual({ direct: "PENDING", chained: "SUCCESS" });
   });
 
+  it("taskSendSentEvent set in main(): main's sends say task-sent, a chain step the worker sends does not", async () => {
+    const r = await run(`
+import { Celery, chain, sleep } from "celery";
+const app = new Celery("sent", { broker: "redis" });
+export const a = app.task({ name: "a" }, function a() { return 1; });
+export const b = app.task({ name: "b" }, function b(x: number) { return x + 1; });
+export default async function main() {
+  const sent: string[] = [];
+  app.events.on("task-sent", (e: any) => sent.push(e.name));
+  app.conf.update({ taskSendSentEvent: true });
+  app.worker({ hostname: "w1" });
+  await chain(a.s(), b.s()).applyAsync().get();
+  return sent;
+}`);
+    expect(r.report.returned).toEqual(["a"]);
+  });
+
   it("main() changing a setting the module set does not reach the worker either", async () => {
     const r = await run(CONF(`app.conf.update({ workerPrefetchMultiplier: 1 });`, "app.conf.update({ workerPrefetchMultiplier: 3 });"), { events: true });
     expect(held(r.trace)).toBe(2);
