@@ -121,6 +121,13 @@ export class CeleryApp {
   get _processConf(): Conf {
     return this._importedConf ?? this.conf;
   }
+  /**
+   * The settings a send goes out with: sent for a task (a canvas step or callback a worker sends),
+   * its worker process's, the module's; sent by the client, the client's, with what main() changed.
+   */
+  _senderConf(forRequest: Request | null | undefined): Conf {
+    return forRequest ? this._processConf : this.conf;
+  }
 
   /** Top-level code runs in every process: warn once, in the client's copy. */
   private _warnUnknownSettings(values: object, where: "conf.update" | "Celery options"): void {
@@ -260,15 +267,12 @@ export class CeleryApp {
   /** Send a task message: record, event `task-sent`, publish. */
   _send(name: string, task: Task | null, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions, parent?: Request | null): AsyncResult {
     // kombu encodes in Producer.publish before anything reaches the broker: EncodeError at the caller.
-    const callerReqEarly = parent !== undefined ? parent : this._currentRequest();
-    // Sent from a worker's process (a canvas step or callback the worker sends): that process's
-    // settings, the module's; from the client: the client's, with what main() changed.
-    const conf = callerReqEarly ? this._processConf : this.conf;
+    const callerReq = parent !== undefined ? parent : this._currentRequest();
+    const conf = this._senderConf(callerReq);
     const payload = encode([args, kwargs], conf.taskSerializer, () => `${name}.apply_async()`);
     [args, kwargs] = publisherView(payload);
     const sim = this._sim;
     const id = options.taskId ?? sim.rng.stream("task-ids").uuid();
-    const callerReq = callerReqEarly;
     const parentId = options.parentId as string | undefined ?? callerReq?.id ?? null;
     const rootId = (options.rootId as string | undefined) ?? callerReq?.rootId ?? id;
     const route = conf.taskRoutes === NO_ROUTES || isEmptyRoutes(conf.taskRoutes) ? null : routeFor(conf, name, args, kwargs);
@@ -535,13 +539,13 @@ export class CeleryApp {
   }
 
   /**
-   * A task event: always in the trace (the simulator's views read it); on the event stream
-   * (`app.events`, what Flower sees) only when Celery would send it: task-sent with the publisher's
-   * taskSendSentEvent, the worker's events with -E (workerSendTaskEvents).
+   * A worker's task event: always in the trace (the simulator's views read it); on the event stream
+   * (`app.events`, what Flower sees) only when Celery would send it, with -E (workerSendTaskEvents).
+   * task-sent is the publisher's (_emitSent).
    */
   _emitTask(type: CeleryEventName, rec: TaskRecord, worker: Worker | null, num = NaN, data?: Record<string, unknown>): void {
     this._sim.record(type, rec.index, worker?.index ?? -1, num, data);
-    const sent = type === "task-sent" ? this.conf.taskSendSentEvent : (worker?.sendsTaskEvents ?? this._processConf.workerSendTaskEvents);
+    const sent = worker?.sendsTaskEvents ?? this._processConf.workerSendTaskEvents;
     if (sent) this.events._dispatch(type, rec, worker, num, data);
   }
 

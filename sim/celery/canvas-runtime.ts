@@ -222,7 +222,7 @@ export class CanvasRuntime {
           task.app._sendAs(parent, () => task.applyAsync(merged, { ...opts, kwargs: mergedKw }));
           return;
         }
-        if (task && (parent ? this.app._processConf : this.app.conf).taskAlwaysEager) {
+        if (task && this.app._senderConf(parent).taskAlwaysEager) {
           this.app._applyEager(task, merged, mergedKw, opts);
           return;
         }

@@ -76,8 +76,8 @@ export interface TaskApp extends AppCore {
 
 /** What the canvas needs to send the tasks of a chain, group or chord, wherever they are sent from. */
 export interface CanvasApp extends TaskApp {
-  /** The settings of a worker's processes: what a step the worker sends is sent with. */
-  readonly _processConf: Conf;
+  /** The settings a send for `forRequest` goes out with (a worker's process's, or the client's): CeleryApp._senderConf. */
+  _senderConf(forRequest: Request | null | undefined): Conf;
   readonly _backendKind: BackendKind;
   readonly _world: Pick<WorldPort, "findTask" | "costs">;
   _send(name: string, task: Task | null, args: unknown[], kwargs: Record<string, unknown>, options: ApplyOptions, parent?: Request | null): AsyncResult;
